@@ -1,0 +1,143 @@
+package io.hybridcast.schemas;
+
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kafka serde for a generated Avro record that needs no schema-registry service: Avro single-object
+ * encoding ({@code C3 01}, the writer schema's 8-byte CRC-64-AVRO fingerprint, then Avro binary).
+ *
+ * <p>Reading resolves the writer schema through {@link KnownSchemas}, so a reader decodes records written
+ * with any known older or newer version of its schema. Anything else fails loudly with a
+ * {@link RecordDecodingException} (bad header, truncated or trailing bytes, corrupt body) or an
+ * {@link UnknownSchemaException} (fingerprint not known) whose message names the topic and what is wrong;
+ * it never returns {@code null} for non-null bytes.
+ *
+ * @param <T> the generated record class
+ */
+public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
+
+    private static final int HEADER_LENGTH = 10;
+    private static final byte MAGIC_0 = (byte) 0xC3;
+    private static final byte MAGIC_1 = (byte) 0x01;
+
+    private final Class<T> type;
+    private final SpecificData model;
+    private final Schema readerSchema;
+    private final long readerFingerprint;
+    private final KnownSchemas knownSchemas;
+    private final BinaryMessageEncoder<T> encoder;
+    /** One resolving reader per writer schema seen; readers are thread-safe once built. */
+    private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
+
+    /** A serde that resolves writer schemas through {@link KnownSchemas#shared()}. */
+    public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
+        return new AvroSerde<>(type, KnownSchemas.shared());
+    }
+
+    public AvroSerde(Class<T> type, KnownSchemas knownSchemas) {
+        this.type = type;
+        this.model = SpecificData.getForClass(type);
+        this.readerSchema = model.getSchema(type);
+        this.readerFingerprint = KnownSchemas.fingerprint(readerSchema);
+        this.knownSchemas = knownSchemas;
+        this.encoder = new BinaryMessageEncoder<>(model, readerSchema);
+    }
+
+    /** The record class this serde reads and writes. */
+    public Class<T> type() {
+        return type;
+    }
+
+    /** Encodes one record; {@code null} stays {@code null} (a tombstone). */
+    public byte[] encode(String topic, T value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            ByteBuffer buffer = encoder.encode(value);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Cannot encode " + type.getSimpleName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Decodes one record; {@code null} stays {@code null} (a tombstone), anything unreadable throws. */
+    public T decode(String topic, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        String where = type.getSimpleName() + " from topic " + topic;
+        if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
+            throw new RecordDecodingException("Cannot decode " + where + ": not Avro single-object encoding"
+                    + " (expected header C3 01 + 8-byte schema fingerprint, got " + bytes.length + " bytes starting "
+                    + HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, HEADER_LENGTH)) + ")", null);
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        DatumReader<T> reader = readerFor(fingerprint, where);
+        try {
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
+                    bytes.length - HEADER_LENGTH, null);
+            T value = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new RecordDecodingException("Cannot decode " + where + ": record ends before the message"
+                        + " does (trailing bytes after a complete record; corrupt or wrong schema)", null);
+            }
+            return value;
+        } catch (RecordDecodingException e) {
+            throw e;
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | ClassCastException | IllegalArgumentException e) {
+            throw new RecordDecodingException("Cannot decode " + where + ": corrupt or truncated body ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    private DatumReader<T> readerFor(long fingerprint, String where) {
+        DatumReader<T> cached = readersByWriterFingerprint.get(fingerprint);
+        if (cached != null) {
+            return cached;
+        }
+        Schema writer = fingerprint == readerFingerprint
+                ? readerSchema
+                : knownSchemas.store().findByFingerprint(fingerprint);
+        if (writer == null) {
+            throw new UnknownSchemaException("Cannot decode " + where + ": writer schema fingerprint "
+                    + Long.toHexString(fingerprint) + " is unknown (a schema version this build does not have; "
+                    + "add its .avsc to " + KnownSchemas.HISTORY_FOLDER + ")", fingerprint, null);
+        }
+        DatumReader<T> reader = new SpecificDatumReader<T>(writer, readerSchema, model);
+        readersByWriterFingerprint.put(fingerprint, reader);
+        return reader;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return this::encode;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return this::decode;
+    }
+}
