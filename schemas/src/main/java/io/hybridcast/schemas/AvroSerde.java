@@ -1,6 +1,5 @@
 package io.hybridcast.schemas;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
@@ -106,8 +105,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return value;
         } catch (RecordDecodingException e) {
             throw e;
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
-                 | ClassCastException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
+            // Avro signals a corrupt body in many ways (EOF, AvroRuntimeException, SystemLimitException,
+            // UnsupportedOperationException for absurd lengths, index errors): all mean the same to a caller.
             throw new RecordDecodingException("Cannot decode " + where + ": corrupt or truncated body ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }

@@ -38,6 +38,11 @@ public final class KnownSchemas {
         return SHARED;
     }
 
+    /** A store that knows no schema beyond a reader's own (for tests and tools that register their own). */
+    public static KnownSchemas empty() {
+        return new KnownSchemas();
+    }
+
     /** Adds a writer schema version; safe to call more than once with the same schema. */
     public KnownSchemas register(Schema schema) {
         synchronized (cache) {
