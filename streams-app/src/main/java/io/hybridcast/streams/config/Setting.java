@@ -1,0 +1,112 @@
+package io.hybridcast.streams.config;
+
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * One documented, typed setting of the streams app (in the style of Debezium's {@code Field}): its key, what
+ * it means, its default and how a text value is parsed and checked. Every setting can come from a properties
+ * file, the environment ({@link #environmentName()}) or a command-line flag; see {@link StreamsSettings}.
+ *
+ * @param key          the property key, e.g. {@code batch.max.size}
+ * @param doc          one sentence on what it controls and its unit
+ * @param defaultValue the default as text (parsed like any other value)
+ * @param parser       text to typed value; throws {@link IllegalArgumentException} with the reason on bad input
+ * @param secret       true when the value must never be logged or shown (keys)
+ * @param <T>          the typed value
+ */
+public record Setting<T>(String key, String doc, String defaultValue, Function<String, T> parser, boolean secret) {
+
+    /** The prefix of every environment variable that sets a streams-app setting. */
+    public static final String ENV_PREFIX = "HYBRIDCAST_STREAMS_";
+
+    public Setting {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(doc, "doc");
+        Objects.requireNonNull(defaultValue, "defaultValue");
+        Objects.requireNonNull(parser, "parser");
+    }
+
+    /** The environment variable for this setting: {@code HYBRIDCAST_STREAMS_} + key upper-cased, dots to underscores. */
+    public String environmentName() {
+        return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Parses a raw value; a bad one becomes a {@link SettingsException} naming this setting, the value and
+     * where it came from.
+     */
+    public T parse(String raw, String source) {
+        try {
+            return parser.apply(raw.strip());
+        } catch (RuntimeException e) {
+            String shown = secret ? "<secret>" : "'" + raw + "'";
+            throw new SettingsException("Setting " + key + " = " + shown + " (from " + source + ") is invalid: "
+                    + e.getMessage() + ". " + doc);
+        }
+    }
+
+    // ---- parsers with range checks ----
+
+    static Function<String, Integer> intBetween(int min, int max) {
+        return text -> {
+            int value;
+            try {
+                value = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Long> longBetween(long min, long max) {
+        return text -> {
+            long value;
+            try {
+                value = Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            if (value < min || value > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Double> doubleBetween(double min, double max) {
+        return text -> {
+            double value;
+            try {
+                value = Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a number");
+            }
+            if (!Double.isFinite(value) || value < min || value > max) {
+                throw new IllegalArgumentException("must be a finite number between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
+
+    static Function<String, Boolean> bool() {
+        return text -> switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
+        };
+    }
+
+    static Function<String, String> nonBlank() {
+        return text -> {
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("must not be empty");
+            }
+            return text;
+        };
+    }
+}

@@ -1,0 +1,299 @@
+package io.hybridcast.streams.config;
+
+import io.hybridcast.avro.SystemKind;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Every setting of the streams app, typed, documented, validated and with defaults: the one place where the
+ * service is configured. Values are layered: defaults, then a properties file, then the environment
+ * ({@code HYBRIDCAST_STREAMS_<KEY>}), then command-line flags ({@code --set key=value}); a later layer wins.
+ * Unknown keys and bad values fail at start-up with a message naming the setting, the value and its source.
+ *
+ * <p>Windowing settings exist once per {@link SystemKind}, under the system's lower-case name, e.g.
+ * {@code pendulum.hop}; see {@link SystemSettings}.
+ */
+public final class StreamsSettings {
+
+    // ---- Kafka ----
+    public static final Setting<String> BOOTSTRAP_SERVERS = new Setting<>("bootstrap.servers",
+            "Kafka bootstrap servers, host:port[,host:port].", "localhost:9092", Setting.nonBlank(), false);
+    public static final Setting<String> APPLICATION_ID = new Setting<>("application.id",
+            "Kafka Streams application id: consumer group, prefix of internal topics and of state folders.",
+            "hybridcast-streams", Setting.nonBlank(), false);
+    public static final Setting<Path> STATE_DIR = new Setting<>("state.dir",
+            "Folder for the local state stores (RocksDB); restored from the changelogs when empty.",
+            "state/streams", text -> Path.of(Setting.nonBlank().apply(text)), false);
+    public static final Setting<String> PROCESSING_GUARANTEE = new Setting<>("processing.guarantee",
+            "exactly_once_v2 (default: no forecast, anomaly or state change is lost or doubled) or at_least_once.",
+            "exactly_once_v2", text -> {
+                if (!text.equals("exactly_once_v2") && !text.equals("at_least_once")) {
+                    throw new IllegalArgumentException("must be exactly_once_v2 or at_least_once");
+                }
+                return text;
+            }, false);
+    public static final Setting<Integer> STREAM_THREADS = new Setting<>("num.stream.threads",
+            "Stream threads of this instance; each owns its tasks and its own inference batches.", "1",
+            Setting.intBetween(1, 64), false);
+    public static final Setting<Long> COMMIT_INTERVAL_MS = new Setting<>("commit.interval.ms",
+            "How often state and offsets are committed, milliseconds; bounds end-to-end latency under exactly-once.",
+            "100", Setting.longBetween(1, 600_000), false);
+    public static final Setting<Set<SystemKind>> SYSTEMS = new Setting<>("systems",
+            "Comma-separated system kinds this app serves; readings of any other system go to dead-letters.",
+            "PENDULUM,ADVECTION_DIFFUSION,DOUBLE_PENDULUM", StreamsSettings::parseSystems, false);
+
+    // ---- inference batching ----
+    public static final Setting<Integer> BATCH_MAX_SIZE = new Setting<>("batch.max.size",
+            "Size trigger: a batch of due sensors is inferred as soon as it holds this many.", "64",
+            Setting.intBetween(1, 4096), false);
+    public static final Setting<Long> BATCH_MAX_LATENCY_MS = new Setting<>("batch.max.latency.ms",
+            "Latency trigger: due sensors wait at most this long (wall clock, ms) before a smaller batch runs.",
+            "20", Setting.longBetween(1, 60_000), false);
+
+    // ---- validation ----
+    public static final Setting<Long> FUTURE_TOLERANCE_MS = new Setting<>("validation.future.tolerance.ms",
+            "A reading whose event time is further than this ahead of the wall clock (ms) goes to dead-letters.",
+            "60000", Setting.longBetween(0, 365L * 24 * 3600 * 1000), false);
+
+    // ---- model-free sensor faults ----
+    public static final Setting<Integer> STUCK_SAMPLES = new Setting<>("fault.stuck.samples",
+            "A sensor is stuck when this many consecutive readings are identical (within fault.stuck.tolerance).",
+            "20", Setting.intBetween(2, 100_000), false);
+    public static final Setting<Double> STUCK_TOLERANCE = new Setting<>("fault.stuck.tolerance",
+            "Largest change between two readings that still counts as identical, in the reading's unit.",
+            "1e-12", Setting.doubleBetween(0, 1e6), false);
+    public static final Setting<Double> SPIKE_THRESHOLD = new Setting<>("fault.spike.threshold",
+            "Spike score above which a reading is a spike: its jump from a linear extrapolation of the two "
+                    + "previous readings, in units of the sensor's typical such jump.", "12",
+            Setting.doubleBetween(1, 1e6), false);
+    public static final Setting<Integer> DROPOUT_MIN_MISSING = new Setting<>("fault.dropout.min.missing",
+            "A sequence gap of at least this many missing samples is a dropout.", "1",
+            Setting.intBetween(1, 1_000_000), false);
+    public static final Setting<Integer> FAULT_CLEAR_SAMPLES = new Setting<>("fault.clear.samples",
+            "Hysteresis: a raised sensor fault clears after this many consecutive healthy readings.", "20",
+            Setting.intBetween(1, 1_000_000), false);
+
+    // ---- model-based anomalies ----
+    public static final Setting<Double> DEVIATION_THRESHOLD = new Setting<>("anomaly.deviation.threshold",
+            "Forecast deviation score threshold: RMS over channels of (actual - forecast mean) / (band half-width / 1.96).",
+            "3.0", Setting.doubleBetween(0.1, 1e6), false);
+    public static final Setting<Integer> DEVIATION_RAISE = new Setting<>("anomaly.deviation.raise.samples",
+            "Consecutive readings above the deviation threshold before a forecast deviation is flagged.", "3",
+            Setting.intBetween(1, 100_000), false);
+    public static final Setting<Integer> DEVIATION_CLEAR = new Setting<>("anomaly.deviation.clear.samples",
+            "Hysteresis: consecutive readings back under the threshold before the flag clears (a level shift "
+                    + "alerts once, not forever).", "10", Setting.intBetween(1, 100_000), false);
+    public static final Setting<Double> DRIFT_THRESHOLD = new Setting<>("anomaly.drift.threshold",
+            "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
+            "4.0", Setting.doubleBetween(0.1, 1e6), false);
+    public static final Setting<Double> UNMODELLED_THRESHOLD = new Setting<>("anomaly.unmodelled.threshold",
+            "Unmodelled dynamics threshold: growth of the neural share |x_PAB - x_P| / |x_PAB| over the "
+                    + "sensor's running baseline.", "0.25", Setting.doubleBetween(0.001, 1e6), false);
+    public static final Setting<Integer> MODEL_RAISE = new Setting<>("anomaly.model.raise.forecasts",
+            "Consecutive forecasts above threshold before a physics-drift or unmodelled-dynamics flag.", "2",
+            Setting.intBetween(1, 100_000), false);
+    public static final Setting<Integer> MODEL_CLEAR = new Setting<>("anomaly.model.clear.forecasts",
+            "Hysteresis: consecutive forecasts back under threshold before such a flag clears.", "3",
+            Setting.intBetween(1, 100_000), false);
+
+    // ---- model versions ----
+    public static final Setting<String> MODEL_HMAC_KEY = new Setting<>("model.hmac.key",
+            "Shared HMAC-SHA256 key; when set, only model versions signed with it are accepted. Empty: none.",
+            "", text -> text, true);
+    public static final Setting<Integer> MODEL_SAMPLES = new Setting<>("model.posterior.samples",
+            "Posterior samples drawn per forecast to form the 95 % bands.", "16", Setting.intBetween(2, 4096), false);
+
+    // ---- API ----
+    public static final Setting<String> HTTP_HOST = new Setting<>("http.host",
+            "Address the HTTP API and dashboard bind to; localhost unless you mean to expose them.", "127.0.0.1",
+            Setting.nonBlank(), false);
+    public static final Setting<Integer> HTTP_PORT = new Setting<>("http.port",
+            "Port of the HTTP API and dashboard; 0 picks a free port.", "8080", Setting.intBetween(0, 65535), false);
+    public static final Setting<Integer> HISTORY_SIZE = new Setting<>("api.history.size",
+            "How many z_p estimates and anomalies are kept per sensor for the API and dashboard.", "200",
+            Setting.intBetween(1, 100_000), false);
+
+    private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
+            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, SYSTEMS, BATCH_MAX_SIZE, BATCH_MAX_LATENCY_MS,
+            FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
+            FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DRIFT_THRESHOLD,
+            UNMODELLED_THRESHOLD, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
+            HISTORY_SIZE);
+
+    /** Per-system settings, keyed by the system. */
+    private static final Map<SystemKind, SystemSettings.Keys> PER_SYSTEM = new EnumMap<>(SystemKind.class);
+
+    static {
+        for (SystemKind kind : SystemKind.values()) {
+            PER_SYSTEM.put(kind, SystemSettings.Keys.of(kind));
+        }
+    }
+
+    private final Map<String, Object> values;
+    private final Map<SystemKind, SystemSettings> systems;
+
+    private StreamsSettings(Map<String, Object> values, Map<SystemKind, SystemSettings> systems) {
+        this.values = values;
+        this.systems = systems;
+    }
+
+    /** Every setting, global ones first, then the per-system ones. */
+    public static List<Setting<?>> all() {
+        List<Setting<?>> all = new ArrayList<>(GLOBAL);
+        PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
+        return Collections.unmodifiableList(all);
+    }
+
+    /** The defaults. */
+    public static StreamsSettings defaults() {
+        return fromMap(Map.of(), "defaults");
+    }
+
+    /** Settings from explicit key/value pairs (on top of the defaults); the source names them in errors. */
+    public static StreamsSettings fromMap(Map<String, String> overrides, String source) {
+        return load(null, Map.of(), overrides, source);
+    }
+
+    /**
+     * The full layering: defaults, then {@code file} (may be null), then environment variables with the
+     * {@value Setting#ENV_PREFIX} prefix, then {@code flags}.
+     */
+    public static StreamsSettings load(Path file, Map<String, String> environment, Map<String, String> flags) {
+        return load(file, environment, flags, "flag");
+    }
+
+    private static StreamsSettings load(Path file, Map<String, String> environment, Map<String, String> flags,
+                                        String flagSource) {
+        Map<String, Setting<?>> byKey = new LinkedHashMap<>();
+        all().forEach(s -> byKey.put(s.key(), s));
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> sourceOf = new LinkedHashMap<>();
+        byKey.values().forEach(s -> {
+            raw.put(s.key(), s.defaultValue());
+            sourceOf.put(s.key(), "default");
+        });
+        if (file != null) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new SettingsException("Cannot read settings file " + file + ": " + e.getMessage());
+            }
+            for (String key : properties.stringPropertyNames()) {
+                put(byKey, raw, sourceOf, key, properties.getProperty(key), "file " + file);
+            }
+        }
+        Map<String, Setting<?>> byEnv = new LinkedHashMap<>();
+        byKey.values().forEach(s -> byEnv.put(s.environmentName(), s));
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            if (!e.getKey().startsWith(Setting.ENV_PREFIX)) {
+                continue;
+            }
+            Setting<?> setting = byEnv.get(e.getKey());
+            if (setting == null) {
+                throw new SettingsException("Unknown environment variable " + e.getKey() + ": no streams-app setting "
+                        + "has this name. Known: " + String.join(", ", byEnv.keySet()));
+            }
+            raw.put(setting.key(), e.getValue());
+            sourceOf.put(setting.key(), "environment variable " + e.getKey());
+        }
+        flags.forEach((key, value) -> put(byKey, raw, sourceOf, key, value, flagSource));
+
+        Map<String, Object> typed = new LinkedHashMap<>();
+        for (Setting<?> setting : byKey.values()) {
+            typed.put(setting.key(), setting.parse(raw.get(setting.key()), sourceOf.get(setting.key())));
+        }
+        Map<SystemKind, SystemSettings> systems = new EnumMap<>(SystemKind.class);
+        PER_SYSTEM.forEach((kind, keys) -> systems.put(kind, keys.read(kind, typed, sourceOf)));
+        return new StreamsSettings(Collections.unmodifiableMap(typed), systems);
+    }
+
+    private static void put(Map<String, Setting<?>> byKey, Map<String, String> raw, Map<String, String> sourceOf,
+                            String key, String value, String source) {
+        if (!byKey.containsKey(key)) {
+            throw new SettingsException("Unknown setting '" + key + "' (from " + source + "). Known settings: "
+                    + String.join(", ", byKey.keySet()));
+        }
+        raw.put(key, value);
+        sourceOf.put(key, source);
+    }
+
+    /** A copy with some settings replaced (validated like any other source). */
+    public StreamsSettings with(Map<String, String> overrides) {
+        Map<String, String> asText = new LinkedHashMap<>();
+        all().forEach(s -> asText.put(s.key(), s.secret() ? String.valueOf(values.get(s.key())) : textOf(s)));
+        asText.putAll(overrides);
+        return fromMap(asText, "override");
+    }
+
+    private String textOf(Setting<?> setting) {
+        Object value = values.get(setting.key());
+        if (value instanceof Set<?> set) {
+            return String.join(",", set.stream().map(Object::toString).toList());
+        }
+        return String.valueOf(value);
+    }
+
+    /** The typed value of a setting. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        Object value = values.get(setting.key());
+        if (value == null && !values.containsKey(setting.key())) {
+            throw new IllegalArgumentException("Not a streams-app setting: " + setting.key());
+        }
+        return (T) value;
+    }
+
+    /** Windowing settings of one system. */
+    public SystemSettings system(SystemKind kind) {
+        return systems.get(kind);
+    }
+
+    /** The systems this app serves. */
+    public Set<SystemKind> servedSystems() {
+        return get(SYSTEMS);
+    }
+
+    /** Every value as text, secrets masked: for the start-up log line and the API. */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        all().forEach(s -> out.put(s.key(), s.secret() ? (String.valueOf(values.get(s.key())).isEmpty()
+                ? "" : "<set>") : textOf(s)));
+        return out;
+    }
+
+    private static Set<SystemKind> parseSystems(String text) {
+        Set<SystemKind> kinds = EnumSet.noneOf(SystemKind.class);
+        for (String part : text.split(",")) {
+            String name = part.strip().toUpperCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                kinds.add(SystemKind.valueOf(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown system '" + part.strip() + "', expected some of "
+                        + Arrays.toString(SystemKind.values()));
+            }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("must name at least one system");
+        }
+        return Collections.unmodifiableSet(kinds);
+    }
+}

@@ -1,0 +1,82 @@
+package io.hybridcast.streams.config;
+
+import io.hybridcast.avro.SystemKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StreamsSettingsTest {
+
+    @Test
+    void defaultsAreSoundForEverySystem() {
+        StreamsSettings settings = StreamsSettings.defaults();
+        for (SystemKind kind : SystemKind.values()) {
+            SystemSettings system = settings.system(kind);
+            assertThat(system.hop()).isEqualTo(10);
+            assertThat(system.windowLength()).isGreaterThanOrEqualTo(system.hop());
+            assertThat(system.contextWindows()).isPositive();
+            assertThat(system.horizon()).isPositive();
+        }
+        assertThat(settings.get(StreamsSettings.PROCESSING_GUARANTEE)).isEqualTo("exactly_once_v2");
+        assertThat(settings.get(StreamsSettings.HTTP_HOST)).isEqualTo("127.0.0.1");
+        assertThat(settings.servedSystems()).containsExactlyInAnyOrder(SystemKind.values());
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, "batch.max.size=8\npendulum.hop=5\nhttp.port=9000\n");
+        StreamsSettings settings = StreamsSettings.load(file,
+                Map.of("HYBRIDCAST_STREAMS_PENDULUM_HOP", "7", "PATH", "/usr/bin"),
+                Map.of("http.port", "0"));
+        assertThat(settings.get(StreamsSettings.BATCH_MAX_SIZE)).isEqualTo(8);
+        assertThat(settings.system(SystemKind.PENDULUM).hop()).isEqualTo(7);
+        assertThat(settings.get(StreamsSettings.HTTP_PORT)).isZero();
+    }
+
+    @Test
+    void badValueNamesSettingValueAndSource() {
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("batch.max.size", "lots"), "test flags"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("batch.max.size")
+                .hasMessageContaining("'lots'")
+                .hasMessageContaining("test flags")
+                .hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("anomaly.drift.threshold", "NaN"), "x"))
+                .hasMessageContaining("anomaly.drift.threshold").hasMessageContaining("finite");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("systems", "PENDULUM,TRAIN"), "x"))
+                .hasMessageContaining("systems").hasMessageContaining("TRAIN");
+    }
+
+    @Test
+    void hopLongerThanWindowIsRefused() {
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("pendulum.hop", "60"), "x"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("pendulum.hop = 60")
+                .hasMessageContaining("pendulum.window.length = 50");
+    }
+
+    @Test
+    void unknownKeysAreRefusedNotIgnored() {
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("batch.maxsize", "3"), "x"))
+                .hasMessageContaining("Unknown setting 'batch.maxsize'");
+        assertThatThrownBy(() -> StreamsSettings.load(null, Map.of("HYBRIDCAST_STREAMS_NOPE", "1"), Map.of()))
+                .hasMessageContaining("HYBRIDCAST_STREAMS_NOPE");
+    }
+
+    @Test
+    void secretsAreMaskedInDescriptionsAndErrors() {
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of("model.hmac.key", "s3cret"), "x");
+        assertThat(settings.get(StreamsSettings.MODEL_HMAC_KEY)).isEqualTo("s3cret");
+        assertThat(settings.describe().get("model.hmac.key")).isEqualTo("<set>");
+        assertThat(settings.describe().toString()).doesNotContain("s3cret");
+        assertThat(settings.with(Map.of("batch.max.size", "3")).get(StreamsSettings.MODEL_HMAC_KEY))
+                .isEqualTo("s3cret");
+    }
+}
