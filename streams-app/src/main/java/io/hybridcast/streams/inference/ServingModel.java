@@ -1,0 +1,58 @@
+package io.hybridcast.streams.inference;
+
+import io.hybridcast.avro.SystemKind;
+
+import java.util.List;
+
+/**
+ * A verified model version ready to serve one system, as the streams app uses it: embed context windows,
+ * and infer a batch of sensors in one call. Implementations hold native memory and are closed by the
+ * {@link ModelRegistry} once no batch uses them any more.
+ */
+public interface ServingModel extends AutoCloseable {
+
+    SystemKind system();
+
+    long version();
+
+    String algorithm();
+
+    /** Physics parameter names, in the order of {@link Prediction#zpMean()}. */
+    List<String> physicsNames();
+
+    /** Per-window context embeddings of {@code windows} ([n][time][channel]), one batched call: [n][E]. */
+    double[][] embed(double[][][] windows);
+
+    /** One batched inference over every query. */
+    List<Prediction> predict(List<Query> queries, int horizon);
+
+    @Override
+    void close();
+
+    /**
+     * One sensor's query.
+     *
+     * @param window      the newest window, [time][channel]
+     * @param pooledSum   sum of the context windows' embeddings
+     * @param pooledCount number of context windows in the sum
+     */
+    record Query(double[][] window, double[] pooledSum, int pooledCount) {
+    }
+
+    /**
+     * One sensor's result.
+     *
+     * @param mean        forecast mean [step][channel]
+     * @param lower       2.5 % quantile [step][channel]
+     * @param upper       97.5 % quantile [step][channel]
+     * @param zpMean      posterior mean of z_p given context and query
+     * @param zpStd       posterior std of z_p
+     * @param priorMean   context prior mean of z_p (from the context alone)
+     * @param priorStd    context prior std of z_p
+     * @param zn          posterior mean of the neural latents
+     * @param neuralShare |x_PAB - x_P| / |x_PAB| over the query window's reconstruction
+     */
+    record Prediction(double[][] mean, double[][] lower, double[][] upper, double[] zpMean, double[] zpStd,
+                      double[] priorMean, double[] priorStd, double[] zn, double neuralShare) {
+    }
+}

@@ -1,0 +1,456 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.AnomalyKind;
+import io.hybridcast.avro.DeadLetter;
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.anomaly.Anomalies;
+import io.hybridcast.streams.anomaly.Channels;
+import io.hybridcast.streams.anomaly.Latch;
+import io.hybridcast.streams.anomaly.SensorFaultDetector;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.config.SystemSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.ServingModel;
+import io.hybridcast.streams.validation.DeadLetters;
+import io.hybridcast.streams.validation.ReadingValidator;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.hybridcast.streams.anomaly.Channels.num;
+
+/**
+ * The whole per-sensor pipeline of one stream task: decode and validate raw readings (bad ones to the
+ * dead-letter sink), model-free fault checks, windows and context set, forecast deviation against pending
+ * forecasts, and batched inference of the sensors that are due (size trigger in {@link #process}, latency
+ * trigger in a wall-clock punctuator). Which sensors are due is also kept in the changelogged sensor state,
+ * so a restart finds them again.
+ */
+final class ForecasterProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecasterProcessor.class);
+    /** Weight of a new forecast in the neural-share baseline. */
+    private static final double BASELINE_ALPHA = 0.1;
+
+    private final StreamsSettings settings;
+    private final ModelRegistry models;
+    private final AppMetrics metrics;
+    private final ReadingValidator validator;
+    private final SensorFaultDetector faults;
+    private final int batchMaxSize;
+    private final int historySize;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, SensorState> states;
+    private KeyValueStore<String, ContextSet> contexts;
+    private KeyValueStore<String, PendingForecasts> pending;
+    private KeyValueStore<String, Forecast> latest;
+    private KeyValueStore<String, ZpHistory> zpHistory;
+    private KeyValueStore<String, AnomalyHistory> anomalyHistory;
+    /** Sensors due for inference, in the order they became due. */
+    private final Set<String> due = new LinkedHashSet<>();
+
+    ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
+        this.settings = settings;
+        this.models = models;
+        this.metrics = metrics;
+        this.validator = new ReadingValidator(settings.servedSystems(),
+                settings.get(StreamsSettings.FUTURE_TOLERANCE_MS));
+        this.faults = new SensorFaultDetector(settings);
+        this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
+        this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.states = context.getStateStore(StoreNames.SENSOR_STATE);
+        this.contexts = context.getStateStore(StoreNames.CONTEXT_SETS);
+        this.pending = context.getStateStore(StoreNames.PENDING_FORECASTS);
+        this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
+        this.zpHistory = context.getStateStore(StoreNames.ZP_HISTORY);
+        this.anomalyHistory = context.getStateStore(StoreNames.ANOMALY_HISTORY);
+        // sensors that were due when the task last stopped
+        try (KeyValueIterator<String, SensorState> all = states.all()) {
+            all.forEachRemaining(kv -> {
+                if (kv.value.due) {
+                    due.add(kv.key);
+                }
+            });
+        }
+        context.schedule(Duration.ofMillis(settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS)),
+                PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? Topics.SENSOR_READINGS.name() : meta.topic();
+        int partition = meta == null ? -1 : meta.partition();
+        long offset = meta == null ? -1 : meta.offset();
+        long now = context.currentSystemTimeMs();
+
+        String key;
+        SensorReading reading;
+        try {
+            key = record.key() == null ? null : Topics.SENSOR_READINGS.keySerde().deserializer()
+                    .deserialize(topic, record.key());
+            reading = Topics.SENSOR_READINGS.valueSerde().deserializer().deserialize(topic, record.value());
+            if (reading == null) {
+                throw new IllegalArgumentException("value is null (a tombstone is not a reading)");
+            }
+        } catch (RuntimeException e) {
+            deadLetter(record, topic, partition, offset, DeadLetters.Stage.DECODE, e.getMessage(), e, now);
+            return;
+        }
+        String invalid = validator.check(key, reading, now);
+        if (invalid != null) {
+            deadLetter(record, topic, partition, offset, DeadLetters.Stage.VALIDATE, invalid, null, now);
+            return;
+        }
+        SensorState state = states.get(key);
+        String historyProblem = ReadingValidator.checkAgainstHistory(reading,
+                state == null ? null : state.system, state == null ? -1 : state.lastSequence);
+        if (historyProblem != null) {
+            deadLetter(record, topic, partition, offset, DeadLetters.Stage.VALIDATE, historyProblem, null, now);
+            return;
+        }
+        try {
+            accept(key, state == null ? new SensorState(key, reading.getSystem()) : state, reading);
+        } catch (KafkaException e) {
+            throw e; // store and producer failures are Kafka Streams' to handle (and retry under exactly-once)
+        } catch (RuntimeException e) {
+            LOG.error("Reading {}#{} of sensor {} could not be processed", topic, offset, key, e);
+            deadLetter(record, topic, partition, offset, DeadLetters.Stage.PROCESS,
+                    "processing failed: " + e, e, now);
+            return;
+        }
+        if (due.size() >= batchMaxSize) {
+            flush();
+        }
+    }
+
+    private void accept(String sensorId, SensorState state, SensorReading reading) {
+        metrics.validReading();
+        SystemKind system = reading.getSystem();
+        SystemSettings windowing = settings.system(system);
+        long seq = reading.getSequence();
+        long time = reading.getEventTime().toEpochMilli();
+
+        Anomaly dropout = faults.dropout(state, reading);
+        if (dropout != null) {
+            emit(dropout, time);
+        }
+        if (state.lastSequence >= 0 && seq != state.lastSequence + 1) {
+            // windows must be contiguous: start the window (and the detectors' memory) afresh after a gap
+            state.recent.clear();
+            state.contiguousSamples = 0;
+            state.stuckRun = 0;
+        }
+        for (Anomaly fault : faults.check(state, reading)) {
+            emit(fault, time);
+        }
+        double[] x = SensorFaultDetector.toArray(reading);
+        checkAgainstForecasts(sensorId, state, x, seq, time);
+
+        state.recent.addLast(x);
+        while (state.recent.size() > windowing.windowLength()) {
+            state.recent.removeFirst();
+        }
+        state.contiguousSamples++;
+        state.lastSequence = seq;
+        state.lastEventTime = time;
+        state.readings++;
+
+        int length = windowing.windowLength();
+        ContextSet contextSet = null;
+        if (state.contiguousSamples % length == 0) {
+            contextSet = contextOf(sensorId);
+            contextSet.add(new ContextSet.Window(seq - length + 1, state.newest(length)), windowing.contextWindows());
+            contexts.put(sensorId, contextSet);
+        }
+        if (state.recent.size() == length && (state.contiguousSamples - length) % windowing.hop() == 0) {
+            int windows = (contextSet == null ? contextOf(sensorId) : contextSet).windows.size();
+            if (windows < windowing.contextWindows()) {
+                state.status = SensorState.Status.WARMING_UP;
+            } else if (models.version(system) < 0) {
+                state.status = SensorState.Status.WAITING_FOR_MODEL;
+            } else {
+                state.due = true;
+                state.dueSequence = seq;
+                state.dueEventTime = time;
+                due.add(sensorId);
+            }
+        }
+        states.put(sensorId, state);
+    }
+
+    /** Forecast deviation: compares the actual with the newest forecast covering it, with hysteresis. */
+    private void checkAgainstForecasts(String sensorId, SensorState state, double[] x, long seq, long time) {
+        PendingForecasts forecasts = pending.get(sensorId);
+        if (forecasts == null || forecasts.entries.isEmpty()) {
+            return;
+        }
+        PendingForecasts.Entry entry = forecasts.newestCovering(seq);
+        if (entry != null) {
+            int step = (int) (seq - entry.firstSequence());
+            double sumSquares = 0;
+            double worstZ = -1;
+            int worst = 0;
+            for (int c = 0; c < x.length; c++) {
+                double mid = entry.mean()[step][c];
+                double halfWidth = (entry.upper()[step][c] - entry.lower()[step][c]) / 2;
+                double sigma = Math.max(halfWidth / 1.96, 1e-9);
+                double z = (x[c] - mid) / sigma;
+                sumSquares += z * z;
+                if (Math.abs(z) > worstZ) {
+                    worstZ = Math.abs(z);
+                    worst = c;
+                }
+            }
+            double score = Math.sqrt(sumSquares / x.length);
+            double threshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
+            if (state.deviation.observe(score, threshold, seq, settings.get(StreamsSettings.DEVIATION_RAISE),
+                    settings.get(StreamsSettings.DEVIATION_CLEAR)) == Latch.Transition.RAISED) {
+                String unit = Channels.unit(state.system);
+                long from = state.deviation.firstAboveSequence();
+                emit(Anomalies.of(sensorId, state.system, AnomalyKind.FORECAST_DEVIATION,
+                        Channels.name(state.system, worst), score, threshold, from, seq, time, entry.modelVersion(),
+                        "Forecast deviation: " + Channels.name(state.system, worst) + " left the forecast band for "
+                                + (seq - from + 1) + " samples; observed " + num(x[worst]) + unit + ", forecast "
+                                + num(entry.mean()[step][worst]) + unit + " (band " + num(entry.lower()[step][worst])
+                                + " to " + num(entry.upper()[step][worst]) + unit + "), score " + num(score)
+                                + " > " + num(threshold) + "."), time);
+            }
+        }
+        if (forecasts.expireThrough(seq)) {
+            pending.put(sensorId, forecasts);
+        }
+    }
+
+    /** Runs inference for every due sensor: per system, one embedding call for new context windows and one
+     * batched prediction call, both under one model version. */
+    void flush() {
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
+        for (String sensorId : due) {
+            SensorState state = states.get(sensorId);
+            if (state != null && state.due) {
+                bySystem.computeIfAbsent(state.system, k -> new ArrayList<>()).add(state);
+            }
+        }
+        due.clear();
+        bySystem.forEach(this::inferBatch);
+    }
+
+    private void inferBatch(SystemKind system, List<SensorState> batch) {
+        SystemSettings windowing = settings.system(system);
+        try (ModelRegistry.Lease lease = models.acquire(system)) {
+            if (lease == null) {
+                for (SensorState state : batch) {
+                    state.due = false;
+                    state.status = SensorState.Status.WAITING_FOR_MODEL;
+                    states.put(state.sensorId, state);
+                }
+                return;
+            }
+            ServingModel model = lease.model();
+            long started = System.nanoTime();
+            List<ContextSet> contextSets = new ArrayList<>(batch.size());
+            List<ContextSet.Window> stale = new ArrayList<>();
+            for (SensorState state : batch) {
+                ContextSet contextSet = contextOf(state.sensorId);
+                contextSets.add(contextSet);
+                stale.addAll(contextSet.stale(model.version()));
+            }
+            if (!stale.isEmpty()) {
+                double[][][] windows = new double[stale.size()][][];
+                for (int i = 0; i < windows.length; i++) {
+                    windows[i] = stale.get(i).samples;
+                }
+                double[][] embeddings = model.embed(windows);
+                for (int i = 0; i < windows.length; i++) {
+                    stale.get(i).embedding = embeddings[i];
+                    stale.get(i).embeddingVersion = model.version();
+                }
+            }
+            List<ServingModel.Query> queries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                ContextSet contextSet = contextSets.get(i);
+                contextSet.pool(model.version());
+                queries.add(new ServingModel.Query(batch.get(i).newest(windowing.windowLength()),
+                        contextSet.pooledSum, contextSet.pooledCount));
+            }
+            List<ServingModel.Prediction> predictions = model.predict(queries, windowing.horizon());
+            metrics.batch(batch.size(), System.nanoTime() - started);
+            for (int i = 0; i < batch.size(); i++) {
+                SensorState state = batch.get(i);
+                if (!stale.isEmpty()) {
+                    contexts.put(state.sensorId, contextSets.get(i));
+                }
+                publish(state, contextSets.get(i), predictions.get(i), model);
+            }
+        }
+    }
+
+    private void publish(SensorState state, ContextSet contextSet, ServingModel.Prediction p, ServingModel model) {
+        String sensorId = state.sensorId;
+        SensorSystems.Spec spec = SensorSystems.of(state.system);
+        long time = state.dueEventTime;
+        List<ParameterEstimate> physics = new ArrayList<>();
+        for (int j = 0; j < model.physicsNames().size(); j++) {
+            physics.add(new ParameterEstimate(model.physicsNames().get(j), p.zpMean()[j], p.zpStd()[j]));
+        }
+        List<Double> zn = new ArrayList<>(p.zn().length);
+        for (double v : p.zn()) {
+            zn.add(v);
+        }
+        Forecast forecast = Forecast.newBuilder()
+                .setSensorId(sensorId)
+                .setSystem(state.system)
+                .setModelVersion(model.version())
+                .setAlgorithm(model.algorithm())
+                .setIssueTime(Instant.ofEpochMilli(time))
+                .setFirstSequence(state.dueSequence + 1)
+                .setStepMillis(spec.sampleIntervalMillis())
+                .setMean(PendingForecasts.toLists(p.mean()))
+                .setLower(PendingForecasts.toLists(p.lower()))
+                .setUpper(PendingForecasts.toLists(p.upper()))
+                .setPhysics(physics)
+                .setNeuralLatents(zn)
+                .setContextSize(contextSet.pooledCount)
+                .build();
+        context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
+        metrics.forecast();
+        latest.put(sensorId, forecast);
+
+        PendingForecasts forecasts = pending.get(sensorId);
+        if (forecasts == null) {
+            forecasts = new PendingForecasts();
+        }
+        forecasts.entries.add(new PendingForecasts.Entry(state.dueSequence + 1, model.version(), p.mean(),
+                p.lower(), p.upper()));
+        pending.put(sensorId, forecasts);
+
+        ZpHistory history = zpHistory.get(sensorId);
+        if (history == null) {
+            history = new ZpHistory();
+        }
+        history.add(new ZpHistory.Point(state.dueSequence, time, model.version(), model.physicsNames(), p.zpMean(),
+                p.zpStd(), p.priorMean(), p.priorStd()), historySize);
+        zpHistory.put(sensorId, history);
+
+        checkPhysicsDrift(state, p, model, time);
+        checkUnmodelled(state, p, model, time);
+
+        state.due = false;
+        state.status = SensorState.Status.FORECASTING;
+        state.forecasts++;
+        state.modelVersion = model.version();
+        states.put(sensorId, state);
+    }
+
+    /** Physics drift: the newest window's z_p posterior against the prior from the context alone. */
+    private void checkPhysicsDrift(SensorState state, ServingModel.Prediction p, ServingModel model, long time) {
+        double score = 0;
+        int worst = 0;
+        for (int j = 0; j < p.zpMean().length; j++) {
+            double z = Math.abs(p.zpMean()[j] - p.priorMean()[j])
+                    / Math.sqrt(p.zpStd()[j] * p.zpStd()[j] + p.priorStd()[j] * p.priorStd()[j] + 1e-12);
+            if (z > score) {
+                score = z;
+                worst = j;
+            }
+        }
+        double threshold = settings.get(StreamsSettings.DRIFT_THRESHOLD);
+        if (state.drift.observe(score, threshold, state.dueSequence, settings.get(StreamsSettings.MODEL_RAISE),
+                settings.get(StreamsSettings.MODEL_CLEAR)) == Latch.Transition.RAISED) {
+            String name = model.physicsNames().get(worst);
+            String unit = Channels.parameterUnit(name);
+            emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.PHYSICS_DRIFT, name, score, threshold,
+                    state.drift.firstAboveSequence(), state.dueSequence, time, model.version(),
+                    "Physics drift: " + name + " moved from " + num(p.priorMean()[worst]) + " to "
+                            + num(p.zpMean()[worst]) + unit + " (z = " + num(score) + " > " + num(threshold) + ")."),
+                    time);
+        }
+    }
+
+    /** Unmodelled dynamics: the neural share of the reconstruction grows beyond its running baseline. */
+    private void checkUnmodelled(SensorState state, ServingModel.Prediction p, ServingModel model, long time) {
+        double share = p.neuralShare();
+        if (!Double.isFinite(share)) {
+            return;
+        }
+        if (Double.isNaN(state.neuralShareBaseline)) {
+            state.neuralShareBaseline = share;
+        }
+        double baseline = state.neuralShareBaseline;
+        double score = share - baseline;
+        double threshold = settings.get(StreamsSettings.UNMODELLED_THRESHOLD);
+        Latch.Transition transition = state.unmodelled.observe(score, threshold, state.dueSequence,
+                settings.get(StreamsSettings.MODEL_RAISE), settings.get(StreamsSettings.MODEL_CLEAR));
+        if (transition == Latch.Transition.RAISED) {
+            emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, "neural_share", score,
+                    threshold, state.unmodelled.firstAboveSequence(), state.dueSequence, time, model.version(),
+                    "Unmodelled dynamics: the neural part now explains " + num(100 * share)
+                            + " % of the signal, up from a usual " + num(100 * baseline) + " % (growth "
+                            + num(score) + " > " + num(threshold) + ")."), time);
+        }
+        // the baseline follows only normal behaviour, so a lasting change stays visible as a change
+        if (!state.unmodelled.active() && score <= threshold) {
+            state.neuralShareBaseline = (1 - BASELINE_ALPHA) * baseline + BASELINE_ALPHA * share;
+        }
+    }
+
+    private ContextSet contextOf(String sensorId) {
+        ContextSet contextSet = contexts.get(sensorId);
+        return contextSet == null ? new ContextSet() : contextSet;
+    }
+
+    private void emit(Anomaly anomaly, long time) {
+        context.forward(new Record<>(anomaly.getSensorId(), anomaly, time), TopologyFactory.ANOMALIES_SINK);
+        metrics.anomaly(anomaly.getKind().name(), anomaly.getDetail());
+        AnomalyHistory history = anomalyHistory.get(anomaly.getSensorId());
+        if (history == null) {
+            history = new AnomalyHistory();
+        }
+        history.add(anomaly, historySize);
+        anomalyHistory.put(anomaly.getSensorId(), history);
+        LOG.debug("Anomaly on {}: {}", anomaly.getSensorId(), anomaly.getExplanation());
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, String topic, int partition, long offset,
+                            DeadLetters.Stage stage, String reason, Throwable error, long now) {
+        DeadLetter letter = DeadLetters.of(topic, partition, offset, record.key(), record.value(), stage,
+                reason == null ? String.valueOf(error) : reason, error, now);
+        context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()),
+                TopologyFactory.DEAD_LETTERS_SINK);
+        metrics.deadLetter(letter.getStage());
+        LOG.debug("Dead letter from {}-{}@{}: {}", topic, partition, offset, letter.getReason());
+    }
+}

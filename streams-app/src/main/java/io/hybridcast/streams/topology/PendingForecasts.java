@@ -1,0 +1,108 @@
+package io.hybridcast.streams.topology;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A sensor's forecasts still awaiting their actuals, one value per sensor in
+ * {@link StoreNames#PENDING_FORECASTS}. Each arriving reading is compared with the newest forecast that
+ * covers its sequence number; forecasts whose last step has passed are dropped.
+ */
+public final class PendingForecasts {
+
+    /** One issued forecast: steps {@code firstSequence ..} with mean and 95 % band per channel. */
+    public record Entry(long firstSequence, long modelVersion, double[][] mean, double[][] lower, double[][] upper) {
+        public long lastSequence() {
+            return firstSequence + mean.length - 1;
+        }
+
+        public boolean covers(long sequence) {
+            return sequence >= firstSequence && sequence <= lastSequence();
+        }
+    }
+
+    public final List<Entry> entries = new ArrayList<>();
+
+    /** The newest forecast that has a step for this sequence, or null. */
+    public Entry newestCovering(long sequence) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).covers(sequence)) {
+                return entries.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Drops forecasts whose every step is at or before {@code sequence}; true if any was dropped. */
+    public boolean expireThrough(long sequence) {
+        return entries.removeIf(e -> e.lastSequence() <= sequence);
+    }
+
+    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 1,
+            PendingForecasts::write, PendingForecasts::read);
+
+    private static void write(PendingForecasts p, DataOutputStream out) throws IOException {
+        out.writeInt(p.entries.size());
+        for (Entry e : p.entries) {
+            out.writeLong(e.firstSequence());
+            out.writeLong(e.modelVersion());
+            writeMatrix(out, e.mean());
+            writeMatrix(out, e.lower());
+            writeMatrix(out, e.upper());
+        }
+    }
+
+    private static PendingForecasts read(DataInputStream in) throws IOException {
+        PendingForecasts p = new PendingForecasts();
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            p.entries.add(new Entry(in.readLong(), in.readLong(), readMatrix(in), readMatrix(in), readMatrix(in)));
+        }
+        return p;
+    }
+
+    static void writeMatrix(DataOutputStream out, double[][] m) throws IOException {
+        out.writeInt(m.length);
+        for (double[] row : m) {
+            StateSerde.writeDoubles(out, row);
+        }
+    }
+
+    static double[][] readMatrix(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        double[][] m = new double[n][];
+        for (int i = 0; i < n; i++) {
+            m[i] = StateSerde.readDoubles(in);
+        }
+        return m;
+    }
+
+    /** Converts an Avro-style nested list into a matrix. */
+    public static double[][] toMatrix(List<List<Double>> rows) {
+        double[][] m = new double[rows.size()][];
+        for (int i = 0; i < m.length; i++) {
+            List<Double> row = rows.get(i);
+            m[i] = new double[row.size()];
+            for (int j = 0; j < m[i].length; j++) {
+                m[i][j] = row.get(j);
+            }
+        }
+        return m;
+    }
+
+    /** Converts a matrix into an Avro-style nested list. */
+    public static List<List<Double>> toLists(double[][] m) {
+        List<List<Double>> rows = new ArrayList<>(m.length);
+        for (double[] r : m) {
+            List<Double> row = new ArrayList<>(r.length);
+            for (double v : r) {
+                row.add(v);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,20 @@
+package io.hybridcast.streams.topology;
+
+/** Names of the streams app's state stores (all changelogged, all queryable through the HTTP API). */
+public final class StoreNames {
+    /** {@link SensorState} per sensor id. */
+    public static final String SENSOR_STATE = "sensor-state";
+    /** {@link ContextSet} per sensor id: the last K windows and the pooled context embedding. */
+    public static final String CONTEXT_SETS = "context-sets";
+    /** {@link PendingForecasts} per sensor id: forecasts awaiting their actuals. */
+    public static final String PENDING_FORECASTS = "pending-forecasts";
+    /** The newest {@code Forecast} per sensor id. */
+    public static final String LATEST_FORECASTS = "latest-forecasts";
+    /** {@link ZpHistory} per sensor id: recent physics-parameter estimates. */
+    public static final String ZP_HISTORY = "zp-history";
+    /** {@link AnomalyHistory} per sensor id: recent anomalies. */
+    public static final String ANOMALY_HISTORY = "anomaly-history";
+
+    private StoreNames() {
+    }
+}

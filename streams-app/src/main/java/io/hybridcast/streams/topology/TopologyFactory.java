@@ -1,0 +1,65 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the streams app's topology: a pure function of its settings, the model registry and the metrics,
+ * kept apart from {@code main} so tests run exactly this topology.
+ *
+ * <pre>
+ * sensor-readings (raw bytes) -> forecaster --> forecasts
+ *                                     |      --> anomalies
+ *                                     |      --> dead-letters
+ *                                  six changelogged stores (sensor state, context sets, pending forecasts,
+ *                                  latest forecasts, z_p history, anomaly history)
+ * </pre>
+ * Readings are consumed as raw bytes and decoded by the forecaster, so a record that cannot be decoded is
+ * still a record: it reaches dead-letters with its coordinates instead of failing the app.
+ */
+public final class TopologyFactory {
+
+    static final String SOURCE = "sensor-readings-source";
+    static final String FORECASTER = "forecaster";
+    static final String FORECASTS_SINK = "forecasts-sink";
+    static final String ANOMALIES_SINK = "anomalies-sink";
+    static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+    private TopologyFactory() {
+    }
+
+    /** The topology of the streams app. */
+    public static Topology buildTopology(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.SENSOR_READINGS.name());
+        topology.addProcessor(FORECASTER, () -> new ForecasterProcessor(settings, models, metrics), SOURCE);
+        topology.addStateStore(store(StoreNames.SENSOR_STATE, SensorState.SERDE), FORECASTER);
+        topology.addStateStore(store(StoreNames.CONTEXT_SETS, ContextSet.SERDE), FORECASTER);
+        topology.addStateStore(store(StoreNames.PENDING_FORECASTS, PendingForecasts.SERDE), FORECASTER);
+        topology.addStateStore(store(StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
+        topology.addStateStore(store(StoreNames.ZP_HISTORY, ZpHistory.SERDE), FORECASTER);
+        topology.addStateStore(store(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE), FORECASTER);
+        topology.addSink(FORECASTS_SINK, Topics.FORECASTS.name(), Topics.FORECASTS.keySerde().serializer(),
+                Topics.FORECASTS.valueSerde().serializer(), FORECASTER);
+        topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), Topics.ANOMALIES.keySerde().serializer(),
+                Topics.ANOMALIES.valueSerde().serializer(), FORECASTER);
+        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().serializer(),
+                Topics.DEAD_LETTERS.valueSerde().serializer(), FORECASTER);
+        return topology;
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
+        // persistent + changelogged (the default): state survives restarts and moves with its task
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde)
+                .withCachingEnabled();
+    }
+}

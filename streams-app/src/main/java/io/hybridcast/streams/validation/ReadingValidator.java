@@ -1,0 +1,82 @@
+package io.hybridcast.streams.validation;
+
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.SensorSystems;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks a decoded reading must pass before it may touch a sensor's state. Each failed check yields a
+ * sentence naming what is wrong, which becomes the dead letter's reason. Range violations of finite values
+ * are not invalid input but a sensor fault, flagged by the anomaly detectors instead.
+ */
+public final class ReadingValidator {
+
+    private final Set<SystemKind> servedSystems;
+    private final long futureToleranceMillis;
+
+    public ReadingValidator(Set<SystemKind> servedSystems, long futureToleranceMillis) {
+        this.servedSystems = servedSystems;
+        this.futureToleranceMillis = futureToleranceMillis;
+    }
+
+    /**
+     * Stateless checks. Returns the reason the reading is invalid, or null when it is valid.
+     *
+     * @param key          the record key (must equal the sensor id, so the sensor's state lives on one partition)
+     * @param wallClockMs  the processing wall-clock time
+     */
+    public String check(String key, SensorReading reading, long wallClockMs) {
+        if (reading.getSensorId() == null || reading.getSensorId().isBlank()) {
+            return "sensorId is empty";
+        }
+        if (key == null || !key.equals(reading.getSensorId())) {
+            return "record key '" + key + "' differs from sensorId '" + reading.getSensorId()
+                    + "' (readings must be keyed by sensor id)";
+        }
+        SystemKind system = reading.getSystem();
+        if (system == null || !servedSystems.contains(system)) {
+            return "unknown system " + system + ": this app serves " + servedSystems;
+        }
+        SensorSystems.Spec spec = SensorSystems.of(system);
+        List<Double> values = reading.getValues();
+        if (values == null || values.size() != spec.channels()) {
+            return "values has " + (values == null ? 0 : values.size()) + " entries, " + system + " expects "
+                    + spec.channels();
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Double v = values.get(i);
+            if (v == null || !Double.isFinite(v)) {
+                return "values[" + i + "] is " + v + " (not a finite number)";
+            }
+        }
+        if (reading.getSequence() < 0) {
+            return "sequence " + reading.getSequence() + " is negative";
+        }
+        long eventTime = reading.getEventTime().toEpochMilli();
+        if (eventTime > wallClockMs + futureToleranceMillis) {
+            return "eventTime " + reading.getEventTime() + " is " + (eventTime - wallClockMs)
+                    + " ms in the future (tolerance " + futureToleranceMillis + " ms)";
+        }
+        return null;
+    }
+
+    /**
+     * The check against the sensor's history: sequence numbers must increase, and a sensor keeps its system.
+     * Returns the reason, or null when the reading fits.
+     */
+    public static String checkAgainstHistory(SensorReading reading, SystemKind knownSystem, long lastSequence) {
+        if (knownSystem != null && knownSystem != reading.getSystem()) {
+            return "sensor " + reading.getSensorId() + " is a " + knownSystem + " sensor but this reading says "
+                    + reading.getSystem();
+        }
+        if (lastSequence >= 0 && reading.getSequence() <= lastSequence) {
+            return reading.getSequence() == lastSequence
+                    ? "sequence " + reading.getSequence() + " repeats the last one (duplicate sample)"
+                    : "sequence " + reading.getSequence() + " goes backwards (last was " + lastSequence + ")";
+        }
+        return null;
+    }
+}
