@@ -1,0 +1,116 @@
+package io.hybridcast.streams;
+
+import io.hybridcast.streams.api.HttpApi;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.swap.ModelLoader;
+import io.hybridcast.streams.swap.ModelSwapper;
+import io.hybridcast.streams.swap.ModelVersionWatcher;
+import io.hybridcast.streams.topology.TopologyFactory;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * The streams app as one object: the Kafka Streams forecaster, the model-version watcher that hot-swaps
+ * models, the HTTP API with dashboard and Prometheus metrics. {@link #start} returns once everything is
+ * started (not necessarily ready: see {@link #ready()}); {@link #close} stops it all. Used by
+ * {@link StreamsMain} and by the one-command local stack.
+ */
+public final class StreamsService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsService.class);
+
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ModelRegistry models = new ModelRegistry();
+    private final HttpApi api;
+    private final KafkaStreams streams;
+    private final ModelVersionWatcher watcher;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    private StreamsService(StreamsSettings settings, ModelLoader loader) {
+        AppMetrics metrics = new AppMetrics(prometheus);
+        ModelSwapper swapper = new ModelSwapper(models, loader, settings, metrics);
+        try {
+            api = new HttpApi(settings, models, swapper, prometheus::scrape);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot bind the HTTP API to " + settings.get(StreamsSettings.HTTP_HOST)
+                    + ":" + settings.get(StreamsSettings.HTTP_PORT) + " (settings http.host / http.port)", e);
+        }
+        api.start();
+        streams = new KafkaStreams(TopologyFactory.buildTopology(settings, models, metrics),
+                streamsProperties(settings, api.port()));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(prometheus);
+        watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS), swapper, metrics);
+        api.attach(streams, watcher::caughtUp);
+        watcher.start();
+        streams.start();
+        LOG.info("Streams app started: {}", settings.describe());
+    }
+
+    /** Starts the app with the given settings and model loader. */
+    public static StreamsService start(StreamsSettings settings, ModelLoader loader) {
+        return new StreamsService(settings, loader);
+    }
+
+    /** The Kafka Streams properties derived from the settings. */
+    public static Properties streamsProperties(StreamsSettings settings, int httpPort) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(StreamsSettings.APPLICATION_ID));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(StreamsSettings.BOOTSTRAP_SERVERS));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(StreamsSettings.STATE_DIR).toAbsolutePath().toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.get(StreamsSettings.PROCESSING_GUARANTEE));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.get(StreamsSettings.STREAM_THREADS));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.get(StreamsSettings.COMMIT_INTERVAL_MS));
+        // where other instances reach this one's API for interactive queries
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.get(StreamsSettings.HTTP_HOST) + ":" + httpPort);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return p;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ModelRegistry models() {
+        return models;
+    }
+
+    public PrometheusMeterRegistry meterRegistry() {
+        return prometheus;
+    }
+
+    /** True once the streams run and every published model version has been read. */
+    public boolean ready() {
+        return streams.state() == KafkaStreams.State.RUNNING && watcher.caughtUp();
+    }
+
+    @Override
+    public void close() {
+        watcher.close();
+        streams.close(java.time.Duration.ofSeconds(30));
+        streamsMetrics.close();
+        api.close();
+        models.close();
+        prometheus.close();
+    }
+}

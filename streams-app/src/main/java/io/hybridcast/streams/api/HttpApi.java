@@ -1,0 +1,331 @@
+package io.hybridcast.streams.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.swap.ModelSwapper;
+import io.hybridcast.streams.topology.AnomalyHistory;
+import io.hybridcast.streams.topology.ContextSet;
+import io.hybridcast.streams.topology.PendingForecasts;
+import io.hybridcast.streams.topology.SensorState;
+import io.hybridcast.streams.topology.StoreNames;
+import io.hybridcast.streams.topology.ZpHistory;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP API and dashboard, on the JDK's HTTP server, over Kafka Streams interactive queries. A sensor's
+ * state lives on the instance that owns its partition: a request for it is answered locally or forwarded to
+ * that instance (found through the streams metadata); fleet-wide lists gather every instance's local part.
+ *
+ * <pre>
+ * GET /api/sensors                     every sensor: status (warming up / waiting for a model / forecasting), counts
+ * GET /api/sensors/{id}                one sensor
+ * GET /api/sensors/{id}/forecast       its latest forecast
+ * GET /api/sensors/{id}/zp             its z_p history (posterior and context prior per forecast)
+ * GET /api/sensors/{id}/anomalies      its recent anomalies with sentences
+ * GET /api/sensors/{id}/series         recent actuals and open forecasts (the dashboard chart)
+ * GET /api/fleet                       sensors by status, anomalies by kind
+ * GET /api/models                      model version in service per system, last refusal
+ * GET /health, /ready                  liveness; readiness (streams running, model versions read)
+ * GET /metrics                         Prometheus
+ * GET /                                the dashboard
+ * </pre>
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOCAL = "local=true";
+
+    private final HttpServer server;
+    private final StreamsSettings settings;
+    private final ModelRegistry models;
+    private final ModelSwapper swapper;
+    private final Supplier<String> prometheus;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private volatile KafkaStreams streams;
+    private volatile BooleanSupplier modelsCaughtUp = () -> true;
+
+    public HttpApi(StreamsSettings settings, ModelRegistry models, ModelSwapper swapper, Supplier<String> prometheus)
+            throws IOException {
+        this.settings = settings;
+        this.models = models;
+        this.swapper = swapper;
+        this.prometheus = prometheus;
+        this.server = HttpServer.create(new InetSocketAddress(settings.get(StreamsSettings.HTTP_HOST),
+                settings.get(StreamsSettings.HTTP_PORT)), 64);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "http-api");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    public void start() {
+        server.start();
+        LOG.info("HTTP API and dashboard on http://{}:{}/", server.getAddress().getHostString(), port());
+    }
+
+    /** The bound port (useful with http.port = 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Attaches the running streams (the server starts before them so that application.server knows the port). */
+    public void attach(KafkaStreams streams, BooleanSupplier modelsCaughtUp) {
+        this.streams = streams;
+        this.modelsCaughtUp = modelsCaughtUp;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "text/plain", "only GET".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            boolean local = LOCAL.equals(exchange.getRequestURI().getQuery());
+            try {
+                route(exchange, path, local);
+            } catch (InvalidStateStoreException e) {
+                json(exchange, 503, Map.of("error", "state is not queryable right now (" + e.getMessage()
+                        + "); retry shortly"));
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP {} failed", path, e);
+                json(exchange, 500, Map.of("error", e.toString()));
+            }
+        }
+    }
+
+    private void route(HttpExchange exchange, String path, boolean local) throws IOException {
+        if (path.equals("/") || path.equals("/index.html")) {
+            resource(exchange, "io/hybridcast/streams/dashboard/index.html", "text/html; charset=utf-8");
+        } else if (path.startsWith("/webjars/")) {
+            String file = path.substring("/webjars/".length());
+            if (file.contains("..")) {
+                send(exchange, 400, "text/plain", new byte[0]);
+                return;
+            }
+            resource(exchange, "META-INF/resources/webjars/" + file,
+                    file.endsWith(".js") ? "text/javascript" : "application/octet-stream");
+        } else if (path.equals("/metrics")) {
+            send(exchange, 200, "text/plain; version=0.0.4", prometheus.get().getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/health")) {
+            KafkaStreams.State state = streams == null ? null : streams.state();
+            boolean alive = state != null && state != KafkaStreams.State.ERROR
+                    && state != KafkaStreams.State.PENDING_ERROR && state != KafkaStreams.State.NOT_RUNNING;
+            json(exchange, alive ? 200 : 503, Map.of("status", alive ? "UP" : "DOWN", "streams", String.valueOf(state)));
+        } else if (path.equals("/ready")) {
+            KafkaStreams.State state = streams == null ? null : streams.state();
+            boolean ready = state == KafkaStreams.State.RUNNING && modelsCaughtUp.getAsBoolean();
+            json(exchange, ready ? 200 : 503, Map.of("ready", ready, "streams", String.valueOf(state),
+                    "modelVersionsRead", modelsCaughtUp.getAsBoolean()));
+        } else if (path.equals("/api/models")) {
+            json(exchange, 200, modelsView());
+        } else if (path.equals("/api/sensors")) {
+            json(exchange, 200, local ? localSensors() : gatherSensors());
+        } else if (path.equals("/api/fleet")) {
+            json(exchange, 200, fleet(local ? localSensors() : gatherSensors()));
+        } else if (path.startsWith("/api/sensors/")) {
+            String[] parts = path.substring("/api/sensors/".length()).split("/");
+            String id = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+            String what = parts.length > 1 ? parts[1] : "";
+            HostInfo owner = local ? null : ownerOf(id);
+            if (owner != null && !owner.equals(self())) {
+                forward(exchange, owner, path);
+                return;
+            }
+            Object body = sensorPart(id, what);
+            if (body == null) {
+                json(exchange, 404, Map.of("error", "no " + (what.isEmpty() ? "state" : what) + " for sensor " + id));
+            } else {
+                json(exchange, 200, body);
+            }
+        } else {
+            json(exchange, 404, Map.of("error", "no such path " + path));
+        }
+    }
+
+    private Object sensorPart(String id, String what) {
+        return switch (what) {
+            case "" -> {
+                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
+                yield s == null ? null : sensorView(s);
+            }
+            case "forecast" -> {
+                Forecast f = this.<Forecast>store(StoreNames.LATEST_FORECASTS).get(id);
+                yield f == null ? null : Views.forecast(f);
+            }
+            case "zp" -> Views.zp(this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(id));
+            case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
+            case "series" -> {
+                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
+                yield s == null ? null : Views.series(s, this.<PendingForecasts>store(StoreNames.PENDING_FORECASTS).get(id));
+            }
+            default -> null;
+        };
+    }
+
+    private Map<String, Object> sensorView(SensorState s) {
+        ContextSet context = this.<ContextSet>store(StoreNames.CONTEXT_SETS).get(s.sensorId);
+        return Views.sensor(s, settings.system(s.system), context == null ? 0 : context.windows.size(),
+                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId));
+    }
+
+    private List<Map<String, Object>> localSensors() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
+            all.forEachRemaining(kv -> out.add(sensorView(kv.value)));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> gatherSensors() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>(localSensors());
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
+            if (instance.hostInfo().equals(self())) {
+                continue;
+            }
+            String body = fetch(instance.hostInfo(), "/api/sensors?" + LOCAL);
+            out.addAll(JSON.readValue(body, List.class));
+        }
+        out.sort((a, b) -> String.valueOf(a.get("sensorId")).compareTo(String.valueOf(b.get("sensorId"))));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> fleet(List<Map<String, Object>> sensors) {
+        Map<String, Long> byStatus = new TreeMap<>();
+        Map<String, Long> anomalies = new TreeMap<>();
+        for (Map<String, Object> s : sensors) {
+            byStatus.merge(String.valueOf(s.get("status")), 1L, Long::sum);
+            ((Map<String, Object>) s.get("anomalyCounts")).forEach((kind, n) ->
+                    anomalies.merge(kind, ((Number) n).longValue(), Long::sum));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sensors", sensors.size());
+        m.put("byStatus", byStatus);
+        m.put("anomaliesByKind", anomalies);
+        return m;
+    }
+
+    private Map<String, Object> modelsView() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (SystemKind kind : settings.servedSystems()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            long version = models.version(kind);
+            m.put("version", version < 0 ? null : version);
+            m.put("algorithm", models.algorithm(kind));
+            m.put("status", version < 0 ? "waiting for a model" : "serving");
+            m.put("lastRefusal", swapper == null ? null : swapper.lastRefusal(kind));
+            out.put(kind.name(), m);
+        }
+        return out;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        if (streams == null) {
+            throw new InvalidStateStoreException("streams not started");
+        }
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    private HostInfo self() {
+        return new HostInfo(settings.get(StreamsSettings.HTTP_HOST), port());
+    }
+
+    private HostInfo ownerOf(String sensorId) {
+        if (streams == null) {
+            return null;
+        }
+        KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.SENSOR_STATE, sensorId,
+                Serdes.String().serializer());
+        return meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) ? null : meta.activeHost();
+    }
+
+    private void forward(HttpExchange exchange, HostInfo owner, String path) throws IOException {
+        String body = fetch(owner, path + "?" + LOCAL);
+        send(exchange, 200, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String fetch(HostInfo host, String pathAndQuery) throws IOException {
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                            URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("instance " + host + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private void resource(HttpExchange exchange, String name, String type) throws IOException {
+        try (InputStream in = HttpApi.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                json(exchange, 404, Map.of("error", "no such file"));
+                return;
+            }
+            send(exchange, 200, type, in.readAllBytes());
+        }
+    }
+
+    private static void json(HttpExchange exchange, int status, Object body) throws IOException {
+        send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,137 @@
+package io.hybridcast.streams.api;
+
+import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.streams.config.SystemSettings;
+import io.hybridcast.streams.topology.AnomalyHistory;
+import io.hybridcast.streams.topology.PendingForecasts;
+import io.hybridcast.streams.topology.SensorState;
+import io.hybridcast.streams.topology.ZpHistory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** JSON shapes of the API: plain maps and lists, so the wire format is visible in one place. */
+final class Views {
+
+    private Views() {
+    }
+
+    static Map<String, Object> sensor(SensorState s, SystemSettings windowing, int contextWindows,
+                                      AnomalyHistory anomalies) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sensorId", s.sensorId);
+        m.put("system", s.system.name());
+        m.put("status", s.status.name());
+        m.put("statusText", switch (s.status) {
+            case WARMING_UP -> "warming up: " + contextWindows + " of " + windowing.contextWindows()
+                    + " context windows";
+            case WAITING_FOR_MODEL -> "waiting for a model (readings are kept as context)";
+            case FORECASTING -> "forecasting with model version " + s.modelVersion;
+        });
+        m.put("contextWindows", contextWindows);
+        m.put("contextWindowsNeeded", windowing.contextWindows());
+        m.put("lastSequence", s.lastSequence);
+        m.put("lastEventTime", s.lastEventTime);
+        m.put("readings", s.readings);
+        m.put("forecasts", s.forecasts);
+        m.put("modelVersion", s.modelVersion < 0 ? null : s.modelVersion);
+        Map<String, Object> active = new LinkedHashMap<>();
+        active.put("stuck", s.stuck.active());
+        active.put("spike", s.spike.active());
+        active.put("outOfRange", s.range.active());
+        active.put("forecastDeviation", s.deviation.active());
+        active.put("physicsDrift", s.drift.active());
+        active.put("unmodelledDynamics", s.unmodelled.active());
+        m.put("activeFlags", active);
+        m.put("anomalyCounts", anomalies == null ? Map.of() : anomalies.countsByKind);
+        return m;
+    }
+
+    static Map<String, Object> forecast(Forecast f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sensorId", f.getSensorId());
+        m.put("system", f.getSystem().name());
+        m.put("modelVersion", f.getModelVersion());
+        m.put("algorithm", f.getAlgorithm());
+        m.put("issueTime", f.getIssueTime().toEpochMilli());
+        m.put("firstSequence", f.getFirstSequence());
+        m.put("stepMillis", f.getStepMillis());
+        m.put("mean", f.getMean());
+        m.put("lower", f.getLower());
+        m.put("upper", f.getUpper());
+        List<Map<String, Object>> physics = new ArrayList<>();
+        for (ParameterEstimate p : f.getPhysics()) {
+            physics.add(Map.of("name", p.getName(), "mean", p.getMean(), "std", p.getStd()));
+        }
+        m.put("physics", physics);
+        m.put("neuralLatents", f.getNeuralLatents());
+        m.put("contextSize", f.getContextSize());
+        return m;
+    }
+
+    static List<Map<String, Object>> zp(ZpHistory h) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (h == null) {
+            return out;
+        }
+        for (ZpHistory.Point p : h.points) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("sequence", p.sequence());
+            m.put("eventTime", p.eventTime());
+            m.put("modelVersion", p.modelVersion());
+            m.put("names", p.names());
+            m.put("mean", p.mean());
+            m.put("std", p.std());
+            m.put("priorMean", p.priorMean());
+            m.put("priorStd", p.priorStd());
+            out.add(m);
+        }
+        return out;
+    }
+
+    static List<Map<String, Object>> anomalies(AnomalyHistory h) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (h == null) {
+            return out;
+        }
+        for (Anomaly a : h.anomalies) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", a.getKind().name());
+            m.put("detail", a.getDetail());
+            m.put("score", a.getScore());
+            m.put("threshold", a.getThreshold());
+            m.put("fromSequence", a.getFromSequence());
+            m.put("toSequence", a.getToSequence());
+            m.put("detectedAt", a.getDetectedAt().toEpochMilli());
+            m.put("modelVersion", a.getModelVersion());
+            m.put("explanation", a.getExplanation());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Recent actuals and the forecasts still covering the future, for the dashboard's chart. */
+    static Map<String, Object> series(SensorState s, PendingForecasts pending) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Long> seqs = new ArrayList<>();
+        long first = s.lastSequence - s.recent.size() + 1;
+        for (int i = 0; i < s.recent.size(); i++) {
+            seqs.add(first + i);
+        }
+        m.put("sequences", seqs);
+        m.put("actuals", new ArrayList<>(s.recent));
+        List<Map<String, Object>> forecasts = new ArrayList<>();
+        if (pending != null) {
+            for (PendingForecasts.Entry e : pending.entries) {
+                forecasts.add(Map.of("firstSequence", e.firstSequence(), "modelVersion", e.modelVersion(),
+                        "mean", e.mean(), "lower", e.lower(), "upper", e.upper()));
+            }
+        }
+        m.put("forecasts", forecasts);
+        return m;
+    }
+}

@@ -1,0 +1,169 @@
+package io.hybridcast.streams.swap;
+
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.config.SystemSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.ServingModel;
+import io.hybridcast.schemas.SensorSystems;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Receives {@code ModelVersion} chunks in topic order, reassembles each version, verifies it (SHA-256, HMAC
+ * when a key is configured, a warm-up inference with finite outputs of the right shape) and puts it in
+ * service when it is newer than the version serving its system. A version that fails any step is refused
+ * with a log line and a metric, and the version in service keeps serving. Not thread-safe: one consumer
+ * thread feeds it.
+ */
+public final class ModelSwapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
+
+    /** What became of one complete version. */
+    public enum Outcome { ACCEPTED, REFUSED, IGNORED_OLDER, INCOMPLETE }
+
+    private final ModelRegistry registry;
+    private final ModelLoader loader;
+    private final PayloadVerifier verifier;
+    private final AppMetrics metrics;
+    private final StreamsSettings settings;
+    /** Chunks of versions still being received, by "system/version". */
+    private final Map<String, TreeMap<Integer, ModelVersion>> partial = new HashMap<>();
+    private final Map<SystemKind, String> lastRefusal = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public ModelSwapper(ModelRegistry registry, ModelLoader loader, StreamsSettings settings, AppMetrics metrics) {
+        this.registry = registry;
+        this.loader = loader;
+        this.settings = settings;
+        this.verifier = new PayloadVerifier(settings.get(StreamsSettings.MODEL_HMAC_KEY));
+        this.metrics = metrics;
+    }
+
+    /** The reason the newest refused version of a system was refused, or null. */
+    public String lastRefusal(SystemKind system) {
+        return lastRefusal.get(system);
+    }
+
+    /** Feeds one chunk; returns the outcome for its version once the chunk completes it. */
+    public Outcome accept(ModelVersion chunk) {
+        if (!settings.servedSystems().contains(chunk.getSystem())) {
+            return Outcome.IGNORED_OLDER;
+        }
+        if (chunk.getVersion() <= registry.version(chunk.getSystem())) {
+            return Outcome.IGNORED_OLDER; // e.g. replaying the compacted topic at start-up
+        }
+        String id = chunk.getSystem() + "/v" + chunk.getVersion();
+        if (chunk.getChunkCount() < 1 || chunk.getChunkIndex() < 0 || chunk.getChunkIndex() >= chunk.getChunkCount()) {
+            partial.remove(id);
+            return refuse(chunk, "chunk " + chunk.getChunkIndex() + " of " + chunk.getChunkCount()
+                    + " is out of range");
+        }
+        TreeMap<Integer, ModelVersion> chunks = partial.computeIfAbsent(id, k -> new TreeMap<>());
+        chunks.put(chunk.getChunkIndex(), chunk);
+        if (chunks.size() < chunk.getChunkCount()) {
+            return Outcome.INCOMPLETE;
+        }
+        partial.remove(id);
+        ModelVersion header = chunks.firstEntry().getValue();
+        for (ModelVersion c : chunks.values()) {
+            if (c.getChunkCount() != header.getChunkCount() || !c.getSha256().equals(header.getSha256())) {
+                return refuse(header, "chunks disagree on chunkCount or sha256 (mixed uploads)");
+            }
+        }
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        for (ModelVersion c : chunks.values()) {
+            ByteBuffer buffer = c.getPayload().duplicate();
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            whole.writeBytes(bytes);
+        }
+        byte[] payload = whole.toByteArray();
+        String problem = verifier.verify(payload, header.getSha256(), header.getSignature());
+        if (problem != null) {
+            return refuse(header, problem);
+        }
+        ServingModel model;
+        try {
+            model = loader.load(header, payload);
+        } catch (Exception | LinkageError e) {
+            LOG.debug("Loading failed", e);
+            return refuse(header, "cannot load the payload: " + e);
+        }
+        String warmUp = warmUp(model, header);
+        if (warmUp != null) {
+            model.close();
+            return refuse(header, "warm-up inference failed: " + warmUp);
+        }
+        registry.swap(model);
+        lastRefusal.remove(header.getSystem());
+        metrics.modelVersion(header.getSystem().name(), "accepted");
+        return Outcome.ACCEPTED;
+    }
+
+    /** One inference on a plausible input; returns what is wrong with the result, or null. */
+    private String warmUp(ServingModel model, ModelVersion header) {
+        try {
+            if (model.system() != header.getSystem() || model.version() != header.getVersion()) {
+                return "the payload is " + model.system() + " v" + model.version() + ", published as "
+                        + header.getSystem() + " v" + header.getVersion();
+            }
+            SystemSettings windowing = settings.system(header.getSystem());
+            int channels = SensorSystems.of(header.getSystem()).channels();
+            double[][] window = new double[windowing.windowLength()][channels];
+            for (int t = 0; t < window.length; t++) {
+                for (int c = 0; c < channels; c++) {
+                    window[t][c] = 0.5 * Math.sin(0.2 * t + c); // a smooth, in-range signal
+                }
+            }
+            double[][] embedding = model.embed(new double[][][]{window});
+            List<ServingModel.Prediction> out = model.predict(
+                    List.of(new ServingModel.Query(window, embedding[0], 1)), windowing.horizon());
+            if (out.size() != 1) {
+                return "expected 1 prediction, got " + out.size();
+            }
+            ServingModel.Prediction p = out.get(0);
+            if (p.mean().length != windowing.horizon() || p.mean()[0].length != channels) {
+                return "forecast shape " + p.mean().length + "x" + p.mean()[0].length + ", expected "
+                        + windowing.horizon() + "x" + channels;
+            }
+            for (double[][] m : new double[][][]{p.mean(), p.lower(), p.upper()}) {
+                for (double[] row : m) {
+                    for (double v : row) {
+                        if (!Double.isFinite(v)) {
+                            return "non-finite forecast value " + v;
+                        }
+                    }
+                }
+            }
+            for (double v : p.zpMean()) {
+                if (!Double.isFinite(v)) {
+                    return "non-finite z_p estimate " + v;
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return e.toString();
+        }
+    }
+
+    private Outcome refuse(ModelVersion header, String reason) {
+        String message = header.getSystem() + " model version " + header.getVersion() + " refused: " + reason
+                + (registry.version(header.getSystem()) >= 0
+                ? "; version " + registry.version(header.getSystem()) + " keeps serving"
+                : "; no model serves " + header.getSystem() + " yet");
+        LOG.warn(message);
+        lastRefusal.put(header.getSystem(), message);
+        metrics.modelVersion(header.getSystem().name(), "refused");
+        return Outcome.REFUSED;
+    }
+}

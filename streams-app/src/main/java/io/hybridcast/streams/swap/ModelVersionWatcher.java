@@ -1,0 +1,129 @@
+package io.hybridcast.streams.swap;
+
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.streams.AppMetrics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Follows {@code model-versions} from the beginning on its own thread (no consumer group: every instance
+ * reads every version) and hands each chunk to the {@link ModelSwapper}. It is {@link #caughtUp() caught up}
+ * once it has read up to the end offsets seen at start, which the readiness check waits for.
+ */
+public final class ModelVersionWatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVersionWatcher.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ModelSwapper swapper;
+    private final AppMetrics metrics;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean caughtUp;
+
+    public ModelVersionWatcher(String bootstrapServers, ModelSwapper swapper, AppMetrics metrics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                Integer.toString(Topics.MODEL_VERSION_MAX_MESSAGE_BYTES + 1024 * 1024));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hybridcast-streams-model-watcher");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.swapper = swapper;
+        this.metrics = metrics;
+        this.thread = new Thread(this::run, "model-version-watcher");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = waitForPartitions();
+            if (partitions == null) {
+                return;
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    handle(record);
+                }
+                if (!caughtUp && endAtStart.entrySet().stream()
+                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp = true;
+                    LOG.info("Model versions caught up");
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("Model-version watcher stopped; the models in service keep serving", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private List<TopicPartition> waitForPartitions() {
+        while (running) {
+            List<PartitionInfo> infos = consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), Duration.ofSeconds(10));
+            if (infos != null && !infos.isEmpty()) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+                return partitions;
+            }
+            LOG.info("Waiting for topic {}", Topics.MODEL_VERSIONS.name());
+        }
+        return null;
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        ModelVersion chunk;
+        try {
+            chunk = Topics.MODEL_VERSIONS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            LOG.warn("Model-version record {}-{}@{} refused: cannot decode ({})", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            metrics.modelVersion("unknown", "refused");
+            return;
+        }
+        if (chunk == null) {
+            return; // a tombstone: compaction removing an old version
+        }
+        ModelSwapper.Outcome outcome = swapper.accept(chunk);
+        LOG.debug("Model-version chunk {} -> {}", Topics.modelVersionKey(chunk), outcome);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
