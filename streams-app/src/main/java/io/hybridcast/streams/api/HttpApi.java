@@ -14,6 +14,9 @@ import io.hybridcast.streams.topology.PendingForecasts;
 import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.StoreNames;
 import io.hybridcast.streams.topology.ZpHistory;
+import io.hybridcast.streams.topology.TruthLog;
+import io.hybridcast.streams.scoring.LiveScore;
+import io.hybridcast.schemas.SensorSystems;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -59,7 +62,8 @@ import java.util.function.Supplier;
  * GET /api/sensors/{id}/zp             its z_p history (posterior and context prior per forecast)
  * GET /api/sensors/{id}/anomalies      its recent anomalies with sentences
  * GET /api/sensors/{id}/series         recent actuals and open forecasts (the dashboard chart)
- * GET /api/fleet                       sensors by status, anomalies by kind
+ * GET /api/sensors/{id}/score         live score against the simulator's ground truth (z_p error, precision, recall, delay)
+ * GET /api/fleet                       sensors by status, anomalies by kind, fleet-wide live score
  * GET /api/models                      model version in service per system, last refusal
  * GET /health, /ready                  liveness; readiness (streams running, model versions read)
  * GET /metrics                         Prometheus
@@ -161,7 +165,11 @@ public final class HttpApi implements AutoCloseable {
         } else if (path.equals("/api/sensors")) {
             json(exchange, 200, local ? localSensors() : gatherSensors());
         } else if (path.equals("/api/fleet")) {
-            json(exchange, 200, fleet(local ? localSensors() : gatherSensors()));
+            Map<String, Object> fleet = fleet(local ? localSensors() : gatherSensors());
+            fleet.put("score", (local ? localScore() : gatherScore()).view());
+            json(exchange, 200, fleet);
+        } else if (path.equals("/api/score")) {
+            json(exchange, 200, local ? localScore() : gatherScore());
         } else if (path.startsWith("/api/sensors/")) {
             String[] parts = path.substring("/api/sensors/".length()).split("/");
             String id = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
@@ -193,6 +201,10 @@ public final class HttpApi implements AutoCloseable {
                 yield f == null ? null : Views.forecast(f);
             }
             case "zp" -> Views.zp(this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(id));
+            case "score" -> {
+                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
+                yield s == null ? null : scoreOf(s).view();
+            }
             case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
             case "series" -> {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
@@ -206,6 +218,31 @@ public final class HttpApi implements AutoCloseable {
         ContextSet context = this.<ContextSet>store(StoreNames.CONTEXT_SETS).get(s.sensorId);
         return Views.sensor(s, settings.system(s.system), context == null ? 0 : context.windows.size(),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId));
+    }
+
+    private LiveScore.Totals scoreOf(SensorState s) {
+        return LiveScore.score(this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
+                this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
+                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
+                settings.system(s.system).windowLength(), SensorSystems.of(s.system).sampleIntervalMillis());
+    }
+
+    private LiveScore.Totals localScore() {
+        LiveScore.Totals totals = new LiveScore.Totals();
+        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
+            all.forEachRemaining(kv -> totals.add(scoreOf(kv.value)));
+        }
+        return totals;
+    }
+
+    private LiveScore.Totals gatherScore() throws IOException {
+        LiveScore.Totals totals = localScore();
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
+            if (!instance.hostInfo().equals(self())) {
+                totals.add(JSON.readValue(fetch(instance.hostInfo(), "/api/score?" + LOCAL), LiveScore.Totals.class));
+            }
+        }
+        return totals;
     }
 
     private List<Map<String, Object>> localSensors() {

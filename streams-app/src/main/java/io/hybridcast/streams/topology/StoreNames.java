@@ -15,6 +15,9 @@ public final class StoreNames {
     /** {@link AnomalyHistory} per sensor id: recent anomalies. */
     public static final String ANOMALY_HISTORY = "anomaly-history";
 
+    /** {@link TruthLog} per sensor id: the simulator's ground truth, for live scoring only. */
+    public static final String TRUTH = "sensor-truth-log";
+
     private StoreNames() {
     }
 }

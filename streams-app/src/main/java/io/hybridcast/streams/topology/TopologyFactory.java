@@ -29,6 +29,8 @@ public final class TopologyFactory {
 
     static final String SOURCE = "sensor-readings-source";
     static final String FORECASTER = "forecaster";
+    static final String TRUTH_SOURCE = "sensor-truth-source";
+    static final String TRUTH_RECORDER = "truth-recorder";
     static final String FORECASTS_SINK = "forecasts-sink";
     static final String ANOMALIES_SINK = "anomalies-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
@@ -48,12 +50,18 @@ public final class TopologyFactory {
         topology.addStateStore(store(StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
         topology.addStateStore(store(StoreNames.ZP_HISTORY, ZpHistory.SERDE), FORECASTER);
         topology.addStateStore(store(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE), FORECASTER);
+        // ground truth, when a simulator publishes it: kept beside the sensor's state for live scoring
+        topology.addSource(TRUTH_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.SENSOR_TRUTH.name());
+        topology.addProcessor(TRUTH_RECORDER, () -> new TruthProcessor(settings.get(StreamsSettings.HISTORY_SIZE),
+                metrics), TRUTH_SOURCE);
+        topology.addStateStore(store(StoreNames.TRUTH, TruthLog.SERDE), TRUTH_RECORDER);
         topology.addSink(FORECASTS_SINK, Topics.FORECASTS.name(), Topics.FORECASTS.keySerde().serializer(),
                 Topics.FORECASTS.valueSerde().serializer(), FORECASTER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), Topics.ANOMALIES.keySerde().serializer(),
                 Topics.ANOMALIES.valueSerde().serializer(), FORECASTER);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().serializer(),
-                Topics.DEAD_LETTERS.valueSerde().serializer(), FORECASTER);
+                Topics.DEAD_LETTERS.valueSerde().serializer(), FORECASTER, TRUTH_RECORDER);
         return topology;
     }
 

@@ -77,6 +77,11 @@ public final class TopologyFixture implements AutoCloseable {
                 reading.getEventTime());
     }
 
+    public void pipeTruth(io.hybridcast.avro.SensorTruth truth) {
+        driver.createInputTopic(Topics.SENSOR_TRUTH.name(), Topics.SENSOR_TRUTH.keySerde().serializer(),
+                Topics.SENSOR_TRUTH.valueSerde().serializer()).pipeInput(truth.getSensorId(), truth, truth.getPublishedAt());
+    }
+
     public void pipeRaw(byte[] key, byte[] value, Instant timestamp) {
         raw.pipeInput(key, value, timestamp);
     }
