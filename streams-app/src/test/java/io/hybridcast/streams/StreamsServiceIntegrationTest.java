@@ -1,0 +1,199 @@
+package io.hybridcast.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.DeadLetter;
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
+import io.hybridcast.schemas.Topic;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.swap.PayloadVerifier;
+import io.hybridcast.streams.testing.TopologyFixture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole service on a real in-process broker: readings in, dead letters and sensor-fault anomalies out,
+ * state visible through the HTTP API, a corrupt model version refused, metrics scraped, dashboard served.
+ */
+class StreamsServiceIntegrationTest {
+
+    static EmbeddedKafkaBroker broker;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+        try (Admin admin = broker.createAdmin()) {
+            Topics.createAll(admin, 2);
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void readingsFlowThroughTheServiceAndItsApi(@TempDir Path stateDir) throws Exception {
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(),
+                "application.id", "streams-it-" + System.nanoTime(),
+                "state.dir", stateDir.toString(),
+                "http.port", "0",
+                "pendulum.window.length", "10", "pendulum.hop", "5", "pendulum.context.windows", "2"), "test");
+        try (StreamsService service = StreamsService.start(settings, (header, payload) -> {
+            throw new IllegalStateException("this test publishes no loadable model");
+        }); KafkaProducer<byte[], byte[]> producer = producer()) {
+            Instant start = Instant.now().minusSeconds(60);
+            for (String sensor : List.of("p1", "p2")) {
+                for (long s = 0; s < 60; s++) {
+                    double value = Math.sin(0.3 * s + sensor.hashCode()) + (sensor.equals("p1") && s == 40 ? 3 : 0);
+                    SensorReading r = TopologyFixture.reading(sensor, SystemKind.PENDULUM, s, value);
+                    r.setEventTime(start.plusMillis(50 * s));
+                    send(producer, Topics.SENSOR_READINGS, sensor, r);
+                }
+            }
+            producer.send(new ProducerRecord<>(Topics.SENSOR_READINGS.name(), "p3".getBytes(StandardCharsets.UTF_8),
+                    new byte[]{1, 2, 3})).get();
+            send(producer, Topics.SENSOR_READINGS, "p4",
+                    TopologyFixture.reading("p4", SystemKind.PENDULUM, 0, Double.NaN));
+            byte[] payload = "not really a model".getBytes(StandardCharsets.UTF_8);
+            send(producer, Topics.MODEL_VERSIONS, "PENDULUM/v1/0", ModelVersion.newBuilder()
+                    .setSystem(SystemKind.PENDULUM).setVersion(1).setAlgorithm("meta-hybrid-vae").setSettingsJson("{}")
+                    .setMetrics(Map.of()).setCreatedAt(Instant.now()).setPayload(ByteBuffer.wrap(payload))
+                    .setSha256(PayloadVerifier.sha256("something else".getBytes(StandardCharsets.UTF_8))).build());
+
+            List<DeadLetter> letters = readUntil(Topics.DEAD_LETTERS, l -> l.size() >= 2, Duration.ofSeconds(60));
+            assertThat(letters).extracting(DeadLetter::getStage).containsExactlyInAnyOrder("decode", "validate");
+            assertThat(letters).allSatisfy(l -> assertThat(l.getSourceTopic()).isEqualTo(Topics.SENSOR_READINGS.name()));
+            List<Anomaly> anomalies = readUntil(Topics.ANOMALIES, l -> !l.isEmpty(), Duration.ofSeconds(30));
+            assertThat(anomalies).singleElement().satisfies(a -> {
+                assertThat(a.getSensorId()).isEqualTo("p1");
+                assertThat(a.getDetail()).isEqualTo("spike");
+                assertThat(a.getFromSequence()).isEqualTo(40);
+            });
+
+            String base = "http://127.0.0.1:" + service.httpPort();
+            awaitStatus(base + "/ready", 200, Duration.ofSeconds(30));
+            JsonNode sensors = awaitJson(base + "/api/sensors", n -> n.size() == 2
+                    && n.get(0).get("lastSequence").asLong() == 59 && n.get(1).get("lastSequence").asLong() == 59);
+            assertThat(sensors.get(0).get("status").asText()).isEqualTo("WAITING_FOR_MODEL");
+            assertThat(sensors.get(0).get("statusText").asText()).contains("waiting for a model");
+            JsonNode p1Anomalies = awaitJson(base + "/api/sensors/p1/anomalies", n -> n.size() == 1);
+            assertThat(p1Anomalies.get(0).get("explanation").asText()).startsWith("Spike:");
+            JsonNode models = awaitJson(base + "/api/models",
+                    n -> !n.get("PENDULUM").get("lastRefusal").isNull());
+            assertThat(models.get("PENDULUM").get("lastRefusal").asText()).contains("SHA-256 mismatch");
+            assertThat(models.get("PENDULUM").get("version").isNull()).isTrue();
+            JsonNode fleet = awaitJson(base + "/api/fleet", n -> n.get("sensors").asInt() == 2);
+            assertThat(fleet.get("anomaliesByKind").get("SENSOR_FAULT").asInt()).isEqualTo(1);
+            assertThat(get(base + "/api/sensors/nobody").statusCode()).isEqualTo(404);
+
+            String metrics = get(base + "/metrics").body();
+            assertThat(metrics).contains("hybridcast_readings_total{outcome=\"valid\"} 120.0");
+            assertThat(metrics).contains("hybridcast_model_versions_total{outcome=\"refused\",system=\"PENDULUM\"} 1.0");
+            assertThat(metrics).contains("kafka_stream"); // Kafka Streams' own metrics (rates, lag) are bound
+            assertThat(get(base + "/").body()).contains("/webjars/chart.js/4.4.1/dist/chart.umd.js");
+            HttpResponse<String> chartJs = get(base + "/webjars/chart.js/4.4.1/dist/chart.umd.js");
+            assertThat(chartJs.statusCode()).isEqualTo(200);
+            assertThat(chartJs.body()).contains("Chart");
+        }
+    }
+
+    static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static <K, V> void send(KafkaProducer<byte[], byte[]> producer, Topic<K, V> topic, K key, V value) throws Exception {
+        producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
+                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+    }
+
+    static <K, V> List<V> readUntil(Topic<K, V> topic, Predicate<List<V>> done, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<V> values = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer())) {
+            var partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(values) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+            // a little longer, to catch anything that should not be there
+            consumer.poll(Duration.ofMillis(500)).forEach(r -> values.add(r.value()));
+        }
+        return values;
+    }
+
+    static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void awaitStatus(String url, int status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            last = get(url).statusCode();
+            if (last == status) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(url + " answered " + last + ", expected " + status);
+    }
+
+    static JsonNode awaitJson(String url, Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(url);
+            if (response.statusCode() == 200) {
+                last = JSON.readTree(response.body());
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(url + " never satisfied the condition; last answer: " + last);
+    }
+}
