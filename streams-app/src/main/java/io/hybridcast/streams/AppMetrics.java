@@ -43,7 +43,7 @@ public final class AppMetrics {
     }
 
     public void deadLetter(String stage) {
-        registry.counter("hybridcast.readings", "outcome", "dead_letter", "stage", stage).increment();
+        registry.counter("hybridcast.dead.letters", "stage", stage).increment();
     }
 
     public void batch(int size, long nanos) {

@@ -123,6 +123,7 @@ class StreamsServiceIntegrationTest {
 
             String metrics = get(base + "/metrics").body();
             assertThat(metrics).contains("hybridcast_readings_total{outcome=\"valid\"} 120.0");
+            assertThat(metrics).contains("hybridcast_dead_letters_total{stage=\"decode\"} 1.0");
             assertThat(metrics).contains("hybridcast_model_versions_total{outcome=\"refused\",system=\"PENDULUM\"} 1.0");
             assertThat(metrics).contains("kafka_stream"); // Kafka Streams' own metrics (rates, lag) are bound
             assertThat(get(base + "/").body()).contains("/webjars/chart.js/4.4.1/dist/chart.umd.js");

@@ -78,7 +78,7 @@ class ValidationTopologyTest {
         assertThat(reasons.get(5)).contains("in the future");
         // nothing of them reached a sensor's state
         assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).approximateNumEntries()).isZero();
-        assertThat(fixture.metrics.count("hybridcast.readings", "outcome", "dead_letter", "stage", "validate"))
+        assertThat(fixture.metrics.count("hybridcast.dead.letters", "stage", "validate"))
                 .isEqualTo(6.0);
     }
 
