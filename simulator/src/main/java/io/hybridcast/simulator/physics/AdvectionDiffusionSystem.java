@@ -102,19 +102,20 @@ public final class AdvectionDiffusionSystem implements PhysicalSystem {
     }
 
     @Override
-    public boolean reexcite(double[] state, RandomGenerator rng) {
+    public boolean runDown(double[] state) {
         double peak = 0.0;
         for (double v : state) {
             peak = Math.max(peak, Math.abs(v));
         }
-        if (peak >= RUN_DOWN_PEAK) {
-            return false;
-        }
+        return peak < RUN_DOWN_PEAK;
+    }
+
+    @Override
+    public void excite(double[] state, RandomGenerator rng) {
         // A fresh release of material, added to what is left (the state stays continuous in its history).
         double[] added = sineProfile(0.5 + rng.nextDouble());
         for (int i = 0; i < POINTS; i++) {
             state[i] += added[i];
         }
-        return true;
     }
 }

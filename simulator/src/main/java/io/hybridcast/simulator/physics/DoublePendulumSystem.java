@@ -107,15 +107,16 @@ public final class DoublePendulumSystem implements PhysicalSystem {
     }
 
     @Override
-    public boolean reexcite(double[] state, RandomGenerator rng) {
+    public boolean runDown(double[] state) {
         // Energy above the hanging rest state, with g/l = 1 as a scale-free proxy (g/l is not known here).
         double kinetic = state[2] * state[2] + 0.5 * state[3] * state[3] + state[2] * state[3] * Math.cos(state[0] - state[1]);
         double potential = 3.0 - 2.0 * Math.cos(state[0]) - Math.cos(state[1]);
-        if (kinetic + potential >= RUN_DOWN_ENERGY) {
-            return false;
-        }
+        return kinetic + potential < RUN_DOWN_ENERGY;
+    }
+
+    @Override
+    public void excite(double[] state, RandomGenerator rng) {
         state[2] += (rng.nextBoolean() ? 1 : -1) * (1.0 + rng.nextDouble());
         state[3] += (rng.nextBoolean() ? 1 : -1) * (1.0 + rng.nextDouble());
-        return true;
     }
 }

@@ -77,13 +77,14 @@ public final class PendulumSystem implements PhysicalSystem {
     }
 
     @Override
-    public boolean reexcite(double[] state, RandomGenerator rng) {
-        // Energy-like amplitude: |θ| and |θ'|/ω would be exact, but ω is not known here; a small angle with
-        // a small velocity is "at rest" for any ω in range.
-        if (Math.abs(state[0]) < RUN_DOWN_AMPLITUDE && Math.abs(state[1]) < RUN_DOWN_AMPLITUDE) {
-            state[1] += (rng.nextBoolean() ? 1 : -1) * (1.0 + 2.0 * rng.nextDouble());
-            return true;
-        }
-        return false;
+    public boolean runDown(double[] state) {
+        // |θ| and |θ'|/ω would be exact, but ω is not known here; a small angle with a small velocity is "at
+        // rest" for any ω in range.
+        return Math.abs(state[0]) < RUN_DOWN_AMPLITUDE && Math.abs(state[1]) < RUN_DOWN_AMPLITUDE;
+    }
+
+    @Override
+    public void excite(double[] state, RandomGenerator rng) {
+        state[1] += (rng.nextBoolean() ? 1 : -1) * (1.0 + 2.0 * rng.nextDouble());
     }
 }

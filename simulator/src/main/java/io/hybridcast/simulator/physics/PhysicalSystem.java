@@ -60,10 +60,14 @@ public interface PhysicalSystem {
     void observe(double[] state, double[] out);
 
     /**
-     * Re-excites a live system that has run down (damping with no forcing ends at rest, diffusion ends at
-     * zero), so a sensor keeps producing informative data. Returns true if the state was changed.
+     * True if the state looks run down (near rest, or a decayed profile). Damping without forcing ends at rest
+     * and diffusion ends at zero; a live sensor that stays run down for a while is re-excited with {@link #excite}
+     * so that it keeps producing informative data.
      */
-    boolean reexcite(double[] state, RandomGenerator rng);
+    boolean runDown(double[] state);
+
+    /** Adds an outside input to a run-down state in place (a push, a fresh release of material). */
+    void excite(double[] state, RandomGenerator rng);
 
     /** Name of the physics parameter. */
     default String physicsName() {

@@ -1,0 +1,370 @@
+package io.hybridcast.simulator.fleet;
+
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.simulator.physics.GroundTruthIntegrator;
+import io.hybridcast.simulator.physics.PhysicalSystems;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A fleet of live simulated sensors publishing to Kafka (or any {@link FleetSink}), usable in-process:
+ *
+ * <pre>{@code
+ * try (FleetSimulator fleet = FleetSimulator.builder()
+ *         .bootstrapServers(broker.bootstrapServers())
+ *         .pendulums(4).advectionDiffusion(1).doublePendulums(1)
+ *         .rate(Rate.times(10)).seed(1).build().start()) {
+ *     ... fleet.stats().readingsPerSecond() ...
+ * }
+ * }</pre>
+ *
+ * Sensors are named {@code pendulum-<i>}, {@code advection-diffusion-<i>} and {@code double-pendulum-<i>}.
+ * Each draws its hidden parameters from the documented ranges (docs/simulator.md) with its own random stream
+ * derived from the seed, and samples in event-time order across the fleet. One simulation thread;
+ * {@link #close} stops it, flushes and closes the sink.
+ */
+public final class FleetSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
+
+    private final Builder settings;
+    private final FleetSink sink;
+    private final List<SimulatedSensor> sensors;
+    private final FleetStats stats = new FleetStats();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean stopRequested;
+    private volatile Throwable failure;
+    private boolean closed;
+
+    private FleetSimulator(Builder settings, FleetSink sink, List<SimulatedSensor> sensors) {
+        this.settings = settings;
+        this.sink = sink;
+        this.sensors = sensors;
+        this.thread = new Thread(this::run, "fleet-simulator");
+        this.thread.setDaemon(true);
+        sensors.forEach(s -> stats.registerSensor(s.id()));
+        sink.bind(stats);
+    }
+
+    /** A builder with defaults: 1 pendulum, real time, seed 0, no faults, no limit. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts simulating in the background; returns this. */
+    public synchronized FleetSimulator start() {
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("fleet already started");
+        }
+        stats.started();
+        thread.start();
+        LOG.info("Fleet of {} sensors started: rate {}, seed {}, max records {}, duration {}", sensors.size(),
+                settings.rate, settings.seed, settings.maxRecords == 0 ? "unlimited" : settings.maxRecords,
+                settings.duration == null ? "unlimited" : settings.duration);
+        return this;
+    }
+
+    /** Waits until the record or duration limit is reached (or the run failed); true if it finished. */
+    public boolean awaitCompletion(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The error that ended the run, if any. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Counters: readings, truth, acknowledgements, rate, per sensor. */
+    public FleetStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Ids of the sensors, in fleet order. */
+    public List<String> sensorIds() {
+        return sensors.stream().map(SimulatedSensor::id).toList();
+    }
+
+    /** Sensor id to system kind. */
+    public Map<String, SystemKind> sensorKinds() {
+        Map<String, SystemKind> kinds = new LinkedHashMap<>();
+        sensors.forEach(s -> kinds.put(s.id(), s.kind()));
+        return kinds;
+    }
+
+    private void run() {
+        GroundTruthIntegrator integrator = new GroundTruthIntegrator();
+        PriorityQueue<SimulatedSensor> due = new PriorityQueue<>(
+                Comparator.comparingLong(SimulatedSensor::nextEventMillis).thenComparing(SimulatedSensor::id));
+        due.addAll(sensors);
+        long wallStart = System.nanoTime();
+        long eventStart = settings.startEventTime.toEpochMilli();
+        long deadline = settings.duration == null ? Long.MAX_VALUE : wallStart + settings.duration.toNanos();
+        long published = 0;
+        try {
+            while (!stopRequested && (settings.maxRecords == 0 || published < settings.maxRecords)) {
+                SimulatedSensor sensor = due.poll();
+                if (!settings.rate.unpaced()) {
+                    long target = wallStart + (long) ((sensor.nextEventMillis() - eventStart) * 1e6 / settings.rate.speedup());
+                    if (!pauseUntil(Math.min(target, deadline))) {
+                        break;
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    break;
+                }
+                if (sensor.step(sink, integrator)) {
+                    stats.countReading(sensor.id());
+                    published++;
+                }
+                due.add(sensor);
+                sink.poll();
+            }
+            sink.flush();
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("Fleet simulation failed: {}", t.toString(), t);
+        } finally {
+            stats.finished();
+            finished.countDown();
+            FleetStats.Snapshot s = stats.snapshot();
+            LOG.info("Fleet stopped: {} readings ({} acked, {} failed), {} truth records ({} acked) in {} s",
+                    s.readingsGenerated(), s.readingsAcked(), s.readingsFailed(), s.truthsPublished(), s.truthsAcked(),
+                    String.format("%.1f", s.elapsedSeconds()));
+        }
+    }
+
+    /** Sleeps until the wall-clock target (nanoTime); false if asked to stop meanwhile. */
+    private boolean pauseUntil(long targetNanos) {
+        while (!stopRequested) {
+            long wait = targetNanos - System.nanoTime();
+            if (wait <= 0) {
+                return true;
+            }
+            LockSupport.parkNanos(Math.min(wait, 100_000_000L));
+        }
+        return false;
+    }
+
+    /** Stops the simulation, waits for it, delivers what is pending and closes the sink. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopRequested = true;
+        if (thread.getState() != Thread.State.NEW) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        sink.close();
+    }
+
+    /** Settings of a fleet; every setter validates and names the setting in its error. */
+    public static final class Builder {
+        private int pendulums = 1;
+        private int advectionDiffusion;
+        private int doublePendulums;
+        private Rate rate = Rate.REAL_TIME;
+        private Scenario scenario = Scenario.NONE;
+        private long seed;
+        private long maxRecords;
+        private Duration duration;
+        private Instant startEventTime;
+        private String bootstrapServers;
+        private FleetSink sink;
+        private final Map<String, Object> producerConfig = new HashMap<>();
+        private boolean createTopics = true;
+        private int topicPartitions = 1;
+        private int driftTruthInterval = 100;
+        private Duration closeTimeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** Number of forced damped pendulums (default 1). */
+        public Builder pendulums(int n) {
+            this.pendulums = nonNegative("pendulums", n);
+            return this;
+        }
+
+        /** Number of advection-diffusion lines (default 0). */
+        public Builder advectionDiffusion(int n) {
+            this.advectionDiffusion = nonNegative("advection-diffusion", n);
+            return this;
+        }
+
+        /** Number of double pendulums (default 0). */
+        public Builder doublePendulums(int n) {
+            this.doublePendulums = nonNegative("double-pendulums", n);
+            return this;
+        }
+
+        /** Pacing (default real time). */
+        public Builder rate(Rate value) {
+            this.rate = java.util.Objects.requireNonNull(value, "rate");
+            return this;
+        }
+
+        /** Faults to inject (default none). */
+        public Builder scenario(Scenario value) {
+            this.scenario = java.util.Objects.requireNonNull(value, "scenario");
+            return this;
+        }
+
+        /** Seed of every random draw (parameters, initial states, noise); same seed, same fleet. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** Stop after this many readings in total; 0 (default) for no limit. */
+        public Builder maxRecords(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("max-records must be >= 0 (0 = unlimited), got " + value);
+            }
+            this.maxRecords = value;
+            return this;
+        }
+
+        /** Stop after this wall-clock time; null (default) for no limit. */
+        public Builder duration(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("duration must be > 0, got " + value);
+            }
+            this.duration = value;
+            return this;
+        }
+
+        /** Event time of sequence 0 of every sensor (default: the wall clock at build time). */
+        public Builder startEventTime(Instant value) {
+            this.startEventTime = value;
+            return this;
+        }
+
+        /** Publish to this Kafka cluster (through a {@link KafkaFleetSink}). */
+        public Builder bootstrapServers(String value) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("bootstrap-servers must not be blank, got '" + value + "'");
+            }
+            this.bootstrapServers = value;
+            return this;
+        }
+
+        /** Publish to this sink instead of Kafka (closed by the fleet). */
+        public Builder sink(FleetSink value) {
+            this.sink = value;
+            return this;
+        }
+
+        /** A producer setting replacing the default of {@link KafkaFleetSink#defaultProducerConfig}. */
+        public Builder producerConfig(String key, Object value) {
+            producerConfig.put(key, value);
+            return this;
+        }
+
+        /** Create the topics at start if missing (default true). */
+        public Builder createTopics(boolean value) {
+            this.createTopics = value;
+            return this;
+        }
+
+        /** Partitions of topics this fleet creates (default 1). */
+        public Builder topicPartitions(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("topic-partitions must be >= 1, got " + value);
+            }
+            this.topicPartitions = value;
+            return this;
+        }
+
+        /** During a drift, truth is re-published every this many samples (default 100). */
+        public Builder driftTruthInterval(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("drift-truth-interval must be >= 1, got " + value);
+            }
+            this.driftTruthInterval = value;
+            return this;
+        }
+
+        /** How long closing waits for undelivered truth (default 60 s). */
+        public Builder closeTimeout(Duration value) {
+            this.closeTimeout = value;
+            return this;
+        }
+
+        /** Checks the settings and the scenario against the fleet, creates topics, builds the sensors. */
+        public FleetSimulator build() {
+            int total = pendulums + advectionDiffusion + doublePendulums;
+            if (total < 1) {
+                throw new IllegalArgumentException("the fleet needs at least one sensor (pendulums + advection-diffusion"
+                        + " + double-pendulums), got 0");
+            }
+            if ((bootstrapServers == null) == (sink == null)) {
+                throw new IllegalArgumentException("set exactly one of bootstrap-servers and sink");
+            }
+            if (startEventTime == null) {
+                startEventTime = Instant.ofEpochMilli(System.currentTimeMillis());
+            }
+            Map<String, SystemKind> kinds = new LinkedHashMap<>();
+            addSensors(kinds, "pendulum", SystemKind.PENDULUM, pendulums);
+            addSensors(kinds, "advection-diffusion", SystemKind.ADVECTION_DIFFUSION, advectionDiffusion);
+            addSensors(kinds, "double-pendulum", SystemKind.DOUBLE_PENDULUM, doublePendulums);
+            scenario.validate(kinds);
+
+            SplittableRandom root = new SplittableRandom(seed);
+            List<SimulatedSensor> sensors = new ArrayList<>();
+            for (Map.Entry<String, SystemKind> e : kinds.entrySet()) {
+                List<FaultSpec> faults = scenario.faults().stream().filter(f -> f.sensor().equals(e.getKey())).toList();
+                sensors.add(new SimulatedSensor(e.getKey(), PhysicalSystems.of(e.getValue()),
+                        startEventTime.toEpochMilli(), root.split(), faults, driftTruthInterval));
+            }
+            FleetSink target = sink;
+            if (target == null) {
+                if (createTopics) {
+                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                        Topics.createAll(admin, topicPartitions);
+                    }
+                }
+                target = new KafkaFleetSink(bootstrapServers, producerConfig, closeTimeout);
+            }
+            sensors.forEach(s -> LOG.info("Sensor {}", s));
+            return new FleetSimulator(this, target, Collections.unmodifiableList(sensors));
+        }
+
+        private static void addSensors(Map<String, SystemKind> kinds, String prefix, SystemKind kind, int n) {
+            for (int i = 0; i < n; i++) {
+                kinds.put(prefix + "-" + i, kind);
+            }
+        }
+
+        private static int nonNegative(String setting, int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException(setting + " must be >= 0, got " + n);
+            }
+            return n;
+        }
+    }
+}

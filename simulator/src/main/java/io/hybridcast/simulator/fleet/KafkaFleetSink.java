@@ -1,0 +1,222 @@
+package io.hybridcast.simulator.fleet;
+
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SensorTruth;
+import io.hybridcast.schemas.Topics;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publishes readings to {@link Topics#SENSOR_READINGS} and truth to {@link Topics#SENSOR_TRUTH} with one
+ * {@link KafkaProducer}: key = sensor id, record timestamp = event time, values encoded with the topics' serdes.
+ *
+ * <p>Losing the broker: a send that cannot get metadata within {@code max.block.ms} is retried with
+ * exponential backoff (logged), which pauses the simulation; the producer itself retries in-flight batches
+ * until {@code delivery.timeout.ms}. A reading that still fails is counted and logged. A truth record that
+ * fails is queued and sent again until it is acknowledged: ground truth is never dropped while the sink is open,
+ * and {@link #close} waits (up to {@code closeTimeout}) for every pending truth, logging an error naming how many
+ * are left if the broker never comes back.
+ */
+public final class KafkaFleetSink implements FleetSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaFleetSink.class);
+    private static final long MAX_BACKOFF_MS = 10_000;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String bootstrapServers;
+    private final Duration closeTimeout;
+    private final Serializer<String> keySerializer = Topics.SENSOR_READINGS.keySerde().serializer();
+    private final Serializer<SensorReading> readingSerializer = Topics.SENSOR_READINGS.valueSerde().serializer();
+    private final Serializer<String> truthKeySerializer = Topics.SENSOR_TRUTH.keySerde().serializer();
+    private final Serializer<SensorTruth> truthSerializer = Topics.SENSOR_TRUTH.valueSerde().serializer();
+    private final Queue<SensorTruth> truthRetries = new ConcurrentLinkedQueue<>();
+    private final AtomicLong truthsInFlight = new AtomicLong();
+    private final AtomicLong lastFailureLogMillis = new AtomicLong();
+    private FleetStats stats = new FleetStats();
+    private volatile boolean closing;
+
+    /**
+     * @param bootstrapServers Kafka bootstrap servers
+     * @param overrides        producer settings that replace the defaults (see {@link #defaultProducerConfig})
+     * @param closeTimeout     how long {@link #close} waits for pending truth records
+     */
+    public KafkaFleetSink(String bootstrapServers, Map<String, Object> overrides, Duration closeTimeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.closeTimeout = closeTimeout;
+        Map<String, Object> config = defaultProducerConfig(bootstrapServers);
+        config.putAll(overrides);
+        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Producer defaults: 64 KiB batches and 5 ms linger (batch size matters most for throughput, STACK.md 2.4),
+     * acks=all with idempotence so that retries neither duplicate nor reorder, 10 s max.block.ms so that a lost
+     * broker surfaces quickly to the retry loop.
+     */
+    public static Map<String, Object> defaultProducerConfig(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "hybridcast-simulator");
+        return config;
+    }
+
+    @Override
+    public void bind(FleetStats fleetStats) {
+        this.stats = fleetStats;
+    }
+
+    @Override
+    public void reading(SensorReading reading) {
+        String topic = Topics.SENSOR_READINGS.name();
+        byte[] key = keySerializer.serialize(topic, reading.getSensorId());
+        byte[] value = readingSerializer.serialize(topic, reading);
+        stats.bytesSent.add(key.length + value.length);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                reading.getEventTime().toEpochMilli(), key, value);
+        sendWithBackoff(record, (metadata, error) -> {
+            if (error == null) {
+                stats.readingsAcked.increment();
+            } else {
+                stats.readingsFailed.increment();
+                logFailure("reading of " + reading.getSensorId() + " #" + reading.getSequence(), error);
+            }
+        });
+    }
+
+    @Override
+    public void truth(SensorTruth truth) {
+        truthsInFlight.incrementAndGet();
+        sendTruth(truth);
+    }
+
+    private void sendTruth(SensorTruth truth) {
+        String topic = Topics.SENSOR_TRUTH.name();
+        byte[] key = truthKeySerializer.serialize(topic, truth.getSensorId());
+        byte[] value = truthSerializer.serialize(topic, truth);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                truth.getPublishedAt().toEpochMilli(), key, value);
+        sendWithBackoff(record, (metadata, error) -> {
+            if (error == null) {
+                stats.truthsAcked.increment();
+                truthsInFlight.decrementAndGet();
+            } else {
+                // Never dropped: queued and sent again from the simulation thread (poll/flush).
+                stats.truthsRetried.increment();
+                LOG.warn("Truth record for {} from sequence {} not delivered ({}); it is queued and will be sent again",
+                        truth.getSensorId(), truth.getFromSequence(), error.toString());
+                truthRetries.add(truth);
+            }
+        });
+    }
+
+    @Override
+    public void poll() {
+        if (!truthRetries.isEmpty()) {
+            resendTruths();
+        }
+    }
+
+    private void resendTruths() {
+        SensorTruth truth;
+        while ((truth = truthRetries.poll()) != null) {
+            sendTruth(truth);
+        }
+    }
+
+    /**
+     * Sends, waiting with exponential backoff while the broker cannot be reached (the producer's buffer
+     * full or its metadata missing for max.block.ms).
+     */
+    private void sendWithBackoff(ProducerRecord<byte[], byte[]> record,
+                                 org.apache.kafka.clients.producer.Callback callback) {
+        long backoff = 100;
+        while (true) {
+            try {
+                producer.send(record, callback);
+                return;
+            } catch (TimeoutException e) {
+                if (closing && backoff > MAX_BACKOFF_MS) {
+                    throw e;
+                }
+                stats.sendRetries.increment();
+                LOG.warn("Kafka at {} unreachable ({}); retrying {} in {} ms", bootstrapServers, e.getMessage(),
+                        record.topic(), backoff);
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            } catch (InterruptException e) {
+                throw e;
+            } catch (KafkaException e) {
+                throw new IllegalStateException("Cannot send to " + record.topic() + " at " + bootstrapServers + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        long backoff = 100;
+        producer.flush();
+        while (truthsInFlight.get() > 0 && System.nanoTime() < deadline) {
+            resendTruths();
+            producer.flush();
+            if (truthsInFlight.get() > 0) {
+                sleep(backoff);
+                backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+        }
+        if (truthsInFlight.get() > 0) {
+            LOG.error("{} truth records are still not delivered to {} after {} s; they are lost if the simulator stops now",
+                    truthsInFlight.get(), bootstrapServers, closeTimeout.toSeconds());
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            flush();
+        } finally {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void logFailure(String what, Exception error) {
+        long now = System.currentTimeMillis();
+        long last = lastFailureLogMillis.get();
+        // At most one line per second: a lost broker fails thousands of readings at once; the count is in the stats.
+        if (now - last >= 1000 && lastFailureLogMillis.compareAndSet(last, now)) {
+            LOG.warn("Failed to deliver {} (and maybe more; see failed-readings count): {}", what, error.toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+}

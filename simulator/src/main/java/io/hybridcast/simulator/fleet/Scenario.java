@@ -1,0 +1,190 @@
+package io.hybridcast.simulator.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hybridcast.avro.FaultKind;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.SensorSystems;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A list of faults to inject, read from a JSON scenario file (format in docs/simulator.md, example in
+ * {@code simulator/src/main/resources/scenarios/example.json}).
+ *
+ * @param faults the faults, in file order
+ */
+public record Scenario(List<FaultSpec> faults) {
+
+    /** No faults. */
+    public static final Scenario NONE = new Scenario(List.of());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("sensor", "kind", "atSequence", "durationSamples", "parameter",
+            "value", "magnitude", "comment");
+
+    public Scenario {
+        faults = List.copyOf(faults);
+    }
+
+    /** Reads and checks the syntax of a scenario file; sensors are checked later by {@link #validate}. */
+    public static Scenario read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ScenarioException("scenario file " + file + " does not exist", e);
+        } catch (IOException e) {
+            throw new ScenarioException("cannot read scenario file " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** Parses scenario JSON; {@code source} names it in error messages. */
+    public static Scenario parse(String json, String source) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new ScenarioException("scenario " + source + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject() || !root.path("faults").isArray()) {
+            throw new ScenarioException("scenario " + source + " must be a JSON object with a 'faults' array");
+        }
+        List<FaultSpec> faults = new ArrayList<>();
+        int index = 0;
+        for (JsonNode node : root.get("faults")) {
+            faults.add(parseFault(node, source + " faults[" + index + "]"));
+            index++;
+        }
+        return new Scenario(faults);
+    }
+
+    private static FaultSpec parseFault(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new ScenarioException(where + " must be an object, got " + node);
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                throw new ScenarioException(where + ": unknown field '" + field + "' (known: " + FIELDS + ")");
+            }
+        }
+        String sensor = requiredText(node, "sensor", where);
+        String kindText = requiredText(node, "kind", where);
+        FaultKind kind;
+        try {
+            kind = FaultKind.valueOf(kindText);
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(where + ".kind: unknown fault kind '" + kindText + "' (known: "
+                    + Arrays.toString(FaultKind.values()) + ")", e);
+        }
+        long at = integer(node, "atSequence", where, null);
+        if (at < 0) {
+            throw new ScenarioException(where + ".atSequence must be >= 0, got " + at);
+        }
+        boolean needsDuration = kind == FaultKind.PARAMETER_DRIFT || kind == FaultKind.STUCK
+                || kind == FaultKind.DROPOUT || kind == FaultKind.NOISE_BURST;
+        long duration = integer(node, "durationSamples", where, needsDuration ? null : 1L);
+        if (duration < 1) {
+            throw new ScenarioException(where + ".durationSamples must be >= 1, got " + duration);
+        }
+        boolean needsParameter = kind == FaultKind.PARAMETER_STEP || kind == FaultKind.PARAMETER_DRIFT
+                || kind == FaultKind.UNMODELLED_CHANGE;
+        String parameter = needsParameter ? requiredText(node, "parameter", where) : null;
+        double value = needsParameter ? number(node, "value", where) : Double.NaN;
+        boolean needsMagnitude = kind == FaultKind.SPIKE || kind == FaultKind.NOISE_BURST;
+        double magnitude = needsMagnitude ? number(node, "magnitude", where) : Double.NaN;
+        if (kind == FaultKind.NOISE_BURST && !(magnitude > 0)) {
+            throw new ScenarioException(where + ".magnitude (noise std factor) must be > 0, got " + magnitude);
+        }
+        if ((kind == FaultKind.PARAMETER_STEP || kind == FaultKind.PARAMETER_DRIFT) && !(value > 0)) {
+            throw new ScenarioException(where + ".value (physics parameter " + parameter + ") must be > 0, got " + value);
+        }
+        if (kind == FaultKind.UNMODELLED_CHANGE && !(value >= 0)) {
+            throw new ScenarioException(where + ".value (unmodelled factor " + parameter + ") must be >= 0, got " + value);
+        }
+        return new FaultSpec(sensor, kind, at, duration, parameter, value, magnitude);
+    }
+
+    /**
+     * Checks every fault against the fleet: the sensor exists, the parameter belongs to its system, and
+     * transient faults of one sensor do not overlap.
+     *
+     * @param sensors sensor id to system kind
+     */
+    public void validate(Map<String, SystemKind> sensors) {
+        for (int i = 0; i < faults.size(); i++) {
+            FaultSpec f = faults.get(i);
+            String where = "scenario faults[" + i + "]";
+            SystemKind system = sensors.get(f.sensor());
+            if (system == null) {
+                throw new ScenarioException(where + ".sensor: no sensor '" + f.sensor() + "' in this fleet (sensors: "
+                        + sensors.keySet().stream().sorted().toList() + ")");
+            }
+            SensorSystems.Spec spec = SensorSystems.of(system);
+            if ((f.kind() == FaultKind.PARAMETER_STEP || f.kind() == FaultKind.PARAMETER_DRIFT)
+                    && !spec.physicsParameters().contains(f.parameter())) {
+                throw new ScenarioException(where + ".parameter: '" + f.parameter() + "' is not a physics parameter of "
+                        + f.sensor() + " (" + system + ": " + spec.physicsParameters() + ")");
+            }
+            if (f.kind() == FaultKind.UNMODELLED_CHANGE && !spec.unmodelledParameters().contains(f.parameter())) {
+                throw new ScenarioException(where + ".parameter: '" + f.parameter() + "' is not an unmodelled factor of "
+                        + f.sensor() + " (" + system + ": " + spec.unmodelledParameters() + ")");
+            }
+            for (int j = 0; j < i; j++) {
+                FaultSpec g = faults.get(j);
+                if (g.sensor().equals(f.sensor()) && occupiesRange(f) && occupiesRange(g)
+                        && f.atSequence() <= g.endSequence() && g.atSequence() <= f.endSequence()) {
+                    throw new ScenarioException(where + " (" + f.kind() + " at " + f.atSequence() + ") overlaps faults["
+                            + j + "] (" + g.kind() + " " + g.atSequence() + ".." + g.endSequence() + ") on " + f.sensor());
+                }
+            }
+        }
+    }
+
+    /** Faults with a sequence range of their own; ranges of one sensor must not overlap. */
+    private static boolean occupiesRange(FaultSpec f) {
+        return f.transientFault() || f.kind() == FaultKind.PARAMETER_DRIFT;
+    }
+
+    private static String requiredText(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new ScenarioException(where + "." + field + " is required (a non-empty string), got " + value);
+        }
+        return value.asText();
+    }
+
+    private static long integer(JsonNode node, String field, String where, Long fallback) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            if (fallback == null) {
+                throw new ScenarioException(where + "." + field + " is required (an integer)");
+            }
+            return fallback;
+        }
+        if (!value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new ScenarioException(where + "." + field + " must be an integer, got " + value);
+        }
+        return value.asLong();
+    }
+
+    private static double number(JsonNode node, String field, String where) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
+            throw new ScenarioException(where + "." + field + " is required (a finite number), got " + value);
+        }
+        return value.asDouble();
+    }
+}
