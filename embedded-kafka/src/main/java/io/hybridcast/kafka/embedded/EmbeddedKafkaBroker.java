@@ -48,13 +48,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final int port;
+    private final int controllerPort;
     private boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, int port) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, int port,
+                                int controllerPort) {
         this.server = server;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.port = port;
+        this.controllerPort = controllerPort;
     }
 
     /** A builder with defaults: free ports, a fresh temporary log directory deleted on close, 1 partition per topic. */
@@ -75,6 +78,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The client port. */
     public int port() {
         return port;
+    }
+
+    /** The controller (KRaft quorum) port; pass it with {@link #port()} to restart on the same data. */
+    public int controllerPort() {
+        return controllerPort;
     }
 
     /** Where the broker keeps its data. */
@@ -196,7 +204,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 }
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, clientPort);
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, clientPort, ctrlPort);
                 try {
                     broker.awaitReady();
                 } catch (RuntimeException e) {

@@ -57,12 +57,11 @@ public final class FleetSimulator implements AutoCloseable {
 
     private FleetSimulator(Builder settings, FleetSink sink, List<SimulatedSensor> sensors) {
         this.settings = settings;
-        this.sink = sink;
+        this.sink = new CountingSink(sink, stats);
         this.sensors = sensors;
         this.thread = new Thread(this::run, "fleet-simulator");
         this.thread.setDaemon(true);
         sensors.forEach(s -> stats.registerSensor(s.id()));
-        sink.bind(stats);
     }
 
     /** A builder with defaults: 1 pendulum, real time, seed 0, no faults, no limit. */
@@ -180,6 +179,44 @@ public final class FleetSimulator implements AutoCloseable {
             }
         }
         sink.close();
+    }
+
+    /** Counts truth records on their way to the real sink (readings are counted by the loop). */
+    private static final class CountingSink implements FleetSink {
+        private final FleetSink target;
+        private final FleetStats stats;
+
+        CountingSink(FleetSink target, FleetStats stats) {
+            this.target = target;
+            this.stats = stats;
+            target.bind(stats);
+        }
+
+        @Override
+        public void reading(io.hybridcast.avro.SensorReading reading) {
+            target.reading(reading);
+        }
+
+        @Override
+        public void truth(io.hybridcast.avro.SensorTruth truth) {
+            stats.truthsPublished.increment();
+            target.truth(truth);
+        }
+
+        @Override
+        public void poll() {
+            target.poll();
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+
+        @Override
+        public void close() {
+            target.close();
+        }
     }
 
     /** Settings of a fleet; every setter validates and names the setting in its error. */
