@@ -204,6 +204,11 @@ class StreamsServiceIntegrationTest {
     }
 
     static <K, V> List<V> readUntil(Topic<K, V> topic, Predicate<List<V>> done, Duration timeout) {
+        return readUntilFrom(broker, topic, done, timeout);
+    }
+
+    static <K, V> List<V> readUntilFrom(EmbeddedKafkaBroker broker, Topic<K, V> topic, Predicate<List<V>> done,
+                                        Duration timeout) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
