@@ -70,6 +70,48 @@ public record Scenario(List<FaultSpec> faults) {
         return new Scenario(faults);
     }
 
+    /**
+     * Parses one fault given on the command line as comma-separated {@code key=value} pairs with the same keys as
+     * the file format, e.g. {@code sensor=pendulum-0,kind=PARAMETER_STEP,atSequence=600,parameter=omega,value=2.6}.
+     */
+    public static FaultSpec parseFlag(String text) {
+        String where = "--fault '" + text + "'";
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new ScenarioException(where + ": expected key=value pairs separated by ',', got '" + pair + "'");
+            }
+            String key = pair.substring(0, eq).trim();
+            String value = pair.substring(eq + 1).trim();
+            switch (key) {
+                case "atSequence", "durationSamples" -> {
+                    try {
+                        node.put(key, Long.parseLong(value));
+                    } catch (NumberFormatException e) {
+                        throw new ScenarioException(where + "." + key + " must be an integer, got '" + value + "'", e);
+                    }
+                }
+                case "value", "magnitude" -> {
+                    try {
+                        node.put(key, Double.parseDouble(value));
+                    } catch (NumberFormatException e) {
+                        throw new ScenarioException(where + "." + key + " must be a number, got '" + value + "'", e);
+                    }
+                }
+                default -> node.put(key, value);
+            }
+        }
+        return parseFault(node, where);
+    }
+
+    /** This scenario followed by more faults. */
+    public Scenario plus(List<FaultSpec> more) {
+        List<FaultSpec> all = new ArrayList<>(faults);
+        all.addAll(more);
+        return new Scenario(all);
+    }
+
     private static FaultSpec parseFault(JsonNode node, String where) {
         if (!node.isObject()) {
             throw new ScenarioException(where + " must be an object, got " + node);
