@@ -51,6 +51,10 @@ public final class AppMetrics {
         inferenceTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    public void inferenceFailure(String system) {
+        registry.counter("hybridcast.inference.failures", "system", system).increment();
+    }
+
     public void forecast() {
         forecasts.increment();
     }

@@ -260,12 +260,36 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
         for (String sensorId : due) {
             SensorState state = states.get(sensorId);
-            if (state != null && state.due) {
-                bySystem.computeIfAbsent(state.system, k -> new ArrayList<>()).add(state);
+            if (state == null || !state.due) {
+                continue;
             }
+            if (state.recent.size() < settings.system(state.system).windowLength()) {
+                state.due = false; // a gap since it became due: the window is incomplete, wait for the next hop
+                states.put(sensorId, state);
+                continue;
+            }
+            // readings may have arrived since the sensor became due: forecast from the newest full window
+            state.dueSequence = state.lastSequence;
+            state.dueEventTime = state.lastEventTime;
+            bySystem.computeIfAbsent(state.system, k -> new ArrayList<>()).add(state);
         }
         due.clear();
-        bySystem.forEach(this::inferBatch);
+        bySystem.forEach((system, batch) -> {
+            try {
+                inferBatch(system, batch);
+            } catch (KafkaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // a model failure must not kill the stream thread (it would fail again on the same records):
+                // the sensors skip this forecast, say so in the log and the metrics, and are due again next hop
+                LOG.error("Inference of {} {} sensors failed; they skip this forecast", batch.size(), system, e);
+                metrics.inferenceFailure(system.name());
+                for (SensorState state : batch) {
+                    state.due = false;
+                    states.put(state.sensorId, state);
+                }
+            }
+        });
     }
 
     private void inferBatch(SystemKind system, List<SensorState> batch) {
