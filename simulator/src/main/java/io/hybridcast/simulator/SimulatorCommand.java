@@ -72,6 +72,10 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "Partitions of topics the simulator creates if missing (default ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Simulation threads; sensors are split between them (default ${DEFAULT-VALUE}).")
+    int threads;
+
     @Option(names = "--stats-interval", defaultValue = "10s", converter = DurationConverter.class,
             description = "How often to print progress (default ${DEFAULT-VALUE}).")
     Duration statsInterval;
@@ -110,7 +114,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         FleetSimulator.Builder builder = FleetSimulator.builder()
                 .bootstrapServers(bootstrapServers).rate(rate)
                 .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
-                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions);
+                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads);
         if (statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("--stats-interval must be > 0, got " + statsInterval);
         }

@@ -22,6 +22,7 @@ import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -110,16 +111,56 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void run() {
-        GroundTruthIntegrator integrator = new GroundTruthIntegrator();
+        AtomicLong budget = new AtomicLong();
+        try {
+            int threads = Math.min(settings.threads, sensors.size());
+            List<List<SimulatedSensor>> groups = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                groups.add(new ArrayList<>());
+            }
+            for (int i = 0; i < sensors.size(); i++) {
+                groups.get(i % threads).add(sensors.get(i));
+            }
+            List<Thread> helpers = new ArrayList<>();
+            for (int i = 1; i < threads; i++) {
+                List<SimulatedSensor> group = groups.get(i);
+                Thread helper = new Thread(() -> runGroup(group, budget), "fleet-simulator-" + i);
+                helper.setDaemon(true);
+                helper.start();
+                helpers.add(helper);
+            }
+            runGroup(groups.get(0), budget);
+            for (Thread helper : helpers) {
+                helper.join();
+            }
+            sink.flush();
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            stats.finished();
+            finished.countDown();
+            FleetStats.Snapshot s = stats.snapshot();
+            LOG.info("Fleet stopped: {} readings ({} acked, {} failed), {} truth records ({} acked) in {} s",
+                    s.readingsGenerated(), s.readingsAcked(), s.readingsFailed(), s.truthsPublished(), s.truthsAcked(),
+                    String.format("%.1f", s.elapsedSeconds()));
+        }
+    }
+
+    /**
+     * Samples one group of sensors in event-time order until a limit is reached. With several threads, each
+     * runs one group; a sensor belongs to one group, so its samples stay in order and its state stays with it.
+     */
+    private void runGroup(List<SimulatedSensor> group, AtomicLong budget) {
+        GroundTruthIntegrator integrator = new GroundTruthIntegrator(settings.tolerance);
         PriorityQueue<SimulatedSensor> due = new PriorityQueue<>(
                 Comparator.comparingLong(SimulatedSensor::nextEventMillis).thenComparing(SimulatedSensor::id));
-        due.addAll(sensors);
-        long wallStart = System.nanoTime();
+        due.addAll(group);
+        long wallStart = stats.startNanos();
         long eventStart = settings.startEventTime.toEpochMilli();
         long deadline = settings.duration == null ? Long.MAX_VALUE : wallStart + settings.duration.toNanos();
-        long published = 0;
+        long max = settings.maxRecords == 0 ? Long.MAX_VALUE : settings.maxRecords;
         try {
-            while (!stopRequested && (settings.maxRecords == 0 || published < settings.maxRecords)) {
+            while (!stopRequested && failure == null) {
                 SimulatedSensor sensor = due.poll();
                 if (!settings.rate.unpaced()) {
                     long target = wallStart + (long) ((sensor.nextEventMillis() - eventStart) * 1e6 / settings.rate.speedup());
@@ -130,25 +171,28 @@ public final class FleetSimulator implements AutoCloseable {
                 if (System.nanoTime() >= deadline) {
                     break;
                 }
+                // Reserve a record before taking the sample so that threads together never exceed the limit.
+                if (budget.incrementAndGet() > max) {
+                    break;
+                }
                 if (sensor.step(sink, integrator)) {
                     stats.countReading(sensor.id());
-                    published++;
+                } else {
+                    budget.decrementAndGet(); // a dropout publishes nothing
                 }
                 due.add(sensor);
                 sink.poll();
             }
-            sink.flush();
         } catch (Throwable t) {
-            failure = t;
-            LOG.error("Fleet simulation failed: {}", t.toString(), t);
-        } finally {
-            stats.finished();
-            finished.countDown();
-            FleetStats.Snapshot s = stats.snapshot();
-            LOG.info("Fleet stopped: {} readings ({} acked, {} failed), {} truth records ({} acked) in {} s",
-                    s.readingsGenerated(), s.readingsAcked(), s.readingsFailed(), s.truthsPublished(), s.truthsAcked(),
-                    String.format("%.1f", s.elapsedSeconds()));
+            fail(t);
         }
+    }
+
+    private void fail(Throwable t) {
+        if (failure == null) {
+            failure = t;
+        }
+        LOG.error("Fleet simulation failed: {}", t.toString(), t);
     }
 
     /** Sleeps until the wall-clock target (nanoTime); false if asked to stop meanwhile. */
@@ -237,6 +281,8 @@ public final class FleetSimulator implements AutoCloseable {
         private int topicPartitions = 1;
         private int driftTruthInterval = 100;
         private Duration closeTimeout = Duration.ofSeconds(60);
+        private int threads = 1;
+        private double tolerance = GroundTruthIntegrator.DEFAULT_TOLERANCE;
 
         private Builder() {
         }
@@ -343,6 +389,27 @@ public final class FleetSimulator implements AutoCloseable {
                 throw new IllegalArgumentException("drift-truth-interval must be >= 1, got " + value);
             }
             this.driftTruthInterval = value;
+            return this;
+        }
+
+        /**
+         * Simulation threads (default 1). Sensors are split between them; each sensor stays on one thread, so its
+         * samples stay in order. More threads help only when simulating, not Kafka, is the bottleneck.
+         */
+        public Builder threads(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + value);
+            }
+            this.threads = value;
+            return this;
+        }
+
+        /** Absolute and relative tolerance of the ground-truth integrator (default 1e-10). */
+        public Builder tolerance(double value) {
+            if (!(value > 0 && value <= 1e-6)) {
+                throw new IllegalArgumentException("tolerance must be in (0, 1e-6], got " + value);
+            }
+            this.tolerance = value;
             return this;
         }
 

@@ -27,6 +27,10 @@ public final class FleetStats {
         endNanos = 0;
     }
 
+    long startNanos() {
+        return startNanos;
+    }
+
     void finished() {
         endNanos = System.nanoTime();
     }

@@ -27,6 +27,8 @@ final class SimulatedSensor {
 
     /** Samples a system must stay run down before it is re-excited (a few seconds at 20-50 ms per sample). */
     static final int RUN_DOWN_SAMPLES = 100;
+    /** Samples integrated ahead in one run. */
+    static final int LOOKAHEAD = 25;
 
     private final String id;
     private final PhysicalSystem system;
@@ -43,7 +45,6 @@ final class SimulatedSensor {
     private double physics;
     private final double[] unmodelled;
     private final double[] state;
-    private double time;
     private long sequence;
     private OrdinaryDifferentialEquation ode;
 
@@ -54,6 +55,9 @@ final class SimulatedSensor {
     private double driftStartValue;
     private double[] stuckValues;
     private int quietSamples;
+    private double[][] lookahead;
+    private int lookaheadCount;
+    private int lookaheadNext;
 
     SimulatedSensor(String id, PhysicalSystem system, long startEventMillis, RandomGenerator rng,
                     List<FaultSpec> faults, int driftTruthInterval) {
@@ -156,8 +160,7 @@ final class SimulatedSensor {
                     id, ended.parameter(), physics), eventMillis));
         }
 
-        integrator.advance(ode, time, state, dt);
-        time += dt;
+        advance(integrator);
         sequence++;
         // A system that stays run down is kicked again so the sensor stays informative; that is an outside
         // input the model's physics does not know, so it is published as truth (only between faults, so as not
@@ -165,10 +168,47 @@ final class SimulatedSensor {
         quietSamples = system.runDown(state) ? quietSamples + 1 : 0;
         if (quietSamples >= RUN_DOWN_SAMPLES && activeTransient == null && activeDrift == null) {
             system.excite(state, rng);
+            dropLookahead();
             quietSamples = 0;
             sink.truth(truth(sequence, null, null, id + " re-excited after running down (outside input)", eventMillis));
         }
         return published;
+    }
+
+    /**
+     * Moves the true state to the next sample time. Samples are computed up to {@value #LOOKAHEAD} ahead in one
+     * integrator run (see {@link GroundTruthIntegrator#advanceSamples}), never past a sample at which the
+     * parameters change; anything that changes parameters or state drops the look-ahead.
+     */
+    private void advance(GroundTruthIntegrator integrator) {
+        if (lookaheadNext >= lookaheadCount) {
+            int n = (int) Math.min(LOOKAHEAD, samplesUntilParameterChange());
+            double[] end = state.clone();
+            lookahead = integrator.advanceSamples(ode, sequence * dt, end, dt, n);
+            lookaheadCount = n;
+            lookaheadNext = 0;
+        }
+        System.arraycopy(lookahead[lookaheadNext++], 0, state, 0, state.length);
+    }
+
+    /** Samples that can be integrated with the current parameters from the current sample on. */
+    private long samplesUntilParameterChange() {
+        if (activeDrift != null) {
+            return 1; // a drift changes the parameter at every sample
+        }
+        for (int i = nextFault; i < faults.size(); i++) {
+            FaultSpec f = faults.get(i);
+            if (f.kind() == FaultKind.PARAMETER_STEP || f.kind() == FaultKind.UNMODELLED_CHANGE
+                    || f.kind() == FaultKind.PARAMETER_DRIFT) {
+                return Math.max(1, f.atSequence() - sequence);
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private void dropLookahead() {
+        lookaheadCount = 0;
+        lookaheadNext = 0;
     }
 
     private void startFault(FaultSpec f, FleetSink sink, long eventMillis) {
@@ -178,6 +218,7 @@ final class SimulatedSensor {
                 double old = physics;
                 physics = f.value();
                 ode = system.equations(physics, unmodelled);
+                dropLookahead();
                 sink.truth(truth(s, null, FaultKind.PARAMETER_STEP, String.format(Locale.ROOT,
                         "%s %s steps from %.4g to %.4g", id, f.parameter(), old, physics), eventMillis));
             }
@@ -186,6 +227,7 @@ final class SimulatedSensor {
                 double old = unmodelled[index];
                 unmodelled[index] = f.value();
                 ode = system.equations(physics, unmodelled);
+                dropLookahead();
                 sink.truth(truth(s, null, FaultKind.UNMODELLED_CHANGE, String.format(Locale.ROOT,
                         "%s unmodelled %s changes from %.4g to %.4g", id, f.parameter(), old, f.value()), eventMillis));
             }
@@ -215,6 +257,7 @@ final class SimulatedSensor {
         double fraction = (double) (s - f.atSequence() + 1) / f.durationSamples();
         physics = driftStartValue + (f.value() - driftStartValue) * fraction;
         ode = system.equations(physics, unmodelled);
+        dropLookahead();
         long offset = s - f.atSequence();
         if (offset % driftTruthInterval == 0) {
             sink.truth(truth(s, null, FaultKind.PARAMETER_DRIFT, String.format(Locale.ROOT,

@@ -41,6 +41,40 @@ public final class GroundTruthIntegrator {
     }
 
     /**
+     * Integrates from {@code t0} over {@code n} sample intervals in one adaptive run and returns the states at
+     * {@code t0 + k·dt}, k = 1..n, read from the integrator's dense output (7th order for Dormand-Prince 8(5,3)).
+     * One run lets the integrator take steps longer than a sample interval where the dynamics are smooth,
+     * and saves the per-run start-up cost: live sensors compute a few samples ahead this way. {@code state} is
+     * updated to the state at {@code t0 + n·dt}.
+     *
+     * @return [k-1][state component]
+     */
+    public double[][] advanceSamples(OrdinaryDifferentialEquation ode, double t0, double[] state, double dt, int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        double[][] samples = new double[n][];
+        int[] next = {1};
+        integrator.clearStepHandlers();
+        integrator.addStepHandler(interpolator -> {
+            double stepEnd = interpolator.getCurrentState().getTime();
+            while (next[0] < n && t0 + next[0] * dt <= stepEnd) {
+                samples[next[0] - 1] = interpolator.getInterpolatedState(t0 + next[0] * dt).getPrimaryState();
+                next[0]++;
+            }
+        });
+        try {
+            integrator.setInitialStepSize(dt);
+            ODEStateAndDerivative end = integrator.integrate(ode, new ODEState(t0, state), t0 + n * dt);
+            System.arraycopy(end.getPrimaryState(), 0, state, 0, state.length);
+            samples[n - 1] = state.clone();
+        } finally {
+            integrator.clearStepHandlers();
+        }
+        return samples;
+    }
+
+    /**
      * States at {@code t0 + k·dt}, k = 0..steps-1, starting from {@code initial} (not modified).
      *
      * @return [step][state component]

@@ -167,6 +167,24 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void severalThreadsKeepEverySensorsSequenceAndDataAndTheRecordLimit() throws InterruptedException {
+        CollectingSink one = run(FleetSimulator.builder().pendulums(3).advectionDiffusion(1).doublePendulums(1).seed(8), 1000);
+        CollectingSink two = run(FleetSimulator.builder().pendulums(3).advectionDiffusion(1).doublePendulums(1).seed(8)
+                .threads(2), 1000);
+        assertThat(two.readings).hasSize(1000);
+        for (String id : List.of("pendulum-0", "pendulum-1", "pendulum-2", "advection-diffusion-0", "double-pendulum-0")) {
+            List<SensorReading> a = one.readingsOf(id);
+            List<SensorReading> b = two.readingsOf(id);
+            assertThat(b).isNotEmpty();
+            int common = Math.min(a.size(), b.size());
+            assertThat(b.subList(0, common)).isEqualTo(a.subList(0, common));
+            for (int i = 0; i < b.size(); i++) {
+                assertThat(b.get(i).getSequence()).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void aPacedFleetFollowsTheWallClockAtTheRequestedSpeedup() throws InterruptedException {
         CollectingSink sink = new CollectingSink();
         long begin = System.nanoTime();

@@ -119,6 +119,23 @@ class GroundTruthDynamicsTest {
         }
     }
 
+    @Test
+    void samplesFromOneAdaptiveRunMatchSampleBySampleIntegration() {
+        PendulumSystem pendulum = new PendulumSystem();
+        OrdinaryDifferentialEquation ode = pendulum.equations(2.5, new double[] {0.4, 30.0, 6.0});
+        double[] start = {0.5, -0.3};
+        double[][] reference = integrator.trajectory(ode, 1.0, start, 0.05, 61);
+        double[] state = start.clone();
+        double[][] chunk1 = integrator.advanceSamples(ode, 1.0, state, 0.05, 25);
+        double[][] chunk2 = integrator.advanceSamples(ode, 1.0 + 25 * 0.05, state, 0.05, 35);
+        for (int k = 1; k <= 60; k++) {
+            double[] got = k <= 25 ? chunk1[k - 1] : chunk2[k - 26];
+            assertThat(got[0]).isCloseTo(reference[k][0], within(1e-7));
+            assertThat(got[1]).isCloseTo(reference[k][1], within(1e-6));
+        }
+        assertThat(state).containsExactly(chunk2[34]);
+    }
+
     private static double centreOfMass(double[] u) {
         double mass = 0;
         double moment = 0;

@@ -1,0 +1,215 @@
+package io.hybridcast.simulator.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SensorTruth;
+import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.simulator.fleet.FleetSimulator;
+import io.hybridcast.simulator.fleet.FleetSink;
+import io.hybridcast.simulator.fleet.FleetStats;
+import io.hybridcast.simulator.fleet.KafkaFleetSink;
+import io.hybridcast.simulator.fleet.Rate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark command (not a test): the simulator's publish rate against a raw {@link KafkaProducer} sending the same
+ * number of records, with the same keys and the same serialized bytes, to the same in-process broker with the same
+ * producer settings, in one run. Writes docs/benchmarks/simulator.json. The command line is in docs/simulator.md.
+ */
+@Command(name = "publish-benchmark", mixinStandardHelpOptions = true,
+        description = "Simulator publish rate vs a raw KafkaProducer on an in-process broker.")
+public final class PublishBenchmark implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "500000", description = "Readings per measured run (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--warmup", defaultValue = "100000", description = "Readings per warm-up run (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds, raw and simulator alternating (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--pendulums", defaultValue = "4")
+    int pendulums;
+
+    @Option(names = "--advection-diffusion", defaultValue = "1")
+    int advectionDiffusion;
+
+    @Option(names = "--double-pendulums", defaultValue = "1")
+    int doublePendulums;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Simulation threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--out", defaultValue = "docs/benchmarks/simulator.json", description = "Report file (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PublishBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (records < 1 || warmup < 0 || rounds < 1) {
+            throw new IllegalArgumentException("--records and --rounds must be >= 1 and --warmup >= 0, got records "
+                    + records + ", rounds " + rounds + ", warmup " + warmup);
+        }
+        int sensors = pendulums + advectionDiffusion + doublePendulums;
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = broker.createAdmin()) {
+                Topics.createAll(admin, 1);
+            }
+            // The raw producer's payload: exactly the records the simulator publishes (same seed), pre-serialized.
+            List<byte[][]> payload = capture(records);
+            long payloadBytes = payload.stream().mapToLong(kv -> kv[0].length + kv[1].length).sum();
+            System.out.printf(Locale.ROOT, "broker %s, %d sensors, %d records of %.1f bytes on average%n", bootstrap,
+                    sensors, records, (double) payloadBytes / records);
+
+            runRaw(bootstrap, payload.subList(0, Math.min(warmup, payload.size())));
+            runSimulator(bootstrap, Math.max(warmup, 1));
+            List<Double> raw = new ArrayList<>();
+            List<Double> sim = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                raw.add(runRaw(bootstrap, payload));
+                sim.add(runSimulator(bootstrap, records));
+                System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s, simulator %.0f records/s%n", round + 1,
+                        raw.get(round), sim.get(round));
+            }
+            double rawMedian = median(raw);
+            double simMedian = median(sim);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode report = json.createObjectNode();
+            report.put("raw_producer_records_per_s", Math.round(rawMedian));
+            report.put("simulator_records_per_s", Math.round(simMedian));
+            report.put("ratio", Math.round(simMedian / rawMedian * 1000) / 1000.0);
+            report.put("records", records);
+            report.put("sensors", sensors);
+            report.put("fleet", String.format(Locale.ROOT, "%d pendulums, %d advection-diffusion, %d double pendulums",
+                    pendulums, advectionDiffusion, doublePendulums));
+            report.put("simulator_threads", threads);
+            report.put("record_bytes_avg", Math.round(10.0 * payloadBytes / records) / 10.0);
+            report.put("statistic", "median of " + rounds + " alternating rounds after one warm-up run each");
+            ArrayNode rawRuns = report.putArray("raw_runs_records_per_s");
+            raw.forEach(v -> rawRuns.add(Math.round(v)));
+            ArrayNode simRuns = report.putArray("simulator_runs_records_per_s");
+            sim.forEach(v -> simRuns.add(Math.round(v)));
+            report.put("producer", "batch.size=65536, linger.ms=5, acks=all, idempotence on (KafkaFleetSink defaults, both sides)");
+            report.put("broker", "in-process KRaft (EmbeddedKafkaBroker), 1 partition, same JVM");
+            report.put("java_version", System.getProperty("java.version"));
+            report.put("cpus", Runtime.getRuntime().availableProcessors());
+            report.put("date", Instant.now().toString());
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, json.writeValueAsString(report) + "\n");
+            System.out.printf(Locale.ROOT, "median: raw %.0f records/s, simulator %.0f records/s, ratio %.3f -> %s%n",
+                    rawMedian, simMedian, simMedian / rawMedian, out);
+        }
+        return 0;
+    }
+
+    private FleetSimulator.Builder fleet() {
+        return FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(advectionDiffusion)
+                .doublePendulums(doublePendulums).seed(1).threads(threads).rate(Rate.AS_FAST_AS_POSSIBLE)
+                .startEventTime(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /** Runs the fleet into memory and serializes the readings exactly as the Kafka sink does. */
+    private List<byte[][]> capture(int count) throws InterruptedException {
+        List<byte[][]> payload = new ArrayList<>(count);
+        String topic = Topics.SENSOR_READINGS.name();
+        FleetSink capture = new FleetSink() {
+            @Override
+            public void reading(SensorReading reading) {
+                payload.add(new byte[][] {
+                    Topics.SENSOR_READINGS.keySerde().serializer().serialize(topic, reading.getSensorId()),
+                    Topics.SENSOR_READINGS.valueSerde().serializer().serialize(topic, reading)});
+            }
+
+            @Override
+            public void truth(SensorTruth truth) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (FleetSimulator sim = fleet().sink(capture).maxRecords(count).build().start()) {
+            if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("capturing the payload did not finish in 10 minutes");
+            }
+        }
+        return payload;
+    }
+
+    private static double runRaw(String bootstrap, List<byte[][]> payload) {
+        if (payload.isEmpty()) {
+            return 0;
+        }
+        String topic = Topics.SENSOR_READINGS.name();
+        AtomicLong acked = new AtomicLong();
+        Map<String, Object> config = KafkaFleetSink.defaultProducerConfig(bootstrap);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            long timestamp = System.currentTimeMillis();
+            long start = System.nanoTime();
+            for (byte[][] kv : payload) {
+                producer.send(new ProducerRecord<>(topic, null, timestamp, kv[0], kv[1]), (m, e) -> {
+                    if (e == null) {
+                        acked.incrementAndGet();
+                    }
+                });
+            }
+            producer.flush();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (acked.get() != payload.size()) {
+                throw new IllegalStateException("raw producer: only " + acked.get() + " of " + payload.size() + " acked");
+            }
+            return payload.size() / seconds;
+        }
+    }
+
+    private double runSimulator(String bootstrap, int count) throws InterruptedException {
+        FleetStats.Snapshot stats;
+        try (FleetSimulator sim = fleet().bootstrapServers(bootstrap).createTopics(false).maxRecords(count).build().start()) {
+            if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("simulator run did not finish in 10 minutes");
+            }
+            stats = sim.stats();
+        }
+        if (stats.readingsAcked() != count) {
+            throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
+        }
+        return stats.readingsPerSecond();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+}
