@@ -20,6 +20,12 @@ public interface ServingModel extends AutoCloseable {
     /** Physics parameter names, in the order of {@link Prediction#zpMean()}. */
     List<String> physicsNames();
 
+    /** Samples per window the model reads. */
+    int windowLength();
+
+    /** Longest forecast the model makes. */
+    int maxHorizon();
+
     /** Per-window context embeddings of {@code windows} ([n][time][channel]), one batched call: [n][E]. */
     double[][] embed(double[][][] windows);
 
@@ -47,12 +53,11 @@ public interface ServingModel extends AutoCloseable {
      * @param upper       97.5 % quantile [step][channel]
      * @param zpMean      posterior mean of z_p given context and query
      * @param zpStd       posterior std of z_p
-     * @param priorMean   context prior mean of z_p (from the context alone)
-     * @param priorStd    context prior std of z_p
      * @param zn          posterior mean of the neural latents
-     * @param neuralShare |x_PAB - x_P| / |x_PAB| over the query window's reconstruction
+     * @param neuralShare share of the query window's reconstruction the physics does not explain,
+     *                    ||x_PAB - x_P||^2 / ||x_PAB||^2
      */
     record Prediction(double[][] mean, double[][] lower, double[][] upper, double[] zpMean, double[] zpStd,
-                      double[] priorMean, double[] priorStd, double[] zn, double neuralShare) {
+                      double[] zn, double neuralShare) {
     }
 }

@@ -118,6 +118,16 @@ public final class ModelSwapper {
                         + header.getSystem() + " v" + header.getVersion();
             }
             SystemSettings windowing = settings.system(header.getSystem());
+            if (model.windowLength() != windowing.windowLength()) {
+                return "the model reads windows of " + model.windowLength() + " samples, but setting "
+                        + header.getSystem().name().toLowerCase(java.util.Locale.ROOT) + ".window.length = "
+                        + windowing.windowLength();
+            }
+            if (model.maxHorizon() < windowing.horizon()) {
+                return "the model forecasts at most " + model.maxHorizon() + " steps, but setting "
+                        + header.getSystem().name().toLowerCase(java.util.Locale.ROOT) + ".horizon = "
+                        + windowing.horizon();
+            }
             int channels = SensorSystems.of(header.getSystem()).channels();
             double[][] window = new double[windowing.windowLength()][channels];
             for (int t = 0; t < window.length; t++) {

@@ -385,11 +385,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (history == null) {
             history = new ZpHistory();
         }
+        double[][] prior = contextPrior(history, state, model);
         history.add(new ZpHistory.Point(state.dueSequence, time, model.version(), model.physicsNames(), p.zpMean(),
-                p.zpStd(), p.priorMean(), p.priorStd()), historySize);
+                p.zpStd(), prior == null ? new double[0] : prior[0], prior == null ? new double[0] : prior[1]),
+                historySize);
         zpHistory.put(sensorId, history);
 
-        checkPhysicsDrift(state, p, model, time);
+        if (prior != null) {
+            checkPhysicsDrift(state, p, prior[0], prior[1], model, time);
+        }
         checkUnmodelled(state, p, model, time);
 
         state.due = false;
@@ -399,13 +403,54 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         states.put(sensorId, state);
     }
 
-    /** Physics drift: the newest window's z_p posterior against the prior from the context alone. */
-    private void checkPhysicsDrift(SensorState state, ServingModel.Prediction p, ServingModel model, long time) {
+    /**
+     * The context prior of z_p: what the sensor's context period (the K windows before the newest one) says
+     * about z_p, from the posteriors of the forecasts made there under the same model version. Mean of their
+     * means; variance by the law of total variance (spread of the means plus mean posterior variance). Null
+     * until two such estimates exist. (The model API gives the posterior only; see docs/streams-app.md.)
+     */
+    private double[][] contextPrior(ZpHistory history, SensorState state, ServingModel model) {
+        SystemSettings windowing = settings.system(state.system);
+        long newestStart = state.dueSequence - windowing.windowLength() + 1;
+        long contextStart = newestStart - (long) windowing.contextWindows() * windowing.windowLength();
+        int params = model.physicsNames().size();
+        double[] sum = new double[params];
+        double[] sumSquares = new double[params];
+        double[] sumVariance = new double[params];
+        int n = 0;
+        for (ZpHistory.Point point : history.points) {
+            if (point.modelVersion() != model.version() || point.sequence() >= newestStart
+                    || point.sequence() < contextStart || point.mean().length != params) {
+                continue;
+            }
+            for (int j = 0; j < params; j++) {
+                sum[j] += point.mean()[j];
+                sumSquares[j] += point.mean()[j] * point.mean()[j];
+                sumVariance[j] += point.std()[j] * point.std()[j];
+            }
+            n++;
+        }
+        if (n < 2) {
+            return null;
+        }
+        double[] mean = new double[params];
+        double[] std = new double[params];
+        for (int j = 0; j < params; j++) {
+            mean[j] = sum[j] / n;
+            double spread = Math.max(0, sumSquares[j] / n - mean[j] * mean[j]);
+            std[j] = Math.sqrt(spread + sumVariance[j] / n);
+        }
+        return new double[][]{mean, std};
+    }
+
+    /** Physics drift: the newest window's z_p posterior against the prior from the context period. */
+    private void checkPhysicsDrift(SensorState state, ServingModel.Prediction p, double[] priorMean,
+                                   double[] priorStd, ServingModel model, long time) {
         double score = 0;
         int worst = 0;
         for (int j = 0; j < p.zpMean().length; j++) {
-            double z = Math.abs(p.zpMean()[j] - p.priorMean()[j])
-                    / Math.sqrt(p.zpStd()[j] * p.zpStd()[j] + p.priorStd()[j] * p.priorStd()[j] + 1e-12);
+            double z = Math.abs(p.zpMean()[j] - priorMean[j])
+                    / Math.sqrt(p.zpStd()[j] * p.zpStd()[j] + priorStd[j] * priorStd[j] + 1e-12);
             if (z > score) {
                 score = z;
                 worst = j;
@@ -418,7 +463,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             String unit = Channels.parameterUnit(name);
             emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.PHYSICS_DRIFT, name, score, threshold,
                     state.drift.firstAboveSequence(), state.dueSequence, time, model.version(),
-                    "Physics drift: " + name + " moved from " + num(p.priorMean()[worst]) + " to "
+                    "Physics drift: " + name + " moved from " + num(priorMean[worst]) + " to "
                             + num(p.zpMean()[worst]) + unit + " (z = " + num(score) + " > " + num(threshold) + ")."),
                     time);
         }
