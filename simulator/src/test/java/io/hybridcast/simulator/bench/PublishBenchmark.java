@@ -44,10 +44,10 @@ public final class PublishBenchmark implements Callable<Integer> {
     @Option(names = "--records", defaultValue = "500000", description = "Readings per measured run (default ${DEFAULT-VALUE}).")
     int records;
 
-    @Option(names = "--warmup", defaultValue = "100000", description = "Readings per warm-up run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "500000", description = "Readings per warm-up run (default ${DEFAULT-VALUE}); the raw producer speeds up for a while, so warm up as long as you measure.")
     int warmup;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds, raw and simulator alternating (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds, raw and simulator alternating (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(names = "--pendulums", defaultValue = "4")
