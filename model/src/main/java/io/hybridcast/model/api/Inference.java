@@ -1,0 +1,46 @@
+package io.hybridcast.model.api;
+
+/**
+ * What a model says about a batch of windows, as plain arrays so that callers need no NDArray knowledge.
+ * Index order: [window][...].
+ *
+ * @param physicsMean    posterior mean of z_p, [b][1], in the parameter's physical unit
+ * @param physicsStd     posterior standard deviation of z_p, [b][1]
+ * @param neuralMean     posterior mean of z_n, [b][n]
+ * @param reconstruction full hybrid reconstruction x_PAB of the window, [b][T][C]
+ * @param physicsOnly    physics-only reconstruction x_P of the window, [b][T][C]
+ * @param forecastMean   predictive mean beyond the window, [b][h][C]
+ * @param forecastStd    predictive standard deviation beyond the window (posterior spread plus observation
+ *                       noise), [b][h][C]
+ */
+public record Inference(
+        double[][] physicsMean,
+        double[][] physicsStd,
+        double[][] neuralMean,
+        double[][][] reconstruction,
+        double[][][] physicsOnly,
+        double[][][] forecastMean,
+        double[][][] forecastStd) {
+
+    /** Number of windows. */
+    public int size() {
+        return physicsMean.length;
+    }
+
+    /**
+     * Share of the reconstruction that the physics does not explain for window {@code b}:
+     * ||x_PAB - x_P||² / (||x_PAB||² + tiny). Near 0 when the physics explains the data alone.
+     */
+    public double neuralShare(int b) {
+        double diff = 0;
+        double total = 1e-12;
+        for (int t = 0; t < reconstruction[b].length; t++) {
+            for (int c = 0; c < reconstruction[b][t].length; c++) {
+                double d = reconstruction[b][t][c] - physicsOnly[b][t][c];
+                diff += d * d;
+                total += reconstruction[b][t][c] * reconstruction[b][t][c];
+            }
+        }
+        return diff / total;
+    }
+}

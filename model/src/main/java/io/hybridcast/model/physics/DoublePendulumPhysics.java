@@ -1,0 +1,69 @@
+package io.hybridcast.model.physics;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Random;
+
+/**
+ * Frictionless double pendulum, equal unit masses and equal lengths; state (θ1, θ2, θ1', θ2'), z_p = g/l.
+ * Joint damping is left unmodelled. With Δ = θ1 - θ2 and k = g/l:
+ * θ1'' = (-3k sin θ1 - k sin(θ1 - 2θ2) - 2 sin Δ (θ2'² + θ1'² cos Δ)) / (3 - cos 2Δ),
+ * θ2'' = 2 sin Δ (2θ1'² + 2k cos θ1 + θ2'² cos Δ) / (3 - cos 2Δ).
+ */
+public final class DoublePendulumPhysics implements Physics {
+
+    @Override
+    public String system() {
+        return "DOUBLE_PENDULUM";
+    }
+
+    @Override
+    public int stateDim() {
+        return 4;
+    }
+
+    @Override
+    public int channels() {
+        return 2;
+    }
+
+    @Override
+    public NDArray derivative(NDArray s, NDArray zp, Constants c) {
+        NDArray t1 = s.get(":, 0:1");
+        NDArray t2 = s.get(":, 1:2");
+        NDArray w1 = s.get(":, 2:3");
+        NDArray w2 = s.get(":, 3:4");
+        NDArray delta = t1.sub(t2);
+        NDArray sinD = delta.sin();
+        NDArray cosD = delta.cos();
+        NDArray den = delta.mul(c.of(2)).cos().neg().add(c.of(3));
+        NDArray w1sq = w1.square();
+        NDArray w2sq = w2.square();
+        NDArray a1 = t1.sin().mul(c.of(3)).add(t1.sub(t2.mul(c.of(2))).sin()).mul(zp).neg()
+                .sub(sinD.mul(c.of(2)).mul(w2sq.add(w1sq.mul(cosD))))
+                .div(den);
+        NDArray a2 = sinD.mul(c.of(2))
+                .mul(w1sq.mul(c.of(2)).add(t1.cos().mul(zp).mul(c.of(2))).add(w2sq.mul(cosD)))
+                .div(den);
+        return NDArrays.concat(new NDList(w1, w2, a1, a2), 1);
+    }
+
+    @Override
+    public NDArray neuralMask(NDManager manager) {
+        return manager.create(new float[] {0f, 0f, 1f, 1f});
+    }
+
+    @Override
+    public NDArray randomInitialState(NDManager manager, int batch, Random random) {
+        float[] s = new float[batch * 4];
+        for (int b = 0; b < batch; b++) {
+            s[4 * b] = (float) (-1.0 + 2.0 * random.nextDouble());
+            s[4 * b + 1] = (float) (-1.0 + 2.0 * random.nextDouble());
+        }
+        return manager.create(s, new Shape(batch, 4));
+    }
+}
