@@ -1,0 +1,140 @@
+package io.hybridcast.streams.inference;
+
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.api.HybridModel;
+import io.hybridcast.model.api.Inference;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A {@link HybridModel} version serving in the streams app. A {@code HybridModel} instance is not
+ * thread-safe, so each stream thread gets its own instance of the same version (built from the same bundle
+ * by the factory) the first time it infers; all are closed with this object.
+ */
+public final class HybridServingModel implements ServingModel {
+
+    /** z-value of the 2.5 % and 97.5 % quantiles of a normal distribution. */
+    private static final double Z_95 = 1.959963984540054;
+
+    private final SystemKind system;
+    private final long version;
+    private final Supplier<HybridModel> factory;
+    private final ThreadLocal<HybridModel> perThread;
+    private final Set<HybridModel> instances = ConcurrentHashMap.newKeySet();
+    private final HybridModel first;
+    private volatile boolean closed;
+
+    /**
+     * @param factory builds a fresh instance of this version; called once now and once per further thread
+     */
+    public HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory) {
+        this.system = system;
+        this.version = version;
+        this.factory = factory;
+        this.first = factory.get();
+        instances.add(first);
+        Thread owner = Thread.currentThread();
+        this.perThread = ThreadLocal.withInitial(() -> {
+            if (Thread.currentThread() == owner) {
+                return first;
+            }
+            HybridModel model = factory.get();
+            instances.add(model);
+            return model;
+        });
+        if (!first.spec().system().equals(system.name())) {
+            close();
+            throw new IllegalArgumentException("the bundle models " + first.spec().system() + ", published for "
+                    + system);
+        }
+    }
+
+    private HybridModel model() {
+        if (closed) {
+            throw new IllegalStateException(system + " model version " + version + " is closed");
+        }
+        return perThread.get();
+    }
+
+    @Override
+    public SystemKind system() {
+        return system;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public String algorithm() {
+        return first.spec().algorithm();
+    }
+
+    @Override
+    public List<String> physicsNames() {
+        return List.of(first.spec().physicsName());
+    }
+
+    @Override
+    public int windowLength() {
+        return first.spec().windowLength();
+    }
+
+    @Override
+    public int maxHorizon() {
+        return first.spec().maxHorizon();
+    }
+
+    @Override
+    public double[][] embed(double[][][] windows) {
+        return model().embedContext(windows);
+    }
+
+    @Override
+    public List<Prediction> predict(List<Query> queries, int horizon) {
+        int b = queries.size();
+        double[][][] windows = new double[b][][];
+        double[][] sums = new double[b][];
+        int[] counts = new int[b];
+        int embedding = first.spec().embedding();
+        for (int i = 0; i < b; i++) {
+            Query q = queries.get(i);
+            windows[i] = q.window();
+            sums[i] = q.pooledCount() == 0 || q.pooledSum().length == 0 ? new double[embedding] : q.pooledSum();
+            counts[i] = q.pooledCount();
+        }
+        Inference inference = model().inferWithPooledContext(windows, sums, counts, horizon);
+        List<Prediction> out = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            double[][] mean = inference.forecastMean()[i];
+            double[][] std = inference.forecastStd()[i];
+            double[][] lower = new double[mean.length][];
+            double[][] upper = new double[mean.length][];
+            for (int t = 0; t < mean.length; t++) {
+                lower[t] = new double[mean[t].length];
+                upper[t] = new double[mean[t].length];
+                for (int c = 0; c < mean[t].length; c++) {
+                    lower[t][c] = mean[t][c] - Z_95 * std[t][c];
+                    upper[t][c] = mean[t][c] + Z_95 * std[t][c];
+                }
+            }
+            out.add(new Prediction(mean, lower, upper, inference.physicsMean()[i], inference.physicsStd()[i],
+                    inference.neuralMean()[i], inference.neuralShare(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (HybridModel model : instances) {
+            model.close();
+        }
+        instances.clear();
+    }
+}
