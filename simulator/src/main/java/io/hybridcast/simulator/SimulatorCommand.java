@@ -76,6 +76,10 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "Simulation threads; sensors are split between them (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--tolerance", defaultValue = "1e-10",
+            description = "Absolute and relative tolerance of the ground-truth integrator (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
     @Option(names = "--stats-interval", defaultValue = "10s", converter = DurationConverter.class,
             description = "How often to print progress (default ${DEFAULT-VALUE}).")
     Duration statsInterval;
@@ -114,7 +118,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         FleetSimulator.Builder builder = FleetSimulator.builder()
                 .bootstrapServers(bootstrapServers).rate(rate)
                 .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
-                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads);
+                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads).tolerance(tolerance);
         if (statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("--stats-interval must be > 0, got " + statsInterval);
         }

@@ -62,6 +62,9 @@ public final class PublishBenchmark implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Simulation threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--tolerance", defaultValue = "1e-10", description = "Integrator tolerance (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
     @Option(names = "--out", defaultValue = "docs/benchmarks/simulator.json", description = "Report file (default ${DEFAULT-VALUE}).")
     Path out;
 
@@ -97,6 +100,10 @@ public final class PublishBenchmark implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s, simulator %.0f records/s%n", round + 1,
                         raw.get(round), sim.get(round));
             }
+            // What the simulation alone costs (warm, one thread, serialization included, no Kafka): the bound the
+            // publishing rate cannot beat per thread.
+            double simulationOnlyRate = runSimulationOnly(records);
+            System.out.printf(Locale.ROOT, "simulation alone (1 thread, no Kafka): %.0f records/s%n", simulationOnlyRate);
             double rawMedian = median(raw);
             double simMedian = median(sim);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -109,6 +116,8 @@ public final class PublishBenchmark implements Callable<Integer> {
             report.put("fleet", String.format(Locale.ROOT, "%d pendulums, %d advection-diffusion, %d double pendulums",
                     pendulums, advectionDiffusion, doublePendulums));
             report.put("simulator_threads", threads);
+            report.put("integrator_tolerance", tolerance);
+            report.put("simulation_only_records_per_s_1_thread", Math.round(simulationOnlyRate));
             report.put("record_bytes_avg", Math.round(10.0 * payloadBytes / records) / 10.0);
             report.put("statistic", "median of " + rounds + " alternating rounds after one warm-up run each");
             ArrayNode rawRuns = report.putArray("raw_runs_records_per_s");
@@ -130,7 +139,7 @@ public final class PublishBenchmark implements Callable<Integer> {
 
     private FleetSimulator.Builder fleet() {
         return FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(advectionDiffusion)
-                .doublePendulums(doublePendulums).seed(1).threads(threads).rate(Rate.AS_FAST_AS_POSSIBLE)
+                .doublePendulums(doublePendulums).seed(1).threads(threads).tolerance(tolerance).rate(Rate.AS_FAST_AS_POSSIBLE)
                 .startEventTime(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
@@ -158,12 +167,47 @@ public final class PublishBenchmark implements Callable<Integer> {
             public void close() {
             }
         };
-        try (FleetSimulator sim = fleet().sink(capture).maxRecords(count).build().start()) {
+        // One thread: the capture list is not thread-safe.
+        try (FleetSimulator sim = fleet().threads(1).sink(capture).maxRecords(count).build().start()) {
             if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("capturing the payload did not finish in 10 minutes");
             }
         }
         return payload;
+    }
+
+    private double runSimulationOnly(int count) throws InterruptedException {
+        String topic = Topics.SENSOR_READINGS.name();
+        long[] bytes = {0};
+        FleetSink serializeOnly = new FleetSink() {
+            @Override
+            public void reading(SensorReading reading) {
+                bytes[0] += Topics.SENSOR_READINGS.valueSerde().serializer().serialize(topic, reading).length;
+            }
+
+            @Override
+            public void truth(SensorTruth truth) {
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        long start = System.nanoTime();
+        try (FleetSimulator sim = fleet().threads(1).sink(serializeOnly).maxRecords(count).build().start()) {
+            if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
+                throw new IllegalStateException("simulation-only run did not finish in 10 minutes");
+            }
+        }
+        double rate = count / ((System.nanoTime() - start) / 1e9);
+        if (bytes[0] == 0) {
+            throw new IllegalStateException("simulation-only run serialized nothing");
+        }
+        return rate;
     }
 
     private static double runRaw(String bootstrap, List<byte[][]> payload) {
