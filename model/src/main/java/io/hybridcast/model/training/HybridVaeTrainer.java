@@ -1,0 +1,230 @@
+package io.hybridcast.model.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.HybridVaeLoss;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a {@link HybridVae} (Phys-VAE or Meta-Hybrid-VAE, and the ablations) with Adam, elementwise
+ * gradient clipping and optional SAM on the neural parameter group.
+ *
+ * <p>Meta models see, for each query window, {@code K} other windows of the same task (a task is a sensor,
+ * or a group of sequences sharing their unmodelled factors) as the context set.
+ */
+public final class HybridVaeTrainer {
+
+    private HybridVaeTrainer() {
+    }
+
+    /**
+     * Trains a new model.
+     *
+     * @param windows [N][T][C] training windows
+     * @param taskIds [N] task of each window
+     */
+    public static HybridVae train(ModelSpec spec, TrainingConfig config, double[][][] windows, int[] taskIds,
+                                  NDManager parent, TrainingListener listener) {
+        HybridVae model = new HybridVae(spec, parent, config.seed());
+        try {
+            continueTraining(model, config, windows, taskIds, listener);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Trains an existing model further (warm start). */
+    public static void continueTraining(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
+                                        TrainingListener listener) {
+        ModelSpec spec = model.spec();
+        if (windows.length == 0) {
+            throw new IllegalArgumentException("no training windows");
+        }
+        if (windows.length != taskIds.length) {
+            throw new IllegalArgumentException(windows.length + " windows but " + taskIds.length + " task ids");
+        }
+        Random random = new Random(config.seed());
+        Map<Integer, List<Integer>> byTask = new HashMap<>();
+        for (int i = 0; i < taskIds.length; i++) {
+            byTask.computeIfAbsent(taskIds[i], k -> new ArrayList<>()).add(i);
+        }
+        Map<String, Parameter> physicsGroup = model.parameters(true);
+        Map<String, Parameter> neuralGroup = model.parameters(false);
+        Map<String, Parameter> all = new LinkedHashMap<>(physicsGroup);
+        all.putAll(neuralGroup);
+        Map<String, Parameter> samGroup = new LinkedHashMap<>(neuralGroup);
+        if (!config.samEncoderNeural()) {
+            for (String encoderPart : List.of("setEmbed.", "latentHead.", "unmixer.", "velocityHead.")) {
+                samGroup.keySet().removeIf(k -> k.startsWith(encoderPart));
+            }
+        }
+        for (Parameter p : all.values()) {
+            p.getArray().setRequiresGradient(true);
+        }
+        Optimizer adam = Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .build();
+        HybridVaeLoss loss = new HybridVaeLoss(model, config);
+        int k = spec.meta() ? config.contextSize() : 0;
+        int batches = (windows.length + config.batchSize() - 1) / config.batchSize();
+        int total = batches * config.epochs();
+        int step = 0;
+        long start = System.nanoTime();
+        int[] order = new int[windows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+            shuffle(order, random);
+            for (int b = 0; b < batches; b++) {
+                int from = b * config.batchSize();
+                int to = Math.min(order.length, from + config.batchSize());
+                int[] queries = java.util.Arrays.copyOfRange(order, from, to);
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    Batch batch = Batch.of(stepManager, spec, windows, queries, taskIds, byTask, k, random);
+                    long augSeed = random.nextLong();
+                    double value;
+                    if (config.samRho() > 0) {
+                        value = samStep(model, loss, batch, augSeed, all, samGroup, config, adam, stepManager);
+                    } else {
+                        value = backward(loss, batch, augSeed);
+                        update(adam, all, config.gradientClip());
+                    }
+                    step++;
+                    listener.onStep(step, total, epoch, value, System.nanoTime() - start);
+                }
+            }
+        }
+    }
+
+    private static double backward(HybridVaeLoss loss, Batch batch, long augSeed) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray value = loss.compute(batch.windows(), batch.contexts(), batch.contextCounts(), augSeed, true);
+            collector.backward(value);
+            double v = value.getFloat();
+            if (!Double.isFinite(v)) {
+                throw new IllegalStateException("training diverged: loss is " + v);
+            }
+            return v;
+        }
+    }
+
+    /**
+     * Sharpness-aware step on the neural group only: gradient g at w; perturb the neural group by
+     * ρ·g_N/||g_N||; gradient at the perturbed point; undo; Adam step with that gradient.
+     */
+    private static double samStep(HybridVae model, HybridVaeLoss loss, Batch batch, long augSeed,
+                                  Map<String, Parameter> all, Map<String, Parameter> samGroup, TrainingConfig config,
+                                  Optimizer adam, NDManager stepManager) {
+        double value = backward(loss, batch, augSeed);
+        double normSq = 0;
+        for (Parameter p : samGroup.values()) {
+            normSq += p.getArray().getGradient().square().sum().getFloat();
+        }
+        double scale = config.samRho() / (Math.sqrt(normSq) + 1e-12);
+        Map<String, NDArray> perturbations = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : samGroup.entrySet()) {
+            NDArray eps = e.getValue().getArray().getGradient().mul(scale);
+            eps.attach(stepManager);
+            perturbations.put(e.getKey(), eps);
+        }
+        zeroGradients(all);
+        perturbations.forEach((id, eps) -> samGroup.get(id).getArray().addi(eps));
+        backward(loss, batch, augSeed);
+        perturbations.forEach((id, eps) -> samGroup.get(id).getArray().subi(eps));
+        update(adam, all, config.gradientClip());
+        return value;
+    }
+
+    private static void update(Optimizer adam, Map<String, Parameter> params, double clip) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            NDArray weight = e.getValue().getArray();
+            NDArray gradient = weight.getGradient();
+            try (NDArray clipped = gradient.clip(-clip, clip)) {
+                adam.update(e.getKey(), weight, clipped);
+            }
+            // raw-parameter gradients accumulate in DJL 0.35.1 unless cleared (STACK.md 1.5)
+            gradient.subi(gradient);
+        }
+    }
+
+    private static void zeroGradients(Map<String, Parameter> params) {
+        for (Parameter p : params.values()) {
+            NDArray g = p.getArray().getGradient();
+            g.subi(g);
+        }
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** One batch of query windows with their context sets, as NDArrays in the step's manager. */
+    record Batch(NDArray windows, NDArray contexts, NDArray contextCounts) {
+
+        static Batch of(NDManager m, ModelSpec spec, double[][][] data, int[] queries, int[] taskIds,
+                        Map<Integer, List<Integer>> byTask, int k, Random random) {
+            int t = spec.windowLength();
+            int ch = spec.channels();
+            int b = queries.length;
+            double[][][] q = new double[b][][];
+            for (int i = 0; i < b; i++) {
+                q[i] = data[queries[i]];
+            }
+            NDArray windows = m.create(flatten(q), new Shape(b, t, ch));
+            if (k == 0) {
+                return new Batch(windows, null, null);
+            }
+            double[][][] ctx = new double[b * k][][];
+            float[] counts = new float[b];
+            for (int i = 0; i < b; i++) {
+                int query = queries[i];
+                List<Integer> mates = byTask.get(taskIds[query]);
+                List<Integer> others = new ArrayList<>(mates);
+                others.remove(Integer.valueOf(query));
+                counts[i] = others.isEmpty() ? 0 : k;
+                for (int j = 0; j < k; j++) {
+                    ctx[i * k + j] = others.isEmpty() ? new double[t][ch] : data[others.get(random.nextInt(others.size()))];
+                }
+            }
+            return new Batch(windows, m.create(flatten(ctx), new Shape(b, k, t, ch)),
+                    m.create(counts, new Shape(b, 1)));
+        }
+
+        private static float[] flatten(double[][][] a) {
+            int t = a[0].length;
+            int ch = a[0][0].length;
+            float[] out = new float[a.length * t * ch];
+            int p = 0;
+            for (double[][] w : a) {
+                for (double[] s : w) {
+                    for (double v : s) {
+                        out[p++] = (float) v;
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.hybridcast.model.training;
+
+/**
+ * Settings of one training run of a hybrid VAE. Regulariser weights follow Phys-VAE (SCIENCE.md section 3);
+ * {@link #defaults(String)} gives the paper's values per system.
+ *
+ * @param epochs            passes over the training windows
+ * @param batchSize         query windows per step
+ * @param learningRate      Adam learning rate
+ * @param seed              seed of weights, batching and augmentation draws
+ * @param contextSize       K, context windows per query for meta models (ignored otherwise)
+ * @param alpha             weight of the least-action regulariser (and of the KL, as (1 + α)·σ²·KL)
+ * @param beta              weight of the physics data-augmentation regulariser
+ * @param gamma             weight of the unmixing regulariser
+ * @param gradientClip      gradients are clipped to [-clip, clip] elementwise
+ * @param samRho            SAM radius ρ; 0 turns SAM off
+ * @param samEncoderNeural  whether the encoder's neural parts (set network, unmixer, velocity head) are
+ *                          perturbed by SAM along with the decoder's networks
+ * @param regularisers      false for the "hybrid without regularisers" ablation
+ */
+public record TrainingConfig(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        long seed,
+        int contextSize,
+        double alpha,
+        double beta,
+        double gamma,
+        double gradientClip,
+        double samRho,
+        boolean samEncoderNeural,
+        boolean regularisers) {
+
+    public TrainingConfig {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("training setting epochs must be >= 1, got " + epochs);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("training setting batchSize must be >= 1, got " + batchSize);
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("training setting learningRate must be > 0, got " + learningRate);
+        }
+        if (contextSize < 0) {
+            throw new IllegalArgumentException("training setting contextSize must be >= 0, got " + contextSize);
+        }
+        if (samRho < 0) {
+            throw new IllegalArgumentException("training setting samRho must be >= 0, got " + samRho);
+        }
+    }
+
+    /** Phys-VAE's weights for the system, Adam lr 1e-3, batch 200, clip 5, K = 5, SAM off. */
+    public static TrainingConfig defaults(String system, int epochs, long seed) {
+        return switch (system) {
+            case "ADVECTION_DIFFUSION" -> new TrainingConfig(epochs, 200, 1e-3, seed, 5, 1e-1, 1e6, 1e-2, 5, 0,
+                    true, true);
+            default -> new TrainingConfig(epochs, 200, 1e-3, seed, 5, 1e-2, 1e-1, 1e-3, 5, 0, true, true);
+        };
+    }
+
+    /** The same run with SAM at radius {@code rho}. */
+    public TrainingConfig withSam(double rho) {
+        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, rho, samEncoderNeural, regularisers);
+    }
+
+    /** The same run with another seed. */
+    public TrainingConfig withSeed(long newSeed) {
+        return new TrainingConfig(epochs, batchSize, learningRate, newSeed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, regularisers);
+    }
+
+    /** The same run with other epochs and batch size. */
+    public TrainingConfig withSchedule(int newEpochs, int newBatchSize) {
+        return new TrainingConfig(newEpochs, newBatchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, regularisers);
+    }
+
+    /** The same run without the Phys-VAE regularisers (an ablation). */
+    public TrainingConfig withoutRegularisers() {
+        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, false);
+    }
+}

@@ -1,0 +1,18 @@
+package io.hybridcast.model.training;
+
+/** Progress of a training run, called after every optimiser step (for progress bars and logs). */
+@FunctionalInterface
+public interface TrainingListener {
+
+    /**
+     * @param step         steps done so far (1-based)
+     * @param totalSteps   steps the run will take
+     * @param epoch        current epoch (1-based)
+     * @param loss         loss of this step
+     * @param elapsedNanos wall time since the run started
+     */
+    void onStep(int step, int totalSteps, int epoch, double loss, long elapsedNanos);
+
+    /** A listener that ignores progress. */
+    TrainingListener NONE = (step, total, epoch, loss, elapsed) -> { };
+}

@@ -1,0 +1,165 @@
+package io.hybridcast.model.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.physics.Constants;
+import io.hybridcast.model.solver.OdeSolver;
+import io.hybridcast.model.training.TrainingConfig;
+
+import java.util.Random;
+
+/**
+ * The training objective of the hybrid VAEs (SCIENCE.md section 3), per batch:
+ * <pre>
+ *   reconstruction + (1 + α)·σ²·KL + γ·R_unmix + β·R_dataug + α·R_leastaction
+ * </pre>
+ * with the KL of z_p against its range prior, and of z_n against N(0, I) (Phys-VAE) or against the
+ * context-conditional prior p(z_n | C) plus a weak KL(p(z_n | C) || N(0, I)) (Meta-Hybrid-VAE).
+ * Every scalar is a long-lived NDArray constant (DJL 0.35.1 scalar-op bug, STACK.md 1.5).
+ */
+public final class HybridVaeLoss {
+
+    /** Weight of KL(p(z_n | C) || N(0, I)) relative to the main KL: keeps the conditional prior near N(0, I). */
+    private static final double PRIOR_REGULARISER = 0.1;
+
+    private final HybridVae model;
+    private final ModelSpec spec;
+    private final TrainingConfig config;
+    private final Constants c;
+    private final OdeSolver physicsSolver;
+
+    public HybridVaeLoss(HybridVae model, TrainingConfig config) {
+        this.model = model;
+        this.spec = model.spec();
+        this.config = config;
+        this.c = model.constants();
+        this.physicsSolver = new OdeSolver(OdeSolver.Method.parse(spec.solver()), spec.dt(), spec.substeps(), c);
+    }
+
+    /**
+     * @param windows       [B, T, C] query windows
+     * @param contexts      [B, K, T, C] context windows, or null without context
+     * @param contextCounts [B, 1] K, or 0 where a query has no context; null without context
+     * @param augSeed       seed of this step's data-augmentation draws
+     * @return the scalar loss, averaged over the batch
+     */
+    public NDArray compute(NDArray windows, NDArray contexts, NDArray contextCounts, long augSeed, boolean training) {
+        NDManager m = windows.getManager();
+        long b = windows.getShape().get(0);
+        int n = spec.neuralLatents();
+        int t = spec.windowLength();
+        int e = spec.embedding();
+
+        NDArray sums;
+        NDArray counts;
+        if (spec.meta() && contexts != null) {
+            long k = contexts.getShape().get(1);
+            NDArray embedded = model.embed(contexts.reshape(b * k, t, spec.channels()), training).reshape(b, k, e);
+            // rows without context (count 0) contribute nothing
+            NDArray present = contextCounts.gt(c.of(0)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+            sums = embedded.sum(new int[] {1}).mul(present);
+            counts = contextCounts;
+        } else {
+            sums = m.zeros(new Shape(b, e));
+            counts = m.zeros(new Shape(b, 1));
+        }
+        HybridVae.Posterior q = model.encode(windows, sums, counts, training);
+
+        // reparameterised samples
+        NDArray zpStd = q.physicsLogVar().mul(c.of(0.5)).exp();
+        NDArray zp = q.physicsMean().add(zpStd.mul(m.randomNormal(new Shape(b, 1))))
+                .maximum(c.of(spec.physicsMin())).minimum(c.of(spec.physicsMax()));
+        NDArray znStd = q.latentLogVar().mul(c.of(0.5)).exp();
+        NDArray zn = q.latentMean().add(znStd.mul(m.randomNormal(new Shape(b, n))));
+
+        HybridVae.Decoded x = model.decode(zp, zn, q.initialState(), t, training);
+        NDArray reconstruction = sumSquares(windows.sub(x.xPAB()));
+
+        // KL of z_p against N(mid, (0.866 width)²)
+        double priorMean = (spec.physicsMin() + spec.physicsMax()) / 2;
+        double priorStd = 0.866 * spec.physicsWidth();
+        NDArray klP = gaussianKl(q.physicsMean(), q.physicsLogVar(), c.of(priorMean),
+                c.of(2 * Math.log(priorStd)));
+        NDArray klN;
+        if (n == 0) {
+            klN = m.zeros(new Shape(b));
+        } else if (spec.meta() && contexts != null) {
+            NDArray[] prior = model.contextPrior(sums, counts, training);
+            NDArray present = contextCounts.gt(c.of(0)).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                    .reshape(b);
+            NDArray toContext = gaussianKl(q.latentMean(), q.latentLogVar(), prior[0], prior[1]);
+            NDArray toStandard = gaussianKl(q.latentMean(), q.latentLogVar(), c.of(0), c.of(0));
+            NDArray priorToStandard = gaussianKl(prior[0], prior[1], c.of(0), c.of(0));
+            // with a context: KL(q || p_C) + weak KL(p_C || N(0, I)); without: KL(q || N(0, I))
+            klN = toContext.add(priorToStandard.mul(c.of(PRIOR_REGULARISER))).mul(present)
+                    .add(toStandard.mul(present.neg().add(c.of(1))));
+        } else {
+            klN = gaussianKl(q.latentMean(), q.latentLogVar(), c.of(0), c.of(0));
+        }
+        double sigma2 = Math.exp(spec.logObsVariance());
+        NDArray loss = reconstruction.add(klP.add(klN).mul(c.of((1 + config.alpha()) * sigma2)));
+
+        if (config.regularisers() && spec.useNeural() && spec.usePhysics()) {
+            NDArray physicsOnly = x.xP().reshape(b, (long) t * spec.channels()).stopGradient();
+            NDArray unmix = sumSquares2d(q.unmixed().sub(physicsOnly));
+            NDArray leastAction = sumSquares(x.xP().sub(x.xPA()))
+                    .add(sumSquares(x.xP().sub(x.xPB())))
+                    .add(sumSquares(x.xPA().sub(x.xPAB())))
+                    .add(sumSquares(x.xPB().sub(x.xPAB())))
+                    .mul(c.of(0.25));
+            loss = loss.add(unmix.mul(c.of(config.gamma())))
+                    .add(leastAction.mul(c.of(config.alpha())));
+            loss = loss.mean().add(dataAugmentation(m, (int) b, augSeed, training).mul(c.of(config.beta())));
+            return loss;
+        }
+        return loss.mean();
+    }
+
+    /**
+     * R_dataug: physics-only trajectories simulated from random z_p and initial states must be read back by
+     * the physics head (through the unmixer, with z_n at its prior mean 0).
+     */
+    NDArray dataAugmentation(NDManager m, int b, long seed, boolean training) {
+        Random random = new Random(seed);
+        float[] draws = new float[b];
+        for (int i = 0; i < b; i++) {
+            draws[i] = (float) (spec.physicsMin() + spec.physicsWidth() * random.nextDouble());
+        }
+        NDArray zp = m.create(draws, new Shape(b, 1));
+        NDArray s0 = model.physics().randomInitialState(m, b, random);
+        NDArray simulated = physicsSolver.trajectory((s, time) -> model.physics().derivative(s, zp, c), s0,
+                spec.windowLength()).get(":, :, 0:" + spec.channels());
+        // noise as in the data, so the head does not learn to rely on noise-free curves
+        NDArray noisy = simulated.add(m.randomNormal(simulated.getShape()).mul(c.of(noiseStd())));
+        NDArray flat = model.flat(noisy);
+        NDArray unmixed = flat.add(model.forward(model.unmixer,
+                NDArrays.concat(new NDList(flat, m.zeros(new Shape(b, spec.neuralLatents()))), 1), training));
+        NDArray estimate = model.physicsHead(unmixed, training)[0];
+        return estimate.sub(zp).div(c.of(spec.physicsWidth())).square().mean();
+    }
+
+    private double noiseStd() {
+        return "ADVECTION_DIFFUSION".equals(spec.system()) ? 1e-3 : 1e-2;
+    }
+
+    /** Sum over every axis but the first: [B, ...] to [B]. */
+    private static NDArray sumSquares(NDArray a) {
+        return a.square().sum(new int[] {1, 2});
+    }
+
+    private static NDArray sumSquares2d(NDArray a) {
+        return a.square().sum(new int[] {1});
+    }
+
+    /** KL(N(m1, e^lv1) || N(m2, e^lv2)) summed over the last axis: [B, d] to [B]. */
+    private NDArray gaussianKl(NDArray m1, NDArray lv1, NDArray m2, NDArray lv2) {
+        NDArray v1 = lv1.exp();
+        NDArray v2 = lv2.exp();
+        return lv1.neg().add(lv2).add(v1.add(m1.sub(m2).square()).div(v2)).sub(c.of(1)).mul(c.of(0.5))
+                .sum(new int[] {1});
+    }
+}
