@@ -67,6 +67,32 @@ class FleetSimulatorTest {
     }
 
     @Test
+    void aDecayedAdvectionDiffusionLineIsReExcitedAndThatIsPublishedAsTruth() {
+        SimulatedSensor sensor = new SimulatedSensor("ad", new io.hybridcast.simulator.physics.AdvectionDiffusionSystem(), 0L,
+                new SplittableRandom(4), List.of(), 100);
+        GroundTruthIntegrator integrator = new GroundTruthIntegrator();
+        CollectingSink sink = new CollectingSink();
+        // slowest decay: D = 0.01 gives a rate of 0.022/s, so 1.5 -> 0.1 takes about 6000 samples of 20 ms
+        for (int i = 0; i < 12_000 && sink.truths.size() < 2; i++) {
+            sensor.step(sink, integrator);
+        }
+        assertThat(sink.truths).hasSize(2);
+        sensor.step(sink, integrator); // the first sample after the kick
+        SensorTruth kick = sink.truths.get(1);
+        assertThat(kick.getDescription()).contains("re-excited");
+        assertThat(kick.getFault()).isNull();
+        long at = kick.getFromSequence();
+        double before = peak(sink.readings.get((int) at - 1));
+        double after = peak(sink.readings.get((int) at));
+        assertThat(before).isLessThan(0.11);
+        assertThat(after).isGreaterThan(before + 0.4);
+    }
+
+    private static double peak(SensorReading r) {
+        return r.getValues().stream().mapToDouble(Math::abs).max().orElseThrow();
+    }
+
+    @Test
     void aMixedFleetSamplesEverySensorInEventTimeOrderWithItsOwnParameters() throws InterruptedException {
         CollectingSink sink = run(FleetSimulator.builder().pendulums(2).advectionDiffusion(1).doublePendulums(1).seed(5), 900);
         assertThat(sink.readings).hasSize(900);
