@@ -101,6 +101,12 @@ public final class SimulatorCommand implements Callable<Integer> {
                 commandLine.getErr().flush();
                 return 2;
             }
+            if (ex instanceof IllegalStateException || ex instanceof java.io.UncheckedIOException) {
+                // e.g. the cluster cannot be reached to create topics: one clear line, no stack trace
+                commandLine.getErr().println("error: " + ex.getMessage());
+                commandLine.getErr().flush();
+                return 1;
+            }
             throw ex;
         });
         return cli;
