@@ -215,12 +215,14 @@ class FleetSimulatorTest {
         CollectingSink sink = new CollectingSink();
         long begin = System.nanoTime();
         try (FleetSimulator fleet = FleetSimulator.builder().pendulums(1).sink(sink).rate(Rate.times(10))
-                .maxRecords(41).build().start()) {
-            assertThat(fleet.awaitCompletion(Duration.ofSeconds(10))).isTrue();
+                .maxRecords(101).build().start()) {
+            assertThat(fleet.awaitCompletion(Duration.ofSeconds(20))).isTrue();
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
-        // 41 samples of 50 ms = 2 s of event time (first at 0) = 0.2 s of wall time at 10x
-        assertThat(seconds).isBetween(0.19, 1.5);
+        // 101 samples of 50 ms = 5 s of event time (the first at 0) = 0.5 s of wall time at 10x; unpaced it would
+        // take milliseconds, in real time 5 s. The upper bound leaves room for a loaded machine.
+        assertThat(seconds).isBetween(0.49, 3.0);
+        assertThat(sink.readings).hasSize(101);
     }
 
     @Test
