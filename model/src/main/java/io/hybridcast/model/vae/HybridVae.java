@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.hybridcast.model.api.HybridModel;
@@ -61,7 +60,6 @@ public final class HybridVae implements HybridModel {
     final Block velocityHead;
     final Block odeNet;
     final Block residualNet;
-    private final SequentialBlock all = new SequentialBlock();
     private final NDArray neuralMask;
 
     /** A freshly initialised model (random weights from {@code seed}). */
@@ -97,24 +95,10 @@ public final class HybridVae implements HybridModel {
         init(velocityHead, inputSize);
         init(odeNet, physics.stateDim() + n);
         init(residualNet, 1 + n);
-        for (Block b : List.of(setEmbed, latentHead, unmixer, physicsHead, velocityHead, odeNet, residualNet)) {
-            all.add(b);
-        }
-        if (!spec.useNeural()) {
-            // physics-only ablation: the decoder has no neural terms at all
-            scaleParameters(odeNet, 0);
-            scaleParameters(residualNet, 0);
-        }
     }
 
     private void init(Block block, int inputWidth) {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, inputWidth));
-    }
-
-    private static void scaleParameters(Block block, float factor) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            p.getValue().getArray().muli(factor);
-        }
     }
 
     @Override
@@ -161,17 +145,64 @@ public final class HybridVae implements HybridModel {
         return out;
     }
 
-    /** Writes every parameter (DJL's own format), in a fixed order. */
-    public void saveParameters(DataOutputStream out) throws IOException {
-        all.saveParameters(out);
+    /** Every parameter of the model by its unique id (both groups), in a fixed order. */
+    public Map<String, Parameter> allParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>(parameters(true));
+        out.putAll(parameters(false));
+        return out;
     }
 
-    /** Reads parameters written by {@link #saveParameters} for a model of the same spec. */
-    public void loadParameters(DataInputStream in) throws IOException {
-        try {
-            all.loadParameters(manager, in);
-        } catch (ai.djl.MalformedModelException e) {
-            throw new IOException("Model parameters do not fit the model spec: " + e.getMessage(), e);
+    /**
+     * Writes every parameter by id with its shape and float32 values. By id rather than DJL's positional
+     * block format, so that a mismatch between a bundle and the code reading it is named, not guessed.
+     */
+    public void writeParameters(DataOutputStream out) throws IOException {
+        Map<String, Parameter> all = allParameters();
+        out.writeInt(all.size());
+        for (Map.Entry<String, Parameter> e : all.entrySet()) {
+            NDArray array = e.getValue().getArray();
+            out.writeUTF(e.getKey());
+            long[] shape = array.getShape().getShape();
+            out.writeInt(shape.length);
+            for (long d : shape) {
+                out.writeLong(d);
+            }
+            float[] values = array.toType(DataType.FLOAT32, false).toFloatArray();
+            out.writeInt(values.length);
+            for (float v : values) {
+                out.writeFloat(v);
+            }
+        }
+    }
+
+    /** Reads parameters written by {@link #writeParameters}; refuses any that do not fit this model's spec. */
+    public void readParameters(DataInputStream in) throws IOException {
+        Map<String, Parameter> all = allParameters();
+        int count = in.readInt();
+        if (count != all.size()) {
+            throw new IOException("the parameters hold " + count + " arrays, a " + spec.algorithm() + " model of this "
+                    + "spec has " + all.size());
+        }
+        for (int i = 0; i < count; i++) {
+            String name = in.readUTF();
+            long[] shape = new long[in.readInt()];
+            for (int d = 0; d < shape.length; d++) {
+                shape[d] = in.readLong();
+            }
+            int size = in.readInt();
+            Parameter parameter = all.get(name);
+            if (parameter == null) {
+                throw new IOException("parameter " + name + " is not part of a " + spec.algorithm() + " model");
+            }
+            if (!parameter.getArray().getShape().equals(new Shape(shape))) {
+                throw new IOException("parameter " + name + " has shape " + new Shape(shape) + ", the model spec needs "
+                        + parameter.getArray().getShape());
+            }
+            float[] values = new float[size];
+            for (int k = 0; k < size; k++) {
+                values[k] = in.readFloat();
+            }
+            parameter.getArray().set(java.nio.FloatBuffer.wrap(values));
         }
     }
 
