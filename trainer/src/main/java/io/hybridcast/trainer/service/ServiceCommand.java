@@ -1,0 +1,122 @@
+package io.hybridcast.trainer.service;
+
+import io.hybridcast.avro.SystemKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code trainer service}: runs the continuous re-meta-training loop, one {@link TrainerService} per system,
+ * until stopped. Every flag can also come from the environment ({@code HYBRIDCAST_TRAINER_<FLAG>}, e.g.
+ * {@code HYBRIDCAST_TRAINER_INTERVAL=PT10M}) or from an argument file ({@code trainer service @trainer.args}).
+ */
+@Command(name = "service", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Continuously re-meta-trains on sensor-readings and publishes better models to model-versions.")
+public final class ServiceCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceCommand.class);
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:HYBRIDCAST_BOOTSTRAP_SERVERS:-localhost:9092}",
+            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--systems", split = ",", defaultValue = "${env:HYBRIDCAST_TRAINER_SYSTEMS:-PENDULUM}",
+            description = "Systems to train, comma-separated: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    List<SystemKind> systems;
+
+    @Option(names = "--algorithm", defaultValue = "${env:HYBRIDCAST_TRAINER_ALGORITHM:-meta-hybrid-vae}",
+            description = "meta-hybrid-vae or phys-vae (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--interval", defaultValue = "${env:HYBRIDCAST_TRAINER_INTERVAL:-PT5M}",
+            description = "Train this often, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--min-new-readings", defaultValue = "${env:HYBRIDCAST_TRAINER_MIN_NEW_READINGS:-0}",
+            description = "Also train as soon as this many new readings arrived; 0 = off (default: ${DEFAULT-VALUE}).")
+    long minNewReadings;
+
+    @Option(names = "--max-readings-per-partition",
+            defaultValue = "${env:HYBRIDCAST_TRAINER_MAX_READINGS_PER_PARTITION:-50000}",
+            description = "Newest readings per partition in a run's snapshot (default: ${DEFAULT-VALUE}).")
+    long maxReadingsPerPartition;
+
+    @Option(names = "--window-length", defaultValue = "${env:HYBRIDCAST_TRAINER_WINDOW_LENGTH:-50}",
+            description = "Samples per window; must equal the streams app's (default: ${DEFAULT-VALUE}).")
+    int windowLength;
+
+    @Option(names = "--horizon", defaultValue = "${env:HYBRIDCAST_TRAINER_HORIZON:-20}",
+            description = "Forecast steps the model supports and is scored on (default: ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(names = "--hop", defaultValue = "${env:HYBRIDCAST_TRAINER_HOP:-10}",
+            description = "Samples between training window starts (default: ${DEFAULT-VALUE}).")
+    int hop;
+
+    @Option(names = "--context-size", defaultValue = "${env:HYBRIDCAST_TRAINER_CONTEXT_SIZE:-5}",
+            description = "K, context windows per query (default: ${DEFAULT-VALUE}).")
+    int contextSize;
+
+    @Option(names = "--epochs", defaultValue = "${env:HYBRIDCAST_TRAINER_EPOCHS:-5}",
+            description = "Epochs of a warm-started run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--bootstrap-epochs", defaultValue = "${env:HYBRIDCAST_TRAINER_BOOTSTRAP_EPOCHS:-10}",
+            description = "Epochs of the first model, trained from scratch (default: ${DEFAULT-VALUE}).")
+    int bootstrapEpochs;
+
+    @Option(names = "--held-out-fraction", defaultValue = "${env:HYBRIDCAST_TRAINER_HELD_OUT_FRACTION:-0.2}",
+            description = "Newest share of each sensor's samples held out for scoring (default: ${DEFAULT-VALUE}).")
+    double heldOutFraction;
+
+    @Option(names = "--spread-tolerance", defaultValue = "${env:HYBRIDCAST_TRAINER_SPREAD_TOLERANCE:-1.1}",
+            description = "Promotion: candidate z_p spread at most this times the served one (default: ${DEFAULT-VALUE}).")
+    double spreadTolerance;
+
+    @Option(names = "--hmac-key", defaultValue = "${env:HYBRIDCAST_TRAINER_HMAC_KEY:-}",
+            description = "Sign versions with HMAC-SHA256 under this key (default: unsigned).")
+    String hmacKey;
+
+    @Option(names = "--seed", defaultValue = "${env:HYBRIDCAST_TRAINER_SEED:-1}",
+            description = "Training seed of the first run (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** The settings of one system's trainer. */
+    public TrainerSettings settings(SystemKind system) {
+        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings,
+                maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
+                heldOutFraction, spreadTolerance, hmacKey, seed);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        List<TrainerSettings> all = new ArrayList<>();
+        for (SystemKind system : systems) {
+            try {
+                all.add(settings(system));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        List<TrainerService> services = all.stream().map(TrainerService::new).toList();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.forEach(TrainerService::close);
+            stop.countDown();
+        }, "trainer-shutdown"));
+        services.forEach(TrainerService::start);
+        LOG.info("Trainer running for {} every {} ({} algorithm)", systems, interval, algorithm);
+        stop.await();
+        return 0;
+    }
+}

@@ -1,0 +1,286 @@
+package io.hybridcast.trainer.service;
+
+import ai.djl.ndarray.NDManager;
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.bundle.InvalidBundleException;
+import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.training.HybridVaeTrainer;
+import io.hybridcast.model.training.TrainingConfig;
+import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.modelversion.ModelPayloads;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The continuous re-meta-training loop for one system: on a schedule (every interval, or after N new
+ * readings), read a bounded snapshot of {@code sensor-readings}, cut windows per sensor (a sensor is a
+ * task), train warm-started from the version in service (from scratch when there is none), score the
+ * candidate and the served version on the same held-out recent windows, and publish the candidate to
+ * {@code model-versions} only when it passes the promotion rule: better prediction MSE and a z_p spread no
+ * worse than {@code spreadTolerance} times the served one. One training at a time; a version is published
+ * in one Kafka transaction, so a crash mid-run publishes nothing a reader would see.
+ */
+public final class TrainerService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** Fewer training windows than this and a run is skipped rather than fit to noise. */
+    static final int MIN_TRAINING_WINDOWS = 16;
+
+    /** What one run did. */
+    public record Outcome(Kind kind, long version, String reason, CandidateScore candidate,
+                          CandidateScore served) {
+        /** Kinds of outcome. */
+        public enum Kind { PUBLISHED, REJECTED, SKIPPED }
+    }
+
+    private final TrainerSettings settings;
+    private final NDManager root = NDManager.newBaseManager();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private Thread loop;
+    private long runs;
+
+    public TrainerService(TrainerSettings settings) {
+        this.settings = settings;
+    }
+
+    /** One training run, now, on the calling thread. */
+    public synchronized Outcome runOnce() {
+        long started = System.nanoTime();
+        SystemKind system = settings.system();
+        ServedVersion.Lookup lookup = ServedVersion.lookup(settings.bootstrapServers(), system, settings.hmacKey(),
+                KAFKA_TIMEOUT);
+        ReadingsSnapshot snapshot = ReadingsSnapshot.read(settings.bootstrapServers(), system,
+                settings.maxReadingsPerPartition(), KAFKA_TIMEOUT);
+        TaskWindows.Split split = TaskWindows.cut(snapshot, settings.windowLength(),
+                settings.windowLength() + settings.horizon(), settings.hop(), settings.heldOutFraction());
+        if (split.train().size() < MIN_TRAINING_WINDOWS || split.heldOut().size() == 0) {
+            String reason = "not enough data yet: " + split.train().size() + " training and " + split.heldOut().size()
+                    + " held-out windows from " + snapshot.readings() + " readings of " + snapshot.series().size()
+                    + " sensors";
+            LOG.info("Training run skipped for {}: {}", system, reason);
+            return new Outcome(Outcome.Kind.SKIPPED, 0, reason, null, null);
+        }
+        long seed = settings.seed() + runs++;
+        try (NDManager runManager = root.newSubManager()) {
+            Optional<HybridVae> served = lookup.newest().map(v -> instantiate(v, runManager));
+            HybridVae candidate = train(served, split.train(), seed, runManager);
+            CandidateScore candidateScore = CandidateScore.of(candidate, split.heldOut(), split.train(),
+                    settings.windowLength(), settings.horizon(), settings.contextSize());
+            CandidateScore servedScore = served.map(m -> CandidateScore.of(m, split.heldOut(), split.train(),
+                    settings.windowLength(), settings.horizon(), settings.contextSize())).orElse(null);
+            String rejection = promotionRejection(candidateScore, servedScore);
+            long version = lookup.highestVersion() + 1;
+            if (rejection != null) {
+                LOG.info("Candidate for {} not published: {}", system, rejection);
+                return new Outcome(Outcome.Kind.REJECTED, 0, rejection, candidateScore, servedScore);
+            }
+            publish(candidate, version, lookup.newest().map(ServedVersion::version).orElse(null), candidateScore,
+                    snapshot, seed, (System.nanoTime() - started) / 1e9);
+            return new Outcome(Outcome.Kind.PUBLISHED, version, "", candidateScore, servedScore);
+        }
+    }
+
+    /** Null when the candidate may be published, else why not. */
+    String promotionRejection(CandidateScore candidate, CandidateScore served) {
+        if (!Double.isFinite(candidate.msePred())) {
+            return "candidate prediction MSE is " + candidate.msePred();
+        }
+        if (served == null) {
+            return null;
+        }
+        if (candidate.msePred() >= served.msePred()) {
+            return String.format("prediction MSE %.5g is not better than the served version's %.5g",
+                    candidate.msePred(), served.msePred());
+        }
+        if (candidate.zpSpread() > served.zpSpread() * settings.spreadTolerance() + 1e-12) {
+            return String.format("physics consistency worse: z_p spread %.4g > %.2f x served %.4g",
+                    candidate.zpSpread(), settings.spreadTolerance(), served.zpSpread());
+        }
+        return null;
+    }
+
+    private HybridVae instantiate(ServedVersion version, NDManager manager) {
+        try {
+            return ModelBundle.read(version.payload(), settings.system().name()).instantiate(manager);
+        } catch (InvalidBundleException e) {
+            throw new IllegalStateException("Served model version " + version.version() + " cannot be loaded: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private HybridVae train(Optional<HybridVae> served, TaskWindows train, long seed, NDManager manager) {
+        int epochs = served.isPresent() ? settings.epochs() : settings.bootstrapEpochs();
+        TrainingConfig config = TrainingConfig.defaults(settings.system().name(), epochs, seed)
+                .withSchedule(epochs, Math.min(64, train.size()));
+        TrainingListener progress = new LogProgress(settings.system());
+        if (served.isPresent()) {
+            // warm start: a fresh copy of the served model, trained further; the served one stays as it was
+            HybridVae candidate = new HybridVae(served.get().spec(), manager, seed);
+            copyParameters(served.get(), candidate);
+            HybridVaeTrainer.continueTraining(candidate, config, train.windows(), train.taskIds(), progress);
+            return candidate;
+        }
+        return HybridVaeTrainer.train(newSpec(), config, train.windows(), train.taskIds(), manager, progress);
+    }
+
+    private static void copyParameters(HybridVae from, HybridVae to) {
+        var source = from.allParameters();
+        to.allParameters().forEach((id, p) -> p.getArray().set(source.get(id).getArray().toFloatArray()));
+    }
+
+    /** The spec of a first model of this trainer's system. */
+    ModelSpec newSpec() {
+        SensorSystems.Spec s = SensorSystems.of(settings.system());
+        // prior ranges of z_p: SCIENCE.md section 2 where given, else a margin around the simulator's range
+        double[] prior = switch (settings.system()) {
+            case PENDULUM -> new double[] {0.392, 3.53};
+            case ADVECTION_DIFFUSION -> new double[] {5e-3, 0.2};
+            case DOUBLE_PENDULUM -> new double[] {1.0, 12.0};
+        };
+        int neural = Math.max(1, s.unmodelledParameters().size());
+        return new ModelSpec(settings.system().name(), settings.algorithm(), settings.windowLength(), s.channels(),
+                s.dtSeconds(), settings.horizon(), s.physicsParameters().get(0), prior[0], prior[1], neural, 64, 32,
+                1, "rk4", -9, true, true, "meta-hybrid-vae".equals(settings.algorithm()));
+    }
+
+    private void publish(HybridVae candidate, long version, Long parent, CandidateScore score,
+                         ReadingsSnapshot snapshot, long seed, double seconds) {
+        String trainingJson = String.format(java.util.Locale.ROOT,
+                "{\"epochs\":%d,\"seed\":%d,\"hop\":%d,\"contextSize\":%d,\"heldOutFraction\":%s,\"seconds\":%.1f}",
+                parent == null ? settings.bootstrapEpochs() : settings.epochs(), seed, settings.hop(),
+                settings.contextSize(), settings.heldOutFraction(), seconds);
+        byte[] bundle = ModelBundle.write(candidate, score.asMetrics(), trainingJson);
+        ModelVersion header = ModelVersion.newBuilder()
+                .setSystem(settings.system()).setVersion(version).setParentVersion(parent)
+                .setAlgorithm(candidate.spec().algorithm()).setSettingsJson(trainingJson)
+                .setTrainingData(Topics.SENSOR_READINGS.name() + " offsets " + snapshot.range())
+                .setMetrics(score.asMetrics()).setCreatedAt(Instant.now())
+                .setPayload(java.nio.ByteBuffer.allocate(0)).setSha256("").build();
+        List<ModelVersion> chunks = ModelPayloads.chunks(header, bundle, ModelPayloads.DEFAULT_CHUNK_BYTES,
+                settings.hmacKey());
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hybridcast-trainer-" + settings.system());
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_VERSION_MAX_MESSAGE_BYTES);
+        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(config,
+                Topics.MODEL_VERSIONS.keySerde().serializer(), Topics.MODEL_VERSIONS.valueSerde().serializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (ModelVersion chunk : chunks) {
+                producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS.name(), Topics.modelVersionKey(chunk), chunk));
+            }
+            producer.commitTransaction();
+        }
+        LOG.info("Published {} model version {} (parent {}, {} bytes in {} chunk(s)): mse_pred {}, z_p spread {}, "
+                        + "trained on {} windows in {} s", settings.system(), version, parent, bundle.length,
+                chunks.size(), String.format("%.5g", score.msePred()), String.format("%.4g", score.zpSpread()),
+                snapshot.readings(), String.format("%.1f", seconds));
+    }
+
+    /** Starts the schedule on a background thread. */
+    public synchronized void start() {
+        if (running.getAndSet(true)) {
+            return;
+        }
+        loop = new Thread(this::schedule, "trainer-" + settings.system());
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    private void schedule() {
+        long lastRun = 0;
+        long readingsAtLastRun = -1;
+        while (running.get()) {
+            try {
+                long readings = endOffsetsSum();
+                boolean intervalDue = System.nanoTime() - lastRun >= settings.interval().toNanos() || lastRun == 0;
+                boolean readingsDue = settings.minNewReadings() > 0 && readingsAtLastRun >= 0
+                        && readings - readingsAtLastRun >= settings.minNewReadings();
+                if (intervalDue || readingsDue) {
+                    Outcome outcome = runOnce();
+                    if (outcome.kind() != Outcome.Kind.SKIPPED) {
+                        lastRun = System.nanoTime();
+                        readingsAtLastRun = readings;
+                    } else {
+                        // retry soon: the first model matters most
+                        lastRun = System.nanoTime() - settings.interval().toNanos() + TimeUnit.SECONDS.toNanos(10);
+                    }
+                }
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // a failed run publishes nothing; the next one starts from a clean snapshot
+                LOG.error("Training run for {} failed; nothing was published", settings.system(), e);
+                lastRun = System.nanoTime();
+            }
+        }
+    }
+
+    private long endOffsetsSum() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+            var description = admin.describeTopics(List.of(Topics.SENSOR_READINGS.name())).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(Topics.SENSOR_READINGS.name());
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            description.partitions().forEach(p -> request.put(
+                    new TopicPartition(Topics.SENSOR_READINGS.name(), p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(i -> i.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the end offsets of " + Topics.SENSOR_READINGS.name(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        Thread t = loop;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            root.close();
+        }
+    }
+
+    /** Logs training progress about every 10 % with loss and ETA. */
+    private record LogProgress(SystemKind system) implements TrainingListener {
+        @Override
+        public void onStep(int step, int totalSteps, int epoch, double loss, long elapsedNanos) {
+            int every = Math.max(1, totalSteps / 10);
+            if (step % every == 0 || step == totalSteps) {
+                double eta = elapsedNanos / 1e9 / step * (totalSteps - step);
+                LOG.info("Training {}: step {}/{} (epoch {}), loss {}, ETA {} s", system, step, totalSteps, epoch,
+                        String.format("%.4f", loss), String.format("%.0f", eta));
+            }
+        }
+    }
+}

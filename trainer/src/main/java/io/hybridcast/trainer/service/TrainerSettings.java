@@ -1,0 +1,58 @@
+package io.hybridcast.trainer.service;
+
+import io.hybridcast.avro.SystemKind;
+
+import java.time.Duration;
+
+/**
+ * Every setting of the continuous trainer, validated: a bad value names the setting and the value. The
+ * command line ({@link ServiceCommand}) fills it from flags, environment variables
+ * ({@code HYBRIDCAST_TRAINER_*}) or an argument file ({@code @trainer.args}).
+ *
+ * @param bootstrapServers   Kafka bootstrap servers
+ * @param system             the system kind this trainer serves
+ * @param algorithm          meta-hybrid-vae or phys-vae
+ * @param interval           train every this long (checked between runs)
+ * @param minNewReadings     ... or as soon as this many new readings arrived (0 = off)
+ * @param maxReadingsPerPartition bound of the readings snapshot per partition
+ * @param windowLength       samples per training window (must match the streams app's)
+ * @param horizon            forecast steps the model must support and is scored on
+ * @param hop                samples between window starts
+ * @param contextSize        K for meta models
+ * @param epochs             epochs per training run (warm-started runs)
+ * @param bootstrapEpochs    epochs of the very first model (trained from scratch)
+ * @param heldOutFraction    newest share of each sensor's samples held out for scoring
+ * @param spreadTolerance    promotion: the candidate's z_p spread may be at most this factor of the served one
+ * @param hmacKey            signing key (empty = unsigned)
+ * @param seed               training seed (incremented per run)
+ */
+public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
+                              long minNewReadings, long maxReadingsPerPartition, int windowLength, int horizon,
+                              int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
+                              double spreadTolerance, String hmacKey, long seed) {
+
+    public TrainerSettings {
+        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", bootstrapServers,
+                "host:port[,host:port]");
+        require(system != null, "system", system, "PENDULUM, ADVECTION_DIFFUSION or DOUBLE_PENDULUM");
+        require("meta-hybrid-vae".equals(algorithm) || "phys-vae".equals(algorithm), "algorithm", algorithm,
+                "meta-hybrid-vae or phys-vae");
+        require(interval != null && !interval.isNegative() && !interval.isZero(), "interval", interval, "> 0");
+        require(minNewReadings >= 0, "min-new-readings", minNewReadings, ">= 0");
+        require(maxReadingsPerPartition >= 100, "max-readings-per-partition", maxReadingsPerPartition, ">= 100");
+        require(windowLength >= 4, "window-length", windowLength, ">= 4");
+        require(horizon >= 1, "horizon", horizon, ">= 1");
+        require(hop >= 1, "hop", hop, ">= 1");
+        require(contextSize >= 0, "context-size", contextSize, ">= 0");
+        require(epochs >= 1, "epochs", epochs, ">= 1");
+        require(bootstrapEpochs >= 1, "bootstrap-epochs", bootstrapEpochs, ">= 1");
+        require(heldOutFraction > 0 && heldOutFraction < 1, "held-out-fraction", heldOutFraction, "in (0, 1)");
+        require(spreadTolerance >= 1, "spread-tolerance", spreadTolerance, ">= 1");
+    }
+
+    private static void require(boolean ok, String name, Object value, String expected) {
+        if (!ok) {
+            throw new IllegalArgumentException("Setting --" + name + " must be " + expected + ", got " + value);
+        }
+    }
+}

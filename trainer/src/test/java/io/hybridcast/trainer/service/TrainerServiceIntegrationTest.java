@@ -1,0 +1,96 @@
+package io.hybridcast.trainer.service;
+
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
+import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.simulator.fleet.FleetSimulator;
+import io.hybridcast.simulator.fleet.Rate;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The trainer against a real broker fed by the simulator: it publishes versions that readers can verify. */
+class TrainerServiceIntegrationTest {
+
+    static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void feed() throws Exception {
+        broker = EmbeddedKafkaBroker.start();
+        try (Admin admin = broker.createAdmin()) {
+            Topics.createAll(admin, 2);
+        }
+        try (FleetSimulator fleet = FleetSimulator.builder().bootstrapServers(broker.bootstrapServers())
+                .pendulums(3).advectionDiffusion(0).doublePendulums(0).rate(Rate.AS_FAST_AS_POSSIBLE)
+                .maxRecords(3 * 1200).seed(5).build().start()) {
+            assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    static TrainerSettings settings(String key) {
+        return new TrainerSettings(broker.bootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
+                Duration.ofMinutes(5), 0, 100_000, 50, 20, 25, 5, 2, 8, 0.2, 1.1, key, 11);
+    }
+
+    @Test
+    void publishesAFirstVersionThenOnlyBetterOnes() throws Exception {
+        try (TrainerService trainer = new TrainerService(settings("secret"))) {
+            TrainerService.Outcome first = trainer.runOnce();
+            assertThat(first.kind()).isEqualTo(TrainerService.Outcome.Kind.PUBLISHED);
+            assertThat(first.version()).isEqualTo(1);
+            assertThat(first.candidate().windows()).isGreaterThan(0);
+
+            ServedVersion.Lookup lookup = ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM,
+                    "secret", Duration.ofSeconds(30));
+            assertThat(lookup.newest()).isPresent();
+            ServedVersion served = lookup.newest().get();
+            assertThat(served.version()).isEqualTo(1);
+            assertThat(served.header().getParentVersion()).isNull();
+            assertThat(served.header().getMetrics()).containsKeys("mse_pred", "zp_spread");
+            assertThat(served.header().getTrainingData()).startsWith(Topics.SENSOR_READINGS.name() + " offsets ");
+            assertThat(ModelBundle.read(served.payload(), "PENDULUM").spec().windowLength()).isEqualTo(50);
+            // a reader with another key does not accept it
+            assertThat(ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM, "other",
+                    Duration.ofSeconds(30)).newest()).isEmpty();
+
+            TrainerService.Outcome second = trainer.runOnce();
+            if (second.kind() == TrainerService.Outcome.Kind.PUBLISHED) {
+                assertThat(second.version()).isEqualTo(2);
+                assertThat(second.candidate().msePred()).isLessThan(second.served().msePred());
+                assertThat(ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM, "secret",
+                        Duration.ofSeconds(30)).newest().get().header().getParentVersion()).isEqualTo(1L);
+            } else {
+                assertThat(second.kind()).isEqualTo(TrainerService.Outcome.Kind.REJECTED);
+                assertThat(second.reason()).isNotBlank();
+                assertThat(ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM, "secret",
+                        Duration.ofSeconds(30)).highestVersion()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void theWorseCandidateIsNotPublished() {
+        try (TrainerService trainer = new TrainerService(settings(""))) {
+            CandidateScore served = new CandidateScore(0.010, 0.005, 0.05, 40);
+            assertThat(trainer.promotionRejection(new CandidateScore(0.012, 0.004, 0.04, 40), served))
+                    .contains("prediction MSE");
+            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, 0.08, 40), served))
+                    .contains("physics consistency");
+            assertThat(trainer.promotionRejection(new CandidateScore(Double.NaN, 0.004, 0.04, 40), served))
+                    .contains("NaN");
+            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, 0.052, 40), served)).isNull();
+            assertThat(trainer.promotionRejection(new CandidateScore(0.5, 0.4, 0.5, 40), null)).isNull();
+        }
+    }
+}
