@@ -12,7 +12,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.streams.StreamsService;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.swap.BundleModelLoader;
+import io.hybridcast.trainer.service.TrainerService;
+import io.hybridcast.trainer.service.TrainerSettings;
+
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +76,18 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated fleet (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "Port of the dashboard and HTTP API on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--retrain-every", defaultValue = "PT3M",
+            description = "How often the trainer re-meta-trains, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    java.time.Duration retrainEvery;
+
+    @Option(names = "--hmac-key", defaultValue = "local-stack",
+            description = "Key the trainer signs model versions with and the streams app checks (default: ${DEFAULT-VALUE}).")
+    String hmacKey;
+
     @Option(names = "--status-interval", defaultValue = "5",
             description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusIntervalSeconds;
@@ -94,21 +118,63 @@ public final class LocalStack implements Callable<Integer> {
                     .rate(parsedRate).scenario(parsedScenario).seed(seed)
                     .build().start()) {
                 LOG.info("Simulating {} sensors at {}: {}", fleet.sensorIds().size(), parsedRate, fleet.sensorIds());
-                TopicStatus status = new TopicStatus(admin);
-                long deadline = durationSeconds == null ? Long.MAX_VALUE
-                        : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
-                while (!stop.await(statusIntervalSeconds, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                    if (fleet.failure() != null) {
-                        LOG.error("The simulator stopped with an error", fleet.failure());
-                        return 1;
-                    }
-                    var stats = fleet.stats();
-                    LOG.info("sensors={} readings/s={} | {}", stats.readingsPerSensor().size(),
-                            String.format("%.1f", stats.readingsPerSecond()), status.line());
+                Path work = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("hybridcast-local-");
+                try (StreamsService streams = StreamsService.start(StreamsSettings.fromMap(Map.of(
+                                "bootstrap.servers", broker.bootstrapServers(),
+                                "state.dir", work.resolve("streams-state").toString(),
+                                "http.port", Integer.toString(httpPort),
+                                "model.hmac.key", hmacKey), "local stack"), new BundleModelLoader());
+                     Trainers trainers = startTrainers(broker.bootstrapServers(), fleet)) {
+                    LOG.info("Dashboard: http://127.0.0.1:{}/  (API under /api, metrics at /metrics)",
+                            streams.httpPort());
+                    return report(fleet, admin, stop, streams);
                 }
-                LOG.info("Shutting down");
             }
         }
+    }
+
+    /** The trainers of every system in the fleet, closed together. */
+    private record Trainers(List<TrainerService> services) implements AutoCloseable {
+        @Override
+        public void close() {
+            services.forEach(TrainerService::close);
+        }
+    }
+
+    private Trainers startTrainers(String bootstrapServers, FleetSimulator fleet) {
+        List<TrainerService> services = new ArrayList<>();
+        for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
+            // small first model quickly (bootstrap), then short warm-started runs every few minutes
+            TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
+                    "meta-hybrid-vae", retrainEvery, 0, 20_000, 50, 20, 10, 5, 3, 10, 0.2, 1.1, hmacKey, seed));
+            trainer.start();
+            services.add(trainer);
+        }
+        return new Trainers(services);
+    }
+
+    private int report(FleetSimulator fleet, Admin admin, CountDownLatch stop, StreamsService streams)
+            throws Exception {
+        TopicStatus status = new TopicStatus(admin);
+        Set<SystemKind> systems = new TreeSet<>(fleet.sensorKinds().values());
+        long deadline = durationSeconds == null ? Long.MAX_VALUE
+                : System.nanoTime() + TimeUnit.SECONDS.toNanos(durationSeconds);
+        while (!stop.await(statusIntervalSeconds, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+            if (fleet.failure() != null) {
+                LOG.error("The simulator stopped with an error", fleet.failure());
+                return 1;
+            }
+            StringBuilder models = new StringBuilder();
+            for (SystemKind system : systems) {
+                long version = streams.models().version(system);
+                models.append(models.length() == 0 ? "" : ",").append(system).append('=')
+                        .append(version > 0 ? "v" + version : "waiting");
+            }
+            var stats = fleet.stats();
+            LOG.info("sensors={} readings/s={} models[{}] | {}", stats.readingsPerSensor().size(),
+                    String.format("%.1f", stats.readingsPerSecond()), models, status.line());
+        }
+        LOG.info("Shutting down");
         return 0;
     }
 

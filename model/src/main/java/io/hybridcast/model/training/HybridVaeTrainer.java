@@ -28,6 +28,13 @@ import java.util.Random;
  */
 public final class HybridVaeTrainer {
 
+    /**
+     * One training at a time per process: DJL's PyTorch gradient collector is process-global ("Only one can
+     * be collecting at a time"), so two threads training at once would fail. Inference on other threads is
+     * unaffected (PyTorch's grad mode is thread-local).
+     */
+    private static final Object TRAINING = new Object();
+
     private HybridVaeTrainer() {
     }
 
@@ -52,6 +59,13 @@ public final class HybridVaeTrainer {
     /** Trains an existing model further (warm start). */
     public static void continueTraining(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
                                         TrainingListener listener) {
+        synchronized (TRAINING) {
+            trainLocked(model, config, windows, taskIds, listener);
+        }
+    }
+
+    private static void trainLocked(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
+                                    TrainingListener listener) {
         ModelSpec spec = model.spec();
         if (windows.length == 0) {
             throw new IllegalArgumentException("no training windows");
