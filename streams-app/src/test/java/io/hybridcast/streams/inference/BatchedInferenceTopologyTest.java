@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BatchedInferenceTopologyTest {
 
     /** The real model, counting its batched calls. */
-    static final class CountingModel implements ServingModel {
+    static class CountingModel implements ServingModel {
         final ServingModel real;
         final List<Integer> predictBatches = new ArrayList<>();
         CountingModel(ServingModel real) {

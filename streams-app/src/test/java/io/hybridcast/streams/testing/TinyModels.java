@@ -63,13 +63,18 @@ public final class TinyModels {
 
     /** Pendulum windows (theta'' = -omega^2 sin theta - gamma theta'), 8 tasks with their own omega. */
     static double[][][] windows(int n) {
+        return windows(n, WINDOW);
+    }
+
+    /** {@code n} pendulum windows of {@code length} samples. */
+    public static double[][][] windows(int n, int length) {
         Random random = new Random(3);
-        double[][][] out = new double[n][WINDOW][1];
+        double[][][] out = new double[n][length][1];
         for (int i = 0; i < n; i++) {
             double omega = 1.0 + 0.25 * (i % 8);
             double theta = random.nextDouble() * 2 - 1;
             double velocity = 0;
-            for (int t = 0; t < WINDOW; t++) {
+            for (int t = 0; t < length; t++) {
                 out[i][t][0] = theta + 0.01 * random.nextGaussian();
                 for (int k = 0; k < 10; k++) { // small Euler steps: test data, not ground truth
                     double acceleration = -omega * omega * Math.sin(theta) - 0.1 * velocity;
@@ -81,7 +86,7 @@ public final class TinyModels {
         return out;
     }
 
-    static int[] tasks(int n) {
+    public static int[] tasks(int n) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = i % 8;

@@ -1,0 +1,44 @@
+package io.hybridcast.streams.benchmark;
+
+import ai.djl.ndarray.NDManager;
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.training.HybridVaeTrainer;
+import io.hybridcast.model.training.TrainingConfig;
+import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.streams.inference.ServingModel;
+import io.hybridcast.streams.swap.BundleModelLoader;
+import io.hybridcast.streams.testing.TinyModels;
+
+import java.time.Instant;
+import java.util.Map;
+
+/** The model the benchmark serves: a Meta-Hybrid-VAE of the default pendulum shape, briefly trained. */
+final class BenchmarkModels {
+
+    /** Window 50, horizon 20 (the streams-app defaults), hidden 32, embedding 16, 2 neural latents, RK4. */
+    static final ModelSpec SPEC = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392,
+            3.53, 2, 32, 16, 1, "rk4", -9, true, true, true);
+
+    private BenchmarkModels() {
+    }
+
+    static ServingModel trainedPendulumModel() {
+        // cost per inference does not depend on how well the weights are trained: a short run suffices
+        try (NDManager manager = NDManager.newBaseManager();
+             HybridVae model = HybridVaeTrainer.train(SPEC, TrainingConfig.defaults("PENDULUM", 1, 1)
+                     .withSchedule(1, 32), TinyModels.windows(64, 50), TinyModels.tasks(64), manager,
+                     TrainingListener.NONE)) {
+            byte[] bundle = BundleModelLoader.bundle(model);
+            ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
+                    .setAlgorithm(SPEC.algorithm()).setSettingsJson("{}").setMetrics(Map.of())
+                    .setCreatedAt(Instant.now()).setPayload(java.nio.ByteBuffer.wrap(bundle)).setSha256("")
+                    .build();
+            return new BundleModelLoader().load(header, bundle);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot train the benchmark model: " + e.getMessage(), e);
+        }
+    }
+}

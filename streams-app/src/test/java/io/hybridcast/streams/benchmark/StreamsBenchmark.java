@@ -1,0 +1,343 @@
+package io.hybridcast.streams.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
+import io.hybridcast.schemas.Topics;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.StreamsService;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.config.SystemSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.ServingModel;
+import io.hybridcast.streams.topology.TopologyFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * End-to-end benchmark of the streams app on the in-process broker, in one run: a pass-through topology
+ * (decode + re-encode, same guarantees) and the forecaster over the same sensors and records, then the
+ * latency from a sample's append to the forecast it completes, at half the forecaster's maximum rate.
+ * Writes {@code docs/benchmarks/streams.json}.
+ *
+ * <pre>
+ * mvn -pl streams-app exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=io.hybridcast.streams.benchmark.StreamsBenchmark -Dexec.args="--sensors 100"
+ * </pre>
+ */
+@Command(name = "streams-benchmark", mixinStandardHelpOptions = true)
+public final class StreamsBenchmark implements Callable<Integer> {
+
+    @Option(names = "--sensors", description = "Sensors (default ${DEFAULT-VALUE}).")
+    int sensors = 100;
+    @Option(names = "--samples", description = "Samples per sensor for the throughput runs (default ${DEFAULT-VALUE}).")
+    int samples = 1000;
+    @Option(names = "--latency-seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
+    int latencySeconds = 20;
+    @Option(names = "--out", description = "Report file (default ${DEFAULT-VALUE}).")
+    Path out = Path.of("docs/benchmarks/streams.json");
+    @Option(names = "--set", description = "Streams-app settings, key=value (e.g. commit.interval.ms=50).")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    private final SystemKind system = SystemKind.PENDULUM;
+    private final Supplier<ServingModel> models;
+
+    public StreamsBenchmark(Supplier<ServingModel> models) {
+        this.models = models;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsBenchmark(BenchmarkModels::trainedPendulumModel)).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("streams-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            String passthroughTopic = Topics.SENSOR_READINGS.name() + "-passthrough-benchmark";
+            try (Admin admin = broker.createAdmin()) {
+                Topics.createAll(admin, 1);
+                admin.createTopics(List.of(new NewTopic(passthroughTopic, 1, (short) 1))).all().get();
+            }
+            StreamsSettings base = StreamsSettings.fromMap(overrides, "--set").with(Map.of(
+                    "bootstrap.servers", broker.bootstrapServers(), "http.port", "0"));
+            SystemSettings windowing = base.system(system);
+            long n = (long) sensors * samples;
+            System.out.printf("Producing %d readings (%d sensors x %d samples)...%n", n, sensors, samples);
+            Instant start = Instant.now().minusMillis(50L * samples + 60_000);
+            try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                for (int s = 0; s < samples; s++) {
+                    for (int i = 0; i < sensors; i++) {
+                        sendReading(producer, i, s, start.plusMillis(50L * s));
+                    }
+                }
+                producer.flush();
+            }
+
+            System.out.println("Pass-through run...");
+            double passthrough = runToEnd(broker, passthroughTopology(passthroughTopic),
+                    base.with(Map.of("application.id", "bench-passthrough", "state.dir", work.resolve("pt").toString())), n);
+            System.out.printf("  %.0f records/s%n", passthrough);
+
+            System.out.println("Forecaster run...");
+            ModelRegistry registry = new ModelRegistry();
+            registry.swap(models.get());
+            AppMetrics metrics = AppMetrics.inMemory();
+            StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster",
+                    "state.dir", work.resolve("fc").toString()));
+            double forecaster = runToEnd(broker, TopologyFactory.buildTopology(forecasterSettings, registry, metrics),
+                    forecasterSettings, n);
+            double forecasts = metrics.registry().find("hybridcast.forecasts").counter().count();
+            System.out.printf("  %.0f records/s, %.0f forecasts%n", forecaster, forecasts);
+
+            System.out.println("Latency run at half the forecaster's rate...");
+            long[] latencies = latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
+                    "state.dir", work.resolve("lat").toString())), registry, windowing, forecaster / 2);
+            registry.close();
+
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("passthrough_records_per_s", Math.round(passthrough));
+            report.put("forecaster_records_per_s", Math.round(forecaster));
+            report.put("ratio", Math.round(forecaster / passthrough * 1000) / 1000.0);
+            report.put("latency_ms", Map.of("p50", pct(latencies, 0.50), "p99", pct(latencies, 0.99),
+                    "p999", pct(latencies, 0.999), "samples", latencies.length));
+            report.put("sensors", sensors);
+            report.put("hop", windowing.hop());
+            report.put("forecasts_per_s", Math.round(forecasts / (n / forecaster)));
+            report.put("latency_rate_records_per_s", Math.round(forecaster / 2));
+            report.put("model", Map.of("algorithm", BenchmarkModels.SPEC.algorithm(), "hidden", BenchmarkModels.SPEC.hidden(), "embedding", BenchmarkModels.SPEC.embedding(), "neural_latents", BenchmarkModels.SPEC.neuralLatents(), "solver", BenchmarkModels.SPEC.solver(), "substeps", BenchmarkModels.SPEC.substeps()));
+            Map<String, Object> used = new LinkedHashMap<>();
+            used.put("system", system.name());
+            used.put("window_length", windowing.windowLength());
+            used.put("context_windows", windowing.contextWindows());
+            used.put("horizon", windowing.horizon());
+            used.put("samples_per_sensor", samples);
+            used.put("processing_guarantee", base.get(StreamsSettings.PROCESSING_GUARANTEE));
+            used.put("commit_interval_ms", base.get(StreamsSettings.COMMIT_INTERVAL_MS));
+            used.put("batch_max_size", base.get(StreamsSettings.BATCH_MAX_SIZE));
+            used.put("batch_max_latency_ms", base.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
+            used.put("partitions", 1);
+            used.put("broker", "in-process KRaft, same JVM and cores");
+            report.put("settings", used);
+            report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "java", System.getProperty("java.version")));
+            report.put("measured_at", Instant.now().toString());
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            return 0;
+        }
+    }
+
+    private void sendReading(KafkaProducer<byte[], byte[]> producer, int sensor, long seq, Instant time) {
+        String id = "bench-" + sensor;
+        double value = Math.sin(0.3 * seq + sensor) + 0.01 * Math.cos(7.1 * seq * (sensor + 1));
+        SensorReading r = SensorReading.newBuilder().setSensorId(id).setSystem(system).setSequence(seq)
+                .setEventTime(time).setValues(List.of(value)).build();
+        producer.send(new ProducerRecord<>(Topics.SENSOR_READINGS.name(), null, time.toEpochMilli(),
+                id.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Topics.SENSOR_READINGS.valueSerde().serializer().serialize(Topics.SENSOR_READINGS.name(), r)));
+    }
+
+    /** Decode + re-encode, nothing else: the cost of reading and writing the same records through Streams. */
+    private static Topology passthroughTopology(String outputTopic) {
+        Topology t = new Topology();
+        t.addSource("in", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.SENSOR_READINGS.name());
+        t.addProcessor("copy", () -> new Processor<byte[], byte[], byte[], byte[]>() {
+            private ProcessorContext<byte[], byte[]> context;
+            @Override
+            public void init(ProcessorContext<byte[], byte[]> context) {
+                this.context = context;
+            }
+            @Override
+            public void process(Record<byte[], byte[]> record) {
+                SensorReading r = Topics.SENSOR_READINGS.valueSerde().deserializer()
+                        .deserialize(Topics.SENSOR_READINGS.name(), record.value());
+                context.forward(record.withValue(Topics.SENSOR_READINGS.valueSerde().serializer()
+                        .serialize(outputTopic, r)));
+            }
+        }, "in");
+        t.addSink("out", outputTopic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), "copy");
+        return t;
+    }
+
+    /** Runs a topology until its committed input offsets reach the end; returns records per second. */
+    private static double runToEnd(EmbeddedKafkaBroker broker, Topology topology, StreamsSettings settings, long n)
+            throws Exception {
+        Properties props = StreamsService.streamsProperties(settings, 0);
+        props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
+        String app = settings.get(StreamsSettings.APPLICATION_ID);
+        try (Admin admin = broker.createAdmin(); KafkaStreams streams = new KafkaStreams(topology, props)) {
+            TopicPartition input = new TopicPartition(Topics.SENSOR_READINGS.name(), 0);
+            long end = admin.listOffsets(Map.of(input, OffsetSpec.latest())).all().get().get(input).offset();
+            long[] runningAt = {0};
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING && runningAt[0] == 0) {
+                    runningAt[0] = System.nanoTime();
+                }
+            });
+            streams.start();
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(app).partitionsToOffsetAndMetadata().get();
+                OffsetAndMetadata at = committed.get(input);
+                if (at != null && at.offset() >= end) {
+                    break;
+                }
+                if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+                        || streams.state() == KafkaStreams.State.PENDING_ERROR) {
+                    throw new IllegalStateException(app + " stopped (" + streams.state() + ") before the end");
+                }
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - runningAt[0]) / 1e9;
+            streams.close(Duration.ofSeconds(30));
+            return n / seconds;
+        }
+    }
+
+    /** Sends live readings at {@code rate} and measures append-to-forecast latency, ms. */
+    private long[] latencyRun(EmbeddedKafkaBroker broker, StreamsSettings settings, ModelRegistry registry,
+                              SystemSettings windowing, double rate) throws Exception {
+        // fresh sensors, so the run starts with empty state and ends with the warm-up behind it
+        Properties props = StreamsService.streamsProperties(settings, 0);
+        props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
+        int warmUp = windowing.windowLength() * windowing.contextWindows();
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        int offset = 1_000_000; // sensor ids distinct from the throughput runs
+        try (KafkaStreams streams = new KafkaStreams(TopologyFactory.buildTopology(settings, registry,
+                AppMetrics.inMemory()), props); KafkaProducer<byte[], byte[]> producer = producer(broker);
+             KafkaConsumer<String, Forecast> consumer = forecastConsumer(broker)) {
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Instant base = Instant.now().minusSeconds(3600);
+            for (int s = 0; s < warmUp; s++) {
+                for (int i = 0; i < sensors; i++) {
+                    sendReading(producer, offset + i, s, base.plusMillis(50L * s));
+                }
+            }
+            producer.flush();
+            Thread consumerThread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        for (var rec : consumer.poll(Duration.ofMillis(50))) {
+                            Long sent = sentAt.remove(rec.key() + "#" + (rec.value().getFirstSequence() - 1));
+                            if (sent != null) {
+                                latencies.add((System.nanoTime() - sent) / 1_000_000);
+                            }
+                        }
+                    } catch (org.apache.kafka.common.errors.InterruptException e) {
+                        return;
+                    }
+                }
+            });
+            consumerThread.start();
+            Thread.sleep(3000); // let the warm-up be processed
+            long intervalNanos = (long) (1e9 / rate);
+            long next = System.nanoTime();
+            long stop = next + Duration.ofSeconds(latencySeconds).toNanos();
+            int seq = warmUp;
+            outer:
+            while (true) {
+                for (int i = 0; i < sensors; i++) {
+                    while (System.nanoTime() < next) {
+                        Thread.onSpinWait();
+                    }
+                    if (next > stop) {
+                        break outer;
+                    }
+                    String id = "bench-" + (offset + i);
+                    boolean completesHop = (seq + 1 - windowing.windowLength()) % windowing.hop() == 0;
+                    if (completesHop) {
+                        sentAt.put(id + "#" + seq, System.nanoTime());
+                    }
+                    sendReading(producer, offset + i, seq, base.plusMillis(50L * seq));
+                    if (completesHop) {
+                        producer.flush(); // the clock started at the append, so the append must happen now
+                    }
+                    next += intervalNanos;
+                }
+                seq++;
+            }
+            producer.flush();
+            Thread.sleep(2000);
+            consumerThread.interrupt();
+            consumerThread.join(5000);
+        }
+        long[] out;
+        synchronized (latencies) {
+            out = latencies.stream().mapToLong(Long::longValue).toArray();
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static KafkaConsumer<String, Forecast> forecastConsumer(EmbeddedKafkaBroker broker) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        KafkaConsumer<String, Forecast> c = new KafkaConsumer<>(p, Topics.FORECASTS.keySerde().deserializer(),
+                Topics.FORECASTS.valueSerde().deserializer());
+        TopicPartition tp = new TopicPartition(Topics.FORECASTS.name(), 0);
+        c.assign(List.of(tp));
+        c.seekToEnd(List.of(tp));
+        c.position(tp);
+        return c;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static long pct(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+}
