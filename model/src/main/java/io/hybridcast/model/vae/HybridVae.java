@@ -42,6 +42,7 @@ import java.util.Random;
  */
 public final class HybridVae implements HybridModel {
 
+    /** Posterior samples behind each predictive band. */
     private static final int POSTERIOR_SAMPLES = 16;
 
     private final ModelSpec spec;
@@ -366,17 +367,22 @@ public final class HybridVae implements HybridModel {
             }
             Posterior q = encode(x, step.create(sumFlat, new Shape(b, spec.embedding())),
                     step.create(countFlat, new Shape(b, 1)), false);
-            // mean decode for the reconstructions and physics-only curve
-            Decoded mean = decode(q.physicsMean(), q.latentMean(), q.initialState(), length, false);
-            // posterior samples for the predictive spread: repeat each window s times
+            // One solve for everything: per window, the posterior mean followed by s posterior samples
+            // (one decode costs about what a bigger batch costs: per-op overhead dominates, STACK.md 1.6).
             NDArray zpStd = q.physicsLogVar().mul(c.of(0.5)).exp();
             NDArray znStd = q.latentLogVar().mul(c.of(0.5)).exp();
-            NDArray zp = repeat(q.physicsMean(), s).add(repeat(zpStd, s).mul(step.randomNormal(new Shape(b * s, 1))))
+            NDArray zpNoise = NDArrays.concat(new NDList(step.zeros(new Shape(b, 1, 1)),
+                    step.randomNormal(new Shape(b, s, 1))), 1).reshape(b * (s + 1), 1);
+            NDArray znNoise = NDArrays.concat(new NDList(step.zeros(new Shape(b, 1, n)),
+                    step.randomNormal(new Shape(b, s, n))), 1).reshape(b * (s + 1), n);
+            NDArray zp = repeat(q.physicsMean(), s + 1).add(repeat(zpStd, s + 1).mul(zpNoise))
                     .maximum(c.of(spec.physicsMin())).minimum(c.of(spec.physicsMax()));
-            NDArray zn = repeat(q.latentMean(), s)
-                    .add(repeat(znStd, s).mul(step.randomNormal(new Shape(b * s, n))));
-            Decoded samples = decode(zp, zn, repeat(q.initialState(), s), length, false);
-            NDArray sampled = samples.xPAB().reshape(b, s, length, ch);
+            NDArray zn = repeat(q.latentMean(), s + 1).add(repeat(znStd, s + 1).mul(znNoise));
+            Decoded all = decode(zp, zn, repeat(q.initialState(), s + 1), length, false);
+            NDArray decodedPAB = all.xPAB().reshape(b, s + 1, length, ch);
+            NDArray decodedP = all.xP().reshape(b, s + 1, length, ch);
+            Decoded mean = new Decoded(decodedP.get(":, 0, :, :"), null, null, decodedPAB.get(":, 0, :, :"));
+            NDArray sampled = decodedPAB.get(":, 1:, :, :");
             NDArray spread = sampled.sub(sampled.mean(new int[] {1}, true)).square().mean(new int[] {1});
             NDArray predictiveStd = spread.add(c.of(Math.exp(spec.logObsVariance()))).sqrt();
 

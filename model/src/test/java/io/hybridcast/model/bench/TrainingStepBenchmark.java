@@ -1,0 +1,113 @@
+package io.hybridcast.model.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.training.HybridVaeTrainer;
+import io.hybridcast.model.training.TrainingConfig;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.simulator.dataset.DatasetSpec;
+import io.hybridcast.simulator.dataset.EpisodicDataset;
+import io.hybridcast.simulator.dataset.EpisodicDatasets;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Benchmark command (not a test): wall time of one training step at batch 200 on the pendulum (50 steps,
+ * RK4) for Phys-VAE, Meta-Hybrid-VAE (K = 5) and Meta-Hybrid-VAE + SAM, and of batched inference. Writes
+ * {@code docs/benchmarks/model.json} (or the path given as the first argument). Command in docs/model.md.
+ */
+public final class TrainingStepBenchmark {
+
+    private static final int WARMUP = 3;
+    private static final int MEASURED = 10;
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/model.json");
+        EpisodicDataset data = EpisodicDatasets.generate(DatasetSpec.defaults(SystemKind.PENDULUM, 20, 10), 1);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("date", Instant.now().toString());
+        report.put("java", System.getProperty("java.version"));
+        report.put("cores", Runtime.getRuntime().availableProcessors());
+        report.put("batch", 200);
+        report.put("window", 50);
+        Map<String, Object> training = new LinkedHashMap<>();
+        for (String variant : List.of("phys-vae", "meta-hybrid-vae", "meta-hybrid-vae+sam")) {
+            boolean meta = variant.startsWith("meta");
+            ModelSpec spec = new ModelSpec("PENDULUM", meta ? "meta-hybrid-vae" : "phys-vae", 50, 1, 0.05, 20, "omega",
+                    0.392, 3.53, 3, 64, 32, 1, "rk4", -9, true, true, meta);
+            TrainingConfig config = TrainingConfig.defaults("PENDULUM", WARMUP + MEASURED, 1)
+                    .withSchedule(WARMUP + MEASURED, 200);
+            if (variant.endsWith("+sam")) {
+                config = config.withSam(0.05);
+            }
+            List<Long> stamps = new ArrayList<>();
+            try (NDManager m = NDManager.newBaseManager();
+                 HybridVae ignored = HybridVaeTrainer.train(spec, config, data.observations(), data.taskIds(), m,
+                         (step, total, epoch, loss, elapsed) -> stamps.add(elapsed))) {
+                double[] ms = new double[MEASURED];
+                for (int i = 0; i < MEASURED; i++) {
+                    ms[i] = (stamps.get(WARMUP + i) - stamps.get(WARMUP + i - 1)) / 1e6;
+                }
+                Arrays.sort(ms);
+                training.put(variant, Map.of("median_ms_per_step", round(ms[MEASURED / 2]),
+                        "min_ms", round(ms[0]), "max_ms", round(ms[MEASURED - 1])));
+            }
+        }
+        report.put("training_step", training);
+        ModelSpec spec = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 64, 32,
+                1, "rk4", -9, true, true, true);
+        Map<String, Object> inference = new LinkedHashMap<>();
+        try (NDManager m = NDManager.newBaseManager(); HybridVae model = new HybridVae(spec, m, 1)) {
+            for (int batch : new int[] {1, 16, 64}) {
+                double[][][] windows = Arrays.copyOf(data.observations(), batch);
+                double[][] sums = new double[batch][32];
+                int[] counts = new int[batch];
+                for (int i = 0; i < 5; i++) {
+                    model.inferWithPooledContext(windows, sums, counts, 20);
+                }
+                int reps = 20;
+                long t0 = System.nanoTime();
+                for (int i = 0; i < reps; i++) {
+                    model.inferWithPooledContext(windows, sums, counts, 20);
+                }
+                double ms = (System.nanoTime() - t0) / 1e6 / reps;
+                inference.put("batch_" + batch, Map.of("ms_per_call", round(ms), "ms_per_window", round(ms / batch)));
+            }
+        }
+        report.put("inference_horizon_20_with_16_posterior_samples", inference);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, toJson(report, "") + "\n");
+        System.out.println(Files.readString(out));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String toJson(Object o, String indent) {
+        if (o instanceof Map<?, ?> map) {
+            StringBuilder b = new StringBuilder("{\n");
+            int i = 0;
+            for (Map.Entry<?, ?> e : ((Map<String, Object>) map).entrySet()) {
+                b.append(indent).append("  \"").append(e.getKey()).append("\": ").append(toJson(e.getValue(), indent + "  "))
+                        .append(++i < map.size() ? ",\n" : "\n");
+            }
+            return b.append(indent).append('}').toString();
+        }
+        if (o instanceof String s) {
+            return "\"" + s + "\"";
+        }
+        return String.format(Locale.ROOT, "%s", o);
+    }
+}
