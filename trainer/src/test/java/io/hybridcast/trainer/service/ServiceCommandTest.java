@@ -1,0 +1,44 @@
+package io.hybridcast.trainer.service;
+
+import io.hybridcast.trainer.TrainerCommand;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ServiceCommandTest {
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setErr(new PrintWriter(err));
+        cli.setOut(new PrintWriter(new StringWriter()));
+        return cli.execute(args);
+    }
+
+    @Test
+    void aBadSettingNamesTheSettingAndTheValue() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "service", "--epochs", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--epochs").contains("got 0");
+
+        err = new StringWriter();
+        assertThat(run(err, "service", "--held-out-fraction", "1.5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--held-out-fraction").contains("1.5");
+
+        err = new StringWriter();
+        assertThat(run(err, "service", "--systems", "PENDULUM,TOASTER")).isEqualTo(2);
+        assertThat(err.toString()).contains("TOASTER");
+    }
+
+    @Test
+    void helpListsTheService() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("service", "--help")).isZero();
+        assertThat(out.toString()).contains("--interval", "--spread-tolerance", "--hmac-key", "--min-new-readings");
+    }
+}
