@@ -11,7 +11,10 @@ import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.schemas.Topic;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.swap.ModelLoader;
+import io.hybridcast.streams.testing.TinyModels;
+import io.hybridcast.avro.Forecast;
 import io.hybridcast.streams.swap.PayloadVerifier;
 import io.hybridcast.streams.testing.TopologyFixture;
 import org.apache.kafka.clients.admin.Admin;
@@ -181,6 +184,70 @@ class StreamsServiceIntegrationTest {
             assertThat(localA + localB).isEqualTo(sensors.size());
             assertThat(localA).isPositive();
             assertThat(localB).isPositive();
+        }
+    }
+
+    @Test
+    void modelVersionsFromTheTopicServeAndSwapWithoutLosingAReading(@TempDir Path stateDir) throws Exception {
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of(
+                "bootstrap.servers", broker.bootstrapServers(),
+                "application.id", "streams-it-models-" + System.nanoTime(),
+                "state.dir", stateDir.toString(), "http.port", "0", "model.hmac.key", "shared-key",
+                "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
+                "pendulum.horizon", "10"), "test");
+        try (StreamsService service = StreamsService.start(settings, new BundleModelLoader());
+             KafkaProducer<byte[], byte[]> producer = producer()) {
+            String base = "http://127.0.0.1:" + service.httpPort();
+            publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"));
+            awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 10);
+
+            Instant start = Instant.now().minusSeconds(60);
+            for (long s = 0; s < 45; s++) {
+                for (String sensor : List.of("m1", "m2")) {
+                    SensorReading r = TopologyFixture.reading(sensor, SystemKind.PENDULUM, s, Math.sin(0.3 * s));
+                    r.setEventTime(start.plusMillis(50 * s));
+                    send(producer, Topics.SENSOR_READINGS, sensor, r);
+                }
+            }
+            List<Forecast> first = readUntil(Topics.FORECASTS, l -> mine(l).size() >= 4, Duration.ofSeconds(30));
+            assertThat(mine(first)).hasSize(4).allSatisfy(f -> assertThat(f.getModelVersion()).isEqualTo(10));
+            JsonNode latest = awaitJson(base + "/api/sensors/m1/forecast", n -> n.get("firstSequence").asLong() == 45);
+            assertThat(latest.get("modelVersion").asLong()).isEqualTo(10);
+            assertThat(latest.get("physics").get(0).get("name").asText()).isEqualTo("omega");
+
+            publishInTwoChunks(producer, TinyModels.pendulumVersion(11, "shared-key"));
+            awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 11);
+            for (long s = 45; s < 55; s++) {
+                for (String sensor : List.of("m1", "m2")) {
+                    SensorReading r = TopologyFixture.reading(sensor, SystemKind.PENDULUM, s, Math.sin(0.3 * s));
+                    r.setEventTime(start.plusMillis(50 * s));
+                    send(producer, Topics.SENSOR_READINGS, sensor, r);
+                }
+            }
+            List<Forecast> all = readUntil(Topics.FORECASTS, l -> mine(l).size() >= 8, Duration.ofSeconds(30));
+            assertThat(mine(all)).hasSize(8);
+            assertThat(mine(all).subList(4, 8)).allSatisfy(f -> assertThat(f.getModelVersion()).isEqualTo(11));
+            JsonNode m1 = awaitJson(base + "/api/sensors/m1", n -> n.get("lastSequence").asLong() == 54);
+            assertThat(m1.get("readings").asLong()).isEqualTo(55); // every reading accepted across the swap
+            assertThat(m1.get("status").asText()).isEqualTo("FORECASTING");
+            assertThat(m1.get("modelVersion").asLong()).isEqualTo(11);
+            assertThat(get(base + "/metrics").body())
+                    .contains("hybridcast_model_versions_total{outcome=\"accepted\",system=\"PENDULUM\"} 2.0");
+        }
+    }
+
+    static List<Forecast> mine(List<Forecast> forecasts) {
+        return forecasts.stream().filter(f -> f.getSensorId().startsWith("m")).toList();
+    }
+
+    static void publishInTwoChunks(KafkaProducer<byte[], byte[]> producer, ModelVersion whole) throws Exception {
+        byte[] payload = whole.getPayload().array();
+        int half = payload.length / 2;
+        for (int i = 0; i < 2; i++) {
+            byte[] part = java.util.Arrays.copyOfRange(payload, i == 0 ? 0 : half, i == 0 ? half : payload.length);
+            ModelVersion chunk = ModelVersion.newBuilder(whole).setChunkIndex(i).setChunkCount(2)
+                    .setPayload(ByteBuffer.wrap(part)).build();
+            send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(chunk), chunk);
         }
     }
 

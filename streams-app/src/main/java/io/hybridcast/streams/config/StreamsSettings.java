@@ -59,7 +59,8 @@ public final class StreamsSettings {
 
     // ---- inference batching ----
     public static final Setting<Integer> BATCH_MAX_SIZE = new Setting<>("batch.max.size",
-            "Size trigger: a batch of due sensors is inferred as soon as it holds this many.", "64",
+            "Size trigger: a batch of due sensors is inferred as soon as it holds this many (a model call costs "
+                    + "about the same for 1 or 256 windows, so large batches raise throughput).", "256",
             Setting.intBetween(1, 4096), false);
     public static final Setting<Long> BATCH_MAX_LATENCY_MS = new Setting<>("batch.max.latency.ms",
             "Latency trigger: due sensors wait at most this long (wall clock, ms) before a smaller batch runs.",

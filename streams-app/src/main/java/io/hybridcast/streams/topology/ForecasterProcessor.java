@@ -199,9 +199,17 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             } else if (models.version(system) < 0) {
                 state.status = SensorState.Status.WAITING_FOR_MODEL;
             } else {
+                if (state.due) {
+                    // still waiting from the previous hop (a backlog): infer that one first, so every hop gets
+                    // its own forecast from its own window
+                    states.put(sensorId, state);
+                    flush();
+                    state = states.get(sensorId);
+                }
                 state.due = true;
                 state.dueSequence = seq;
                 state.dueEventTime = time;
+                state.dueWindow = state.newest(length);
                 due.add(sensorId);
             }
         }
@@ -263,14 +271,6 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             if (state == null || !state.due) {
                 continue;
             }
-            if (state.recent.size() < settings.system(state.system).windowLength()) {
-                state.due = false; // a gap since it became due: the window is incomplete, wait for the next hop
-                states.put(sensorId, state);
-                continue;
-            }
-            // readings may have arrived since the sensor became due: forecast from the newest full window
-            state.dueSequence = state.lastSequence;
-            state.dueEventTime = state.lastEventTime;
             bySystem.computeIfAbsent(state.system, k -> new ArrayList<>()).add(state);
         }
         due.clear();
@@ -286,6 +286,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 metrics.inferenceFailure(system.name());
                 for (SensorState state : batch) {
                     state.due = false;
+                    state.dueWindow = new double[0][];
                     states.put(state.sensorId, state);
                 }
             }
@@ -298,6 +299,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             if (lease == null) {
                 for (SensorState state : batch) {
                     state.due = false;
+                    state.dueWindow = new double[0][];
                     state.status = SensorState.Status.WAITING_FOR_MODEL;
                     states.put(state.sensorId, state);
                 }
@@ -327,8 +329,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             for (int i = 0; i < batch.size(); i++) {
                 ContextSet contextSet = contextSets.get(i);
                 contextSet.pool(model.version());
-                queries.add(new ServingModel.Query(batch.get(i).newest(windowing.windowLength()),
-                        contextSet.pooledSum, contextSet.pooledCount));
+                queries.add(new ServingModel.Query(batch.get(i).dueWindow, contextSet.pooledSum,
+                        contextSet.pooledCount));
             }
             List<ServingModel.Prediction> predictions = model.predict(queries, windowing.horizon());
             metrics.batch(batch.size(), System.nanoTime() - started);
@@ -397,6 +399,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         checkUnmodelled(state, p, model, time);
 
         state.due = false;
+        state.dueWindow = new double[0][];
         state.status = SensorState.Status.FORECASTING;
         state.forecasts++;
         state.modelVersion = model.version();

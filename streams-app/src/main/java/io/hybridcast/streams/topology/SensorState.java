@@ -30,6 +30,8 @@ public final class SensorState {
     public boolean due;
     public long dueSequence = -1;
     public long dueEventTime;
+    /** The query window as it was when the sensor became due, [time][channel]; empty when not due. */
+    public double[][] dueWindow = new double[0][];
     public Status status = Status.WARMING_UP;
     public long readings;
     public long forecasts;
@@ -85,7 +87,7 @@ public final class SensorState {
         return it.next();
     }
 
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 1,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 2,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
@@ -101,6 +103,10 @@ public final class SensorState {
         out.writeBoolean(s.due);
         out.writeLong(s.dueSequence);
         out.writeLong(s.dueEventTime);
+        out.writeInt(s.dueWindow.length);
+        for (double[] sample : s.dueWindow) {
+            StateSerde.writeDoubles(out, sample);
+        }
         out.writeUTF(s.status.name());
         out.writeLong(s.readings);
         out.writeLong(s.forecasts);
@@ -126,6 +132,10 @@ public final class SensorState {
         s.due = in.readBoolean();
         s.dueSequence = in.readLong();
         s.dueEventTime = in.readLong();
+        s.dueWindow = new double[in.readInt()][];
+        for (int i = 0; i < s.dueWindow.length; i++) {
+            s.dueWindow[i] = StateSerde.readDoubles(in);
+        }
         s.status = Status.valueOf(in.readUTF());
         s.readings = in.readLong();
         s.forecasts = in.readLong();

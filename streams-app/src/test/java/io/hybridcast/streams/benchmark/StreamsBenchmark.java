@@ -57,16 +57,16 @@ import java.util.function.Supplier;
  *
  * <pre>
  * mvn -pl streams-app exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=io.hybridcast.streams.benchmark.StreamsBenchmark -Dexec.args="--sensors 100"
+ *     -Dexec.mainClass=io.hybridcast.streams.benchmark.StreamsBenchmark -Dexec.args="--sensors 200"
  * </pre>
  */
 @Command(name = "streams-benchmark", mixinStandardHelpOptions = true)
 public final class StreamsBenchmark implements Callable<Integer> {
 
     @Option(names = "--sensors", description = "Sensors (default ${DEFAULT-VALUE}).")
-    int sensors = 100;
+    int sensors = 200;
     @Option(names = "--samples", description = "Samples per sensor for the throughput runs (default ${DEFAULT-VALUE}).")
-    int samples = 1000;
+    int samples = 600;
     @Option(names = "--latency-seconds", description = "Duration of the latency run (default ${DEFAULT-VALUE}).")
     int latencySeconds = 20;
     @Option(names = "--out", description = "Report file (default ${DEFAULT-VALUE}).")
@@ -123,7 +123,14 @@ public final class StreamsBenchmark implements Callable<Integer> {
             double forecaster = runToEnd(broker, TopologyFactory.buildTopology(forecasterSettings, registry, metrics),
                     forecasterSettings, n);
             double forecasts = metrics.registry().find("hybridcast.forecasts").counter().count();
-            System.out.printf("  %.0f records/s, %.0f forecasts%n", forecaster, forecasts);
+            var batches = metrics.registry().find("hybridcast.inference.batch.size").summary();
+            var inferenceTime = metrics.registry().find("hybridcast.inference.time").timer();
+            Map<String, Object> inference = new LinkedHashMap<>();
+            inference.put("calls", batches.count());
+            inference.put("mean_batch_size", Math.round(batches.mean() * 10) / 10.0);
+            inference.put("mean_call_ms", Math.round(inferenceTime.mean(java.util.concurrent.TimeUnit.MILLISECONDS) * 10) / 10.0);
+            inference.put("total_inference_s", Math.round(inferenceTime.totalTime(java.util.concurrent.TimeUnit.SECONDS) * 10) / 10.0);
+            System.out.printf("  %.0f records/s, %.0f forecasts, inference %s%n", forecaster, forecasts, inference);
 
             System.out.println("Latency run at half the forecaster's rate...");
             long[] latencies = latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
@@ -138,6 +145,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                     "p999", pct(latencies, 0.999), "samples", latencies.length));
             report.put("sensors", sensors);
             report.put("hop", windowing.hop());
+            report.put("forecaster_inference", inference);
             report.put("forecasts_per_s", Math.round(forecasts / (n / forecaster)));
             report.put("latency_rate_records_per_s", Math.round(forecaster / 2));
             report.put("model", Map.of("algorithm", BenchmarkModels.SPEC.algorithm(), "hidden", BenchmarkModels.SPEC.hidden(), "embedding", BenchmarkModels.SPEC.embedding(), "neural_latents", BenchmarkModels.SPEC.neuralLatents(), "solver", BenchmarkModels.SPEC.solver(), "substeps", BenchmarkModels.SPEC.substeps()));
@@ -272,7 +280,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 }
             });
             consumerThread.start();
-            Thread.sleep(3000); // let the warm-up be processed
+            awaitCommitted(broker, settings.get(StreamsSettings.APPLICATION_ID), streams); // warm-up processed
             long intervalNanos = (long) (1e9 / rate);
             long next = System.nanoTime();
             long stop = next + Duration.ofSeconds(latencySeconds).toNanos();
@@ -310,6 +318,27 @@ public final class StreamsBenchmark implements Callable<Integer> {
         }
         Arrays.sort(out);
         return out;
+    }
+
+    /** Waits until the app's committed input offset reaches the current end of the input. */
+    private static void awaitCommitted(EmbeddedKafkaBroker broker, String app, KafkaStreams streams) throws Exception {
+        try (Admin admin = broker.createAdmin()) {
+            TopicPartition input = new TopicPartition(Topics.SENSOR_READINGS.name(), 0);
+            long end = admin.listOffsets(Map.of(input, OffsetSpec.latest())).all().get().get(input).offset();
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                OffsetAndMetadata at = admin.listConsumerGroupOffsets(app).partitionsToOffsetAndMetadata().get()
+                        .get(input);
+                if (at != null && at.offset() >= end) {
+                    return;
+                }
+                if (streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException(app + " failed");
+                }
+                Thread.sleep(20);
+            }
+            throw new IllegalStateException(app + " did not catch up within 5 minutes");
+        }
     }
 
     private static KafkaConsumer<String, Forecast> forecastConsumer(EmbeddedKafkaBroker broker) {
