@@ -119,11 +119,18 @@ public final class LocalStack implements Callable<Integer> {
                     .build().start()) {
                 LOG.info("Simulating {} sensors at {}: {}", fleet.sensorIds().size(), parsedRate, fleet.sensorIds());
                 Path work = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("hybridcast-local-");
-                try (StreamsService streams = StreamsService.start(StreamsSettings.fromMap(Map.of(
-                                "bootstrap.servers", broker.bootstrapServers(),
-                                "state.dir", work.resolve("streams-state").toString(),
-                                "http.port", Integer.toString(httpPort),
-                                "model.hmac.key", hmacKey), "local stack"), new BundleModelLoader());
+                Map<String, String> streamsSettings = new java.util.HashMap<>(Map.of(
+                        "bootstrap.servers", broker.bootstrapServers(),
+                        "state.dir", work.resolve("streams-state").toString(),
+                        "http.port", Integer.toString(httpPort),
+                        "model.hmac.key", hmacKey));
+                if (parsedRate.unpaced() || parsedRate.speedup() > 1) {
+                    // faster than real time, event time runs ahead of the wall clock on purpose: do not
+                    // dead-letter those readings as "from the future"
+                    streamsSettings.put("validation.future.tolerance.ms", Long.toString(365L * 24 * 3600 * 1000));
+                }
+                try (StreamsService streams = StreamsService.start(StreamsSettings.fromMap(streamsSettings,
+                        "local stack"), new BundleModelLoader());
                      Trainers trainers = startTrainers(broker.bootstrapServers(), fleet)) {
                     LOG.info("Dashboard: http://127.0.0.1:{}/  (API under /api, metrics at /metrics)",
                             streams.httpPort());
@@ -146,7 +153,8 @@ public final class LocalStack implements Callable<Integer> {
         for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
             // small first model quickly (bootstrap), then short warm-started runs every few minutes
             TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
-                    "meta-hybrid-vae", retrainEvery, 0, 20_000, 50, 20, 10, 5, 3, 10, 0.2, 1.1, hmacKey, seed));
+                    "meta-hybrid-vae", retrainEvery, 0, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
+                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed));
             trainer.start();
             services.add(trainer);
         }

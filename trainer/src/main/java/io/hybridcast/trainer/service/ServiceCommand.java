@@ -79,6 +79,10 @@ public final class ServiceCommand implements Callable<Integer> {
             description = "Newest share of each sensor's samples held out for scoring (default: ${DEFAULT-VALUE}).")
     double heldOutFraction;
 
+    @Option(names = "--promotion", defaultValue = "${env:HYBRIDCAST_TRAINER_PROMOTION:-BETTER}",
+            description = "Which candidates to publish: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    TrainerSettings.Promotion promotion;
+
     @Option(names = "--spread-tolerance", defaultValue = "${env:HYBRIDCAST_TRAINER_SPREAD_TOLERANCE:-1.1}",
             description = "Promotion: candidate z_p spread at most this times the served one (default: ${DEFAULT-VALUE}).")
     double spreadTolerance;
@@ -95,7 +99,7 @@ public final class ServiceCommand implements Callable<Integer> {
     public TrainerSettings settings(SystemKind system) {
         return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings,
                 maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
-                heldOutFraction, spreadTolerance, hmacKey, seed);
+                heldOutFraction, promotion, spreadTolerance, hmacKey, seed);
     }
 
     @Override

@@ -107,7 +107,7 @@ public final class TrainerService implements AutoCloseable {
         if (!Double.isFinite(candidate.msePred())) {
             return "candidate prediction MSE is " + candidate.msePred();
         }
-        if (served == null) {
+        if (served == null || settings.promotion() == TrainerSettings.Promotion.ALWAYS) {
             return null;
         }
         if (candidate.msePred() >= served.msePred()) {

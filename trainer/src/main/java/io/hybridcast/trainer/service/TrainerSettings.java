@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param epochs             epochs per training run (warm-started runs)
  * @param bootstrapEpochs    epochs of the very first model (trained from scratch)
  * @param heldOutFraction    newest share of each sensor's samples held out for scoring
+ * @param promotion          BETTER: publish only a candidate that beats the served version (default);
+ *                           ALWAYS: publish every finite candidate (bootstrapping, tests, manual retrains)
  * @param spreadTolerance    promotion: the candidate's z_p spread may be at most this factor of the served one
  * @param hmacKey            signing key (empty = unsigned)
  * @param seed               training seed (incremented per run)
@@ -29,7 +31,10 @@ import java.time.Duration;
 public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
                               long minNewReadings, long maxReadingsPerPartition, int windowLength, int horizon,
                               int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
-                              double spreadTolerance, String hmacKey, long seed) {
+                              Promotion promotion, double spreadTolerance, String hmacKey, long seed) {
+
+    /** Which candidates are published. */
+    public enum Promotion { BETTER, ALWAYS }
 
     public TrainerSettings {
         require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", bootstrapServers,
@@ -47,6 +52,7 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         require(epochs >= 1, "epochs", epochs, ">= 1");
         require(bootstrapEpochs >= 1, "bootstrap-epochs", bootstrapEpochs, ">= 1");
         require(heldOutFraction > 0 && heldOutFraction < 1, "held-out-fraction", heldOutFraction, "in (0, 1)");
+        require(promotion != null, "promotion", promotion, "BETTER or ALWAYS");
         require(spreadTolerance >= 1, "spread-tolerance", spreadTolerance, ">= 1");
     }
 

@@ -40,7 +40,8 @@ class TrainerServiceIntegrationTest {
 
     static TrainerSettings settings(String key) {
         return new TrainerSettings(broker.bootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, 100_000, 50, 20, 25, 5, 2, 8, 0.2, 1.1, key, 11);
+                Duration.ofMinutes(5), 0, 100_000, 50, 20, 25, 5, 2, 8, 0.2, TrainerSettings.Promotion.BETTER, 1.1,
+                key, 11);
     }
 
     @Test
@@ -51,8 +52,8 @@ class TrainerServiceIntegrationTest {
             assertThat(first.version()).isEqualTo(1);
             assertThat(first.candidate().windows()).isGreaterThan(0);
 
-            ServedVersion.Lookup lookup = ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM,
-                    "secret", Duration.ofSeconds(30));
+            // a committed transaction becomes visible to read_committed readers once its markers are written
+            ServedVersion.Lookup lookup = awaitVersion(1);
             assertThat(lookup.newest()).isPresent();
             ServedVersion served = lookup.newest().get();
             assertThat(served.version()).isEqualTo(1);
@@ -68,14 +69,25 @@ class TrainerServiceIntegrationTest {
             if (second.kind() == TrainerService.Outcome.Kind.PUBLISHED) {
                 assertThat(second.version()).isEqualTo(2);
                 assertThat(second.candidate().msePred()).isLessThan(second.served().msePred());
-                assertThat(ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM, "secret",
-                        Duration.ofSeconds(30)).newest().get().header().getParentVersion()).isEqualTo(1L);
+                assertThat(awaitVersion(2).newest().get().header().getParentVersion()).isEqualTo(1L);
             } else {
                 assertThat(second.kind()).isEqualTo(TrainerService.Outcome.Kind.REJECTED);
                 assertThat(second.reason()).isNotBlank();
                 assertThat(ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM, "secret",
                         Duration.ofSeconds(30)).highestVersion()).isEqualTo(1);
             }
+        }
+    }
+
+    private static ServedVersion.Lookup awaitVersion(long version) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            ServedVersion.Lookup lookup = ServedVersion.lookup(broker.bootstrapServers(), SystemKind.PENDULUM,
+                    "secret", Duration.ofSeconds(30));
+            if (lookup.newest().map(ServedVersion::version).orElse(0L) >= version || System.nanoTime() > deadline) {
+                return lookup;
+            }
+            Thread.sleep(200);
         }
     }
 
