@@ -72,6 +72,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private KeyValueStore<String, AnomalyHistory> anomalyHistory;
     /** Sensors due for inference, in the order they became due. */
     private final Set<String> due = new LinkedHashSet<>();
+    /** Wall-clock time at which the oldest sensor in {@link #due} became due. */
+    private long oldestDueAtMs;
 
     ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
         this.settings = settings;
@@ -101,8 +103,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 }
             });
         }
-        context.schedule(Duration.ofMillis(settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS)),
-                PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        // The latency trigger: the oldest due sensor waits at most batch.max.latency.ms. Checking four times
+        // per latency period (instead of flushing on every tick) lets a batch fill while records stream in.
+        long latency = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
+        context.schedule(Duration.ofMillis(Math.max(1, latency / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!due.isEmpty() && now - oldestDueAtMs >= latency) {
+                flush();
+            }
+        });
+        oldestDueAtMs = context.currentSystemTimeMs();
     }
 
     @Override
@@ -210,6 +219,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 state.dueSequence = seq;
                 state.dueEventTime = time;
                 state.dueWindow = state.newest(length);
+                if (due.isEmpty()) {
+                    oldestDueAtMs = context.currentSystemTimeMs();
+                }
                 due.add(sensorId);
             }
         }
@@ -490,7 +502,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, "neural_share", score,
                     threshold, state.unmodelled.firstAboveSequence(), state.dueSequence, time, model.version(),
                     "Unmodelled dynamics: the neural part now explains " + num(100 * share)
-                            + " % of the signal, up from a usual " + num(100 * baseline) + " % (growth "
+                            + " % of the signal energy, up from a usual " + num(100 * baseline) + " % (growth "
                             + num(score) + " > " + num(threshold) + ")."), time);
         }
         // the baseline follows only normal behaviour, so a lasting change stays visible as a change
