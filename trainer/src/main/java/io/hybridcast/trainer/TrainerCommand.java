@@ -1,5 +1,6 @@
 package io.hybridcast.trainer;
 
+import io.hybridcast.trainer.experiment.ExperimentCommand;
 import io.hybridcast.trainer.service.ServiceCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "hybridcast trainer: continuous re-meta-training and offline experiments.",
-        subcommands = {ServiceCommand.class})
+        subcommands = {ServiceCommand.class, ExperimentCommand.class})
 public final class TrainerCommand implements Runnable {
 
     @CommandLine.Spec
