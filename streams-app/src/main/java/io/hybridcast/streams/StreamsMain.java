@@ -3,7 +3,6 @@ package io.hybridcast.streams;
 import io.hybridcast.streams.config.Setting;
 import io.hybridcast.streams.config.SettingsException;
 import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.swap.BundleModelLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,7 +64,7 @@ public final class StreamsMain implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamsService service = StreamsService.start(settings, new BundleModelLoader());
+        StreamsService service = StreamsService.start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
             stopped.countDown();

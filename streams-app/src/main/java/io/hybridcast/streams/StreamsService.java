@@ -3,6 +3,7 @@ package io.hybridcast.streams;
 import io.hybridcast.streams.api.HttpApi;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.swap.ModelLoader;
 import io.hybridcast.streams.swap.ModelSwapper;
 import io.hybridcast.streams.swap.ModelVersionWatcher;
@@ -61,6 +62,11 @@ public final class StreamsService implements AutoCloseable {
         watcher.start();
         streams.start();
         LOG.info("Streams app started: {}", settings.describe());
+    }
+
+    /** Starts the app with the given settings, loading published model bundles with {@link BundleModelLoader}. */
+    public static StreamsService start(StreamsSettings settings) {
+        return new StreamsService(settings, new BundleModelLoader());
     }
 
     /** Starts the app with the given settings and model loader. */
