@@ -132,6 +132,21 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
                 manifest.training(), created, actual, parameterBytes);
     }
 
+    /** Reads and checks a bundle file; a missing or unreadable file is refused with its path. */
+    public static ModelBundle read(java.nio.file.Path file) throws InvalidBundleException {
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new InvalidBundleException("Cannot read the model bundle file " + file + ": " + e, e);
+        }
+        try {
+            return read(bytes);
+        } catch (InvalidBundleException e) {
+            throw new InvalidBundleException(file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads a bundle and checks that it serves the expected system. */
     public static ModelBundle read(byte[] bundle, String expectedSystem) throws InvalidBundleException {
         ModelBundle read = read(bundle);

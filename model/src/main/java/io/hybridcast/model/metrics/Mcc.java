@@ -49,8 +49,8 @@ public final class Mcc {
             throw new IllegalArgumentException("need the same number (>= 2) of learned and true samples, got "
                     + learned.length + " and " + truth.length);
         }
-        int d1 = learned[0].length;
-        int d2 = truth[0].length;
+        int d1 = checkedWidth(learned, "learned");
+        int d2 = checkedWidth(truth, "truth");
         double[][] corr = new double[d1][d2];
         for (int i = 0; i < d1; i++) {
             double[] li = column(learned, i);
@@ -94,6 +94,31 @@ public final class Mcc {
             }
         }
         return new Result(sum / Math.min(d1, d2), pairs, correlations);
+    }
+
+    /**
+     * The common row width of a sample matrix. Refuses ragged rows, zero width and non-finite values: a
+     * diverged model's NaN latents would otherwise turn into NaN edge weights, which the Hungarian matching
+     * does not reject, and the MCC would be silently meaningless.
+     */
+    private static int checkedWidth(double[][] rows, String name) {
+        int width = rows[0].length;
+        if (width == 0) {
+            throw new IllegalArgumentException("MCC needs at least one " + name + " factor, got rows of width 0");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i].length != width) {
+                throw new IllegalArgumentException("MCC " + name + " row " + i + " has " + rows[i].length
+                        + " factors, row 0 has " + width);
+            }
+            for (int j = 0; j < width; j++) {
+                if (!Double.isFinite(rows[i][j])) {
+                    throw new IllegalArgumentException("MCC " + name + "[" + i + "][" + j + "] is " + rows[i][j]
+                            + "; every value must be finite");
+                }
+            }
+        }
+        return width;
     }
 
     private static double[] column(double[][] rows, int c) {
