@@ -8,13 +8,12 @@ import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.inference.HybridServingModel;
 import io.hybridcast.streams.inference.ServingModel;
 
-import java.io.IOException;
 import java.util.Map;
 
 /**
- * Loads a model bundle published on {@code model-versions} (the model module's {@link ModelBundle}
- * format: manifest with spec, metrics and checksum, parameters by id). The bundle is read and checked once;
- * each stream thread then gets its own {@link HybridVae} built from it.
+ * Loads a model bundle published on {@code model-versions}, in the model module's format
+ * ({@link ModelBundle}: a versioned zip with manifest and parameters, checked on reading). Each stream thread
+ * gets its own {@link HybridVae} instance built from the same bundle, since an instance is not thread-safe.
  */
 public final class BundleModelLoader implements ModelLoader {
 
@@ -22,15 +21,10 @@ public final class BundleModelLoader implements ModelLoader {
     private static final NDManager ROOT = NDManager.newBaseManager();
 
     @Override
-    public ServingModel load(ModelVersion header, byte[] payload) throws IOException {
-        ModelBundle bundle;
-        try {
-            bundle = ModelBundle.read(payload, header.getSystem().name());
-        } catch (InvalidBundleException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+    public ServingModel load(ModelVersion header, byte[] payload) throws InvalidBundleException {
+        ModelBundle bundle = ModelBundle.read(payload, header.getSystem().name());
         if (!bundle.spec().algorithm().equals(header.getAlgorithm())) {
-            throw new IOException("the bundle holds a " + bundle.spec().algorithm() + " model, published as "
+            throw new InvalidBundleException("the bundle holds a " + bundle.spec().algorithm() + " model, published as "
                     + header.getAlgorithm());
         }
         return new HybridServingModel(header.getSystem(), header.getVersion(), () -> {
@@ -42,8 +36,8 @@ public final class BundleModelLoader implements ModelLoader {
         });
     }
 
-    /** Writes a bundle of a trained model (what a publisher puts in the payload), without metrics. */
-    public static byte[] bundle(HybridVae model) throws IOException {
+    /** Writes the bundle of a trained model (what a publisher puts in the payload), with no metrics. */
+    public static byte[] bundle(HybridVae model) {
         return ModelBundle.write(model, Map.of(), "{}");
     }
 }

@@ -11,8 +11,6 @@ import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.swap.PayloadVerifier;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Map;
@@ -44,8 +42,6 @@ public final class TinyModels {
                          TrainingConfig.defaults("PENDULUM", 2, 1).withSchedule(2, 16), windows(48),
                          tasks(48), manager, TrainingListener.NONE)) {
                 bundle = BundleModelLoader.bundle(model);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
         }
         return bundle;
