@@ -2,6 +2,9 @@ package io.hybridcast.trainer.experiment;
 
 import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.aphynity.Aphynity;
+import io.hybridcast.model.aphynity.AphynityConfig;
+import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.metrics.Correlation;
@@ -10,7 +13,6 @@ import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
-import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.simulator.dataset.DatasetSpec;
 import io.hybridcast.simulator.dataset.EpisodicDataset;
 import io.hybridcast.simulator.dataset.EpisodicDatasets;
@@ -36,7 +38,8 @@ public final class Experiment {
     /** Metrics of one trained model. */
     public record Score(double mseZp, double relErrZpPct, double mccZn, double mseRec, double msePred,
                         double[] msePredPerStep, double mseZpOod, double msePredOod, double[] learnedZp,
-                        double[] trueZp, double[] firstLatent, double trainSeconds) {
+                        double[] trueZp, double[] firstLatent, double trainSeconds, double[][] learnedZn,
+                        double[][] trueZn) {
     }
 
     private static final int WINDOW = 50;
@@ -64,29 +67,119 @@ public final class Experiment {
 
     /** Trains and scores one variant with one seed. */
     public Score run(ModelVariant variant, long seed, TrainingListener listener) {
-        TrainingConfig paper = TrainingConfig.defaults("PENDULUM", settings.epochs(), seed);
-        TrainingConfig config = variant.config(new TrainingConfig(settings.epochs(), settings.batchSize(),
-                settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
-                paper.gradientClip(), 0, true, true));
+        return run(variant, seed, train, listener);
+    }
+
+    /** Trains one variant with one seed on {@code data} (the training set, or fewer tasks) and scores it. */
+    Score run(ModelVariant variant, long seed, EpisodicDataset data, TrainingListener listener) {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-             HybridVae model = HybridVaeTrainer.train(variant.spec(baseSpec()), config, train.observations(),
-                     train.taskIds(), manager, listener)) {
+             HybridModel model = train(variant, seed, data, settings.epochs(), settings.batchSize(), manager,
+                     listener)) {
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation in = evaluate(model, test);
             Evaluation out = evaluate(model, ood);
             double[] truth = column(test.physics(), 0);
-            return new Score(Errors.mse(in.zp, truth), Errors.relativeErrorPercent(in.zp, truth),
-                    Mcc.compute(in.zn, test.unmodelled(), Mcc.Method.PEARSON).mcc(), in.mseRec, in.msePred,
-                    in.msePerStep, Errors.mse(out.zp, column(ood.physics(), 0)), out.msePred, in.zp, truth,
-                    column(in.zn, 0), seconds);
+            // APHYNITY has no neural latent: its MCC is undefined (NaN, written as null in results.json)
+            double mcc = in.zn[0].length == 0 ? Double.NaN
+                    : Mcc.compute(in.zn, test.unmodelled(), Mcc.Method.PEARSON).mcc();
+            return new Score(Errors.mse(in.zp, truth), Errors.relativeErrorPercent(in.zp, truth), mcc, in.mseRec,
+                    in.msePred, in.msePerStep, Errors.mse(out.zp, column(ood.physics(), 0)), out.msePred, in.zp,
+                    truth, in.zn[0].length == 0 ? new double[0] : column(in.zn, 0), seconds, in.zn,
+                    test.unmodelled());
         }
+    }
+
+    /** Trains one variant: APHYNITY with its own loss and λ schedule, every other id as a hybrid VAE. */
+    HybridModel train(ModelVariant variant, long seed, EpisodicDataset data, int epochs, int batchSize,
+                      NDManager manager, TrainingListener listener) {
+        if (variant.aphynity()) {
+            AphynityConfig paper = AphynityConfig.defaults("PENDULUM", epochs, seed);
+            AphynityConfig config = new AphynityConfig(epochs, batchSize, settings.learningRate(), paper.lambda0(),
+                    paper.tau2(), paper.innerSteps(), paper.gradientClip(), paper.normaliseByState(), seed);
+            return Aphynity.train(Aphynity.specFrom(baseSpec()), config, data.observations(), manager, listener);
+        }
+        TrainingConfig paper = TrainingConfig.defaults("PENDULUM", epochs, seed);
+        TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
+                settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
+                paper.gradientClip(), 0, true, true));
+        return HybridVaeTrainer.train(variant.spec(baseSpec()), config, data.observations(), data.taskIds(), manager,
+                listener);
+    }
+
+    /**
+     * Median wall time of one training step at batch 200 for a variant (after one warm-up step), on its own
+     * pendulum set of {@code steps + 1} batches, so that the number does not depend on the experiment's scale.
+     */
+    public double stepMillisAtBatch200(ModelVariant variant, int steps) {
+        int tasks = (200 * (steps + 1) + settings.perTask() - 1) / settings.perTask();
+        EpisodicDataset timing = EpisodicDatasets.generate(DatasetSpec.defaults(SystemKind.PENDULUM, tasks,
+                settings.perTask()), 4000);
+        timing = subset(timing, 200 * (steps + 1));
+        List<Long> times = new ArrayList<>();
+        long[] last = {0};
+        try (NDManager manager = NDManager.newBaseManager();
+             HybridModel model = train(variant, 1, timing, 1, 200, manager,
+                     (step, total, epoch, loss, elapsed) -> {
+                         times.add(elapsed - last[0]);
+                         last[0] = elapsed;
+                     })) {
+            List<Long> timed = new ArrayList<>(times.subList(1, times.size()));
+            timed.sort(null);
+            return timed.get(timed.size() / 2) / 1e6;
+        }
+    }
+
+    /**
+     * MCC of z_n (Pearson) against the number of training tasks (SCIENCE.md section 4): the variant retrained on
+     * the first {@code tasks} tasks of the training set, for each count.
+     */
+    public double[] mccVersusTasks(ModelVariant variant, long seed, int[] taskCounts, ProgressFactory progress) {
+        double[] out = new double[taskCounts.length];
+        for (int k = 0; k < taskCounts.length; k++) {
+            int tasks = taskCounts[k];
+            List<Integer> keep = new ArrayList<>();
+            for (int i = 0; i < train.size(); i++) {
+                if (train.taskIds()[i] < tasks) {
+                    keep.add(i);
+                }
+            }
+            out[k] = run(variant, seed, subset(train, keep), progress.forRun(variant, seed)).mccZn();
+        }
+        return out;
+    }
+
+    private static EpisodicDataset subset(EpisodicDataset d, int n) {
+        List<Integer> keep = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            keep.add(i);
+        }
+        return subset(d, keep);
+    }
+
+    private static EpisodicDataset subset(EpisodicDataset d, List<Integer> keep) {
+        int n = keep.size();
+        int[] taskIds = new int[n];
+        double[][][] observations = new double[n][][];
+        double[][] initial = new double[n][];
+        double[][] physics = new double[n][];
+        double[][] unmodelled = new double[n][];
+        for (int k = 0; k < n; k++) {
+            int i = keep.get(k);
+            taskIds[k] = d.taskIds()[i];
+            observations[k] = d.observations()[i];
+            initial[k] = d.initialStates()[i];
+            physics[k] = d.physics()[i];
+            unmodelled[k] = d.unmodelled()[i];
+        }
+        return new EpisodicDataset(d.system(), d.dt(), taskIds, observations, initial, d.physicsNames(), physics,
+                d.unmodelledNames(), unmodelled);
     }
 
     private record Evaluation(double[] zp, double[][] zn, double mseRec, double msePred, double[] msePerStep) {
     }
 
-    private Evaluation evaluate(HybridVae model, EpisodicDataset data) {
+    private Evaluation evaluate(HybridModel model, EpisodicDataset data) {
         int n = data.size();
         double[][][] windows = new double[n][][];
         double[][][] future = new double[n][][];

@@ -1,14 +1,11 @@
 package io.hybridcast.trainer.experiment;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hybridcast.model.training.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +55,17 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", description = "Model ids to run (default: all).")
     List<String> models;
 
+    @Option(names = "--task-sweep", split = ",", defaultValue = "5,10,20",
+            description = "Numbers of training tasks for the MCC-vs-tasks curve (meta-hybrid-vae and phys-vae, first "
+                    + "seed; the full --train-tasks point comes from the main runs); empty to skip (default: "
+                    + "${DEFAULT-VALUE}; skipped with --fast).")
+    List<Integer> taskSweep;
+
+    @Option(names = "--timing-steps", defaultValue = "3",
+            description = "Timed training steps at batch 200 per timed model, 0 to skip (default: ${DEFAULT-VALUE}; "
+                    + "skipped with --fast).")
+    int timingSteps;
+
     @Option(names = "--fast", description = "Small data, few epochs: a smoke run in about a minute per model.")
     boolean fast;
 
@@ -72,6 +80,8 @@ public final class ExperimentCommand implements Callable<Integer> {
             perTask = Math.min(perTask, 8);
             testTasks = Math.min(testTasks, 10);
             epochs = Math.min(epochs, 60);
+            taskSweep = List.of();
+            timingSteps = 0;
         }
         require(trainTasks >= 2, "--train-tasks", trainTasks);
         require(perTask >= 2, "--per-task", perTask);
@@ -79,6 +89,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(epochs >= 1, "--epochs", epochs);
         require(batch >= 1, "--batch", batch);
         require(!seeds.isEmpty(), "--seeds", seeds);
+        require(timingSteps >= 0, "--timing-steps", timingSteps);
+        for (int tasks : taskSweep) {
+            require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
+        }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
         Experiment experiment = new Experiment(new Experiment.Settings(trainTasks, perTask, testTasks, epochs, batch,
                 learningRate, seeds, 20, 5, variants));
@@ -86,12 +100,27 @@ public final class ExperimentCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->
                 progressBar(err, variant.id() + " seed " + seed));
+        Map<ModelVariant, double[]> sweep = new LinkedHashMap<>();
+        int[] counts = taskSweep.stream().mapToInt(Integer::intValue).toArray();
+        for (ModelVariant v : variants) {
+            if (counts.length > 0 && (v.id().equals("meta-hybrid-vae") || v.id().equals("phys-vae"))) {
+                sweep.put(v, experiment.mccVersusTasks(v, seeds.get(0), counts, (variant, seed) ->
+                        progressBar(err, variant.id() + " sweep")));
+            }
+        }
+        Map<String, Double> stepMillis = new LinkedHashMap<>();
+        for (ModelVariant v : variants) {
+            if (timingSteps > 0 && List.of("meta-hybrid-vae", "phys-vae", "aphynity", "meta-hybrid-vae+sam")
+                    .contains(v.id())) {
+                stepMillis.put(v.id(), experiment.stepMillisAtBatch200(v, timingSteps));
+            }
+        }
         double wall = (System.nanoTime() - start) / 1e9;
         String command = "java -jar trainer/target/trainer.jar experiment " + String.join(" ",
                 spec.commandLine().getParseResult().originalArgs().subList(1,
                         spec.commandLine().getParseResult().originalArgs().size()));
         Report.write(out.resolve(dataset), dataset, experiment.settings(), results, command.strip(), wall,
-                stepTimes());
+                stepMillis, counts, sweep);
         spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s in %.0f s%n", out.resolve(dataset), wall);
         return 0;
     }
@@ -99,7 +128,7 @@ public final class ExperimentCommand implements Callable<Integer> {
     private ModelVariant variant(String id) {
         return ModelVariant.ALL.stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow(() ->
                 new CommandLine.ParameterException(spec.commandLine(), "--models: unknown model '" + id + "' (known: "
-                        + ModelVariant.ALL.stream().map(ModelVariant::id).toList() + "; aphynity is not implemented yet)"));
+                        + ModelVariant.ALL.stream().map(ModelVariant::id).toList() + ")"));
     }
 
     private void require(boolean ok, String name, Object value) {
@@ -121,20 +150,5 @@ public final class ExperimentCommand implements Callable<Integer> {
             }
             err.flush();
         };
-    }
-
-    /** Median step times from the model benchmark's report, when it is there. */
-    private static Map<String, Double> stepTimes() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        Path file = Path.of("docs/benchmarks/model.json");
-        if (Files.exists(file)) {
-            try {
-                JsonNode steps = new ObjectMapper().readTree(file.toFile()).path("training_step");
-                steps.fieldNames().forEachRemaining(k -> out.put(k, steps.get(k).path("median_ms_per_step").asDouble()));
-            } catch (java.io.IOException e) {
-                // the report is optional decoration; the experiment itself stands
-            }
-        }
-        return out;
     }
 }

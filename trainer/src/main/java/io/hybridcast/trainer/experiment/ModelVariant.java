@@ -1,5 +1,6 @@
 package io.hybridcast.trainer.experiment;
 
+import io.hybridcast.model.aphynity.Aphynity;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.training.TrainingConfig;
 
@@ -17,10 +18,11 @@ import java.util.List;
  */
 public record ModelVariant(String id, boolean meta, boolean neural, boolean physics, boolean sam) {
 
-    /** Every variant this build can train (APHYNITY is not implemented yet: see the report). */
+    /** Every variant this build can train. */
     public static final List<ModelVariant> ALL = List.of(
             new ModelVariant("meta-hybrid-vae", true, true, true, false),
             new ModelVariant("phys-vae", false, true, true, false),
+            new ModelVariant(Aphynity.ID, false, true, true, false),
             new ModelVariant("meta-hybrid-vae+sam", true, true, true, true),
             new ModelVariant("phys-vae+sam", false, true, true, true),
             new ModelVariant("physics-only", false, false, true, false),
@@ -36,6 +38,11 @@ public record ModelVariant(String id, boolean meta, boolean neural, boolean phys
         return sam ? base.withSam(0.05) : base;
     }
 
+    /** Whether this is APHYNITY (its own model and loss, no neural latent) rather than a hybrid VAE. */
+    public boolean aphynity() {
+        return Aphynity.ID.equals(id);
+    }
+
     /** Whether z_p of this variant means anything (neural-only has no physics to read it from). */
     public boolean hasPhysics() {
         return physics;
@@ -43,6 +50,6 @@ public record ModelVariant(String id, boolean meta, boolean neural, boolean phys
 
     /** Whether z_n of this variant means anything (physics-only has no neural part). */
     public boolean hasNeural() {
-        return neural;
+        return neural && !aphynity();
     }
 }

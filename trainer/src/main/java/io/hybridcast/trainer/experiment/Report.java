@@ -8,6 +8,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
+import io.hybridcast.model.metrics.Mcc;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +31,45 @@ public final class Report {
         double var = scores.size() < 2 ? 0 : scores.stream().mapToDouble(f).map(v -> (v - mean) * (v - mean)).sum()
                 / (scores.size() - 1);
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("mean", mean);
-        m.put("std", Math.sqrt(var));
+        // undefined metrics (APHYNITY's MCC: it has no neural latent) are null in results.json, not "NaN"
+        m.put("mean", Double.isNaN(mean) ? null : mean);
+        m.put("std", Double.isNaN(mean) ? null : Math.sqrt(var));
+        return m;
+    }
+
+    /**
+     * MCC (Pearson, Hungarian-matched) between the z_n that two seeds learn on the same test windows, for every
+     * pair of seeds: an identifiable model learns the same latents twice (SCIENCE.md section 4). Empty when the
+     * model has no neural latent or there is one seed.
+     */
+    static List<Double> mccBetweenSeeds(List<Experiment.Score> scores) {
+        List<Double> out = new java.util.ArrayList<>();
+        for (int a = 0; a < scores.size(); a++) {
+            for (int b = a + 1; b < scores.size(); b++) {
+                if (scores.get(a).learnedZn()[0].length > 0) {
+                    out.add(Mcc.compute(scores.get(a).learnedZn(), scores.get(b).learnedZn(), Mcc.Method.PEARSON)
+                            .mcc());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Double> meanStdOf(List<Double> values) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        double var = values.size() < 2 ? 0 : values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum()
+                / (values.size() - 1);
+        m.put("mean", Double.isNaN(mean) ? null : mean);
+        m.put("std", Double.isNaN(mean) ? null : Math.sqrt(var));
         return m;
     }
 
     /** Writes everything into {@code dir}. */
     public static void write(Path dir, String dataset, Experiment.Settings settings,
                              Map<ModelVariant, List<Experiment.Score>> results, String command, double wallSeconds,
-                             Map<String, Double> stepMillis) throws IOException {
+                             Map<String, Double> stepMillis, int[] sweepTasks,
+                             Map<ModelVariant, double[]> mccVsTasks) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", dataset);
@@ -54,13 +86,32 @@ public final class Report {
             m.put("mse_pred_ood", meanStd(scores, Experiment.Score::msePredOod));
             m.put("corr_zp", meanStd(scores, Experiment::omegaCorrelation));
             m.put("train_seconds", meanStd(scores, Experiment.Score::trainSeconds));
+            m.put("mcc_zn_between_seeds", meanStdOf(mccBetweenSeeds(scores)));
             models.put(variant.id(), m);
         });
         json.put("models", models);
+        if (!mccVsTasks.isEmpty()) {
+            Map<String, Object> sweep = new LinkedHashMap<>();
+            mccVsTasks.forEach((variant, mcc) -> {
+                Map<String, Object> curve = new LinkedHashMap<>();
+                curve.put("tasks", appendInt(sweepTasks, settings.trainTasks()));
+                curve.put("mcc_zn", append(mcc, results.get(variant).get(0).mccZn()));
+                sweep.put(variant.id(), curve);
+            });
+            json.put("mcc_vs_tasks", sweep);
+        }
+        if (!stepMillis.isEmpty()) {
+            json.put("step_ms_batch200", stepMillis);
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
 
         plotHorizon(dir.resolve("mse_vs_horizon.png"), results);
         plotScatter(dir.resolve("zp_learned_vs_true.png"), results);
+        plotLatents(dir.resolve("zn_learned_vs_true.png"), results, false);
+        plotLatents(dir.resolve("zn_seed_vs_seed.png"), results, true);
+        if (!mccVsTasks.isEmpty()) {
+            plotSweep(dir.resolve("mcc_vs_tasks.png"), settings, sweepTasks, mccVsTasks, results);
+        }
 
         StringBuilder md = new StringBuilder();
         md.append("# Experiment: ").append(dataset).append("\n\n");
@@ -74,27 +125,111 @@ public final class Report {
                 settings.batchSize(), settings.learningRate(), settings.contextSize(), settings.horizon(),
                 settings.seeds(), wallSeconds));
         if (!stepMillis.isEmpty()) {
-            md.append("One training step at batch 200 (pendulum, RK4, median, from docs/benchmarks/model.json): ");
+            md.append("One training step at batch 200 (pendulum, RK4, one core, median of the timed steps after a "
+                    + "warm-up step, measured by this run): ");
             stepMillis.forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %.0f ms; ", k, v)));
             md.append("\n\n");
         }
         md.append("Mean ± std over seeds. z_p = ω; z_n against the true (γ, A, f) with the Hungarian-matched Pearson "
                 + "MCC. Lower is better except MCC and corr(ω).\n\n");
         md.append("| model | MSE z_p | rel. err z_p % | corr(ω̂, ω) | MCC z_n | MSE rec | MSE pred | MSE z_p OOD | "
-                + "MSE pred OOD | train s |\n|---|---|---|---|---|---|---|---|---|---|\n");
+                + "MSE pred OOD | train s | MCC z_n seed vs seed |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         results.forEach((variant, scores) -> md.append("| ").append(variant.id())
                 .append(cell(scores, Experiment.Score::mseZp)).append(cell(scores, Experiment.Score::relErrZpPct))
                 .append(cell(scores, Experiment::omegaCorrelation)).append(cell(scores, Experiment.Score::mccZn))
                 .append(cell(scores, Experiment.Score::mseRec)).append(cell(scores, Experiment.Score::msePred))
                 .append(cell(scores, Experiment.Score::mseZpOod)).append(cell(scores, Experiment.Score::msePredOod))
-                .append(cell(scores, Experiment.Score::trainSeconds)).append(" |\n"));
-        md.append("\n![prediction MSE vs horizon](mse_vs_horizon.png)\n![learned vs true omega](zp_learned_vs_true.png)\n");
+                .append(cell(scores, Experiment.Score::trainSeconds)).append(cell(meanStdOf(mccBetweenSeeds(scores))))
+                .append(" |\n"));
+        md.append("\nn/a: undefined for that model (APHYNITY has no neural latent z_n).\n");
+        if (!mccVsTasks.isEmpty()) {
+            md.append("\nMCC of z_n against the number of training tasks (first seed):\n\n| model |");
+            for (int t : appendInt(sweepTasks, settings.trainTasks())) {
+                md.append(' ').append(t).append(" tasks |");
+            }
+            md.append("\n|---|").append("---|".repeat(sweepTasks.length + 1)).append('\n');
+            mccVsTasks.forEach((variant, mcc) -> {
+                md.append("| ").append(variant.id()).append(" |");
+                for (double v : append(mcc, results.get(variant).get(0).mccZn())) {
+                    md.append(String.format(Locale.ROOT, " %.3f |", v));
+                }
+                md.append('\n');
+            });
+            md.append("\n![MCC vs tasks](mcc_vs_tasks.png)\n");
+        }
+        md.append("\n![prediction MSE vs horizon](mse_vs_horizon.png)\n![learned vs true omega](zp_learned_vs_true.png)\n"
+                + "![learned vs true z_n](zn_learned_vs_true.png)\n![z_n of two seeds](zn_seed_vs_seed.png)\n");
         Files.writeString(dir.resolve("report.md"), md.toString());
     }
 
     private static String cell(List<Experiment.Score> scores, ToDoubleFunction<Experiment.Score> f) {
-        Map<String, Double> m = meanStd(scores, f);
-        return String.format(Locale.ROOT, " | %.4g ± %.2g", m.get("mean"), m.get("std"));
+        return cell(meanStd(scores, f));
+    }
+
+    private static String cell(Map<String, Double> m) {
+        return m.get("mean") == null ? " | n/a"
+                : String.format(Locale.ROOT, " | %.4g ± %.2g", m.get("mean"), m.get("std"));
+    }
+
+    private static double[] append(double[] a, double v) {
+        double[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = v;
+        return out;
+    }
+
+    private static int[] appendInt(int[] a, int v) {
+        int[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = v;
+        return out;
+    }
+
+    private static void plotSweep(Path file, Experiment.Settings settings, int[] tasks,
+                                  Map<ModelVariant, double[]> mccVsTasks,
+                                  Map<ModelVariant, List<Experiment.Score>> results) throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(500).title("MCC of z_n vs number of training tasks")
+                .xAxisTitle("training tasks").yAxisTitle("MCC (Pearson)").build();
+        double[] x = java.util.Arrays.stream(appendInt(tasks, settings.trainTasks())).asDoubleStream().toArray();
+        mccVsTasks.forEach((variant, mcc) ->
+                chart.addSeries(variant.id(), x, append(mcc, results.get(variant).get(0).mccZn())));
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * Scatter of each model's best-matched learned latent (first seed) against the true unmodelled factor it is
+     * matched to, or, with {@code seedVsSeed}, against the matched latent of the second seed.
+     */
+    private static void plotLatents(Path file, Map<ModelVariant, List<Experiment.Score>> results, boolean seedVsSeed)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(600)
+                .title(seedVsSeed ? "z_n: seed 1 vs seed 2 (best Hungarian-matched pair, test set)"
+                        : "Learned z_n vs matched true factor (best pair, first seed, test set)")
+                .xAxisTitle(seedVsSeed ? "latent, seed 1" : "true factor").yAxisTitle("latent").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(4);
+        boolean any = false;
+        for (Map.Entry<ModelVariant, List<Experiment.Score>> e : results.entrySet()) {
+            List<Experiment.Score> scores = e.getValue();
+            if (!e.getKey().hasNeural() || scores.get(0).learnedZn()[0].length == 0
+                    || (seedVsSeed && scores.size() < 2)) {
+                continue;
+            }
+            double[][] reference = seedVsSeed ? scores.get(1).learnedZn() : scores.get(0).trueZn();
+            Mcc.Result r = Mcc.compute(scores.get(0).learnedZn(), reference, Mcc.Method.PEARSON);
+            int best = 0;
+            for (int k = 1; k < r.correlations().size(); k++) {
+                if (r.correlations().get(k) > r.correlations().get(best)) {
+                    best = k;
+                }
+            }
+            int[] pair = r.pairs().get(best);
+            chart.addSeries(String.format(Locale.ROOT, "%s (|r| %.2f)", e.getKey().id(), r.correlations().get(best)),
+                    Experiment.column(reference, pair[1]), Experiment.column(scores.get(0).learnedZn(), pair[0]));
+            any = true;
+        }
+        if (!any) {
+            chart.addSeries("no model with z_n", new double[] {0}, new double[] {0});
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static void plotHorizon(Path file, Map<ModelVariant, List<Experiment.Score>> results) throws IOException {

@@ -23,7 +23,7 @@ class ExperimentCommandTest {
         CommandLine cli = new CommandLine(new TrainerCommand());
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
-        int exit = cli.execute("experiment", "--fast", "--seeds", "1", "--models", "meta-hybrid-vae,physics-only",
+        int exit = cli.execute("experiment", "--fast", "--seeds", "1", "--models", "meta-hybrid-vae,physics-only,aphynity",
                 "--out", out.toString());
         assertThat(exit).as(err.toString()).isZero();
 
@@ -42,6 +42,12 @@ class ExperimentCommandTest {
         // about 0.8. (Its MSE of ω is still above a constant guess's 0.46 at this scale: see the report.)
         assertThat(meta.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
         assertThat(results.get("models").get("physics-only").get("mse_pred").get("mean").asDouble()).isFinite();
+        // APHYNITY through the same command: its ω follows the truth (0.87 in the model test's schedule) and its
+        // MCC is undefined (no neural latent), written as null rather than a number
+        JsonNode aphynity = results.get("models").get("aphynity");
+        assertThat(aphynity.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
+        assertThat(aphynity.get("mcc_zn").get("mean").isNull()).isTrue();
+        assertThat(aphynity.get("mse_pred").get("mean").asDouble()).isFinite();
     }
 
     @Test
