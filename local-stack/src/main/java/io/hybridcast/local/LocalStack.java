@@ -153,7 +153,7 @@ public final class LocalStack implements Callable<Integer> {
         for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
             // small first model quickly (bootstrap), then short warm-started runs every few minutes
             TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
-                    "meta-hybrid-vae", retrainEvery, 0, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
+                    "meta-hybrid-vae", retrainEvery, 0, 200, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
                     TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed));
             trainer.start();
             services.add(trainer);

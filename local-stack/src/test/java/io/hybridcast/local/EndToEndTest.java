@@ -47,7 +47,7 @@ class EndToEndTest {
     private static final int HOP = 10;
 
     static TrainerSettings trainer(String bootstrap, TrainerSettings.Promotion promotion, long seed) {
-        return new TrainerSettings(bootstrap, SystemKind.PENDULUM, "meta-hybrid-vae", Duration.ofHours(1), 0, 100_000,
+        return new TrainerSettings(bootstrap, SystemKind.PENDULUM, "meta-hybrid-vae", Duration.ofHours(1), 0, 0, 100_000,
                 50, 20, HOP, 5, 2, 6, 0.2, promotion, 1.1, KEY, seed);
     }
 

@@ -17,8 +17,17 @@ import java.util.Map;
  * @param mseRec   mean squared reconstruction error of the window
  * @param zpSpread mean over sensors of the standard deviation of their z_p estimates
  * @param windows  held-out windows scored
+ * @param truthMseZp      MSE of z_p against the simulator's ground truth (NaN without truth): reported, never
+ *                        used to train or promote
+ * @param truthRelErrZpPct mean relative error of z_p against the ground truth, % (NaN without truth)
  */
-public record CandidateScore(double msePred, double mseRec, double zpSpread, int windows) {
+public record CandidateScore(double msePred, double mseRec, double zpSpread, int windows, double truthMseZp,
+                             double truthRelErrZpPct) {
+
+    /** A score without ground truth. */
+    public CandidateScore(double msePred, double mseRec, double zpSpread, int windows) {
+        this(msePred, mseRec, zpSpread, windows, Double.NaN, Double.NaN);
+    }
 
     /** As published with a model version. */
     public Map<String, Double> asMetrics() {
@@ -27,6 +36,10 @@ public record CandidateScore(double msePred, double mseRec, double zpSpread, int
         m.put("mse_rec", mseRec);
         m.put("zp_spread", zpSpread);
         m.put("heldout_windows", (double) windows);
+        if (Double.isFinite(truthMseZp)) {
+            m.put("truth_mse_zp", truthMseZp);
+            m.put("truth_rel_err_zp_pct", truthRelErrZpPct);
+        }
         return m;
     }
 
@@ -35,7 +48,7 @@ public record CandidateScore(double msePred, double mseRec, double zpSpread, int
      * up to {@code k} training windows of the same sensor.
      */
     public static CandidateScore of(HybridModel model, TaskWindows heldOut, TaskWindows train, int windowLength,
-                                    int horizon, int k) {
+                                    int horizon, int k, java.util.Optional<GroundTruth> truth) {
         int n = heldOut.size();
         if (n == 0) {
             throw new IllegalArgumentException("no held-out windows to score on");
@@ -58,6 +71,9 @@ public record CandidateScore(double msePred, double mseRec, double zpSpread, int
         long predCount = 0;
         long recCount = 0;
         Map<Integer, double[]> zpStats = new java.util.HashMap<>(); // task -> {count, sum, sumSq}
+        double truthSq = 0;
+        double truthRel = 0;
+        int truthCount = 0;
         for (int i = 0; i < n; i++) {
             double[][] actual = heldOut.windows()[i];
             for (int t = 0; t < horizon; t++) {
@@ -75,6 +91,15 @@ public record CandidateScore(double msePred, double mseRec, double zpSpread, int
                 }
             }
             double zp = inf.physicsMean()[i][0];
+            if (truth.isPresent()) {
+                String sensor = heldOut.sensors().get(heldOut.taskIds()[i]);
+                java.util.OptionalDouble t = truth.get().at(sensor, heldOut.sequences()[i] + windowLength - 1);
+                if (t.isPresent()) {
+                    truthSq += (zp - t.getAsDouble()) * (zp - t.getAsDouble());
+                    truthRel += Math.abs(zp - t.getAsDouble()) / Math.abs(t.getAsDouble());
+                    truthCount++;
+                }
+            }
             double[] s = zpStats.computeIfAbsent(heldOut.taskIds()[i], key -> new double[3]);
             s[0]++;
             s[1] += zp;
@@ -89,6 +114,8 @@ public record CandidateScore(double msePred, double mseRec, double zpSpread, int
                 sensors++;
             }
         }
-        return new CandidateScore(pred / predCount, rec / recCount, sensors == 0 ? 0 : spread / sensors, n);
+        return new CandidateScore(pred / predCount, rec / recCount, sensors == 0 ? 0 : spread / sensors, n,
+                truthCount == 0 ? Double.NaN : truthSq / truthCount,
+                truthCount == 0 ? Double.NaN : 100 * truthRel / truthCount);
     }
 }

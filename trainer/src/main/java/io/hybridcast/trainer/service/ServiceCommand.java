@@ -1,11 +1,17 @@
 package io.hybridcast.trainer.service;
 
 import io.hybridcast.avro.SystemKind;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +51,15 @@ public final class ServiceCommand implements Callable<Integer> {
     @Option(names = "--min-new-readings", defaultValue = "${env:HYBRIDCAST_TRAINER_MIN_NEW_READINGS:-0}",
             description = "Also train as soon as this many new readings arrived; 0 = off (default: ${DEFAULT-VALUE}).")
     long minNewReadings;
+
+    @Option(names = "--min-new-anomalies", defaultValue = "${env:HYBRIDCAST_TRAINER_MIN_NEW_ANOMALIES:-0}",
+            description = "Also train as soon as this many anomalies were flagged since the last run (the world "
+                    + "changed); 0 = off (default: ${DEFAULT-VALUE}).")
+    long minNewAnomalies;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:HYBRIDCAST_TRAINER_METRICS_PORT:-0}",
+            description = "Serve Prometheus metrics on 127.0.0.1:<port>/metrics; 0 = off (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
 
     @Option(names = "--max-readings-per-partition",
             defaultValue = "${env:HYBRIDCAST_TRAINER_MAX_READINGS_PER_PARTITION:-50000}",
@@ -97,13 +112,28 @@ public final class ServiceCommand implements Callable<Integer> {
 
     /** The settings of one system's trainer. */
     public TrainerSettings settings(SystemKind system) {
-        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings,
+        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
                 maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
                 heldOutFraction, promotion, spreadTolerance, hmacKey, seed);
     }
 
+    /** Prometheus scrape endpoint on localhost: runs by outcome, run time, progress, last published version. */
+    private HttpServer serveMetrics(PrometheusMeterRegistry meters) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", metricsPort), 0);
+        server.createContext("/metrics", exchange -> {
+            byte[] body = meters.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        LOG.info("Trainer metrics at http://127.0.0.1:{}/metrics", server.getAddress().getPort());
+        return server;
+    }
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         List<TrainerSettings> all = new ArrayList<>();
         for (SystemKind system : systems) {
             try {
@@ -112,10 +142,19 @@ public final class ServiceCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
         }
-        List<TrainerService> services = all.stream().map(TrainerService::new).toList();
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Setting --metrics-port must be 0..65535, got " + metricsPort);
+        }
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HttpServer metricsServer = metricsPort == 0 ? null : serveMetrics(meters);
+        List<TrainerService> services = all.stream().map(s -> new TrainerService(s, meters)).toList();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             services.forEach(TrainerService::close);
+            if (metricsServer != null) {
+                metricsServer.stop(0);
+            }
             stop.countDown();
         }, "trainer-shutdown"));
         services.forEach(TrainerService::start);

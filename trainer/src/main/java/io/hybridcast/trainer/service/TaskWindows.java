@@ -11,9 +11,10 @@ import java.util.Map;
  *
  * @param windows    [N][length][C]
  * @param taskIds    [N] sensor index of each window
+ * @param sequences  [N] sequence number of each window's first sample
  * @param sensors    sensor ids, by task index
  */
-public record TaskWindows(double[][][] windows, int[] taskIds, List<String> sensors) {
+public record TaskWindows(double[][][] windows, int[] taskIds, long[] sequences, List<String> sensors) {
 
     /** Number of windows. */
     public int size() {
@@ -32,22 +33,24 @@ public record TaskWindows(double[][][] windows, int[] taskIds, List<String> sens
                             double heldOutFraction) {
         List<double[][]> train = new ArrayList<>();
         List<Integer> trainTasks = new ArrayList<>();
+        List<Long> trainSeq = new ArrayList<>();
         List<double[][]> held = new ArrayList<>();
         List<Integer> heldTasks = new ArrayList<>();
+        List<Long> heldSeq = new ArrayList<>();
         List<String> sensors = new ArrayList<>(snapshot.series().keySet());
         for (int task = 0; task < sensors.size(); task++) {
             String sensor = sensors.get(task);
             List<double[]> samples = snapshot.series().get(sensor);
             long[] sequences = snapshot.sequences().get(sensor);
             int split = (int) Math.floor(samples.size() * (1 - heldOutFraction));
-            addWindows(samples, sequences, 0, split, trainLength, hop, task, train, trainTasks);
-            addWindows(samples, sequences, split, samples.size(), heldOutLength, hop, task, held, heldTasks);
+            addWindows(samples, sequences, 0, split, trainLength, hop, task, train, trainTasks, trainSeq);
+            addWindows(samples, sequences, split, samples.size(), heldOutLength, hop, task, held, heldTasks, heldSeq);
         }
-        return new Split(of(train, trainTasks, sensors), of(held, heldTasks, sensors));
+        return new Split(of(train, trainTasks, trainSeq, sensors), of(held, heldTasks, heldSeq, sensors));
     }
 
     private static void addWindows(List<double[]> samples, long[] sequences, int from, int to, int length, int hop,
-                                   int task, List<double[][]> out, List<Integer> tasks) {
+                                   int task, List<double[][]> out, List<Integer> tasks, List<Long> starts) {
         for (int start = from; start + length <= to; start += hop) {
             if (sequences[start + length - 1] - sequences[start] != length - 1) {
                 continue; // a dropout inside: not a contiguous window
@@ -58,12 +61,14 @@ public record TaskWindows(double[][][] windows, int[] taskIds, List<String> sens
             }
             out.add(window);
             tasks.add(task);
+            starts.add(sequences[start]);
         }
     }
 
-    private static TaskWindows of(List<double[][]> windows, List<Integer> tasks, List<String> sensors) {
+    private static TaskWindows of(List<double[][]> windows, List<Integer> tasks, List<Long> starts,
+                                  List<String> sensors) {
         return new TaskWindows(windows.toArray(new double[0][][]), tasks.stream().mapToInt(Integer::intValue).toArray(),
-                sensors);
+                starts.stream().mapToLong(Long::longValue).toArray(), sensors);
     }
 
     /** Per task, the windows of that task (for context sets). */

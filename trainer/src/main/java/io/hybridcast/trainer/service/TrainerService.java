@@ -20,6 +20,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The continuous re-meta-training loop for one system: on a schedule (every interval, or after N new
@@ -56,13 +61,40 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private final TrainerSettings settings;
+    private final MeterRegistry meters;
+    private final AtomicLong publishedVersion = new AtomicLong();
+    private final AtomicLong trainingProgressPermille = new AtomicLong();
     private final NDManager root = NDManager.newBaseManager();
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread loop;
     private long runs;
 
     public TrainerService(TrainerSettings settings) {
+        this(settings, new SimpleMeterRegistry());
+    }
+
+    /** A trainer that reports its runs, training time, progress and published version to {@code meters}. */
+    public TrainerService(TrainerSettings settings, MeterRegistry meters) {
         this.settings = settings;
+        this.meters = meters;
+        Gauge.builder("hybridcast.trainer.published.version", publishedVersion, AtomicLong::get)
+                .description("Last model version this trainer published").tag("system", settings.system().name())
+                .register(meters);
+        Gauge.builder("hybridcast.trainer.training.progress", trainingProgressPermille, v -> v.get() / 1000.0)
+                .description("Progress of the training under way, 0..1").tag("system", settings.system().name())
+                .register(meters);
+    }
+
+    /** Runs one training and counts its outcome. */
+    private Outcome countedRun() {
+        Timer.Sample sample = Timer.start(meters);
+        Outcome outcome = runOnce();
+        sample.stop(meters.timer("hybridcast.trainer.run", "system", settings.system().name(),
+                "outcome", outcome.kind().name().toLowerCase(java.util.Locale.ROOT)));
+        if (outcome.kind() == Outcome.Kind.PUBLISHED) {
+            publishedVersion.set(outcome.version());
+        }
+        return outcome;
     }
 
     /** One training run, now, on the calling thread. */
@@ -83,13 +115,14 @@ public final class TrainerService implements AutoCloseable {
             return new Outcome(Outcome.Kind.SKIPPED, 0, reason, null, null);
         }
         long seed = settings.seed() + runs++;
+        Optional<GroundTruth> truth = GroundTruth.read(settings.bootstrapServers(), system, KAFKA_TIMEOUT);
         try (NDManager runManager = root.newSubManager()) {
             Optional<HybridVae> served = lookup.newest().map(v -> instantiate(v, runManager));
             HybridVae candidate = train(served, split.train(), seed, runManager);
             CandidateScore candidateScore = CandidateScore.of(candidate, split.heldOut(), split.train(),
-                    settings.windowLength(), settings.horizon(), settings.contextSize());
+                    settings.windowLength(), settings.horizon(), settings.contextSize(), truth);
             CandidateScore servedScore = served.map(m -> CandidateScore.of(m, split.heldOut(), split.train(),
-                    settings.windowLength(), settings.horizon(), settings.contextSize())).orElse(null);
+                    settings.windowLength(), settings.horizon(), settings.contextSize(), truth)).orElse(null);
             String rejection = promotionRejection(candidateScore, servedScore);
             long version = lookup.highestVersion() + 1;
             if (rejection != null) {
@@ -134,7 +167,11 @@ public final class TrainerService implements AutoCloseable {
         int epochs = served.isPresent() ? settings.epochs() : settings.bootstrapEpochs();
         TrainingConfig config = TrainingConfig.defaults(settings.system().name(), epochs, seed)
                 .withSchedule(epochs, Math.min(64, train.size()));
-        TrainingListener progress = new LogProgress(settings.system());
+        TrainingListener log = new LogProgress(settings.system());
+        TrainingListener progress = (step, total, epoch, loss, elapsed) -> {
+            trainingProgressPermille.set(1000L * step / total);
+            log.onStep(step, total, epoch, loss, elapsed);
+        };
         if (served.isPresent()) {
             // warm start: a fresh copy of the served model, trained further; the served one stays as it was
             HybridVae candidate = new HybridVae(served.get().spec(), manager, seed);
@@ -212,17 +249,27 @@ public final class TrainerService implements AutoCloseable {
     private void schedule() {
         long lastRun = 0;
         long readingsAtLastRun = -1;
+        long anomaliesAtLastRun = -1;
         while (running.get()) {
             try {
-                long readings = endOffsetsSum();
+                long readings = endOffsetsSum(Topics.SENSOR_READINGS.name());
+                long anomalies = endOffsetsSum(Topics.ANOMALIES.name());
                 boolean intervalDue = System.nanoTime() - lastRun >= settings.interval().toNanos() || lastRun == 0;
                 boolean readingsDue = settings.minNewReadings() > 0 && readingsAtLastRun >= 0
                         && readings - readingsAtLastRun >= settings.minNewReadings();
-                if (intervalDue || readingsDue) {
-                    Outcome outcome = runOnce();
+                // many anomalies since the last run: the world changed, the model should follow
+                boolean anomaliesDue = settings.minNewAnomalies() > 0 && anomaliesAtLastRun >= 0
+                        && anomalies - anomaliesAtLastRun >= settings.minNewAnomalies();
+                if (intervalDue || readingsDue || anomaliesDue) {
+                    if (anomaliesDue) {
+                        LOG.info("{} anomalies since the last run of {}: retraining now", anomalies - anomaliesAtLastRun,
+                                settings.system());
+                    }
+                    Outcome outcome = countedRun();
                     if (outcome.kind() != Outcome.Kind.SKIPPED) {
                         lastRun = System.nanoTime();
                         readingsAtLastRun = readings;
+                        anomaliesAtLastRun = anomalies;
                     } else {
                         // retry soon: the first model matters most
                         lastRun = System.nanoTime() - settings.interval().toNanos() + TimeUnit.SECONDS.toNanos(10);
@@ -240,17 +287,19 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    private long endOffsetsSum() {
+    private long endOffsetsSum(String topic) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
-            var description = admin.describeTopics(List.of(Topics.SENSOR_READINGS.name())).allTopicNames()
-                    .get(30, TimeUnit.SECONDS).get(Topics.SENSOR_READINGS.name());
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            description.partitions().forEach(p -> request.put(
-                    new TopicPartition(Topics.SENSOR_READINGS.name(), p.partition()), OffsetSpec.latest()));
+            description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),
+                    OffsetSpec.latest()));
             return admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).values().stream()
                     .mapToLong(i -> i.offset()).sum();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted reading the end offsets of " + topic, e);
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the end offsets of " + Topics.SENSOR_READINGS.name(), e);
+            throw new IllegalStateException("Cannot read the end offsets of " + topic, e);
         }
     }
 

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param algorithm          meta-hybrid-vae or phys-vae
  * @param interval           train every this long (checked between runs)
  * @param minNewReadings     ... or as soon as this many new readings arrived (0 = off)
+ * @param minNewAnomalies    ... or as soon as this many anomalies were flagged since the last run: the world
+ *                           changed (0 = off)
  * @param maxReadingsPerPartition bound of the readings snapshot per partition
  * @param windowLength       samples per training window (must match the streams app's)
  * @param horizon            forecast steps the model must support and is scored on
@@ -29,7 +31,7 @@ import java.time.Duration;
  * @param seed               training seed (incremented per run)
  */
 public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
-                              long minNewReadings, long maxReadingsPerPartition, int windowLength, int horizon,
+                              long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength, int horizon,
                               int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
                               Promotion promotion, double spreadTolerance, String hmacKey, long seed) {
 
@@ -44,6 +46,7 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
                 "meta-hybrid-vae or phys-vae");
         require(interval != null && !interval.isNegative() && !interval.isZero(), "interval", interval, "> 0");
         require(minNewReadings >= 0, "min-new-readings", minNewReadings, ">= 0");
+        require(minNewAnomalies >= 0, "min-new-anomalies", minNewAnomalies, ">= 0");
         require(maxReadingsPerPartition >= 100, "max-readings-per-partition", maxReadingsPerPartition, ">= 100");
         require(windowLength >= 4, "window-length", windowLength, ">= 4");
         require(horizon >= 1, "horizon", horizon, ">= 1");

@@ -1,6 +1,12 @@
 package io.hybridcast.trainer.service;
 
+import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.AnomalyKind;
 import io.hybridcast.avro.SystemKind;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.schemas.Topics;
@@ -9,13 +15,21 @@ import io.hybridcast.simulator.fleet.Rate;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The trainer against a real broker fed by the simulator: it publishes versions that readers can verify. */
+/**
+ * The trainer against a real broker fed by the simulator: it publishes versions that readers can verify.
+ * The tests share one broker, so they run in a fixed order (the first one expects an empty model topic).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainerServiceIntegrationTest {
 
     static EmbeddedKafkaBroker broker;
@@ -39,12 +53,17 @@ class TrainerServiceIntegrationTest {
     }
 
     static TrainerSettings settings(String key) {
+        return settings(key, 0);
+    }
+
+    static TrainerSettings settings(String key, long minNewAnomalies) {
         return new TrainerSettings(broker.bootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, 100_000, 50, 20, 25, 5, 2, 8, 0.2, TrainerSettings.Promotion.BETTER, 1.1,
+                Duration.ofMinutes(5), 0, minNewAnomalies, 100_000, 50, 20, 25, 5, 2, 8, 0.2, TrainerSettings.Promotion.BETTER, 1.1,
                 key, 11);
     }
 
     @Test
+    @Order(1)
     void publishesAFirstVersionThenOnlyBetterOnes() throws Exception {
         try (TrainerService trainer = new TrainerService(settings("secret"))) {
             TrainerService.Outcome first = trainer.runOnce();
@@ -59,6 +78,9 @@ class TrainerServiceIntegrationTest {
             assertThat(served.version()).isEqualTo(1);
             assertThat(served.header().getParentVersion()).isNull();
             assertThat(served.header().getMetrics()).containsKeys("mse_pred", "zp_spread");
+            // the simulator published ground truth: the version reports how well it recovers ω (never trained on)
+            assertThat(served.header().getMetrics()).containsKeys("truth_mse_zp", "truth_rel_err_zp_pct");
+            assertThat(served.header().getMetrics().get("truth_mse_zp")).isFinite().isNotNegative();
             assertThat(served.header().getTrainingData()).startsWith(Topics.SENSOR_READINGS.name() + " offsets ");
             assertThat(ModelBundle.read(served.payload(), "PENDULUM").spec().windowLength()).isEqualTo(50);
             // a reader with another key does not accept it
@@ -89,6 +111,41 @@ class TrainerServiceIntegrationTest {
             }
             Thread.sleep(200);
         }
+    }
+
+    @Test
+    @Order(2)
+    void aBurstOfAnomaliesTriggersARunBeforeTheInterval() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TrainerService trainer = new TrainerService(settings("secret", 3), meters)) {
+            trainer.start(); // the first run starts at once
+            awaitRuns(meters, 1, Duration.ofSeconds(60));
+            try (KafkaProducer<String, Anomaly> producer = new KafkaProducer<>(
+                    Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+                    Topics.ANOMALIES.keySerde().serializer(), Topics.ANOMALIES.valueSerde().serializer())) {
+                for (int i = 0; i < 3; i++) {
+                    producer.send(new ProducerRecord<>(Topics.ANOMALIES.name(), "pendulum-0", Anomaly.newBuilder()
+                            .setSensorId("pendulum-0").setSystem(SystemKind.PENDULUM).setKind(AnomalyKind.PHYSICS_DRIFT)
+                            .setScore(9).setThreshold(4).setFromSequence(i).setToSequence(i)
+                            .setDetectedAt(java.time.Instant.now()).setExplanation("test").build()));
+                }
+            }
+            // the interval is 5 minutes: only the anomalies can start a second run this soon
+            awaitRuns(meters, 2, Duration.ofSeconds(60));
+        }
+    }
+
+    private static void awaitRuns(SimpleMeterRegistry meters, long runs, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long count = 0;
+        while (System.nanoTime() < deadline) {
+            count = meters.find("hybridcast.trainer.run").timers().stream().mapToLong(t -> t.count()).sum();
+            if (count >= runs) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertThat(count).as("training runs").isGreaterThanOrEqualTo(runs);
     }
 
     @Test
