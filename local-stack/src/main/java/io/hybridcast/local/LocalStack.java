@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.StreamsService;
 import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.trainer.service.TrainerService;
 import io.hybridcast.trainer.service.TrainerSettings;
 
@@ -130,7 +129,7 @@ public final class LocalStack implements Callable<Integer> {
                     streamsSettings.put("validation.future.tolerance.ms", Long.toString(365L * 24 * 3600 * 1000));
                 }
                 try (StreamsService streams = StreamsService.start(StreamsSettings.fromMap(streamsSettings,
-                        "local stack"), new BundleModelLoader());
+                        "local stack"));
                      Trainers trainers = startTrainers(broker.bootstrapServers(), fleet)) {
                     LOG.info("Dashboard: http://127.0.0.1:{}/  (API under /api, metrics at /metrics)",
                             streams.httpPort());

@@ -66,7 +66,7 @@ public final class StreamsService implements AutoCloseable {
 
     /** Starts the app with the given settings, loading published model bundles with {@link BundleModelLoader}. */
     public static StreamsService start(StreamsSettings settings) {
-        return new StreamsService(settings, new BundleModelLoader());
+        return new StreamsService(settings, new BundleModelLoader(settings.get(StreamsSettings.MODEL_SAMPLES)));
     }
 
     /** Starts the app with the given settings and model loader. */

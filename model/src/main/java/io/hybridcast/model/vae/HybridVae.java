@@ -42,8 +42,8 @@ import java.util.Random;
  */
 public final class HybridVae implements HybridModel {
 
-    /** Posterior samples behind each predictive band. */
-    private static final int POSTERIOR_SAMPLES = 16;
+    /** Default number of posterior samples behind each predictive band. */
+    public static final int DEFAULT_POSTERIOR_SAMPLES = 16;
 
     private final ModelSpec spec;
     private final Physics physics;
@@ -53,6 +53,7 @@ public final class HybridVae implements HybridModel {
     private final ParameterStore parameterStore;
     private final int inputSize;
     private final int n;
+    private int posteriorSamples = DEFAULT_POSTERIOR_SAMPLES;
 
     final Block setEmbed;
     final Block latentHead;
@@ -105,6 +106,17 @@ public final class HybridVae implements HybridModel {
     @Override
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * Posterior samples drawn per window for the predictive band (>= 2). Inference cost grows with it: each
+     * sample is one more trajectory in the batched solve.
+     */
+    public void setPosteriorSamples(int samples) {
+        if (samples < 2) {
+            throw new IllegalArgumentException("posterior samples must be >= 2, got " + samples);
+        }
+        this.posteriorSamples = samples;
     }
 
     /** The physics this model knows. */
@@ -354,7 +366,7 @@ public final class HybridVae implements HybridModel {
         int t = spec.windowLength();
         int ch = spec.channels();
         int length = t + horizon;
-        int s = POSTERIOR_SAMPLES;
+        int s = posteriorSamples;
         try (NDManager step = manager.newSubManager()) {
             NDArray x = step.create(toFloat(windows), new Shape(b, t, ch));
             float[] sumFlat = new float[b * spec.embedding()];

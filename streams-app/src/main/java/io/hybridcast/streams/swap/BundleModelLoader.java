@@ -20,6 +20,18 @@ public final class BundleModelLoader implements ModelLoader {
     /** Parent of every loaded model's own sub-manager; lives as long as the process. */
     private static final NDManager ROOT = NDManager.newBaseManager();
 
+    private final int posteriorSamples;
+
+    /** A loader whose models draw the default number of posterior samples per band. */
+    public BundleModelLoader() {
+        this(HybridVae.DEFAULT_POSTERIOR_SAMPLES);
+    }
+
+    /** A loader whose models draw {@code posteriorSamples} per band (setting model.posterior.samples). */
+    public BundleModelLoader(int posteriorSamples) {
+        this.posteriorSamples = posteriorSamples;
+    }
+
     @Override
     public ServingModel load(ModelVersion header, byte[] payload) throws InvalidBundleException {
         ModelBundle bundle = ModelBundle.read(payload, header.getSystem().name());
@@ -29,7 +41,9 @@ public final class BundleModelLoader implements ModelLoader {
         }
         return new HybridServingModel(header.getSystem(), header.getVersion(), () -> {
             try {
-                return bundle.instantiate(ROOT);
+                HybridVae model = bundle.instantiate(ROOT);
+                model.setPosteriorSamples(posteriorSamples);
+                return model;
             } catch (InvalidBundleException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
