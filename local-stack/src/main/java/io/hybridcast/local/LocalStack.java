@@ -100,7 +100,31 @@ public final class LocalStack implements Callable<Integer> {
         Rate parsedRate = Rate.parse(rate);
         Scenario parsedScenario = scenario == null ? Scenario.NONE : Scenario.read(scenario);
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "local-stack-shutdown"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C: ask the main thread to stop, then keep the JVM alive until it has closed everything in order
+        // (the JVM exits as soon as its shutdown hooks return)
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "local-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return runStack(parsedRate, parsedScenario, stop);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for us
+            }
+        }
+    }
+
+    private int runStack(Rate parsedRate, Scenario parsedScenario, CountDownLatch stop) throws Exception {
 
         EmbeddedKafkaBroker.Builder brokerBuilder = EmbeddedKafkaBroker.builder()
                 .port(kafkaPort).defaultPartitions(partitions);
