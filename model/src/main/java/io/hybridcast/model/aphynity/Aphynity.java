@@ -273,15 +273,21 @@ public final class Aphynity implements HybridModel {
         }
     }
 
-    private static void update(Optimizer adam, Map<String, Parameter> params, double clip) {
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            NDArray weight = e.getValue().getArray();
-            NDArray gradient = weight.getGradient();
-            try (NDArray clipped = gradient.clip(-clip, clip)) {
+    private void update(Optimizer adam, Map<String, Parameter> params, double clip) {
+        // Everything made here (the wrapper getGradient() returns on every call, clip's scalar bounds, the clipped
+        // copy) would otherwise attach to the model's long-lived manager and pile up step after step; closing
+        // a gradient wrapper frees only its handle, not the parameter's gradient.
+        try (NDManager scope = manager.newSubManager()) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray weight = e.getValue().getArray();
+                NDArray gradient = weight.getGradient();
+                gradient.attach(scope);
+                NDArray clipped = gradient.clip(-clip, clip);
+                clipped.attach(scope);
                 adam.update(e.getKey(), weight, clipped);
+                // raw-parameter gradients accumulate in DJL 0.35.1 unless cleared (STACK.md 1.5)
+                gradient.subi(gradient);
             }
-            // raw-parameter gradients accumulate in DJL 0.35.1 unless cleared (STACK.md 1.5)
-            gradient.subi(gradient);
         }
     }
 
