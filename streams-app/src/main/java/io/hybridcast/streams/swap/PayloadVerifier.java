@@ -1,11 +1,9 @@
 package io.hybridcast.streams.swap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.hybridcast.schemas.modelversion.ModelPayloads;
+
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -36,7 +34,8 @@ public final class PayloadVerifier {
             if (signatureHex == null || signatureHex.isBlank()) {
                 return "unsigned, but a signing key is configured (model.hmac.key)";
             }
-            byte[] expected = hmac(hmacKey, payload);
+            byte[] expected = HexFormat.of().parseHex(ModelPayloads.sign(new String(hmacKey, StandardCharsets.UTF_8),
+                    payload));
             byte[] given;
             try {
                 given = HexFormat.of().parseHex(signatureHex.strip().toLowerCase(java.util.Locale.ROOT));
@@ -50,26 +49,13 @@ public final class PayloadVerifier {
         return null;
     }
 
+    /** SHA-256 of a payload, lowercase hex (the one definition in {@link ModelPayloads}). */
     public static String sha256(byte[] payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return ModelPayloads.sha256(payload);
     }
 
     /** HMAC-SHA256 of a payload, lowercase hex (what a publisher puts in {@code ModelVersion.signature}). */
     public static String sign(String key, byte[] payload) {
-        return HexFormat.of().formatHex(hmac(key.getBytes(StandardCharsets.UTF_8), payload));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return ModelPayloads.sign(key, payload);
     }
 }
