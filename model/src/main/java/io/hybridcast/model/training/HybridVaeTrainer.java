@@ -118,7 +118,7 @@ public final class HybridVaeTrainer {
                         value = samStep(model, loss, batch, augSeed, all, samGroup, config, adam, stepManager);
                     } else {
                         value = backward(loss, batch, augSeed);
-                        update(adam, all, config.gradientClip());
+                        update(adam, all, config.gradientClip(), stepManager);
                     }
                     step++;
                     listener.onStep(step, total, epoch, value, System.nanoTime() - start);
@@ -147,42 +147,62 @@ public final class HybridVaeTrainer {
                                   Map<String, Parameter> all, Map<String, Parameter> samGroup, TrainingConfig config,
                                   Optimizer adam, NDManager stepManager) {
         double value = backward(loss, batch, augSeed);
+        // every array made here (gradient wrappers, squares, sums, perturbations) goes to the step's manager:
+        // left to itself it would attach to the model's long-lived manager and pile up step after step
         double normSq = 0;
         for (Parameter p : samGroup.values()) {
-            normSq += p.getArray().getGradient().square().sum().getFloat();
+            NDArray gradient = gradientIn(p, stepManager);
+            NDArray squared = gradient.square();
+            squared.attach(stepManager);
+            NDArray sum = squared.sum();
+            sum.attach(stepManager);
+            normSq += sum.getFloat();
         }
         double scale = config.samRho() / (Math.sqrt(normSq) + 1e-12);
         Map<String, NDArray> perturbations = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : samGroup.entrySet()) {
-            NDArray eps = e.getValue().getArray().getGradient().mul(scale);
+            // outside any gradient collector, so the scalar overload cannot corrupt a graph (STACK.md 1.5)
+            NDArray eps = gradientIn(e.getValue(), stepManager).mul(scale);
             eps.attach(stepManager);
             perturbations.put(e.getKey(), eps);
         }
-        zeroGradients(all);
+        zeroGradients(all, stepManager);
         perturbations.forEach((id, eps) -> samGroup.get(id).getArray().addi(eps));
         backward(loss, batch, augSeed);
         perturbations.forEach((id, eps) -> samGroup.get(id).getArray().subi(eps));
-        update(adam, all, config.gradientClip());
+        update(adam, all, config.gradientClip(), stepManager);
         return value;
     }
 
-    private static void update(Optimizer adam, Map<String, Parameter> params, double clip) {
+    private static void update(Optimizer adam, Map<String, Parameter> params, double clip, NDManager stepManager) {
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
             NDArray weight = e.getValue().getArray();
-            NDArray gradient = weight.getGradient();
-            try (NDArray clipped = gradient.clip(-clip, clip)) {
-                adam.update(e.getKey(), weight, clipped);
-            }
+            NDArray gradient = gradientIn(e.getValue(), stepManager);
+            // clip's scalar bounds and the clipped copy would otherwise attach to the model's manager
+            NDArray clipped = gradient.clip(-clip, clip);
+            clipped.attach(stepManager);
+            adam.update(e.getKey(), weight, clipped);
             // raw-parameter gradients accumulate in DJL 0.35.1 unless cleared (STACK.md 1.5)
             gradient.subi(gradient);
         }
     }
 
-    private static void zeroGradients(Map<String, Parameter> params) {
+    private static void zeroGradients(Map<String, Parameter> params, NDManager stepManager) {
         for (Parameter p : params.values()) {
-            NDArray g = p.getArray().getGradient();
+            NDArray g = gradientIn(p, stepManager);
             g.subi(g);
         }
+    }
+
+    /**
+     * The parameter's gradient as a handle owned by {@code scope}: getGradient() makes a new wrapper on every
+     * call, attached to the parameter's (long-lived) manager; closing the wrapper frees only the handle, not
+     * the gradient itself.
+     */
+    private static NDArray gradientIn(Parameter parameter, NDManager scope) {
+        NDArray gradient = parameter.getArray().getGradient();
+        gradient.attach(scope);
+        return gradient;
     }
 
     private static void shuffle(int[] a, Random random) {

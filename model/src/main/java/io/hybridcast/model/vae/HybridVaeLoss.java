@@ -159,6 +159,9 @@ public final class HybridVaeLoss {
     private NDArray gaussianKl(NDArray m1, NDArray lv1, NDArray m2, NDArray lv2) {
         NDArray v1 = lv1.exp();
         NDArray v2 = lv2.exp();
+        // lv2 may be a long-lived constant (a fixed prior): its exp would attach to the model's manager and
+        // pile up, one array per call and step; it belongs to this step's manager like every intermediate
+        v2.attach(lv1.getManager());
         return lv1.neg().add(lv2).add(v1.add(m1.sub(m2).square()).div(v2)).sub(c.of(1)).mul(c.of(0.5))
                 .sum(new int[] {1});
     }
