@@ -94,6 +94,8 @@ class DashboardBrowserTest {
                 String base = "http://127.0.0.1:" + service.httpPort();
                 send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(TinyModels.pendulumVersion(10, null)),
                         TinyModels.pendulumVersion(10, null));
+                // a sensor is forecast when a hop completes with a model in service: load the model first
+                awaitBody(base + "/api/models", body -> body.contains("\"version\":10"), Duration.ofSeconds(60));
                 Instant start = Instant.now().minusSeconds(60);
                 for (long s = 0; s < 80; s++) {
                     SensorReading r = TopologyFixture.reading("browser-1", SystemKind.PENDULUM, s, 0.8 * Math.cos(2.1 * 0.05 * s));
@@ -146,17 +148,22 @@ class DashboardBrowserTest {
     }
 
     static void awaitOk(String url, Duration timeout) throws Exception {
+        awaitBody(url, body -> true, timeout);
+    }
+
+    /** Waits until {@code url} answers 200 with a body that passes {@code test}. */
+    static void awaitBody(String url, java.util.function.Predicate<String> test, Duration timeout) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
-        int last = -1;
+        HttpResponse<String> last = null;
         while (System.nanoTime() < deadline) {
-            last = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (last == 200) {
+            last = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (last.statusCode() == 200 && test.test(last.body())) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError(url + " answered " + last + " until the timeout");
+        throw new AssertionError(url + " never gave the expected answer; last: "
+                + (last == null ? "none" : last.statusCode() + " " + last.body()));
     }
 }
