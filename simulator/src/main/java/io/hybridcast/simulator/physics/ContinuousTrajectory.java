@@ -1,9 +1,6 @@
 package io.hybridcast.simulator.physics;
 
-import org.hipparchus.ode.ExpandableODE;
-import org.hipparchus.ode.EquationsMapper;
 import org.hipparchus.ode.ODEState;
-import org.hipparchus.ode.ODEStateAndDerivative;
 import org.hipparchus.ode.OrdinaryDifferentialEquation;
 import org.hipparchus.ode.nonstiff.DormandPrince853Integrator;
 import org.hipparchus.ode.nonstiff.interpolators.DormandPrince853StateInterpolator;
@@ -35,6 +32,10 @@ public final class ContinuousTrajectory {
     private static final int FSAL = 12;
     /** Stages 13..15 are only for the dense output. */
     private static final int ALL_STAGES = 16;
+    /** Terms of the 7th-order dense output. */
+    private static final int DENSE_TERMS = 7;
+    /** Weights of the stages in each dense-output term. */
+    private static final double[][] DENSE = denseOutputMatrix();
 
     private final Method method;
     private final double[][] a;
@@ -44,7 +45,6 @@ public final class ContinuousTrajectory {
 
     private OrdinaryDifferentialEquation ode;
     private InPlaceEquations inPlace;
-    private EquationsMapper mapper;
     private int dim;
     private double[][] k;
     private double[] y;
@@ -55,14 +55,15 @@ public final class ContinuousTrajectory {
     private double tPrevious;
     private boolean hasStep;
     private double lastStep;
-    private boolean denseStagesDone;
-    private DormandPrince853StateInterpolator interpolator;
+    private boolean denseReady;
+    private double[][] dense;
     private double h;
     private double barrier = Double.POSITIVE_INFINITY;
 
     private long evaluations;
     private long acceptedSteps;
     private long rejectedSteps;
+    private long denseOutputSteps;
 
     /** A trajectory whose steps meet the given absolute and relative tolerance; {@link #start} it before use. */
     public ContinuousTrajectory(double tolerance) {
@@ -91,7 +92,7 @@ public final class ContinuousTrajectory {
             yPrevious = new double[dim];
             yNew = new double[dim];
             yTmp = new double[dim];
-            mapper = new ExpandableODE(equations).getMapper();
+            dense = new double[DENSE_TERMS][dim];
             method.prepare(dim);
         }
         h = initialStep;
@@ -116,7 +117,7 @@ public final class ContinuousTrajectory {
         System.arraycopy(y0, 0, y, 0, dim);
         t = t0;
         hasStep = false;
-        interpolator = null;
+        denseReady = false;
         if (barrier < t) {
             barrier = Double.POSITIVE_INFINITY;
         }
@@ -151,7 +152,7 @@ public final class ContinuousTrajectory {
             System.arraycopy(y, 0, out, 0, dim);
             return;
         }
-        System.arraycopy(denseOutput().getInterpolatedState(time).getPrimaryState(), 0, out, 0, dim);
+        interpolate(time, out);
     }
 
     /** Current time (the end of the last accepted step, or the start). */
@@ -172,6 +173,11 @@ public final class ContinuousTrajectory {
     /** Rejected step attempts so far. */
     public long rejectedSteps() {
         return rejectedSteps;
+    }
+
+    /** Accepted steps whose dense output was used (each costs three more evaluations). */
+    public long denseOutputSteps() {
+        return denseOutputSteps;
     }
 
     /** One accepted step from {@code t}, with {@code k[0] = f(t, y)}. */
@@ -208,8 +214,7 @@ public final class ContinuousTrajectory {
                 t = end;
                 lastStep = step;
                 hasStep = true;
-                denseStagesDone = false;
-                interpolator = null;
+                denseReady = false;
                 acceptedSteps++;
                 // A step shortened to meet the barrier says little about the natural step size: keep the larger of
                 // the proposal it was cut from and what its own error allows. A trial step never affects accuracy
@@ -223,21 +228,69 @@ public final class ContinuousTrajectory {
         }
     }
 
-    /** The dense output of the last accepted step, evaluating its three extra stages on first use. */
-    private DormandPrince853StateInterpolator denseOutput() {
-        if (interpolator == null) {
-            if (!denseStagesDone) {
-                for (int s = FSAL + 1; s < ALL_STAGES; s++) {
-                    combine(yPrevious, lastStep, a[s - 1], s, yTmp);
-                    evaluate(tPrevious + c[s - 1] * lastStep, yTmp, k[s]);
-                }
-                denseStagesDone = true;
+    /**
+     * Dense output of the last accepted step at {@code time} (inside it): Hipparchus' formula
+     * ({@link DormandPrince853StateInterpolator}, from Hairer's DOP853 dense output), with the seven weighted stage
+     * sums {@code v_j = Σ_i D[j][i]·k_i} computed once per step instead of once per sample, and the state only (no
+     * interpolated derivative): {@code y = y_prev + θh (v0 + η (v1 + θ (v2 + η (v3 + θ (v4 + η (v5 + θ v6))))))},
+     * θ = (time - t_prev)/h, η = 1 - θ. {@code ContinuousTrajectoryTest} checks it against Hipparchus' interpolator.
+     */
+    private void interpolate(double time, double[] out) {
+        if (!denseReady) {
+            for (int s = FSAL + 1; s < ALL_STAGES; s++) {
+                combine(yPrevious, lastStep, a[s - 1], s, yTmp);
+                evaluate(tPrevious + c[s - 1] * lastStep, yTmp, k[s]);
             }
-            ODEStateAndDerivative previous = new ODEStateAndDerivative(tPrevious, yPrevious, k[0]);
-            ODEStateAndDerivative current = new ODEStateAndDerivative(t, y, k[FSAL]);
-            interpolator = new DormandPrince853StateInterpolator(true, k, previous, current, previous, current, mapper);
+            for (int j = 0; j < DENSE_TERMS; j++) {
+                double[] weights = DENSE[j];
+                double[] v = dense[j];
+                for (int d = 0; d < dim; d++) {
+                    double sum = 0.0;
+                    for (int i = 0; i < ALL_STAGES; i++) {
+                        double w = weights[i];
+                        if (w != 0.0) {
+                            sum += w * k[i][d];
+                        }
+                    }
+                    v[d] = sum;
+                }
+            }
+            denseReady = true;
+            denseOutputSteps++;
         }
-        return interpolator;
+        double thetaH = time - tPrevious;
+        double theta = thetaH / lastStep;
+        double eta = 1.0 - theta;
+        for (int d = 0; d < dim; d++) {
+            double p = dense[6][d];
+            p = dense[5][d] + theta * p;
+            p = dense[4][d] + eta * p;
+            p = dense[3][d] + theta * p;
+            p = dense[2][d] + eta * p;
+            p = dense[1][d] + theta * p;
+            p = dense[0][d] + eta * p;
+            out[d] = yPrevious[d] + thetaH * p;
+        }
+    }
+
+    /** Hipparchus' dense-output matrix D (7 x 16) of Dormand-Prince 8(5,3), read once from the library. */
+    private static double[][] denseOutputMatrix() {
+        try {
+            java.lang.reflect.Field field = DormandPrince853StateInterpolator.class.getDeclaredField("D");
+            field.setAccessible(true);
+            double[][] d = (double[][]) field.get(null);
+            if (d.length != DENSE_TERMS || d[0].length != ALL_STAGES) {
+                throw new IllegalStateException("unexpected shape " + d.length + "x" + d[0].length);
+            }
+            double[][] copy = new double[DENSE_TERMS][];
+            for (int j = 0; j < DENSE_TERMS; j++) {
+                copy[j] = d[j].clone();
+            }
+            return copy;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(new IllegalStateException("cannot read the dense-output matrix D of "
+                    + DormandPrince853StateInterpolator.class.getName() + " (Hipparchus version changed?): " + e, e));
+        }
     }
 
     /** {@code out = start + step · Σ_{l < stages} weights[l] · k[l]}. */

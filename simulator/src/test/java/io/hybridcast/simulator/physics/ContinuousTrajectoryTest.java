@@ -51,6 +51,48 @@ class ContinuousTrajectoryTest {
         assertThat(trajectory.acceptedSteps()).isNotEqualTo(samples);
     }
 
+    /**
+     * Started like Hipparchus' integrate (same first trial step, same final time as the barrier), the driver takes the
+     * same steps (same tableau, error estimate and step rules) and its dense output is Hipparchus' interpolator, so the
+     * samples agree to rounding, with 12 instead of 15 evaluations per step.
+     */
+    @Test
+    void stepForStepTheDriverReproducesHipparchusIntegrateAndItsDenseOutput() {
+        OrdinaryDifferentialEquation ode = new PendulumSystem().equations(2.2, new double[] {0.3, 25.0, 4.5});
+        double dt = 0.05;
+        int samples = 200;
+        double[] y0 = {0.8, 0.4};
+        DormandPrince853Integrator integrator = new DormandPrince853Integrator(1e-12, 1.0, TOLERANCE, TOLERANCE);
+        integrator.setInitialStepSize(dt);
+        double[][] expected = new double[samples + 1][];
+        int[] next = {1};
+        long[] steps = {0};
+        integrator.addStepHandler(interpolator -> {
+            steps[0]++;
+            while (next[0] <= samples && next[0] * dt <= interpolator.getCurrentState().getTime()) {
+                expected[next[0]] = interpolator.getInterpolatedState(next[0] * dt).getPrimaryState();
+                next[0]++;
+            }
+        });
+        integrator.integrate(ode, new ODEState(0.0, y0), samples * dt);
+
+        ContinuousTrajectory trajectory = new ContinuousTrajectory(TOLERANCE);
+        trajectory.start(ode, 0.0, y0, dt);
+        trajectory.setBarrier(samples * dt);
+        double[] state = new double[2];
+        for (int k = 1; k <= samples; k++) {
+            trajectory.stateAt(k * dt, state);
+            assertThat(state[0]).isCloseTo(expected[k][0], within(1e-13));
+            assertThat(state[1]).isCloseTo(expected[k][1], within(1e-12));
+        }
+        assertThat(trajectory.acceptedSteps()).isEqualTo(steps[0]);
+        assertThat(integrator.getEvaluations())
+                .isEqualTo(1 + 15 * (trajectory.acceptedSteps() + trajectory.rejectedSteps()));
+        assertThat(trajectory.evaluations()).isEqualTo(1 + 12 * trajectory.acceptedSteps()
+                + 11 * trajectory.rejectedSteps() + 3 * trajectory.denseOutputSteps());
+        assertThat(trajectory.evaluations()).isLessThan(integrator.getEvaluations());
+    }
+
     @Test
     void aStepWithoutASampleCostsTwelveEvaluationsAndARejectedOneEleven() {
         OrdinaryDifferentialEquation ode = new PendulumSystem().equations(2.0, new double[] {0.3, 30.0, 5.0});
