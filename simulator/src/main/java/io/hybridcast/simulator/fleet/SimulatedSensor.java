@@ -182,7 +182,7 @@ final class SimulatedSensor {
     private void advance(GroundTruthIntegrator integrator) {
         double now = sequence * dt;
         if (trajectory == null) {
-            trajectory = integrator.newTrajectory();
+            trajectory = integrator.newTrajectory(dt);
             trajectory.start(ode, now, state, dt);
         } else if (restartIntegration) {
             trajectory.restart(ode, now, state);

@@ -65,12 +65,23 @@ public final class ContinuousTrajectory {
     private long rejectedSteps;
     private long denseOutputSteps;
 
-    /** A trajectory whose steps meet the given absolute and relative tolerance; {@link #start} it before use. */
+    /** A trajectory whose steps meet the given absolute and relative tolerance, steps up to 1 s. */
     public ContinuousTrajectory(double tolerance) {
+        this(tolerance, 1.0);
+    }
+
+    /**
+     * A trajectory whose steps meet the given absolute and relative tolerance and are at most {@code maxStep} long;
+     * {@link #start} it before use.
+     */
+    public ContinuousTrajectory(double tolerance, double maxStep) {
         if (!(tolerance > 0.0)) {
             throw new IllegalArgumentException("tolerance must be > 0, got " + tolerance);
         }
-        this.method = new Method(tolerance);
+        if (!(maxStep > 1e-12)) {
+            throw new IllegalArgumentException("max step must be > 1e-12, got " + maxStep);
+        }
+        this.method = new Method(tolerance, maxStep);
         this.a = method.getA();
         this.b = method.getB();
         this.c = method.getC();
@@ -319,8 +330,8 @@ public final class ContinuousTrajectory {
     /** Hipparchus' DP853 with its protected error estimate and step filter opened to this class. */
     private static final class Method extends DormandPrince853Integrator {
 
-        Method(double tolerance) {
-            super(1e-12, 1.0, tolerance, tolerance);
+        Method(double tolerance, double maxStep) {
+            super(1e-12, maxStep, tolerance, tolerance);
         }
 
         void prepare(int dimension) {

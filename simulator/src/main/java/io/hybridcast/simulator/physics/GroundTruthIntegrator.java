@@ -4,7 +4,7 @@ import org.hipparchus.ode.OrdinaryDifferentialEquation;
 
 /**
  * Accurate trajectories from Hipparchus' adaptive Dormand-Prince 8(5,3) with tight tolerances (SCIENCE.md section 2),
- * driven step by step by a {@link ContinuousTrajectory}. Live sensors keep one {@link #newTrajectory() trajectory}
+ * driven step by step by a {@link ContinuousTrajectory}. Live sensors keep one {@link #newTrajectory(double) trajectory}
  * each and integrate it without end; the methods here are for finite runs (datasets, tests). Not thread-safe: use one
  * per thread.
  */
@@ -12,6 +12,15 @@ public final class GroundTruthIntegrator {
 
     /** Absolute and relative tolerance of the default integrator. */
     public static final double DEFAULT_TOLERANCE = 1e-10;
+
+    /**
+     * Longest step, in sample intervals, when samples come from the dense output. The dense output is one order below
+     * the steps and its error is not part of the step-size control: advection-diffusion, whose smooth profile allows
+     * steps of 0.3 s and more (15+ samples), had interpolated samples 2.6e-7 off a 1e-13 reference at tolerance 1e-10
+     * with uncapped steps, and 3.1e-10 with steps capped at 5 samples (IntegrationProfile, docs/simulator.md). The
+     * pendulums' steps are shorter than that anyway.
+     */
+    public static final int MAX_STEP_SAMPLES = 5;
 
     private final double tolerance;
     private final ContinuousTrajectory run;
@@ -35,9 +44,12 @@ public final class GroundTruthIntegrator {
         return tolerance;
     }
 
-    /** A new trajectory with this tolerance, for a caller that integrates one system without end. */
-    public ContinuousTrajectory newTrajectory() {
-        return new ContinuousTrajectory(tolerance);
+    /**
+     * A new trajectory with this tolerance and steps of at most {@value #MAX_STEP_SAMPLES} sample intervals, for a
+     * caller that integrates one system without end and samples it every {@code sampleInterval}.
+     */
+    public ContinuousTrajectory newTrajectory(double sampleInterval) {
+        return new ContinuousTrajectory(tolerance, MAX_STEP_SAMPLES * sampleInterval);
     }
 
     /**
@@ -53,7 +65,8 @@ public final class GroundTruthIntegrator {
     /**
      * Integrates from {@code t0} over {@code n} sample intervals in one adaptive run and returns the states at
      * {@code t0 + k·dt}, k = 1..n: samples 1..n-1 from the dense output (7th order for Dormand-Prince 8(5,3)), so the
-     * steps can be longer than a sample interval where the dynamics are smooth; the last from a step that ends on it.
+     * steps can be longer than a sample interval (up to {@value #MAX_STEP_SAMPLES}) where the dynamics are smooth; the
+     * last from a step that ends on it.
      * {@code state} is updated to the state at {@code t0 + n·dt}.
      *
      * @return [k-1][state component]
@@ -63,10 +76,11 @@ public final class GroundTruthIntegrator {
             throw new IllegalArgumentException("n must be >= 1, got " + n);
         }
         double[][] samples = new double[n][state.length];
-        run.start(ode, t0, state, dt);
-        run.setBarrier(t0 + n * dt);
+        ContinuousTrajectory dense = newTrajectory(dt);
+        dense.start(ode, t0, state, dt);
+        dense.setBarrier(t0 + n * dt);
         for (int k = 1; k <= n; k++) {
-            run.stateAt(t0 + k * dt, samples[k - 1]);
+            dense.stateAt(t0 + k * dt, samples[k - 1]);
         }
         System.arraycopy(samples[n - 1], 0, state, 0, state.length);
         return samples;

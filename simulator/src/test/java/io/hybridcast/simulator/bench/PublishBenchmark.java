@@ -21,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,16 +95,26 @@ public final class PublishBenchmark implements Callable<Integer> {
             runSimulator(bootstrap, Math.max(warmup, 1));
             List<Double> raw = new ArrayList<>();
             List<Double> sim = new ArrayList<>();
+            List<Double> rawCpu = new ArrayList<>();
+            List<Double> simCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
+                long cpu = processCpuNanos();
                 raw.add(runRaw(bootstrap, payload));
+                rawCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                cpu = processCpuNanos();
                 sim.add(runSimulator(bootstrap, records));
-                System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s, simulator %.0f records/s%n", round + 1,
-                        raw.get(round), sim.get(round));
+                simCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s (%.2f cpu-us/record), simulator %.0f records/s"
+                        + " (%.2f cpu-us/record)%n", round + 1, raw.get(round), rawCpu.get(round), sim.get(round),
+                        simCpu.get(round));
             }
             // What the simulation alone costs (warm, one thread, serialization included, no Kafka): the bound the
             // publishing rate cannot beat per thread.
+            long cpu = processCpuNanos();
             double simulationOnlyRate = runSimulationOnly(records);
-            System.out.printf(Locale.ROOT, "simulation alone (1 thread, no Kafka): %.0f records/s%n", simulationOnlyRate);
+            double simulationOnlyCpu = (processCpuNanos() - cpu) / 1e3 / records;
+            System.out.printf(Locale.ROOT, "simulation alone (1 thread, no Kafka): %.0f records/s (%.2f cpu-us/record)%n",
+                    simulationOnlyRate, simulationOnlyCpu);
             double rawMedian = median(raw);
             double simMedian = median(sim);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -118,6 +129,11 @@ public final class PublishBenchmark implements Callable<Integer> {
             report.put("simulator_threads", threads);
             report.put("integrator_tolerance", tolerance);
             report.put("simulation_only_records_per_s_1_thread", Math.round(simulationOnlyRate));
+            // CPU time of the whole process (broker, producer, simulation, JIT and GC) per record: with every core
+            // busy, rate = cores / cpu per record, so the ratio cannot beat raw cpu / simulator cpu.
+            report.put("raw_cpu_us_per_record", Math.round(median(rawCpu) * 100) / 100.0);
+            report.put("simulator_cpu_us_per_record", Math.round(median(simCpu) * 100) / 100.0);
+            report.put("simulation_only_cpu_us_per_record", Math.round(simulationOnlyCpu * 100) / 100.0);
             report.put("record_bytes_avg", Math.round(10.0 * payloadBytes / records) / 10.0);
             report.put("statistic", "median of " + rounds + " alternating rounds after one warm-up run each");
             ArrayNode rawRuns = report.putArray("raw_runs_records_per_s");
@@ -249,6 +265,11 @@ public final class PublishBenchmark implements Callable<Integer> {
             throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
         }
         return stats.readingsPerSecond();
+    }
+
+    /** CPU time of this process (all threads), ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(List<Double> values) {

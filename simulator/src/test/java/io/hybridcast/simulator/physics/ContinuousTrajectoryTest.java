@@ -93,6 +93,41 @@ class ContinuousTrajectoryTest {
         assertThat(trajectory.evaluations()).isLessThan(integrator.getEvaluations());
     }
 
+    /**
+     * The dense output's error is outside the step-size control; over the long steps a smooth advection-diffusion
+     * profile allows it grows far beyond the tolerance, which is why live trajectories cap their steps at a few samples.
+     */
+    @Test
+    void cappedStepsKeepDenseOutputSamplesOfASmoothProfileAtTheToleranceLevel() {
+        OrdinaryDifferentialEquation ode = new AdvectionDiffusionSystem().equations(0.1, new double[] {0.05});
+        double[] u0 = AdvectionDiffusionSystem.sineProfile(1.2);
+        double dt = 0.02;
+        int samples = 200;
+        double[][] reference = new double[samples + 1][];
+        reference[0] = u0.clone();
+        DormandPrince853Integrator tight = new DormandPrince853Integrator(1e-12, 1.0, 1e-13, 1e-13);
+        for (int k = 1; k <= samples; k++) {
+            reference[k] = tight.integrate(ode, new ODEState((k - 1) * dt, reference[k - 1]), k * dt).getPrimaryState();
+        }
+        assertThat(maxError(new GroundTruthIntegrator(TOLERANCE).newTrajectory(dt), ode, u0, dt, reference))
+                .isLessThan(1e-9);
+        assertThat(maxError(new ContinuousTrajectory(TOLERANCE), ode, u0, dt, reference)).isGreaterThan(1e-8);
+    }
+
+    private static double maxError(ContinuousTrajectory trajectory, OrdinaryDifferentialEquation ode, double[] y0,
+                                   double dt, double[][] reference) {
+        trajectory.start(ode, 0.0, y0, dt);
+        double[] state = new double[y0.length];
+        double worst = 0;
+        for (int k = 1; k < reference.length; k++) {
+            trajectory.stateAt(k * dt, state);
+            for (int i = 0; i < state.length; i++) {
+                worst = Math.max(worst, Math.abs(state[i] - reference[k][i]));
+            }
+        }
+        return worst;
+    }
+
     @Test
     void aStepWithoutASampleCostsTwelveEvaluationsAndARejectedOneEleven() {
         OrdinaryDifferentialEquation ode = new PendulumSystem().equations(2.0, new double[] {0.3, 30.0, 5.0});
