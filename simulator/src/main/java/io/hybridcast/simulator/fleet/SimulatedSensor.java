@@ -144,7 +144,10 @@ final class SimulatedSensor {
             }
             sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values));
         }
-        lastObservation = observation.clone();
+        if (lastObservation == null) {
+            lastObservation = new double[observation.length];
+        }
+        System.arraycopy(observation, 0, lastObservation, 0, observation.length);
 
         if (activeTransient != null && s == activeTransient.endSequence()) {
             FaultSpec ended = activeTransient;
