@@ -80,6 +80,7 @@ public final class PublishBenchmark implements Callable<Integer> {
                     + records + ", rounds " + rounds + ", warmup " + warmup);
         }
         int sensors = pendulums + advectionDiffusion + doublePendulums;
+        double loadAtStart = loadAverage();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = broker.createAdmin()) {
@@ -140,6 +141,17 @@ public final class PublishBenchmark implements Callable<Integer> {
             raw.forEach(v -> rawRuns.add(Math.round(v)));
             ArrayNode simRuns = report.putArray("simulator_runs_records_per_s");
             sim.forEach(v -> simRuns.add(Math.round(v)));
+            ArrayNode roundRatios = report.putArray("round_ratios");
+            for (int round = 0; round < rounds; round++) {
+                roundRatios.add(Math.round(sim.get(round) / raw.get(round) * 1000) / 1000.0);
+            }
+            ArrayNode rawCpuRuns = report.putArray("raw_runs_cpu_us_per_record");
+            rawCpu.forEach(v -> rawCpuRuns.add(Math.round(v * 100) / 100.0));
+            ArrayNode simCpuRuns = report.putArray("simulator_runs_cpu_us_per_record");
+            simCpu.forEach(v -> simCpuRuns.add(Math.round(v * 100) / 100.0));
+            // The machine may be shared: the 1-minute load average says how much else was running.
+            report.put("load_average_1min_at_start", loadAtStart);
+            report.put("load_average_1min_at_end", loadAverage());
             report.put("producer", "batch.size=65536, linger.ms=5, acks=all, idempotence on (KafkaFleetSink defaults, both sides)");
             report.put("broker", "in-process KRaft (EmbeddedKafkaBroker), 1 partition, same JVM");
             report.put("java_version", System.getProperty("java.version"));
@@ -265,6 +277,11 @@ public final class PublishBenchmark implements Callable<Integer> {
             throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
         }
         return stats.readingsPerSecond();
+    }
+
+    /** 1-minute load average of the machine (-1 where unknown). */
+    private static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }
 
     /** CPU time of this process (all threads), ns. */
