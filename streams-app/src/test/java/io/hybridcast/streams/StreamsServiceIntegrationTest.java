@@ -17,13 +17,12 @@ import io.hybridcast.streams.testing.TinyModels;
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.streams.swap.PayloadVerifier;
 import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.TopicIo;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -260,14 +259,11 @@ class StreamsServiceIntegrationTest {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return TopicIo.producer(broker.bootstrapServers());
     }
 
     static <K, V> void send(KafkaProducer<byte[], byte[]> producer, Topic<K, V> topic, K key, V value) throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
+        TopicIo.send(producer, topic, key, value);
     }
 
     static <K, V> List<V> readUntil(Topic<K, V> topic, Predicate<List<V>> done, Duration timeout) {

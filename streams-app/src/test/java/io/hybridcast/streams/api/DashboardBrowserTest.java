@@ -3,18 +3,15 @@ package io.hybridcast.streams.api;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
-import io.hybridcast.schemas.Topic;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.StreamsService;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.testing.TinyModels;
+import io.hybridcast.streams.testing.TopicIo;
 import io.hybridcast.streams.testing.TopologyFixture;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -34,7 +31,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -90,9 +86,9 @@ class DashboardBrowserTest {
                     "pendulum.window.length", String.valueOf(TinyModels.WINDOW), "pendulum.hop", "5",
                     "pendulum.context.windows", "2", "pendulum.horizon", String.valueOf(TinyModels.HORIZON)), "test");
             try (StreamsService service = StreamsService.start(settings, new BundleModelLoader());
-                 KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                 KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
                 String base = "http://127.0.0.1:" + service.httpPort();
-                send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(TinyModels.pendulumVersion(10, null)),
+                TopicIo.send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(TinyModels.pendulumVersion(10, null)),
                         TinyModels.pendulumVersion(10, null));
                 // a sensor is forecast when a hop completes with a model in service: load the model first
                 awaitBody(base + "/api/models", body -> body.contains("\"version\":10"), Duration.ofSeconds(60));
@@ -100,7 +96,7 @@ class DashboardBrowserTest {
                 for (long s = 0; s < 80; s++) {
                     SensorReading r = TopologyFixture.reading("browser-1", SystemKind.PENDULUM, s, 0.8 * Math.cos(2.1 * 0.05 * s));
                     r.setEventTime(start.plusMillis(50 * s));
-                    send(producer, Topics.SENSOR_READINGS, "browser-1", r);
+                    TopicIo.send(producer, Topics.SENSOR_READINGS, "browser-1", r);
                 }
                 awaitOk(base + "/api/sensors/browser-1/forecast", Duration.ofSeconds(60));
 
@@ -134,17 +130,6 @@ class DashboardBrowserTest {
                 }
             }
         }
-    }
-
-    static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    static <K, V> void send(KafkaProducer<byte[], byte[]> producer, Topic<K, V> topic, K key, V value) throws Exception {
-        producer.send(new ProducerRecord<>(topic.name(), topic.keySerde().serializer().serialize(topic.name(), key),
-                topic.valueSerde().serializer().serialize(topic.name(), value))).get();
     }
 
     static void awaitOk(String url, Duration timeout) throws Exception {
