@@ -48,6 +48,9 @@ public final class HybridVaeTrainer {
                                   NDManager parent, TrainingListener listener) {
         HybridVae model = new HybridVae(spec, parent, config.seed());
         try {
+            if (config.horizonResidualWeight() > 0) {
+                model.zeroHorizonResidual();
+            }
             continueTraining(model, config, windows, taskIds, listener);
             return model;
         } catch (RuntimeException e) {

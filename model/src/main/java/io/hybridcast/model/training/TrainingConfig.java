@@ -26,7 +26,9 @@ package io.hybridcast.model.training;
  * @param horizonResidualWeight weight of R_horizon, the squared output residual f_A2 over the forecast
  *                          horizon beyond the window: training windows never reach those samples, so without it
  *                          they stay at their random initial values and land in every forecast; by least
- *                          action the neural part should add nothing where no data asks for it (0 turns it off)
+ *                          action the neural part should add nothing where no data asks for it. When it is
+ *                          on, a new model's horizon rows also start at zero (and so stay there); 0 turns both
+ *                          off (Phys-VAE's decoder as it was)
  */
 public record TrainingConfig(
         int epochs,

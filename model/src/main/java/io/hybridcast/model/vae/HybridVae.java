@@ -96,16 +96,16 @@ public final class HybridVae implements HybridModel {
         init(velocityHead, inputSize);
         init(odeNet, physics.stateDim() + n);
         init(residualNet, 1 + n);
-        zeroHorizonResidual();
     }
 
     /**
-     * The output residual's rows for the forecast horizon start at zero: training reconstructs only the window,
-     * so nothing fits them, and random initial values would land in every forecast (measured: an RMS of about
-     * 1 rad on the pendulum). Zero rows get zero gradient and stay zero; R_horizon in the loss keeps them there
-     * for models whose rows are not zero (docs/model.md).
+     * Sets the output residual's rows for the forecast horizon to zero. Training reconstructs only the window,
+     * so nothing fits those rows, and their random initial values would land in every forecast (measured: an
+     * RMS of about 1 rad on the pendulum). Zero rows get zero gradient and stay zero; R_horizon in the loss
+     * brings rows that are not zero down (docs/model.md). The trainer calls this on a new model when R_horizon
+     * is on.
      */
-    private void zeroHorizonResidual() {
+    public void zeroHorizonResidual() {
         Parameter weight = null;
         Parameter bias = null;
         for (Pair<String, Parameter> p : residualNet.getParameters()) {

@@ -81,9 +81,10 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Multiplier of the VAEs' KL term on top of (1 + α)·σ² (default: ${DEFAULT-VALUE}).")
     double klWeight;
 
-    @Option(names = "--physics-warmup", defaultValue = "0",
+    @Option(names = "--physics-warmup", defaultValue = "300",
             description = "Steps that train only the VAEs' physics head on simulated physics-only trajectories "
-                    + "before the joint fit (default: ${DEFAULT-VALUE}).")
+                    + "before the joint fit; 0 for Phys-VAE's joint training only (default: ${DEFAULT-VALUE}, "
+                    + "docs/model.md).")
     int physicsWarmup;
 
     @Option(names = "--horizon-residual", defaultValue = "1",
