@@ -168,8 +168,9 @@ public final class Experiment {
     }
 
     /**
-     * Median wall time of one training step at batch 200 for a variant (after one warm-up step), on its own
-     * pendulum set of {@code steps + 1} batches, so that the number does not depend on the experiment's scale.
+     * Median wall time of one training step at batch 200 for a variant (after one warm-up step; physics
+     * warm-up steps are not counted), on its own set of {@code steps + 1} batches, so that the number does not
+     * depend on the experiment's scale.
      */
     public double stepMillisAtBatch200(ModelVariant variant, int steps) {
         int tasks = (200 * (steps + 1) + settings.perTask() - 1) / settings.perTask();
@@ -181,7 +182,10 @@ public final class Experiment {
         try (NDManager manager = NDManager.newBaseManager();
              HybridModel model = train(variant, 1, timing, 1, 200, manager,
                      (step, total, epoch, loss, elapsed) -> {
-                         times.add(elapsed - last[0]);
+                         // physics warm-up steps (epoch 0) are not training steps of the joint fit
+                         if (epoch > 0) {
+                             times.add(elapsed - last[0]);
+                         }
                          last[0] = elapsed;
                      })) {
             List<Long> timed = new ArrayList<>(times.subList(1, times.size()));
