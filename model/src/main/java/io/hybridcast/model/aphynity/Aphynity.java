@@ -24,6 +24,7 @@ import io.hybridcast.model.physics.Constants;
 import io.hybridcast.model.physics.Physics;
 import io.hybridcast.model.solver.OdeSolver;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.PhysicsHeadMap;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +36,7 @@ import java.util.Random;
  * batch (SCIENCE.md section 3).
  *
  * <p>Our datasets give every sequence its own z_p, so, as in APHYNITY's appendix G, an encoder reads each
- * window and outputs z_p (Softplus, clamped to the prior range like the VAEs' physics head) and the unobserved
+ * window and outputs z_p (mapped into the prior range like the VAEs' physics head, {@link PhysicsHeadMap}) and the unobserved
  * initial state (the pendulum's θ'). F_p is the same {@link Physics} the VAEs use; F_a is a tanh MLP with
  * orthogonal initialisation (gain 0.2) acting, like the VAEs' in-ODE net, only on the accelerations of a
  * second-order system so that it cannot rewrite the kinematics θ' = v.
@@ -106,7 +107,7 @@ public final class Aphynity implements HybridModel {
     public static ModelSpec specFrom(ModelSpec base) {
         return new ModelSpec(base.system(), ID, base.windowLength(), base.channels(), base.dt(), base.maxHorizon(),
                 base.physicsName(), base.physicsMin(), base.physicsMax(), 0, base.hidden(), base.embedding(),
-                base.substeps(), base.solver(), base.logObsVariance(), true, true, false);
+                base.substeps(), base.solver(), base.logObsVariance(), true, true, false, base.physicsHeadMap());
     }
 
     private static Block mlp(boolean smooth, int... units) {
@@ -145,8 +146,7 @@ public final class Aphynity implements HybridModel {
     private NDArray[] encode(NDArray windows, boolean training) {
         long b = windows.getShape().get(0);
         NDArray out = forward(encoder, windows.reshape(b, inputSize), training);
-        NDArray zp = Activation.softPlus(out.get(":, 0:1"))
-                .maximum(c.of(spec.physicsMin())).minimum(c.of(spec.physicsMax()));
+        NDArray zp = PhysicsHeadMap.apply(spec, out.get(":, 0:1"), c);
         NDArray first = windows.get(":, 0, :");
         NDArray s0 = physics.unobservedDim() == 0 ? first
                 : NDArrays.concat(new NDList(first, out.get(":, 1:" + (1 + physics.unobservedDim()))), 1);

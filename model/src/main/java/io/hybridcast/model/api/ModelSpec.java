@@ -25,6 +25,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param useNeural      false for the physics-only ablation (no in-ODE net, no residual)
  * @param usePhysics     false for the neural-only ablation (no physics term in the ODE)
  * @param meta           true when the prior of z_n is conditioned on a context set
+ * @param physicsHeadMap how the physics head maps its output into the prior range of z_p:
+ *                       {@value #HEAD_SIGMOID} ({@code min + width·sigmoid(o)}, smooth, the default) or
+ *                       {@value #HEAD_CLAMP} (Phys-VAE's Softplus clamped to the range, whose gradient is zero
+ *                       outside it); missing in bundles written before the setting existed, read as clamp
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -45,9 +49,19 @@ public record ModelSpec(
         double logObsVariance,
         boolean useNeural,
         boolean usePhysics,
-        boolean meta) {
+        boolean meta,
+        String physicsHeadMap) {
+
+    /** Physics head map: {@code min + width·sigmoid(o)}, never on a bound, gradient everywhere. */
+    public static final String HEAD_SIGMOID = "sigmoid";
+    /** Physics head map of Phys-VAE: Softplus then a hard clamp to the prior range. */
+    public static final String HEAD_CLAMP = "clamp";
 
     public ModelSpec {
+        // bundles written before the setting existed were trained with the clamp
+        physicsHeadMap = physicsHeadMap == null ? HEAD_CLAMP : physicsHeadMap;
+        require(HEAD_SIGMOID.equals(physicsHeadMap) || HEAD_CLAMP.equals(physicsHeadMap), "physicsHeadMap",
+                physicsHeadMap, HEAD_SIGMOID + " or " + HEAD_CLAMP);
         require(windowLength >= 2, "windowLength", windowLength, ">= 2");
         require(channels >= 1, "channels", channels, ">= 1");
         require(dt > 0, "dt", dt, "> 0");
@@ -60,6 +74,16 @@ public record ModelSpec(
         require(substeps >= 1, "substeps", substeps, ">= 1");
         require("rk4".equals(solver) || "euler".equals(solver), "solver", solver, "rk4 or euler");
         require(useNeural || usePhysics, "useNeural/usePhysics", "false/false", "at least one true");
+    }
+
+    /** A spec with the default physics head map ({@value #HEAD_SIGMOID}). */
+    public ModelSpec(String system, String algorithm, int windowLength, int channels, double dt, int maxHorizon,
+                     String physicsName, double physicsMin, double physicsMax, int neuralLatents, int hidden,
+                     int embedding, int substeps, String solver, double logObsVariance, boolean useNeural,
+                     boolean usePhysics, boolean meta) {
+        this(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin, physicsMax,
+                neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural, usePhysics, meta,
+                HEAD_SIGMOID);
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
@@ -76,6 +100,19 @@ public record ModelSpec(
     /** A copy with another algorithm id and ablation switches. */
     public ModelSpec withVariant(String newAlgorithm, boolean neural, boolean physics, boolean isMeta) {
         return new ModelSpec(system, newAlgorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
-                physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, neural, physics, isMeta);
+                physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, neural, physics, isMeta,
+                physicsHeadMap);
+    }
+
+    /** A copy with another physics head map ({@value #HEAD_SIGMOID} or {@value #HEAD_CLAMP}). */
+    public ModelSpec withPhysicsHeadMap(String map) {
+        return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
+                physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural, usePhysics,
+                meta, map);
+    }
+
+    /** Whether the physics head is the smooth sigmoid map rather than the clamp. */
+    public boolean smoothPhysicsHead() {
+        return HEAD_SIGMOID.equals(physicsHeadMap);
     }
 }

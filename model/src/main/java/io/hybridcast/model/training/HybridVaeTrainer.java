@@ -48,6 +48,9 @@ public final class HybridVaeTrainer {
                                   NDManager parent, TrainingListener listener) {
         HybridVae model = new HybridVae(spec, parent, config.seed());
         try {
+            if (config.horizonResidualWeight() > 0) {
+                model.zeroHorizonResidual();
+            }
             continueTraining(model, config, windows, taskIds, listener);
             return model;
         } catch (RuntimeException e) {
@@ -97,9 +100,38 @@ public final class HybridVaeTrainer {
         HybridVaeLoss loss = new HybridVaeLoss(model, config);
         int k = spec.meta() ? config.contextSize() : 0;
         int batches = (windows.length + config.batchSize() - 1) / config.batchSize();
-        int total = batches * config.epochs();
+        int warmup = spec.usePhysics() ? config.physicsWarmupSteps() : 0;
+        int total = batches * config.epochs() + warmup;
         int step = 0;
         long start = System.nanoTime();
+        if (warmup > 0) {
+            // the physics head (and the unmixer in front of it) first learns to read z_p from physics-only
+            // trajectories simulated from random z_p, with its own optimiser state, so that the joint fit
+            // starts from a head that already inverts the known physics instead of from a random map
+            Map<String, Parameter> headGroup = new LinkedHashMap<>(physicsGroup);
+            neuralGroup.forEach((id, p) -> {
+                if (id.startsWith("unmixer.")) {
+                    headGroup.put(id, p);
+                }
+            });
+            Optimizer warmAdam = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                    .build();
+            for (int w = 0; w < warmup; w++) {
+                try (NDManager stepManager = model.manager().newSubManager()) {
+                    long augSeed = random.nextLong();
+                    double value;
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        NDArray warm = loss.dataAugmentation(stepManager, config.batchSize(), augSeed, true);
+                        collector.backward(warm);
+                        value = warm.getFloat();
+                    }
+                    update(warmAdam, headGroup, config.gradientClip(), stepManager);
+                    step++;
+                    listener.onStep(step, total, 0, value, System.nanoTime() - start);
+                }
+            }
+        }
         int[] order = new int[windows.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

@@ -17,6 +17,18 @@ package io.hybridcast.model.training;
  * @param samEncoderNeural  whether the encoder's neural parts (set network, unmixer, velocity head) are
  *                          perturbed by SAM along with the decoder's networks
  * @param regularisers      false for the "hybrid without regularisers" ablation
+ * @param klWeight          multiplier of the KL term on top of Phys-VAE's (1 + α)·σ² (1 = Phys-VAE); a
+ *                          larger value gives the priors, and so the Meta model's context-conditional prior,
+ *                          more weight against the reconstruction
+ * @param physicsWarmupSteps optimiser steps, before the joint fit, that train only the physics head and the
+ *                          unmixer on R_dataug (physics-only trajectories simulated from random z_p; no data
+ *                          is used); 0 for none (Phys-VAE trains R_dataug only jointly)
+ * @param horizonResidualWeight weight of R_horizon, the squared output residual f_A2 over the forecast
+ *                          horizon beyond the window: training windows never reach those samples, so without it
+ *                          they stay at their random initial values and land in every forecast; by least
+ *                          action the neural part should add nothing where no data asks for it. When it is
+ *                          on, a new model's horizon rows also start at zero (and so stay there); 0 turns both
+ *                          off (Phys-VAE's decoder as it was)
  */
 public record TrainingConfig(
         int epochs,
@@ -30,7 +42,26 @@ public record TrainingConfig(
         double gradientClip,
         double samRho,
         boolean samEncoderNeural,
-        boolean regularisers) {
+        boolean regularisers,
+        double klWeight,
+        int physicsWarmupSteps,
+        double horizonResidualWeight) {
+
+    /** Default {@link #klWeight()}: Phys-VAE's KL scaling unchanged. */
+    public static final double DEFAULT_KL_WEIGHT = 1;
+    /** Default {@link #physicsWarmupSteps()}. */
+    public static final int DEFAULT_PHYSICS_WARMUP_STEPS = 0;
+    /** Default {@link #horizonResidualWeight()}. */
+    public static final double DEFAULT_HORIZON_RESIDUAL_WEIGHT = 1;
+
+    /** A config with the default KL weight and physics warm-up. */
+    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, int contextSize, double alpha,
+                          double beta, double gamma, double gradientClip, double samRho, boolean samEncoderNeural,
+                          boolean regularisers) {
+        this(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma, gradientClip, samRho,
+                samEncoderNeural, regularisers, DEFAULT_KL_WEIGHT, DEFAULT_PHYSICS_WARMUP_STEPS,
+                DEFAULT_HORIZON_RESIDUAL_WEIGHT);
+    }
 
     public TrainingConfig {
         if (epochs < 1) {
@@ -48,6 +79,17 @@ public record TrainingConfig(
         if (samRho < 0) {
             throw new IllegalArgumentException("training setting samRho must be >= 0, got " + samRho);
         }
+        if (!(klWeight >= 0) || Double.isInfinite(klWeight)) {
+            throw new IllegalArgumentException("training setting klWeight must be finite and >= 0, got " + klWeight);
+        }
+        if (!(horizonResidualWeight >= 0) || Double.isInfinite(horizonResidualWeight)) {
+            throw new IllegalArgumentException("training setting horizonResidualWeight must be finite and >= 0, got "
+                    + horizonResidualWeight);
+        }
+        if (physicsWarmupSteps < 0) {
+            throw new IllegalArgumentException("training setting physicsWarmupSteps must be >= 0, got "
+                    + physicsWarmupSteps);
+        }
     }
 
     /** Phys-VAE's weights for the system, Adam lr 1e-3, batch 200, clip 5, K = 5, SAM off. */
@@ -62,24 +104,41 @@ public record TrainingConfig(
     /** The same run with SAM at radius {@code rho}. */
     public TrainingConfig withSam(double rho) {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, rho, samEncoderNeural, regularisers);
+                gradientClip, rho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
+                horizonResidualWeight);
     }
 
     /** The same run with another seed. */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(epochs, batchSize, learningRate, newSeed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers);
+                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
+                horizonResidualWeight);
     }
 
     /** The same run with other epochs and batch size. */
     public TrainingConfig withSchedule(int newEpochs, int newBatchSize) {
         return new TrainingConfig(newEpochs, newBatchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers);
+                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
+                horizonResidualWeight);
     }
 
     /** The same run without the Phys-VAE regularisers (an ablation). */
     public TrainingConfig withoutRegularisers() {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, false);
+                gradientClip, samRho, samEncoderNeural, false, klWeight, physicsWarmupSteps,
+                horizonResidualWeight);
+    }
+
+    /** The same run with another weight of R_horizon. */
+    public TrainingConfig withHorizonResidualWeight(double weight) {
+        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, weight);
+    }
+
+    /** The same run with another KL weight and physics warm-up. */
+    public TrainingConfig withKlAndWarmup(double newKlWeight, int newWarmupSteps) {
+        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, regularisers, newKlWeight, newWarmupSteps,
+                horizonResidualWeight);
     }
 }

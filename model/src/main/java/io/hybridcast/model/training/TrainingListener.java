@@ -7,7 +7,7 @@ public interface TrainingListener {
     /**
      * @param step         steps done so far (1-based)
      * @param totalSteps   steps the run will take
-     * @param epoch        current epoch (1-based)
+     * @param epoch        current epoch (1-based; 0 during a physics warm-up before the first epoch)
      * @param loss         loss of this step
      * @param elapsedNanos wall time since the run started
      */

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -33,7 +32,7 @@ import java.util.Random;
  *
  * <p>Encoder: a set network embeds each window; the mean of the embeddings of {context ∪ query} gives the
  * posterior of the neural latents z_n (the context alone gives their conditional prior). An unmixer
- * {@code u = x + g(x, μ_zn)} strips what the physics does not explain before a Softplus-clamped physics
+ * {@code u = x + g(x, μ_zn)} strips what the physics does not explain before a range-bounded physics
  * head infers z_p; a velocity head infers the unobserved part of the initial state, because live windows
  * do not start at rest. Decoder: one augmented solve of [physics only; physics + in-ODE net] gives x_P and
  * x_PA; an output residual f_A2(z_p, z_n) gives x_PB and x_PAB.
@@ -97,6 +96,34 @@ public final class HybridVae implements HybridModel {
         init(velocityHead, inputSize);
         init(odeNet, physics.stateDim() + n);
         init(residualNet, 1 + n);
+    }
+
+    /**
+     * Sets the output residual's rows for the forecast horizon to zero. Training reconstructs only the window,
+     * so nothing fits those rows, and their random initial values would land in every forecast (measured: an
+     * RMS of about 1 rad on the pendulum). Zero rows get zero gradient and stay zero; R_horizon in the loss
+     * brings rows that are not zero down (docs/model.md). The trainer calls this on a new model when R_horizon
+     * is on.
+     */
+    public void zeroHorizonResidual() {
+        Parameter weight = null;
+        Parameter bias = null;
+        for (Pair<String, Parameter> p : residualNet.getParameters()) {
+            if (p.getKey().endsWith("weight")) {
+                weight = p.getValue();
+            } else if (p.getKey().endsWith("bias")) {
+                bias = p.getValue();
+            }
+        }
+        int windowOutputs = spec.windowLength() * spec.channels();
+        for (Parameter p : new Parameter[] {weight, bias}) {
+            NDArray array = p.getArray();
+            long rows = array.getShape().get(0);
+            int width = (int) (array.size() / rows);
+            float[] values = array.toFloatArray();
+            java.util.Arrays.fill(values, windowOutputs * width, values.length, 0f);
+            array.set(java.nio.FloatBuffer.wrap(values));
+        }
     }
 
     private void init(Block block, int inputWidth) {
@@ -262,11 +289,10 @@ public final class HybridVae implements HybridModel {
         return new Posterior(latentMean, latentLogVar, head[0], head[1], unmixed, initial);
     }
 
-    /** Softplus then clamp to the prior range: mean and log variance of z_p, each [B, 1]. */
+    /** Mean (mapped into the prior range, {@link PhysicsHeadMap}) and log variance of z_p, each [B, 1]. */
     NDArray[] physicsHead(NDArray unmixed, boolean training) {
         NDArray out = forward(physicsHead, unmixed, training);
-        NDArray mean = Activation.softPlus(out.get(":, 0:1"))
-                .maximum(c.of(spec.physicsMin())).minimum(c.of(spec.physicsMax()));
+        NDArray mean = PhysicsHeadMap.apply(spec, out.get(":, 0:1"), c);
         return new NDArray[] {mean, out.get(":, 1:2")};
     }
 

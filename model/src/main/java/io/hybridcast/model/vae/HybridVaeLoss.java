@@ -15,8 +15,10 @@ import java.util.Random;
 /**
  * The training objective of the hybrid VAEs (SCIENCE.md section 3), per batch:
  * <pre>
- *   reconstruction + (1 + α)·σ²·KL + γ·R_unmix + β·R_dataug + α·R_leastaction
+ *   reconstruction + w_KL·(1 + α)·σ²·KL + γ·R_unmix + β·R_dataug + α·R_leastaction + w_h·R_horizon
  * </pre>
+ * (w_KL = {@link TrainingConfig#klWeight()}, 1 for Phys-VAE's scaling; R_horizon, our addition, keeps the
+ * output residual at zero beyond the window, {@link TrainingConfig#horizonResidualWeight()})
  * with the KL of z_p against its range prior, and of z_n against N(0, I) (Phys-VAE) or against the
  * context-conditional prior p(z_n | C) plus a weak KL(p(z_n | C) || N(0, I)) (Meta-Hybrid-VAE).
  * Every scalar is a long-lived NDArray constant (DJL 0.35.1 scalar-op bug, STACK.md 1.5).
@@ -101,7 +103,10 @@ public final class HybridVaeLoss {
             klN = gaussianKl(q.latentMean(), q.latentLogVar(), c.of(0), c.of(0));
         }
         double sigma2 = Math.exp(spec.logObsVariance());
-        NDArray loss = reconstruction.add(klP.add(klN).mul(c.of((1 + config.alpha()) * sigma2)));
+        NDArray loss = reconstruction.add(klP.add(klN).mul(c.of(config.klWeight() * (1 + config.alpha()) * sigma2)));
+        if (spec.useNeural() && spec.maxHorizon() > 0 && config.horizonResidualWeight() > 0) {
+            loss = loss.add(horizonResidual(zp, zn, training).mul(c.of(config.horizonResidualWeight())));
+        }
 
         if (config.regularisers() && spec.useNeural() && spec.usePhysics()) {
             NDArray physicsOnly = x.xP().reshape(b, (long) t * spec.channels()).stopGradient();
@@ -120,10 +125,20 @@ public final class HybridVaeLoss {
     }
 
     /**
+     * R_horizon, [B]: squared output residual f_A2(z_p, z_n) over the forecast horizon beyond the window. The
+     * decoder reconstructs only the window in training, so nothing else ever trains those outputs.
+     */
+    public NDArray horizonResidual(NDArray zp, NDArray zn, boolean training) {
+        NDArray zpScaled = zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth()));
+        NDArray out = model.forward(model.residualNet, NDArrays.concat(new NDList(zpScaled, zn), 1), training);
+        return sumSquares2d(out.get(":, " + (long) spec.windowLength() * spec.channels() + ":"));
+    }
+
+    /**
      * R_dataug: physics-only trajectories simulated from random z_p and initial states must be read back by
      * the physics head (through the unmixer, with z_n at its prior mean 0).
      */
-    NDArray dataAugmentation(NDManager m, int b, long seed, boolean training) {
+    public NDArray dataAugmentation(NDManager m, int b, long seed, boolean training) {
         Random random = new Random(seed);
         float[] draws = new float[b];
         for (int i = 0; i < b; i++) {

@@ -13,6 +13,7 @@ import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.dataset.DatasetSpec;
 import io.hybridcast.simulator.dataset.EpisodicDataset;
 import io.hybridcast.simulator.dataset.EpisodicDatasets;
@@ -24,22 +25,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One experiment on the pendulum (SCIENCE.md section 4): task-structured data from the simulator, every
+ * One experiment on a physical system (SCIENCE.md section 4): task-structured data from the simulator, every
  * model variant trained with several seeds, scored on held-out tasks in distribution and out of
- * distribution (ω above the training range).
+ * distribution (z_p above the training range).
  */
 public final class Experiment {
 
     /** Scale and schedule of a run. */
-    public record Settings(int trainTasks, int perTask, int testTasks, int epochs, int batchSize, double learningRate,
-                           List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants) {
+    public record Settings(SystemKind system, int trainTasks, int perTask, int testTasks, int epochs, int batchSize, double learningRate,
+                           List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
+                           String physicsHeadMap, double klWeight, int physicsWarmupSteps,
+                           double horizonResidualWeight) {
     }
 
     /** Metrics of one trained model. */
     public record Score(double mseZp, double relErrZpPct, double mccZn, double mseRec, double msePred,
                         double[] msePredPerStep, double mseZpOod, double msePredOod, double[] learnedZp,
                         double[] trueZp, double[] firstLatent, double trainSeconds, double[][] learnedZn,
-                        double[][] trueZn) {
+                        double[][] trueZn, double zpAtBoundPct) {
+    }
+
+    /**
+     * What the report says about the system: the names of z_p and z_n, the training and out-of-distribution
+     * ranges of z_p and the model's prior range.
+     */
+    public record Labels(String dataset, String physicsName, List<String> unmodelledNames, double dt, int channels,
+                         double[] trainRange, double[] oodRange, double[] priorRange) {
     }
 
     private static final int WINDOW = 50;
@@ -51,31 +62,79 @@ public final class Experiment {
 
     public Experiment(Settings settings) {
         this.settings = settings;
-        DatasetSpec base = DatasetSpec.defaults(SystemKind.PENDULUM, settings.trainTasks(), settings.perTask());
+        SystemKind system = settings.system();
+        DatasetSpec base = DatasetSpec.defaults(system, settings.trainTasks(), settings.perTask());
         train = EpisodicDatasets.generate(base, 1000);
-        test = EpisodicDatasets.generate(DatasetSpec.defaults(SystemKind.PENDULUM, settings.testTasks(),
+        test = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(WINDOW + settings.horizon()), 2000);
-        ood = EpisodicDatasets.generate(DatasetSpec.defaults(SystemKind.PENDULUM, settings.testTasks(),
-                settings.perTask()).withSteps(WINDOW + settings.horizon()).withPhysicsRange(3.14, 3.5), 3000);
+        double[] oodRange = oodRange(system);
+        ood = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(WINDOW + settings.horizon()).withPhysicsRange(oodRange[0], oodRange[1]),
+                3000);
+    }
+
+    /** Dataset name of a system in docs/experiments/ and results.json. */
+    public static String datasetName(SystemKind system) {
+        return switch (system) {
+            case PENDULUM -> "pendulum";
+            case ADVECTION_DIFFUSION -> "advection-diffusion";
+            case DOUBLE_PENDULUM -> "double-pendulum";
+        };
+    }
+
+    /**
+     * Prior range of z_p: SCIENCE.md section 2 where given (pendulum, advection-diffusion), else our margin
+     * around the simulator's range (double pendulum, docs/model.md); the same as the trainer service's.
+     */
+    static double[] priorRange(SystemKind system) {
+        return switch (system) {
+            case PENDULUM -> new double[] {0.392, 3.53};
+            case ADVECTION_DIFFUSION -> new double[] {5e-3, 0.2};
+            case DOUBLE_PENDULUM -> new double[] {1.0, 12.0};
+        };
+    }
+
+    /** z_p range of the out-of-distribution test set: above the training range, inside the prior range. */
+    static double[] oodRange(SystemKind system) {
+        return switch (system) {
+            case PENDULUM -> new double[] {3.14, 3.5};
+            case ADVECTION_DIFFUSION -> new double[] {0.1, 0.15};
+            case DOUBLE_PENDULUM -> new double[] {10.0, 11.5};
+        };
+    }
+
+    /** What the report says about this run's system. */
+    public Labels labels() {
+        SensorSystems.Spec s = SensorSystems.of(settings.system());
+        DatasetSpec d = DatasetSpec.defaults(settings.system(), 1, 1);
+        return new Labels(datasetName(settings.system()), s.physicsParameters().get(0), s.unmodelledParameters(),
+                s.dtSeconds(), s.channels(), new double[] {d.physicsMin(), d.physicsMax()}, oodRange(settings.system()),
+                priorRange(settings.system()));
     }
 
     /** Base spec every variant derives from. */
     ModelSpec baseSpec() {
-        return new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, settings.horizon(), "omega", 0.392, 3.53,
-                3, 64, 32, 1, "rk4", -9, true, true, true);
+        SensorSystems.Spec s = SensorSystems.of(settings.system());
+        double[] prior = priorRange(settings.system());
+        return new ModelSpec(settings.system().name(), "meta-hybrid-vae", WINDOW, s.channels(), s.dtSeconds(),
+                settings.horizon(), s.physicsParameters().get(0), prior[0], prior[1],
+                Math.max(1, s.unmodelledParameters().size()), 64, 32, 1, "rk4", -9, true, true, true,
+                settings.physicsHeadMap());
     }
 
     /** Trains and scores one variant with one seed. */
     public Score run(ModelVariant variant, long seed, TrainingListener listener) {
-        return run(variant, seed, train, listener);
+        return run(variant, seed, train, settings.epochs(), listener);
     }
 
-    /** Trains one variant with one seed on {@code data} (the training set, or fewer tasks) and scores it. */
-    Score run(ModelVariant variant, long seed, EpisodicDataset data, TrainingListener listener) {
+    /**
+     * Trains one variant with one seed on {@code data} (the training set, or fewer tasks) for {@code epochs}
+     * and scores it.
+     */
+    Score run(ModelVariant variant, long seed, EpisodicDataset data, int epochs, TrainingListener listener) {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-             HybridModel model = train(variant, seed, data, settings.epochs(), settings.batchSize(), manager,
-                     listener)) {
+             HybridModel model = train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation in = evaluate(model, test);
             Evaluation out = evaluate(model, ood);
@@ -86,7 +145,7 @@ public final class Experiment {
             return new Score(Errors.mse(in.zp, truth), Errors.relativeErrorPercent(in.zp, truth), mcc, in.mseRec,
                     in.msePred, in.msePerStep, Errors.mse(out.zp, column(ood.physics(), 0)), out.msePred, in.zp,
                     truth, in.zn[0].length == 0 ? new double[0] : column(in.zn, 0), seconds, in.zn,
-                    test.unmodelled());
+                    test.unmodelled(), atBoundPercent(in.zp, model.spec()));
         }
     }
 
@@ -94,26 +153,28 @@ public final class Experiment {
     HybridModel train(ModelVariant variant, long seed, EpisodicDataset data, int epochs, int batchSize,
                       NDManager manager, TrainingListener listener) {
         if (variant.aphynity()) {
-            AphynityConfig paper = AphynityConfig.defaults("PENDULUM", epochs, seed);
+            AphynityConfig paper = AphynityConfig.defaults(settings.system().name(), epochs, seed);
             AphynityConfig config = new AphynityConfig(epochs, batchSize, settings.learningRate(), paper.lambda0(),
                     paper.tau2(), paper.innerSteps(), paper.gradientClip(), paper.normaliseByState(), seed);
             return Aphynity.train(Aphynity.specFrom(baseSpec()), config, data.observations(), manager, listener);
         }
-        TrainingConfig paper = TrainingConfig.defaults("PENDULUM", epochs, seed);
+        TrainingConfig paper = TrainingConfig.defaults(settings.system().name(), epochs, seed);
         TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
                 settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
-                paper.gradientClip(), 0, true, true));
+                paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
+                settings.horizonResidualWeight()));
         return HybridVaeTrainer.train(variant.spec(baseSpec()), config, data.observations(), data.taskIds(), manager,
                 listener);
     }
 
     /**
-     * Median wall time of one training step at batch 200 for a variant (after one warm-up step), on its own
-     * pendulum set of {@code steps + 1} batches, so that the number does not depend on the experiment's scale.
+     * Median wall time of one training step at batch 200 for a variant (after one warm-up step; physics
+     * warm-up steps are not counted), on its own set of {@code steps + 1} batches, so that the number does not
+     * depend on the experiment's scale.
      */
     public double stepMillisAtBatch200(ModelVariant variant, int steps) {
         int tasks = (200 * (steps + 1) + settings.perTask() - 1) / settings.perTask();
-        EpisodicDataset timing = EpisodicDatasets.generate(DatasetSpec.defaults(SystemKind.PENDULUM, tasks,
+        EpisodicDataset timing = EpisodicDatasets.generate(DatasetSpec.defaults(settings.system(), tasks,
                 settings.perTask()), 4000);
         timing = subset(timing, 200 * (steps + 1));
         List<Long> times = new ArrayList<>();
@@ -121,7 +182,10 @@ public final class Experiment {
         try (NDManager manager = NDManager.newBaseManager();
              HybridModel model = train(variant, 1, timing, 1, 200, manager,
                      (step, total, epoch, loss, elapsed) -> {
-                         times.add(elapsed - last[0]);
+                         // physics warm-up steps (epoch 0) are not training steps of the joint fit
+                         if (epoch > 0) {
+                             times.add(elapsed - last[0]);
+                         }
                          last[0] = elapsed;
                      })) {
             List<Long> timed = new ArrayList<>(times.subList(1, times.size()));
@@ -132,7 +196,8 @@ public final class Experiment {
 
     /**
      * MCC of z_n (Pearson) against the number of training tasks (SCIENCE.md section 4): the variant retrained on
-     * the first {@code tasks} tasks of the training set, for each count.
+     * the first {@code tasks} tasks of the training set, for each count, for as many optimiser steps as the
+     * main runs ({@link #epochsForSteps}).
      */
     public double[] mccVersusTasks(ModelVariant variant, long seed, int[] taskCounts, ProgressFactory progress) {
         double[] out = new double[taskCounts.length];
@@ -144,9 +209,25 @@ public final class Experiment {
                     keep.add(i);
                 }
             }
-            out[k] = run(variant, seed, subset(train, keep), progress.forRun(variant, seed)).mccZn();
+            int epochs = epochsForSteps(mainSteps(), keep.size(), settings.batchSize());
+            out[k] = run(variant, seed, subset(train, keep), epochs, progress.forRun(variant, seed)).mccZn();
         }
         return out;
+    }
+
+    /** Optimiser steps of a main run: batches per epoch of the full training set times epochs. */
+    int mainSteps() {
+        return (train.size() + settings.batchSize() - 1) / settings.batchSize() * settings.epochs();
+    }
+
+    /**
+     * Epochs that give about {@code steps} optimiser steps on {@code windows} windows (at least one): the
+     * MCC-vs-tasks sweep trains every point for as many steps as the main runs, so that fewer tasks do not
+     * also mean less training (which would confound the curve).
+     */
+    static int epochsForSteps(int steps, int windows, int batchSize) {
+        int batches = (windows + batchSize - 1) / batchSize;
+        return Math.max(1, (int) Math.round(steps / (double) batches));
     }
 
     private static EpisodicDataset subset(EpisodicDataset d, int n) {
@@ -212,6 +293,18 @@ public final class Experiment {
     /** Correlation of learned and true ω, for the report. */
     static double omegaCorrelation(Score s) {
         return Correlation.pearson(s.learnedZp(), s.trueZp());
+    }
+
+    /**
+     * Percentage of windows whose z_p sits on a bound of the prior range (within 1e-4 of its width): a clamped
+     * head whose gradient vanished there (docs/model.md).
+     */
+    static double atBoundPercent(double[] zp, ModelSpec spec) {
+        double lo = spec.physicsMin();
+        double hi = spec.physicsMax();
+        double tol = 1e-4 * (hi - lo);
+        long at = Arrays.stream(zp).filter(z -> z <= lo + tol || z >= hi - tol).count();
+        return 100.0 * at / zp.length;
     }
 
     /** Runs every variant with every seed. */

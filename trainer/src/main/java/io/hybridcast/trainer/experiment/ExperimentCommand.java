@@ -1,5 +1,6 @@
 package io.hybridcast.trainer.experiment;
 
+import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.training.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,12 +15,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code trainer experiment}: generates task-structured pendulum data with the simulator, trains every model
+ * {@code trainer experiment}: generates task-structured data (pendulum, advection-diffusion or double pendulum)
+ * with the simulator, trains every model
  * variant with several seeds (a progress bar per run: loss and ETA), and writes
  * {@code <out>/<dataset>/results.json}, {@code report.md} and PNG plots.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains and scores every model and ablation on simulated pendulum data; writes a report.")
+        description = "Trains and scores every model and ablation on simulated task-structured data; writes a report.")
 public final class ExperimentCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -28,7 +30,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "docs/experiments", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--dataset", defaultValue = "pendulum", description = "Dataset name; only pendulum so far.")
+    @Option(names = "--dataset", defaultValue = "pendulum",
+            description = "pendulum, advection-diffusion or double-pendulum (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--train-tasks", defaultValue = "100", description = "Training tasks (default: ${DEFAULT-VALUE}).")
@@ -55,10 +58,13 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--models", split = ",", description = "Model ids to run (default: all).")
     List<String> models;
 
-    @Option(names = "--task-sweep", split = ",", defaultValue = "5,10,20",
-            description = "Numbers of training tasks for the MCC-vs-tasks curve (meta-hybrid-vae and phys-vae, first "
-                    + "seed; the full --train-tasks point comes from the main runs); empty to skip (default: "
+    @Option(names = "--task-sweep", defaultValue = "5,10,20",
+            description = "Numbers of training tasks for the MCC-vs-tasks curve, comma-separated (meta-hybrid-vae and "
+                    + "phys-vae, first seed, each point trained for the same number of optimiser steps as the main "
+                    + "runs; the full --train-tasks point comes from the main runs); 'none' to skip (default: "
                     + "${DEFAULT-VALUE}; skipped with --fast).")
+    String taskSweepOption;
+
     List<Integer> taskSweep;
 
     @Option(names = "--timing-steps", defaultValue = "3",
@@ -66,15 +72,36 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "skipped with --fast).")
     int timingSteps;
 
+    @Option(names = "--physics-head", defaultValue = "sigmoid",
+            description = "Map of the physics head into the z_p prior range, for every model: sigmoid (smooth) or "
+                    + "clamp (Phys-VAE's clamped Softplus) (default: ${DEFAULT-VALUE}).")
+    String physicsHead;
+
+    @Option(names = "--kl-weight", defaultValue = "1",
+            description = "Multiplier of the VAEs' KL term on top of (1 + α)·σ² (default: ${DEFAULT-VALUE}).")
+    double klWeight;
+
+    @Option(names = "--physics-warmup", defaultValue = "300",
+            description = "Steps that train only the VAEs' physics head on simulated physics-only trajectories "
+                    + "before the joint fit; 0 for Phys-VAE's joint training only (default: ${DEFAULT-VALUE}, "
+                    + "docs/model.md).")
+    int physicsWarmup;
+
+    @Option(names = "--horizon-residual", defaultValue = "1",
+            description = "Weight of R_horizon, which keeps the VAEs' output residual at zero beyond the window "
+                    + "(default: ${DEFAULT-VALUE}; 0 turns it off).")
+    double horizonResidual;
+
     @Option(names = "--fast", description = "Small data, few epochs: a smoke run in about a minute per model.")
     boolean fast;
 
     @Override
     public Integer call() throws Exception {
-        if (!"pendulum".equals(dataset)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--dataset must be pendulum (the only one implemented so far), got " + dataset);
-        }
+        SystemKind system = java.util.Arrays.stream(SystemKind.values())
+                .filter(k -> Experiment.datasetName(k).equals(dataset)).findFirst()
+                .orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                        "--dataset must be pendulum, advection-diffusion or double-pendulum, got " + dataset));
+        taskSweep = parseSweep(taskSweepOption);
         if (fast) {
             trainTasks = Math.min(trainTasks, 40);
             perTask = Math.min(perTask, 8);
@@ -90,12 +117,17 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(batch >= 1, "--batch", batch);
         require(!seeds.isEmpty(), "--seeds", seeds);
         require(timingSteps >= 0, "--timing-steps", timingSteps);
+        require(List.of("sigmoid", "clamp").contains(physicsHead), "--physics-head (sigmoid or clamp)", physicsHead);
+        require(klWeight >= 0 && Double.isFinite(klWeight), "--kl-weight", klWeight);
+        require(physicsWarmup >= 0, "--physics-warmup", physicsWarmup);
+        require(horizonResidual >= 0 && Double.isFinite(horizonResidual), "--horizon-residual", horizonResidual);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
-        Experiment experiment = new Experiment(new Experiment.Settings(trainTasks, perTask, testTasks, epochs, batch,
-                learningRate, seeds, 20, 5, variants));
+        Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
+                learningRate, seeds, 20, 5, variants, physicsHead, klWeight, physicsWarmup,
+                horizonResidual));
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->
@@ -119,7 +151,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         String command = "java -jar trainer/target/trainer.jar experiment " + String.join(" ",
                 spec.commandLine().getParseResult().originalArgs().subList(1,
                         spec.commandLine().getParseResult().originalArgs().size()));
-        Report.write(out.resolve(dataset), dataset, experiment.settings(), results, command.strip(), wall,
+        Report.write(out.resolve(dataset), experiment.labels(), experiment.settings(), results, command.strip(), wall,
                 stepMillis, counts, sweep);
         spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s in %.0f s%n", out.resolve(dataset), wall);
         return 0;
@@ -129,6 +161,19 @@ public final class ExperimentCommand implements Callable<Integer> {
         return ModelVariant.ALL.stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow(() ->
                 new CommandLine.ParameterException(spec.commandLine(), "--models: unknown model '" + id + "' (known: "
                         + ModelVariant.ALL.stream().map(ModelVariant::id).toList() + ")"));
+    }
+
+    private List<Integer> parseSweep(String value) {
+        String v = value.strip();
+        if (v.isEmpty() || "none".equals(v)) {
+            return List.of();
+        }
+        try {
+            return java.util.Arrays.stream(v.split(",")).map(String::strip).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--task-sweep must be comma-separated task counts or 'none', got '" + value + "'");
+        }
     }
 
     private void require(boolean ok, String name, Object value) {

@@ -66,14 +66,20 @@ public final class Report {
     }
 
     /** Writes everything into {@code dir}. */
-    public static void write(Path dir, String dataset, Experiment.Settings settings,
+    public static void write(Path dir, Experiment.Labels labels, Experiment.Settings settings,
                              Map<ModelVariant, List<Experiment.Score>> results, String command, double wallSeconds,
                              Map<String, Double> stepMillis, int[] sweepTasks,
                              Map<ModelVariant, double[]> mccVsTasks) throws IOException {
+        String dataset = labels.dataset();
+        String zp = labels.physicsName();
         Files.createDirectories(dir);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("dataset", dataset);
         json.put("seeds", settings.seeds());
+        json.put("physics_head", settings.physicsHeadMap());
+        json.put("kl_weight", settings.klWeight());
+        json.put("physics_warmup_steps", settings.physicsWarmupSteps());
+        json.put("horizon_residual_weight", settings.horizonResidualWeight());
         Map<String, Object> models = new LinkedHashMap<>();
         results.forEach((variant, scores) -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -85,6 +91,7 @@ public final class Report {
             m.put("mse_zp_ood", meanStd(scores, Experiment.Score::mseZpOod));
             m.put("mse_pred_ood", meanStd(scores, Experiment.Score::msePredOod));
             m.put("corr_zp", meanStd(scores, Experiment::omegaCorrelation));
+            m.put("zp_at_bound_pct", meanStd(scores, Experiment.Score::zpAtBoundPct));
             m.put("train_seconds", meanStd(scores, Experiment.Score::trainSeconds));
             m.put("mcc_zn_between_seeds", meanStdOf(mccBetweenSeeds(scores)));
             models.put(variant.id(), m);
@@ -106,7 +113,7 @@ public final class Report {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
 
         plotHorizon(dir.resolve("mse_vs_horizon.png"), results);
-        plotScatter(dir.resolve("zp_learned_vs_true.png"), results);
+        plotScatter(dir.resolve("zp_learned_vs_true.png"), results, zp);
         plotLatents(dir.resolve("zn_learned_vs_true.png"), results, false);
         plotLatents(dir.resolve("zn_seed_vs_seed.png"), results, true);
         if (!mccVsTasks.isEmpty()) {
@@ -117,33 +124,41 @@ public final class Report {
         md.append("# Experiment: ").append(dataset).append("\n\n");
         md.append("Command (rerun to reproduce; every number below comes from it):\n\n```\n").append(command)
                 .append("\n```\n\n");
-        md.append(String.format(Locale.ROOT, "Settings: %d training tasks × %d sequences (50 samples, dt 0.05 s), "
-                        + "%d test tasks in distribution (ω ∈ [0.785, 3.14]) and %d out of distribution (ω ∈ [3.14, 3.5]), "
-                        + "%d epochs, batch %d, Adam lr %s, K = %d context sequences, forecast horizon %d, seeds %s. "
+        md.append(String.format(Locale.ROOT, "Settings: %d training tasks × %d sequences (50 samples of %d "
+                        + "channel(s), dt %s s), %d test tasks in distribution (%s ∈ [%s, %s]) and %d out of distribution "
+                        + "(%s ∈ [%s, %s]), prior range of %s [%s, %s], "
+                        + "%d epochs, batch %d, Adam lr %s, K = %d context sequences, forecast horizon %d, seeds %s; "
+                        + "physics head map %s, KL weight %s, physics warm-up %d steps, R_horizon weight %s. "
                         + "Wall time of the whole run: %.0f s on this machine (2 shared cores, one training at a time).%n%n",
-                settings.trainTasks(), settings.perTask(), settings.testTasks(), settings.testTasks(), settings.epochs(),
+                settings.trainTasks(), settings.perTask(), labels.channels(), labels.dt(), settings.testTasks(), zp,
+                labels.trainRange()[0], labels.trainRange()[1], settings.testTasks(), zp, labels.oodRange()[0],
+                labels.oodRange()[1], zp, labels.priorRange()[0], labels.priorRange()[1], settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.contextSize(), settings.horizon(),
-                settings.seeds(), wallSeconds));
+                settings.seeds(), settings.physicsHeadMap(), settings.klWeight(), settings.physicsWarmupSteps(),
+                settings.horizonResidualWeight(), wallSeconds));
         if (!stepMillis.isEmpty()) {
-            md.append("One training step at batch 200 (pendulum, RK4, one core, median of the timed steps after a "
+            md.append("One training step at batch 200 (" + dataset + ", RK4, one core, median of the timed steps after a "
                     + "warm-up step, measured by this run): ");
             stepMillis.forEach((k, v) -> md.append(String.format(Locale.ROOT, "%s %.0f ms; ", k, v)));
             md.append("\n\n");
         }
-        md.append("Mean ± std over seeds. z_p = ω; z_n against the true (γ, A, f) with the Hungarian-matched Pearson "
-                + "MCC. Lower is better except MCC and corr(ω).\n\n");
-        md.append("| model | MSE z_p | rel. err z_p % | corr(ω̂, ω) | MCC z_n | MSE rec | MSE pred | MSE z_p OOD | "
-                + "MSE pred OOD | train s | MCC z_n seed vs seed |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("Mean ± std over seeds. z_p = " + zp + "; z_n against the true (" + String.join(", ",
+                labels.unmodelledNames()) + ") with the Hungarian-matched Pearson MCC. Lower is better except MCC and "
+                + "corr(z_p). z_p on a bound: share of test windows whose z_p sits on an end of the prior range.\n\n");
+        md.append("| model | MSE z_p | rel. err z_p % | corr(ẑ_p, z_p) | MCC z_n | MSE rec | MSE pred | MSE z_p OOD | "
+                + "MSE pred OOD | z_p on a bound % | train s | MCC z_n seed vs seed |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         results.forEach((variant, scores) -> md.append("| ").append(variant.id())
                 .append(cell(scores, Experiment.Score::mseZp)).append(cell(scores, Experiment.Score::relErrZpPct))
                 .append(cell(scores, Experiment::omegaCorrelation)).append(cell(scores, Experiment.Score::mccZn))
                 .append(cell(scores, Experiment.Score::mseRec)).append(cell(scores, Experiment.Score::msePred))
                 .append(cell(scores, Experiment.Score::mseZpOod)).append(cell(scores, Experiment.Score::msePredOod))
-                .append(cell(scores, Experiment.Score::trainSeconds)).append(cell(meanStdOf(mccBetweenSeeds(scores))))
+                .append(cell(scores, Experiment.Score::zpAtBoundPct)).append(cell(scores, Experiment.Score::trainSeconds)).append(cell(meanStdOf(mccBetweenSeeds(scores))))
                 .append(" |\n"));
         md.append("\nn/a: undefined for that model (APHYNITY has no neural latent z_n).\n");
         if (!mccVsTasks.isEmpty()) {
-            md.append("\nMCC of z_n against the number of training tasks (first seed):\n\n| model |");
+            md.append("\nMCC of z_n against the number of training tasks (first seed; every point trained for the same "
+                    + "number of optimiser steps as the main runs):\n\n| model |");
             for (int t : appendInt(sweepTasks, settings.trainTasks())) {
                 md.append(' ').append(t).append(" tasks |");
             }
@@ -157,7 +172,7 @@ public final class Report {
             });
             md.append("\n![MCC vs tasks](mcc_vs_tasks.png)\n");
         }
-        md.append("\n![prediction MSE vs horizon](mse_vs_horizon.png)\n![learned vs true omega](zp_learned_vs_true.png)\n"
+        md.append("\n![prediction MSE vs horizon](mse_vs_horizon.png)\n![learned vs true z_p](zp_learned_vs_true.png)\n"
                 + "![learned vs true z_n](zn_learned_vs_true.png)\n![z_n of two seeds](zn_seed_vs_seed.png)\n");
         Files.writeString(dir.resolve("report.md"), md.toString());
     }
@@ -250,9 +265,10 @@ public final class Report {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static void plotScatter(Path file, Map<ModelVariant, List<Experiment.Score>> results) throws IOException {
-        XYChart chart = new XYChartBuilder().width(800).height(600).title("Learned vs true ω (test set, first seed)")
-                .xAxisTitle("true ω (rad/s)").yAxisTitle("learned ω (rad/s)").build();
+    private static void plotScatter(Path file, Map<ModelVariant, List<Experiment.Score>> results, String zp)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(800).height(600).title("Learned vs true " + zp
+                        + " (test set, first seed)").xAxisTitle("true " + zp).yAxisTitle("learned " + zp).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(4);
         results.forEach((variant, scores) -> {

@@ -41,6 +41,8 @@ class ExperimentCommandTest {
         // an untrained or broken model's ω does not follow the truth (corr about 0); this schedule reaches
         // about 0.8. (Its MSE of ω is still above a constant guess's 0.46 at this scale: see the report.)
         assertThat(meta.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
+        assertThat(meta.get("zp_at_bound_pct").get("mean").asDouble()).isBetween(0.0, 100.0);
+        assertThat(results.get("physics_head").asText()).isEqualTo("sigmoid");
         assertThat(results.get("models").get("physics-only").get("mse_pred").get("mean").asDouble()).isFinite();
         // APHYNITY through the same command: its ω follows the truth (0.87 in the model test's schedule) and its
         // MCC is undefined (no neural latent), written as null rather than a number
@@ -48,6 +50,26 @@ class ExperimentCommandTest {
         assertThat(aphynity.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
         assertThat(aphynity.get("mcc_zn").get("mean").isNull()).isTrue();
         assertThat(aphynity.get("mse_pred").get("mean").asDouble()).isFinite();
+    }
+
+    @Test
+    void anUnknownDatasetOrSweepIsNamed() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("experiment", "--dataset", "weather")).isEqualTo(2);
+        assertThat(err.toString()).contains("weather").contains("advection-diffusion");
+        assertThat(cli.execute("experiment", "--task-sweep", "5,x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--task-sweep");
+    }
+
+    @Test
+    void theSweepTrainsEveryPointForTheSameNumberOfSteps() {
+        // 640 windows at batch 64 for 30 epochs are 300 steps; 40 windows (5 tasks of 8) fill one batch per epoch
+        assertThat(Experiment.epochsForSteps(300, 40, 64)).isEqualTo(300);
+        assertThat(Experiment.epochsForSteps(300, 160, 64)).isEqualTo(100);
+        assertThat(Experiment.epochsForSteps(300, 640, 64)).isEqualTo(30);
+        assertThat(Experiment.epochsForSteps(1, 640, 64)).isEqualTo(1);
     }
 
     @Test
