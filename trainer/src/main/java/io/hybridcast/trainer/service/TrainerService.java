@@ -52,6 +52,8 @@ public final class TrainerService implements AutoCloseable {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
     /** A candidate with more of its z_p estimates on a prior bound than this (and than the served one) is refused. */
     static final double MAX_AT_BOUND = 0.5;
+    /** Physics warm-up steps of a first model (the experiment's default, where it lowered the MSE of omega). */
+    static final int BOOTSTRAP_PHYSICS_WARMUP_STEPS = 300;
     /** Fewer training windows than this and a run is skipped rather than fit to noise. */
     static final int MIN_TRAINING_WINDOWS = 16;
 
@@ -174,6 +176,12 @@ public final class TrainerService implements AutoCloseable {
         int epochs = served.isPresent() ? settings.epochs() : settings.bootstrapEpochs();
         TrainingConfig config = TrainingConfig.defaults(settings.system().name(), epochs, seed)
                 .withSchedule(epochs, Math.min(64, train.size()));
+        if (served.isEmpty()) {
+            // a first model learns to read z_p from simulated physics-only windows before the joint fit: no
+            // data is needed for it, it costs a few seconds, and it keeps the physics head from starting where
+            // the neural part can explain everything (docs/model.md, "physics warm-up")
+            config = config.withKlAndWarmup(config.klWeight(), BOOTSTRAP_PHYSICS_WARMUP_STEPS);
+        }
         TrainingListener log = new LogProgress(settings.system());
         TrainingListener progress = (step, total, epoch, loss, elapsed) -> {
             trainingProgressPermille.set(1000L * step / total);
