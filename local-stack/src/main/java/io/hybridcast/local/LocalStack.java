@@ -18,6 +18,12 @@ import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.trainer.service.TrainerService;
 import io.hybridcast.trainer.service.TrainerSettings;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +96,11 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--status-interval", defaultValue = "5",
             description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
     int statusIntervalSeconds;
+
+    @Option(names = "--summary-file",
+            description = "On shutdown, write the fleet summary (anomalies by kind, live score against the "
+                    + "simulator's ground truth) as JSON here; it is logged either way.")
+    Path summaryFile;
 
     @Option(names = "--duration", description = "Stop after this many seconds (default: run until Ctrl-C).")
     Long durationSeconds;
@@ -205,8 +216,30 @@ public final class LocalStack implements Callable<Integer> {
             LOG.info("sensors={} readings/s={} models[{}] | {}", stats.readingsPerSensor().size(),
                     String.format("%.1f", stats.readingsPerSecond()), models, status.line());
         }
+        summarise(streams);
         LOG.info("Shutting down");
         return 0;
+    }
+
+    /**
+     * Logs (and with --summary-file writes) what the streams app's own API says of the whole fleet: the anomalies
+     * by kind and the live score against sensor-truth, so a run's quality can be compared with another's.
+     */
+    private void summarise(StreamsService streams) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + streams.httpPort() + "/api/fleet")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            LOG.info("Fleet summary: {}", response.body());
+            if (summaryFile != null) {
+                Files.writeString(summaryFile, response.body());
+                LOG.info("Fleet summary written to {}", summaryFile.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not write the fleet summary: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void validate() {

@@ -28,19 +28,21 @@ public record Inference(
     }
 
     /**
-     * Share of the reconstruction that the physics does not explain for window {@code b}:
-     * ||x_PAB - x_P||² / (||x_PAB||² + tiny). Near 0 when the physics explains the data alone.
+     * Share of the model's signal energy that comes from its neural part for window {@code b}: with the
+     * reconstruction split into physics and neural part, x_PAB = x_P + n, it is ||n||² / (||x_P||² + ||n||²),
+     * between 0 (the physics explains the window alone) and 1 (the neural part carries it all). Unlike
+     * ||n||² / ||x_PAB||² it stays a fraction when physics and neural part cancel each other.
      */
     public double neuralShare(int b) {
-        double diff = 0;
-        double total = 1e-12;
+        double neural = 0;
+        double physics = 0;
         for (int t = 0; t < reconstruction[b].length; t++) {
             for (int c = 0; c < reconstruction[b][t].length; c++) {
                 double d = reconstruction[b][t][c] - physicsOnly[b][t][c];
-                diff += d * d;
-                total += reconstruction[b][t][c] * reconstruction[b][t][c];
+                neural += d * d;
+                physics += physicsOnly[b][t][c] * physicsOnly[b][t][c];
             }
         }
-        return diff / total;
+        return neural / (physics + neural + 1e-12);
     }
 }

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -122,13 +124,20 @@ public final class FleetSimulator implements AutoCloseable {
                 groups.get(i % threads).add(sensors.get(i));
             }
             List<Thread> helpers = new ArrayList<>();
+            // every group starts together: with a record limit, the first thread would otherwise use up the
+            // shared budget before the others are scheduled (1000 records take about 2 ms to simulate)
+            CyclicBarrier start = new CyclicBarrier(threads);
             for (int i = 1; i < threads; i++) {
                 List<SimulatedSensor> group = groups.get(i);
-                Thread helper = new Thread(() -> runGroup(group, budget), "fleet-simulator-" + i);
+                Thread helper = new Thread(() -> {
+                    awaitStart(start);
+                    runGroup(group, budget);
+                }, "fleet-simulator-" + i);
                 helper.setDaemon(true);
                 helper.start();
                 helpers.add(helper);
             }
+            awaitStart(start);
             runGroup(groups.get(0), budget);
             for (Thread helper : helpers) {
                 helper.join();
@@ -143,6 +152,17 @@ public final class FleetSimulator implements AutoCloseable {
             LOG.info("Fleet stopped: {} readings ({} acked, {} failed), {} truth records ({} acked) in {} s",
                     s.readingsGenerated(), s.readingsAcked(), s.readingsFailed(), s.truthsPublished(), s.truthsAcked(),
                     String.format("%.1f", s.elapsedSeconds()));
+        }
+    }
+
+    private static void awaitStart(CyclicBarrier start) {
+        try {
+            start.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted before the simulation started", e);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("another simulation thread failed to start", e);
         }
     }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,8 @@ public final class KafkaFleetSink implements FleetSink {
     private final Serializer<SensorReading> readingSerializer = Topics.SENSOR_READINGS.valueSerde().serializer();
     private final Serializer<String> truthKeySerializer = Topics.SENSOR_TRUTH.keySerde().serializer();
     private final Serializer<SensorTruth> truthSerializer = Topics.SENSOR_TRUTH.valueSerde().serializer();
+    /** Serialized reading keys per sensor id: a fleet has a handful of sensors, each sends thousands of readings. */
+    private final Map<String, byte[]> readingKeys = new ConcurrentHashMap<>();
     private final Queue<SensorTruth> truthRetries = new ConcurrentLinkedQueue<>();
     private final AtomicLong truthsInFlight = new AtomicLong();
     private final AtomicLong lastFailureLogMillis = new AtomicLong();
@@ -89,7 +92,7 @@ public final class KafkaFleetSink implements FleetSink {
     @Override
     public void reading(SensorReading reading) {
         String topic = Topics.SENSOR_READINGS.name();
-        byte[] key = keySerializer.serialize(topic, reading.getSensorId());
+        byte[] key = readingKeys.computeIfAbsent(reading.getSensorId(), id -> keySerializer.serialize(topic, id));
         byte[] value = readingSerializer.serialize(topic, reading);
         stats.bytesSent.add(key.length + value.length);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,

@@ -4,6 +4,7 @@ import io.hybridcast.avro.FaultKind;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.simulator.physics.ContinuousTrajectory;
 import io.hybridcast.simulator.physics.GroundTruthIntegrator;
 import io.hybridcast.simulator.physics.PhysicalSystem;
 import org.hipparchus.ode.OrdinaryDifferentialEquation;
@@ -27,8 +28,6 @@ final class SimulatedSensor {
 
     /** Samples a system must stay run down before it is re-excited (a few seconds at 20-50 ms per sample). */
     static final int RUN_DOWN_SAMPLES = 100;
-    /** Samples integrated ahead in one run. */
-    static final int LOOKAHEAD = 25;
 
     private final String id;
     private final PhysicalSystem system;
@@ -55,9 +54,8 @@ final class SimulatedSensor {
     private double driftStartValue;
     private double[] stuckValues;
     private int quietSamples;
-    private double[][] lookahead;
-    private int lookaheadCount;
-    private int lookaheadNext;
+    private ContinuousTrajectory trajectory;
+    private boolean restartIntegration;
 
     SimulatedSensor(String id, PhysicalSystem system, long startEventMillis, RandomGenerator rng,
                     List<FaultSpec> faults, int driftTruthInterval) {
@@ -146,7 +144,10 @@ final class SimulatedSensor {
             }
             sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values));
         }
-        lastObservation = observation.clone();
+        if (lastObservation == null) {
+            lastObservation = new double[observation.length];
+        }
+        System.arraycopy(observation, 0, lastObservation, 0, observation.length);
 
         if (activeTransient != null && s == activeTransient.endSequence()) {
             FaultSpec ended = activeTransient;
@@ -168,7 +169,7 @@ final class SimulatedSensor {
         quietSamples = system.runDown(state) ? quietSamples + 1 : 0;
         if (quietSamples >= RUN_DOWN_SAMPLES && activeTransient == null && activeDrift == null) {
             system.excite(state, rng);
-            dropLookahead();
+            restartIntegration();
             quietSamples = 0;
             sink.truth(truth(sequence, null, null, id + " re-excited after running down (outside input)", eventMillis));
         }
@@ -176,19 +177,28 @@ final class SimulatedSensor {
     }
 
     /**
-     * Moves the true state to the next sample time. Samples are computed up to {@value #LOOKAHEAD} ahead in one
-     * integrator run (see {@link GroundTruthIntegrator#advanceSamples}), never past a sample at which the
-     * parameters change; anything that changes parameters or state drops the look-ahead.
+     * Moves the true state to the next sample time. The sensor's trajectory is integrated without end (see
+     * {@link ContinuousTrajectory}); samples come from the dense output of the step that contains them. No step
+     * crosses a sample at which a parameter changes (the barrier), so a change starts from an exact step end; a change
+     * of parameters or state restarts the integration there, keeping the step size.
      */
     private void advance(GroundTruthIntegrator integrator) {
-        if (lookaheadNext >= lookaheadCount) {
-            int n = (int) Math.min(LOOKAHEAD, samplesUntilParameterChange());
-            double[] end = state.clone();
-            lookahead = integrator.advanceSamples(ode, sequence * dt, end, dt, n);
-            lookaheadCount = n;
-            lookaheadNext = 0;
+        double now = sequence * dt;
+        if (trajectory == null) {
+            trajectory = integrator.newTrajectory(dt);
+            trajectory.start(ode, now, state, dt);
+        } else if (restartIntegration) {
+            trajectory.restart(ode, now, state);
         }
-        System.arraycopy(lookahead[lookaheadNext++], 0, state, 0, state.length);
+        restartIntegration = false;
+        long until = samplesUntilParameterChange();
+        trajectory.setBarrier(until == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : (sequence + until) * dt);
+        trajectory.stateAt((sequence + 1) * dt, state);
+    }
+
+    /** Derivative evaluations of this sensor's integration so far (for profiling). */
+    long evaluations() {
+        return trajectory == null ? 0 : trajectory.evaluations();
     }
 
     /** Samples that can be integrated with the current parameters from the current sample on. */
@@ -206,9 +216,9 @@ final class SimulatedSensor {
         return Long.MAX_VALUE;
     }
 
-    private void dropLookahead() {
-        lookaheadCount = 0;
-        lookaheadNext = 0;
+    /** The parameters or the state changed from outside: the integration continues from the current sample. */
+    private void restartIntegration() {
+        restartIntegration = true;
     }
 
     private void startFault(FaultSpec f, FleetSink sink, long eventMillis) {
@@ -218,7 +228,7 @@ final class SimulatedSensor {
                 double old = physics;
                 physics = f.value();
                 ode = system.equations(physics, unmodelled);
-                dropLookahead();
+                restartIntegration();
                 sink.truth(truth(s, null, FaultKind.PARAMETER_STEP, String.format(Locale.ROOT,
                         "%s %s steps from %.4g to %.4g", id, f.parameter(), old, physics), eventMillis));
             }
@@ -227,7 +237,7 @@ final class SimulatedSensor {
                 double old = unmodelled[index];
                 unmodelled[index] = f.value();
                 ode = system.equations(physics, unmodelled);
-                dropLookahead();
+                restartIntegration();
                 sink.truth(truth(s, null, FaultKind.UNMODELLED_CHANGE, String.format(Locale.ROOT,
                         "%s unmodelled %s changes from %.4g to %.4g", id, f.parameter(), old, f.value()), eventMillis));
             }
@@ -257,7 +267,7 @@ final class SimulatedSensor {
         double fraction = (double) (s - f.atSequence() + 1) / f.durationSamples();
         physics = driftStartValue + (f.value() - driftStartValue) * fraction;
         ode = system.equations(physics, unmodelled);
-        dropLookahead();
+        restartIntegration();
         long offset = s - f.atSequence();
         if (offset % driftTruthInterval == 0) {
             sink.truth(truth(s, null, FaultKind.PARAMETER_DRIFT, String.format(Locale.ROOT,

@@ -77,21 +77,19 @@ public final class AdvectionDiffusionSystem implements PhysicalSystem {
         double advection = unmodelled[0];
         double diffusionOverDx2 = diffusion / (DX * DX);
         double advectionOver2Dx = advection / (2.0 * DX);
-        return new OrdinaryDifferentialEquation() {
+        return new InPlaceEquations() {
             @Override
             public int getDimension() {
                 return POINTS;
             }
 
             @Override
-            public double[] computeDerivatives(double t, double[] u) {
-                double[] du = new double[POINTS];
+            public void derivatives(double t, double[] u, double[] du) {
                 for (int i = 0; i < POINTS; i++) {
                     double left = i == 0 ? 0.0 : u[i - 1];
                     double right = i == POINTS - 1 ? 0.0 : u[i + 1];
                     du[i] = diffusionOverDx2 * (right - 2.0 * u[i] + left) + advectionOver2Dx * (right - left);
                 }
-                return du;
             }
         };
     }

@@ -64,14 +64,14 @@ public final class DoublePendulumSystem implements PhysicalSystem {
     public OrdinaryDifferentialEquation equations(double gOverL, double[] unmodelled) {
         double gamma1 = unmodelled[0];
         double gamma2 = unmodelled[1];
-        return new OrdinaryDifferentialEquation() {
+        return new InPlaceEquations() {
             @Override
             public int getDimension() {
                 return 4;
             }
 
             @Override
-            public double[] computeDerivatives(double t, double[] y) {
+            public void derivatives(double t, double[] y, double[] yDot) {
                 double theta1 = y[0];
                 double theta2 = y[1];
                 double w1 = y[2];
@@ -84,7 +84,10 @@ public final class DoublePendulumSystem implements PhysicalSystem {
                         - 2.0 * sinDelta * (w2 * w2 + w1 * w1 * cosDelta)) / den;
                 double a2 = (2.0 * sinDelta * (2.0 * w1 * w1 + 2.0 * gOverL * Math.cos(theta1)
                         + w2 * w2 * cosDelta)) / den;
-                return new double[] {w1, w2, a1 - gamma1 * w1, a2 - gamma2 * w2};
+                yDot[0] = w1;
+                yDot[1] = w2;
+                yDot[2] = a1 - gamma1 * w1;
+                yDot[3] = a2 - gamma2 * w2;
             }
         };
     }

@@ -56,17 +56,17 @@ public final class PendulumSystem implements PhysicalSystem {
         double frequency = unmodelled[2];
         double omega2 = omega * omega;
         double angular = 2.0 * Math.PI * frequency;
-        return new OrdinaryDifferentialEquation() {
+        return new InPlaceEquations() {
             @Override
             public int getDimension() {
                 return 2;
             }
 
             @Override
-            public double[] computeDerivatives(double t, double[] y) {
-                return new double[] {
-                    y[1],
-                    -omega2 * Math.sin(y[0]) - gamma * y[1] + amplitude * omega2 * Math.cos(angular * t)};
+            public void derivatives(double t, double[] y, double[] yDot) {
+                double velocity = y[1];
+                yDot[0] = velocity;
+                yDot[1] = -omega2 * Math.sin(y[0]) - gamma * velocity + amplitude * omega2 * Math.cos(angular * t);
             }
         };
     }

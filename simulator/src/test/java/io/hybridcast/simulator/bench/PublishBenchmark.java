@@ -21,6 +21,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,7 @@ public final class PublishBenchmark implements Callable<Integer> {
                     + records + ", rounds " + rounds + ", warmup " + warmup);
         }
         int sensors = pendulums + advectionDiffusion + doublePendulums;
+        double loadAtStart = loadAverage();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = broker.createAdmin()) {
@@ -94,16 +96,26 @@ public final class PublishBenchmark implements Callable<Integer> {
             runSimulator(bootstrap, Math.max(warmup, 1));
             List<Double> raw = new ArrayList<>();
             List<Double> sim = new ArrayList<>();
+            List<Double> rawCpu = new ArrayList<>();
+            List<Double> simCpu = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
+                long cpu = processCpuNanos();
                 raw.add(runRaw(bootstrap, payload));
+                rawCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                cpu = processCpuNanos();
                 sim.add(runSimulator(bootstrap, records));
-                System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s, simulator %.0f records/s%n", round + 1,
-                        raw.get(round), sim.get(round));
+                simCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s (%.2f cpu-us/record), simulator %.0f records/s"
+                        + " (%.2f cpu-us/record)%n", round + 1, raw.get(round), rawCpu.get(round), sim.get(round),
+                        simCpu.get(round));
             }
             // What the simulation alone costs (warm, one thread, serialization included, no Kafka): the bound the
             // publishing rate cannot beat per thread.
+            long cpu = processCpuNanos();
             double simulationOnlyRate = runSimulationOnly(records);
-            System.out.printf(Locale.ROOT, "simulation alone (1 thread, no Kafka): %.0f records/s%n", simulationOnlyRate);
+            double simulationOnlyCpu = (processCpuNanos() - cpu) / 1e3 / records;
+            System.out.printf(Locale.ROOT, "simulation alone (1 thread, no Kafka): %.0f records/s (%.2f cpu-us/record)%n",
+                    simulationOnlyRate, simulationOnlyCpu);
             double rawMedian = median(raw);
             double simMedian = median(sim);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -118,12 +130,28 @@ public final class PublishBenchmark implements Callable<Integer> {
             report.put("simulator_threads", threads);
             report.put("integrator_tolerance", tolerance);
             report.put("simulation_only_records_per_s_1_thread", Math.round(simulationOnlyRate));
+            // CPU time of the whole process (broker, producer, simulation, JIT and GC) per record: with every core
+            // busy, rate = cores / cpu per record, so the ratio cannot beat raw cpu / simulator cpu.
+            report.put("raw_cpu_us_per_record", Math.round(median(rawCpu) * 100) / 100.0);
+            report.put("simulator_cpu_us_per_record", Math.round(median(simCpu) * 100) / 100.0);
+            report.put("simulation_only_cpu_us_per_record", Math.round(simulationOnlyCpu * 100) / 100.0);
             report.put("record_bytes_avg", Math.round(10.0 * payloadBytes / records) / 10.0);
             report.put("statistic", "median of " + rounds + " alternating rounds after one warm-up run each");
             ArrayNode rawRuns = report.putArray("raw_runs_records_per_s");
             raw.forEach(v -> rawRuns.add(Math.round(v)));
             ArrayNode simRuns = report.putArray("simulator_runs_records_per_s");
             sim.forEach(v -> simRuns.add(Math.round(v)));
+            ArrayNode roundRatios = report.putArray("round_ratios");
+            for (int round = 0; round < rounds; round++) {
+                roundRatios.add(Math.round(sim.get(round) / raw.get(round) * 1000) / 1000.0);
+            }
+            ArrayNode rawCpuRuns = report.putArray("raw_runs_cpu_us_per_record");
+            rawCpu.forEach(v -> rawCpuRuns.add(Math.round(v * 100) / 100.0));
+            ArrayNode simCpuRuns = report.putArray("simulator_runs_cpu_us_per_record");
+            simCpu.forEach(v -> simCpuRuns.add(Math.round(v * 100) / 100.0));
+            // The machine may be shared: the 1-minute load average says how much else was running.
+            report.put("load_average_1min_at_start", loadAtStart);
+            report.put("load_average_1min_at_end", loadAverage());
             report.put("producer", "batch.size=65536, linger.ms=5, acks=all, idempotence on (KafkaFleetSink defaults, both sides)");
             report.put("broker", "in-process KRaft (EmbeddedKafkaBroker), 1 partition, same JVM");
             report.put("java_version", System.getProperty("java.version"));
@@ -249,6 +277,16 @@ public final class PublishBenchmark implements Callable<Integer> {
             throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
         }
         return stats.readingsPerSecond();
+    }
+
+    /** 1-minute load average of the machine (-1 where unknown). */
+    private static double loadAverage() {
+        return Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
+    }
+
+    /** CPU time of this process (all threads), ns. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(List<Double> values) {

@@ -194,10 +194,11 @@ class FleetSimulatorTest {
 
     @Test
     void severalThreadsKeepEverySensorsSequenceAndDataAndTheRecordLimit() throws InterruptedException {
-        CollectingSink one = run(FleetSimulator.builder().pendulums(3).advectionDiffusion(1).doublePendulums(1).seed(8), 1000);
+        // enough records that both threads surely run (the simulation does about 400k records/s per thread)
+        CollectingSink one = run(FleetSimulator.builder().pendulums(3).advectionDiffusion(1).doublePendulums(1).seed(8), 20_000);
         CollectingSink two = run(FleetSimulator.builder().pendulums(3).advectionDiffusion(1).doublePendulums(1).seed(8)
-                .threads(2), 1000);
-        assertThat(two.readings).hasSize(1000);
+                .threads(2), 20_000);
+        assertThat(two.readings).hasSize(20_000);
         for (String id : List.of("pendulum-0", "pendulum-1", "pendulum-2", "advection-diffusion-0", "double-pendulum-0")) {
             List<SensorReading> a = one.readingsOf(id);
             List<SensorReading> b = two.readingsOf(id);

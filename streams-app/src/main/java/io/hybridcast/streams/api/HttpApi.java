@@ -224,7 +224,10 @@ public final class HttpApi implements AutoCloseable {
         return LiveScore.score(this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
                 this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
-                settings.system(s.system).windowLength(), SensorSystems.of(s.system).sampleIntervalMillis());
+                settings.system(s.system).windowLength(),
+                // a lasting change is the new normal once the context set holds only windows after it
+                (long) settings.system(s.system).windowLength() * (settings.system(s.system).contextWindows() + 1),
+                SensorSystems.of(s.system).sampleIntervalMillis());
     }
 
     private LiveScore.Totals localScore() {

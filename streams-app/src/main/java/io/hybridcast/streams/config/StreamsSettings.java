@@ -108,8 +108,16 @@ public final class StreamsSettings {
             "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
             "4.0", Setting.doubleBetween(0.1, 1e6), false);
     public static final Setting<Double> UNMODELLED_THRESHOLD = new Setting<>("anomaly.unmodelled.threshold",
-            "Unmodelled dynamics threshold: growth of the neural share |x_PAB - x_P| / |x_PAB| over the "
-                    + "sensor's running baseline.", "0.25", Setting.doubleBetween(0.001, 1e6), false);
+            "Unmodelled dynamics: the smallest growth of the neural share |x_PAB - x_P|^2 / (|x_P|^2 + "
+                    + "|x_PAB - x_P|^2) (a fraction, 0..1) over the sensor's usual share that can be flagged.",
+            "0.25", Setting.doubleBetween(0.001, 1), false);
+    public static final Setting<Double> UNMODELLED_SIGMAS = new Setting<>("anomaly.unmodelled.sigmas",
+            "Unmodelled dynamics: the growth must also exceed this many standard deviations of the sensor's "
+                    + "usual window-to-window fluctuation of the share.", "4.0", Setting.doubleBetween(0, 1e3), false);
+    public static final Setting<Integer> UNMODELLED_WARMUP = new Setting<>("anomaly.unmodelled.warmup.forecasts",
+            "Unmodelled dynamics: forecasts of a model version that build a sensor's usual share before it can "
+                    + "be flagged (the baseline starts again under each new model version).", "10",
+            Setting.intBetween(1, 100_000), false);
     public static final Setting<Integer> MODEL_RAISE = new Setting<>("anomaly.model.raise.forecasts",
             "Consecutive forecasts above threshold before a physics-drift or unmodelled-dynamics flag.", "2",
             Setting.intBetween(1, 100_000), false);
@@ -147,7 +155,8 @@ public final class StreamsSettings {
             BATCH_MAX_LATENCY_MS,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DRIFT_THRESHOLD,
-            UNMODELLED_THRESHOLD, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY, MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
+            UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
+            MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);
 
     /** Per-system settings, keyed by the system. */

@@ -1,10 +1,13 @@
 package io.hybridcast.streams.scoring;
 
 import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.FaultKind;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.topology.ZpHistory;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +18,13 @@ import java.util.TreeMap;
  * the true physics, and how the anomaly flags match the injected faults (precision, recall, detection
  * delay). Computed on demand from the kept histories, so it covers the recent past those stores hold.
  *
- * <p>Matching rule: an anomaly matches a fault when its sequence range overlaps the fault's range extended
- * by {@code slackSamples} (detections that need a window of evidence come after the fault starts).
+ * <p>A fault is an episode: the truth ranges of one fault kind that follow each other without a gap are one
+ * fault (a drift is re-published every few samples with its current value; counting each record would make
+ * one drift two dozen faults). Matching rule: an anomaly matches a fault when its sequence range overlaps the
+ * fault's range extended by {@code slackSamples} (detections that need a window of evidence come after the
+ * fault starts). A fault still in force with no end (a parameter step "for good") is matched only within
+ * {@code onsetSamples} of its newest truth record: after that it is the sensor's new normal, and a later flag
+ * is not its detection.
  */
 public final class LiveScore {
 
@@ -71,9 +79,48 @@ public final class LiveScore {
     private LiveScore() {
     }
 
+    /** One injected fault as a whole; {@code matchTo} is the last sequence a detection may start at. */
+    record Episode(FaultKind kind, long fromSequence, long matchTo) {
+    }
+
+    /** The fault episodes of a sensor's truth log, in sequence order. */
+    static List<Episode> episodes(TruthLog truth, long slackSamples, long onsetSamples) {
+        List<TruthLog.Range> ranges = new ArrayList<>(truth.ranges);
+        ranges.sort(Comparator.comparingLong(TruthLog.Range::fromSequence));
+        List<Episode> episodes = new ArrayList<>();
+        FaultKind kind = null;
+        long from = 0;
+        long to = 0;        // effective end of the episode so far; Long.MAX_VALUE while still in force
+        long newest = 0;    // start of its newest truth record
+        for (int i = 0; i <= ranges.size(); i++) {
+            TruthLog.Range r = i < ranges.size() ? ranges.get(i) : null;
+            boolean continues = r != null && kind != null && r.fault() == kind
+                    && (to == Long.MAX_VALUE || r.fromSequence() <= to + 1);
+            if (kind != null && !continues) {
+                // an open range ends where the next truth record (of any kind) takes over
+                long end = to == Long.MAX_VALUE && r != null ? r.fromSequence() - 1 : to;
+                episodes.add(new Episode(kind, from, end == Long.MAX_VALUE ? newest + onsetSamples
+                        : end + slackSamples));
+                kind = null;
+            }
+            if (r == null || r.fault() == null) {
+                continue;
+            }
+            if (kind == null) {
+                kind = r.fault();
+                from = r.fromSequence();
+                to = r.toSequence();
+            } else {
+                to = r.toSequence() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(to, r.toSequence());
+            }
+            newest = r.fromSequence();
+        }
+        return episodes;
+    }
+
     /** Scores one sensor. Any argument may be null (nothing of that kind kept yet). */
     public static Totals score(TruthLog truth, ZpHistory zp, AnomalyHistory anomalies, long slackSamples,
-                               long sampleIntervalMs) {
+                               long onsetSamples, long sampleIntervalMs) {
         Totals t = new Totals();
         if (truth == null) {
             return t;
@@ -97,14 +144,14 @@ public final class LiveScore {
             }
         }
         List<Anomaly> flags = anomalies == null ? List.of() : anomalies.anomalies;
-        List<TruthLog.Range> faults = truth.ranges.stream().filter(r -> r.fault() != null).toList();
-        for (TruthLog.Range fault : faults) {
+        List<Episode> faults = episodes(truth, slackSamples, onsetSamples);
+        for (Episode fault : faults) {
             t.faults++;
-            long[] byKind = t.recallByFault.computeIfAbsent(fault.fault().name(), k -> new long[2]);
+            long[] byKind = t.recallByFault.computeIfAbsent(fault.kind().name(), k -> new long[2]);
             byKind[0]++;
             Anomaly first = null;
             for (Anomaly a : flags) {
-                if (matches(a, fault, slackSamples) && (first == null || a.getToSequence() < first.getToSequence())) {
+                if (matches(a, fault) && (first == null || a.getToSequence() < first.getToSequence())) {
                     first = a;
                 }
             }
@@ -116,15 +163,14 @@ public final class LiveScore {
         }
         for (Anomaly a : flags) {
             t.anomalies++;
-            if (faults.stream().anyMatch(f -> matches(a, f, slackSamples))) {
+            if (faults.stream().anyMatch(f -> matches(a, f))) {
                 t.anomaliesMatched++;
             }
         }
         return t;
     }
 
-    static boolean matches(Anomaly a, TruthLog.Range fault, long slack) {
-        long faultEnd = fault.toSequence() == Long.MAX_VALUE ? Long.MAX_VALUE : fault.toSequence() + slack;
-        return a.getFromSequence() <= faultEnd && a.getToSequence() >= fault.fromSequence();
+    static boolean matches(Anomaly a, Episode fault) {
+        return a.getFromSequence() <= fault.matchTo() && a.getToSequence() >= fault.fromSequence();
     }
 }

@@ -13,6 +13,7 @@ import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
+import io.hybridcast.streams.anomaly.NeuralShareBaseline;
 import io.hybridcast.streams.anomaly.SensorFaultDetector;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
@@ -53,7 +54,6 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
 
     private static final Logger LOG = LoggerFactory.getLogger(ForecasterProcessor.class);
     /** Weight of a new forecast in the neural-share baseline. */
-    private static final double BASELINE_ALPHA = 0.1;
 
     private final StreamsSettings settings;
     private final ModelRegistry models;
@@ -518,24 +518,30 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (!Double.isFinite(share)) {
             return;
         }
-        if (Double.isNaN(state.neuralShareBaseline)) {
-            state.neuralShareBaseline = share;
+        NeuralShareBaseline usual = state.neuralShare;
+        usual.useModelVersion(model.version());
+        int warmup = settings.get(StreamsSettings.UNMODELLED_WARMUP);
+        if (!usual.warmedUp(warmup)) {
+            usual.addNormal(share, warmup);
+            return;
         }
-        double baseline = state.neuralShareBaseline;
+        double baseline = usual.mean();
         double score = share - baseline;
-        double threshold = settings.get(StreamsSettings.UNMODELLED_THRESHOLD);
+        double threshold = usual.threshold(settings.get(StreamsSettings.UNMODELLED_THRESHOLD),
+                settings.get(StreamsSettings.UNMODELLED_SIGMAS));
         Latch.Transition transition = state.unmodelled.observe(score, threshold, state.dueSequence,
                 settings.get(StreamsSettings.MODEL_RAISE), settings.get(StreamsSettings.MODEL_CLEAR));
         if (transition == Latch.Transition.RAISED) {
             emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, "neural_share", score,
                     threshold, state.unmodelled.firstAboveSequence(), state.dueSequence, time, model.version(),
-                    "Unmodelled dynamics: the neural part now explains " + num(100 * share)
-                            + " % of the signal energy, up from a usual " + num(100 * baseline) + " % (growth "
-                            + num(score) + " > " + num(threshold) + ")."), time);
+                    "Unmodelled dynamics: the neural part now carries " + num(100 * share)
+                            + " % of the model's signal energy, up from a usual " + num(100 * baseline) + " ± "
+                            + num(100 * usual.std()) + " % (growth " + num(score) + " > " + num(threshold) + ")."),
+                    time);
         }
         // the baseline follows only normal behaviour, so a lasting change stays visible as a change
         if (!state.unmodelled.active() && score <= threshold) {
-            state.neuralShareBaseline = (1 - BASELINE_ALPHA) * baseline + BASELINE_ALPHA * share;
+            usual.addNormal(share, warmup);
         }
     }
 

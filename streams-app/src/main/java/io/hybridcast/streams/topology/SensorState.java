@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.anomaly.Latch;
+import io.hybridcast.streams.anomaly.NeuralShareBaseline;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -50,8 +51,8 @@ public final class SensorState {
     public Latch deviation = new Latch();
     public Latch drift = new Latch();
     public Latch unmodelled = new Latch();
-    /** Running baseline of the neural share |x_PAB - x_P| / |x_PAB|. */
-    public double neuralShareBaseline = Double.NaN;
+    /** What the neural share usually is for this sensor under the model version in service. */
+    public NeuralShareBaseline neuralShare = new NeuralShareBaseline();
 
     public SensorState() {
     }
@@ -87,7 +88,7 @@ public final class SensorState {
         return it.next();
     }
 
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 2,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 3,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
@@ -117,7 +118,7 @@ public final class SensorState {
         for (Latch latch : new Latch[]{s.stuck, s.spike, s.range, s.deviation, s.drift, s.unmodelled}) {
             latch.write(out);
         }
-        out.writeDouble(s.neuralShareBaseline);
+        s.neuralShare.write(out);
     }
 
     private static SensorState read(DataInputStream in) throws IOException {
@@ -149,7 +150,7 @@ public final class SensorState {
         s.deviation = Latch.read(in);
         s.drift = Latch.read(in);
         s.unmodelled = Latch.read(in);
-        s.neuralShareBaseline = in.readDouble();
+        s.neuralShare = NeuralShareBaseline.read(in);
         return s;
     }
 }

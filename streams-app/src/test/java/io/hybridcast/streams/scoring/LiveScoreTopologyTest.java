@@ -47,7 +47,7 @@ class LiveScoreTopologyTest {
             TruthLog log = f.<TruthLog>store(StoreNames.TRUTH).get("p1");
             assertThat(log.ranges).hasSize(3);
             LiveScore.Totals score = LiveScore.score(log, null,
-                    f.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get("p1"), 10, 50);
+                    f.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get("p1"), 10, 30, 50);
             assertThat(score.faults).isEqualTo(2);
             assertThat(score.faultsDetected).isEqualTo(1);
             assertThat(score.anomalies).isEqualTo(2);

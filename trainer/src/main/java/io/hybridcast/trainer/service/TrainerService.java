@@ -50,6 +50,8 @@ public final class TrainerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainerService.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** A candidate with more of its z_p estimates on a prior bound than this (and than the served one) is refused. */
+    static final double MAX_AT_BOUND = 0.5;
     /** Fewer training windows than this and a run is skipped rather than fit to noise. */
     static final int MIN_TRAINING_WINDOWS = 16;
 
@@ -147,9 +149,14 @@ public final class TrainerService implements AutoCloseable {
             return String.format("prediction MSE %.5g is not better than the served version's %.5g",
                     candidate.msePred(), served.msePred());
         }
-        if (candidate.zpSpread() > served.zpSpread() * settings.spreadTolerance() + 1e-12) {
-            return String.format("physics consistency worse: z_p spread %.4g > %.2f x served %.4g",
-                    candidate.zpSpread(), settings.spreadTolerance(), served.zpSpread());
+        if (!(candidate.zpRelativeSpread() <= served.zpRelativeSpread() * settings.spreadTolerance() + 1e-12)) {
+            return String.format("physics consistency worse: z_p spread within sensors relative to the fleet "
+                            + "%.4g > %.2f x served %.4g", candidate.zpRelativeSpread(), settings.spreadTolerance(),
+                    served.zpRelativeSpread());
+        }
+        if (candidate.zpAtBound() > Math.max(MAX_AT_BOUND, served.zpAtBound())) {
+            return String.format("physics head stuck at its bounds: %.0f %% of the z_p estimates sit on a bound "
+                    + "of the prior range (served: %.0f %%)", 100 * candidate.zpAtBound(), 100 * served.zpAtBound());
         }
         return null;
     }
@@ -230,9 +237,11 @@ public final class TrainerService implements AutoCloseable {
             }
             producer.commitTransaction();
         }
-        LOG.info("Published {} model version {} (parent {}, {} bytes in {} chunk(s)): mse_pred {}, z_p spread {}, "
+        LOG.info("Published {} model version {} (parent {}, {} bytes in {} chunk(s)): mse_pred {}, z_p spread {} "
+                        + "(relative to the fleet {}, on a bound {}), "
                         + "trained on {} windows in {} s", settings.system(), version, parent, bundle.length,
                 chunks.size(), String.format("%.5g", score.msePred()), String.format("%.4g", score.zpSpread()),
+                String.format("%.3g", score.zpRelativeSpread()), String.format("%.2f", score.zpAtBound()),
                 snapshot.readings(), String.format("%.1f", seconds));
     }
 
