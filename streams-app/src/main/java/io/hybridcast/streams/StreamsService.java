@@ -1,5 +1,6 @@
 package io.hybridcast.streams;
 
+import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.api.HttpApi;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
@@ -66,7 +67,9 @@ public final class StreamsService implements AutoCloseable {
 
     /** Starts the app with the given settings, loading published model bundles with {@link BundleModelLoader}. */
     public static StreamsService start(StreamsSettings settings) {
-        return new StreamsService(settings, new BundleModelLoader(settings.get(StreamsSettings.MODEL_SAMPLES)));
+        return new StreamsService(settings, new BundleModelLoader(
+                HybridVae.BandMethod.parse(settings.get(StreamsSettings.MODEL_BAND_METHOD)),
+                settings.get(StreamsSettings.MODEL_SAMPLES)));
     }
 
     /** Starts the app with the given settings and model loader. */

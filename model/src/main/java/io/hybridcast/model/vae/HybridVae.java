@@ -53,6 +53,26 @@ public final class HybridVae implements HybridModel {
     private final int inputSize;
     private final int n;
     private int posteriorSamples = DEFAULT_POSTERIOR_SAMPLES;
+    private BandMethod bandMethod = BandMethod.SIGMA_POINTS;
+    private SigmaPointInference sigmaPoints;
+
+    /** How inference derives the predictive band from the posterior. */
+    public enum BandMethod {
+        /** Deterministic sigma points (unscented transform, 2d + 1 decodes per window): the default. */
+        SIGMA_POINTS,
+        /** The posterior mean plus {@link #setPosteriorSamples} random posterior samples per window. */
+        MONTE_CARLO;
+
+        /** Parses {@code sigma-points} or {@code monte-carlo}. */
+        public static BandMethod parse(String name) {
+            return switch (name) {
+                case "sigma-points" -> SIGMA_POINTS;
+                case "monte-carlo" -> MONTE_CARLO;
+                default -> throw new IllegalArgumentException("band method must be sigma-points or monte-carlo, got "
+                        + name);
+            };
+        }
+    }
 
     final Block setEmbed;
     final Block latentHead;
@@ -144,6 +164,21 @@ public final class HybridVae implements HybridModel {
             throw new IllegalArgumentException("posterior samples must be >= 2, got " + samples);
         }
         this.posteriorSamples = samples;
+    }
+
+    /** Sets how inference derives the predictive band (default {@link BandMethod#SIGMA_POINTS}). */
+    public void setBandMethod(BandMethod method) {
+        this.bandMethod = java.util.Objects.requireNonNull(method, "band method");
+    }
+
+    /** How inference derives the predictive band. */
+    public BandMethod bandMethod() {
+        return bandMethod;
+    }
+
+    /** The physics mask of the in-ODE net as plain values, [D]. */
+    float[] neuralMaskValues() {
+        return neuralMask.toFloatArray();
     }
 
     /** The physics this model knows. */
@@ -405,6 +440,12 @@ public final class HybridVae implements HybridModel {
             }
             Posterior q = encode(x, step.create(sumFlat, new Shape(b, spec.embedding())),
                     step.create(countFlat, new Shape(b, 1)), false);
+            if (bandMethod == BandMethod.SIGMA_POINTS) {
+                if (sigmaPoints == null) {
+                    sigmaPoints = new SigmaPointInference(this);
+                }
+                return sigmaPoints.infer(step, q, b, horizon);
+            }
             // One solve for everything: per window, the posterior mean followed by s posterior samples
             // (one decode costs about what a bigger batch costs: per-op overhead dominates, STACK.md 1.6).
             NDArray zpStd = q.physicsLogVar().mul(c.of(0.5)).exp();

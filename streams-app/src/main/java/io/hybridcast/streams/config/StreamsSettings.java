@@ -1,6 +1,7 @@
 package io.hybridcast.streams.config;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.vae.HybridVae;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -53,6 +54,10 @@ public final class StreamsSettings {
     public static final Setting<Long> COMMIT_INTERVAL_MS = new Setting<>("commit.interval.ms",
             "How often state and offsets are committed, milliseconds; bounds end-to-end latency under exactly-once.",
             "100", Setting.longBetween(1, 600_000), false);
+    public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
+            "Deserialised state values kept per store and task for reads (least recently used beyond this are read "
+                    + "from the store again); writes always go to the store and its changelog.", "10000",
+            Setting.intBetween(1, 10_000_000), false);
     public static final Setting<Set<SystemKind>> SYSTEMS = new Setting<>("systems",
             "Comma-separated system kinds this app serves; readings of any other system go to dead-letters.",
             "PENDULUM,ADVECTION_DIFFUSION,DOUBLE_PENDULUM", StreamsSettings::parseSystems, false);
@@ -124,8 +129,16 @@ public final class StreamsSettings {
     public static final Setting<String> MODEL_HMAC_KEY = new Setting<>("model.hmac.key",
             "Shared HMAC-SHA256 key; when set, only model versions signed with it are accepted. Empty: none.",
             "", text -> text, true);
+    public static final Setting<String> MODEL_BAND_METHOD = new Setting<>("model.band.method",
+            "How the 95 % bands are formed from the posterior: sigma-points (default: 2d + 1 deterministic decodes "
+                    + "per forecast, the unscented transform) or monte-carlo (model.posterior.samples random draws).",
+            "sigma-points", text -> {
+                HybridVae.BandMethod.parse(text);
+                return text;
+            }, false);
     public static final Setting<Integer> MODEL_SAMPLES = new Setting<>("model.posterior.samples",
-            "Posterior samples drawn per forecast to form the 95 % bands.", "16", Setting.intBetween(2, 4096), false);
+            "Posterior samples drawn per forecast to form the 95 % bands when model.band.method is monte-carlo.",
+            "16", Setting.intBetween(2, 4096), false);
 
     // ---- API ----
     public static final Setting<String> HTTP_HOST = new Setting<>("http.host",
@@ -138,10 +151,12 @@ public final class StreamsSettings {
             Setting.intBetween(1, 100_000), false);
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
-            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, SYSTEMS, BATCH_MAX_SIZE, BATCH_MAX_LATENCY_MS,
+            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, BATCH_MAX_SIZE,
+            BATCH_MAX_LATENCY_MS,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DRIFT_THRESHOLD,
-            UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
+            UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
+            MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);
 
     /** Per-system settings, keyed by the system. */

@@ -20,15 +20,20 @@ public final class BundleModelLoader implements ModelLoader {
     /** Parent of every loaded model's own sub-manager; lives as long as the process. */
     private static final NDManager ROOT = NDManager.newBaseManager();
 
+    private final HybridVae.BandMethod bandMethod;
     private final int posteriorSamples;
 
-    /** A loader whose models draw the default number of posterior samples per band. */
+    /** A loader whose models form their bands the default way (sigma points). */
     public BundleModelLoader() {
-        this(HybridVae.DEFAULT_POSTERIOR_SAMPLES);
+        this(HybridVae.BandMethod.SIGMA_POINTS, HybridVae.DEFAULT_POSTERIOR_SAMPLES);
     }
 
-    /** A loader whose models draw {@code posteriorSamples} per band (setting model.posterior.samples). */
-    public BundleModelLoader(int posteriorSamples) {
+    /**
+     * A loader whose models form their bands with {@code bandMethod} (setting model.band.method), drawing
+     * {@code posteriorSamples} per band when that is Monte-Carlo (setting model.posterior.samples).
+     */
+    public BundleModelLoader(HybridVae.BandMethod bandMethod, int posteriorSamples) {
+        this.bandMethod = bandMethod;
         this.posteriorSamples = posteriorSamples;
     }
 
@@ -42,6 +47,7 @@ public final class BundleModelLoader implements ModelLoader {
         return new HybridServingModel(header.getSystem(), header.getVersion(), () -> {
             try {
                 HybridVae model = bundle.instantiate(ROOT);
+                model.setBandMethod(bandMethod);
                 model.setPosteriorSamples(posteriorSamples);
                 return model;
             } catch (InvalidBundleException e) {

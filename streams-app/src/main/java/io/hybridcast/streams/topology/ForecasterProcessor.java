@@ -62,14 +62,17 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final SensorFaultDetector faults;
     private final int batchMaxSize;
     private final int historySize;
+    private final int cacheEntries;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, SensorState> states;
-    private KeyValueStore<String, ContextSet> contexts;
-    private KeyValueStore<String, PendingForecasts> pending;
+    // every store but the write-only latest forecasts is read through a cache of deserialised values
+    private CachedStore<SensorState> states;
+    private CachedStore<ContextSet> contexts;
+    private CachedStore<PendingForecasts> pending;
     private KeyValueStore<String, Forecast> latest;
-    private KeyValueStore<String, ZpHistory> zpHistory;
-    private KeyValueStore<String, AnomalyHistory> anomalyHistory;
+    private CachedStore<ZpHistory> zpHistory;
+    private CachedStore<AnomalyHistory> anomalyHistory;
+    private final List<CachedStore<?>> caches = new ArrayList<>();
     /** Sensors due for inference, in the order they became due. */
     private final Set<String> due = new LinkedHashSet<>();
     /** Wall-clock time at which the oldest sensor in {@link #due} became due. */
@@ -84,19 +87,23 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.faults = new SensorFaultDetector(settings);
         this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
+        this.cacheEntries = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.states = context.getStateStore(StoreNames.SENSOR_STATE);
-        this.contexts = context.getStateStore(StoreNames.CONTEXT_SETS);
-        this.pending = context.getStateStore(StoreNames.PENDING_FORECASTS);
+        // (re)initialised after every restore or dirty close: the caches start empty, the stores are the truth
+        caches.clear();
+        due.clear();
+        this.states = cached(context, StoreNames.SENSOR_STATE);
+        this.contexts = cached(context, StoreNames.CONTEXT_SETS);
+        this.pending = cached(context, StoreNames.PENDING_FORECASTS);
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
-        this.zpHistory = context.getStateStore(StoreNames.ZP_HISTORY);
-        this.anomalyHistory = context.getStateStore(StoreNames.ANOMALY_HISTORY);
+        this.zpHistory = cached(context, StoreNames.ZP_HISTORY);
+        this.anomalyHistory = cached(context, StoreNames.ANOMALY_HISTORY);
         // sensors that were due when the task last stopped
-        try (KeyValueIterator<String, SensorState> all = states.all()) {
+        try (KeyValueIterator<String, SensorState> all = states.store().all()) {
             all.forEachRemaining(kv -> {
                 if (kv.value.due) {
                     due.add(kv.key);
@@ -112,6 +119,24 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             }
         });
         oldestDueAtMs = context.currentSystemTimeMs();
+    }
+
+    private <V> CachedStore<V> cached(ProcessorContext<Object, Object> context, String name) {
+        CachedStore<V> store = new CachedStore<>(context.getStateStore(name), cacheEntries);
+        caches.add(store);
+        return store;
+    }
+
+    @Override
+    public void close() {
+        caches.forEach(CachedStore::clear);
+    }
+
+    /** Drops the cached values of a sensor whose processing failed half-way (the stores hold the truth). */
+    private void invalidate(String sensorId) {
+        for (CachedStore<?> cache : caches) {
+            cache.invalidate(sensorId);
+        }
     }
 
     @Override
@@ -153,6 +178,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             throw e; // store and producer failures are Kafka Streams' to handle (and retry under exactly-once)
         } catch (RuntimeException e) {
             LOG.error("Reading {}#{} of sensor {} could not be processed", topic, offset, key, e);
+            invalidate(key);
             deadLetter(record, topic, partition, offset, DeadLetters.Stage.PROCESS,
                     "processing failed: " + e, e, now);
             return;
@@ -297,6 +323,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 LOG.error("Inference of {} {} sensors failed; they skip this forecast", batch.size(), system, e);
                 metrics.inferenceFailure(system.name());
                 for (SensorState state : batch) {
+                    // context sets may hold embeddings that were never written: read them from the store again
+                    contexts.invalidate(state.sensorId);
                     state.due = false;
                     state.dueWindow = new double[0][];
                     states.put(state.sensorId, state);

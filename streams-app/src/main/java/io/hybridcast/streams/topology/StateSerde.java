@@ -5,11 +5,12 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Arrays;
 
 /**
  * Serde of the streams app's own state-store values (never on a public topic, so no Avro schema is needed):
@@ -36,6 +37,8 @@ public final class StateSerde<T> implements Serde<T> {
     private final byte formatVersion;
     private final Writer<T> writer;
     private final Reader<T> reader;
+    /** The largest value written so far: the next buffer starts that big instead of growing by copies. */
+    private volatile int sizeHint = 256;
 
     public StateSerde(String name, int formatVersion, Writer<T> writer, Reader<T> reader) {
         this.name = name;
@@ -51,11 +54,12 @@ public final class StateSerde<T> implements Serde<T> {
                 return null;
             }
             try {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+                Bytes bytes = new Bytes(sizeHint);
                 DataOutputStream out = new DataOutputStream(bytes);
                 out.writeByte(formatVersion);
                 writer.write(value, out);
                 out.flush();
+                sizeHint = Math.max(sizeHint, bytes.size);
                 return bytes.toByteArray();
             } catch (IOException e) {
                 throw new SerializationException("Cannot encode " + name + ": " + e.getMessage(), e);
@@ -69,7 +73,7 @@ public final class StateSerde<T> implements Serde<T> {
             if (data == null) {
                 return null;
             }
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            try (DataInputStream in = new DataInputStream(new Input(data))) {
                 byte version = in.readByte();
                 if (version != formatVersion) {
                     throw new SerializationException("Cannot decode " + name + ": format version " + version
@@ -80,6 +84,77 @@ public final class StateSerde<T> implements Serde<T> {
                 throw new SerializationException("Cannot decode " + name + ": " + e.getMessage(), e);
             }
         };
+    }
+
+    /**
+     * Byte output without {@link java.io.ByteArrayOutputStream}'s lock: DataOutputStream writes every int
+     * and double as a separate call, and an uncontended lock per call was the largest cost of the
+     * forecaster's state path (JFR, docs/streams-app.md "Benchmark").
+     */
+    private static final class Bytes extends OutputStream {
+        private byte[] buffer;
+        private int size;
+
+        Bytes(int capacity) {
+            buffer = new byte[capacity];
+        }
+
+        private void ensure(int extra) {
+            if (size + extra > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buffer[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, buffer, size, len);
+            size += len;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buffer, size);
+        }
+    }
+
+    /** Byte input without {@link java.io.ByteArrayInputStream}'s lock (DataInputStream reads ints byte by byte). */
+    private static final class Input extends InputStream {
+        private final byte[] data;
+        private int position;
+
+        Input(byte[] data) {
+            this.data = data;
+        }
+
+        @Override
+        public int read() {
+            return position < data.length ? data[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (len == 0) {
+                return 0;
+            }
+            int n = Math.min(len, data.length - position);
+            if (n <= 0) {
+                return -1;
+            }
+            System.arraycopy(data, position, b, off, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return data.length - position;
+        }
     }
 
     // ---- helpers shared by the state classes ----

@@ -26,6 +26,11 @@ final class BenchmarkModels {
     }
 
     static ServingModel trainedPendulumModel() {
+        return trainedPendulumModel(HybridVae.BandMethod.SIGMA_POINTS);
+    }
+
+    /** The benchmark model, forming its bands with {@code bandMethod}. */
+    static ServingModel trainedPendulumModel(HybridVae.BandMethod bandMethod) {
         // cost per inference does not depend on how well the weights are trained: a short run suffices
         try (NDManager manager = NDManager.newBaseManager();
              HybridVae model = HybridVaeTrainer.train(SPEC, TrainingConfig.defaults("PENDULUM", 1, 1)
@@ -36,7 +41,7 @@ final class BenchmarkModels {
                     .setAlgorithm(SPEC.algorithm()).setSettingsJson("{}").setMetrics(Map.of())
                     .setCreatedAt(Instant.now()).setPayload(java.nio.ByteBuffer.wrap(bundle)).setSha256("")
                     .build();
-            return new BundleModelLoader().load(header, bundle);
+            return new BundleModelLoader(bandMethod, HybridVae.DEFAULT_POSTERIOR_SAMPLES).load(header, bundle);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot train the benchmark model: " + e.getMessage(), e);
         }

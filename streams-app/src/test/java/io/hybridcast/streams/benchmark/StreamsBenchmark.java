@@ -6,6 +6,7 @@ import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
+import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.StreamsService;
@@ -47,11 +48,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * End-to-end benchmark of the streams app on the in-process broker, in one run: a pass-through topology
- * (decode + re-encode, same guarantees) and the forecaster over the same sensors and records, then the
+ * (decode + re-encode, same guarantees), the forecaster and a baseline forecaster (the band and state path as
+ * they were before issue 4: Monte-Carlo band, one-entry state cache) over the same sensors and records, then the
  * latency from a sample's append to the forecast it completes, at half the forecaster's maximum rate.
  * Writes {@code docs/benchmarks/streams.json}.
  *
@@ -73,11 +75,14 @@ public final class StreamsBenchmark implements Callable<Integer> {
     Path out = Path.of("docs/benchmarks/streams.json");
     @Option(names = "--set", description = "Streams-app settings, key=value (e.g. commit.interval.ms=50).")
     Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
+            + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
+    boolean skipBaseline;
 
     private final SystemKind system = SystemKind.PENDULUM;
-    private final Supplier<ServingModel> models;
+    private final Function<HybridVae.BandMethod, ServingModel> models;
 
-    public StreamsBenchmark(Supplier<ServingModel> models) {
+    public StreamsBenchmark(Function<HybridVae.BandMethod, ServingModel> models) {
         this.models = models;
     }
 
@@ -85,9 +90,15 @@ public final class StreamsBenchmark implements Callable<Integer> {
         System.exit(new CommandLine(new StreamsBenchmark(BenchmarkModels::trainedPendulumModel)).execute(args));
     }
 
+    private static double loadAverage() {
+        return Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()
+                * 100) / 100.0;
+    }
+
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("streams-bench");
+        double loadBefore = loadAverage();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             String passthroughTopic = Topics.SENSOR_READINGS.name() + "-passthrough-benchmark";
             try (Admin admin = broker.createAdmin()) {
@@ -116,7 +127,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
 
             System.out.println("Forecaster run...");
             ModelRegistry registry = new ModelRegistry();
-            registry.swap(models.get());
+            registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
             AppMetrics metrics = AppMetrics.inMemory();
             StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster",
                     "state.dir", work.resolve("fc").toString()));
@@ -132,6 +143,30 @@ public final class StreamsBenchmark implements Callable<Integer> {
             inference.put("total_inference_s", Math.round(inferenceTime.totalTime(java.util.concurrent.TimeUnit.SECONDS) * 10) / 10.0);
             System.out.printf("  %.0f records/s, %.0f forecasts, inference %s%n", forecaster, forecasts, inference);
 
+            Map<String, Object> before = null;
+            if (!skipBaseline) {
+                System.out.println("Baseline forecaster run (Monte-Carlo band, no state cache)...");
+                ModelRegistry baselineModels = new ModelRegistry();
+                baselineModels.swap(models.apply(HybridVae.BandMethod.MONTE_CARLO));
+                AppMetrics baselineMetrics = AppMetrics.inMemory();
+                StreamsSettings baselineSettings = base.with(Map.of("application.id", "bench-baseline",
+                        "state.dir", work.resolve("bl").toString(), "state.cache.entries", "1",
+                        "model.band.method", "monte-carlo"));
+                double rate = runToEnd(broker, TopologyFactory.buildTopology(baselineSettings, baselineModels,
+                        baselineMetrics), baselineSettings, n);
+                var baselineTime = baselineMetrics.registry().find("hybridcast.inference.time").timer();
+                before = new LinkedHashMap<>();
+                before.put("records_per_s", Math.round(rate));
+                before.put("ratio", Math.round(rate / passthrough * 1000) / 1000.0);
+                before.put("mean_call_ms", Math.round(baselineTime.mean(java.util.concurrent.TimeUnit.MILLISECONDS)
+                        * 10) / 10.0);
+                before.put("mean_batch_size", Math.round(baselineMetrics.registry()
+                        .find("hybridcast.inference.batch.size").summary().mean() * 10) / 10.0);
+                before.put("settings", "model.band.method=monte-carlo (16 samples), state.cache.entries=1");
+                baselineModels.close();
+                System.out.printf("  %.0f records/s, %s%n", rate, before);
+            }
+
             System.out.println("Latency run at half the forecaster's rate...");
             long[] latencies = latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
                     "state.dir", work.resolve("lat").toString())), registry, windowing, forecaster / 2);
@@ -146,6 +181,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
             report.put("sensors", sensors);
             report.put("hop", windowing.hop());
             report.put("forecaster_inference", inference);
+            if (before != null) {
+                report.put("baseline_same_run", before);
+            }
             report.put("forecasts_per_s", Math.round(forecasts / (n / forecaster)));
             report.put("latency_rate_records_per_s", Math.round(forecaster / 2));
             report.put("model", Map.of("algorithm", BenchmarkModels.SPEC.algorithm(), "hidden", BenchmarkModels.SPEC.hidden(), "embedding", BenchmarkModels.SPEC.embedding(), "neural_latents", BenchmarkModels.SPEC.neuralLatents(), "solver", BenchmarkModels.SPEC.solver(), "substeps", BenchmarkModels.SPEC.substeps()));
@@ -159,11 +197,15 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("commit_interval_ms", base.get(StreamsSettings.COMMIT_INTERVAL_MS));
             used.put("batch_max_size", base.get(StreamsSettings.BATCH_MAX_SIZE));
             used.put("batch_max_latency_ms", base.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
+            used.put("model_band_method", base.get(StreamsSettings.MODEL_BAND_METHOD));
+            used.put("state_cache_entries", base.get(StreamsSettings.STATE_CACHE_ENTRIES));
             used.put("partitions", 1);
             used.put("broker", "in-process KRaft, same JVM and cores");
             report.put("settings", used);
+            // the machine is shared: its load average says how much of it the run had
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "java", System.getProperty("java.version")));
+                    "java", System.getProperty("java.version"), "load_average_1m_before", loadBefore,
+                    "load_average_1m_after", loadAverage()));
             report.put("measured_at", Instant.now().toString());
             Files.createDirectories(out.toAbsolutePath().getParent());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
