@@ -104,6 +104,12 @@ public final class StreamsSettings {
     public static final Setting<Integer> DEVIATION_CLEAR = new Setting<>("anomaly.deviation.clear.samples",
             "Hysteresis: consecutive readings back under the threshold before the flag clears (a level shift "
                     + "alerts once, not forever).", "10", Setting.intBetween(1, 100_000), false);
+    public static final Setting<Integer> DEVIATION_CALIBRATION = new Setting<>(
+            "anomaly.deviation.calibration.samples",
+            "Forecast deviation: samples of a model version that measure how far a sensor's actuals usually fall "
+                    + "from its forecasts (in band units); after them the score is divided by that RMS (at least 1), "
+                    + "so a band too narrow for the sensor is widened instead of alerting every few seconds. "
+                    + "0 turns the calibration off.", "200", Setting.intBetween(0, 10_000_000), false);
     public static final Setting<Double> DRIFT_THRESHOLD = new Setting<>("anomaly.drift.threshold",
             "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
             "4.0", Setting.doubleBetween(0.1, 1e6), false);
@@ -154,7 +160,8 @@ public final class StreamsSettings {
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, BATCH_MAX_SIZE,
             BATCH_MAX_LATENCY_MS,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
-            FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DRIFT_THRESHOLD,
+            FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
+            DRIFT_THRESHOLD,
             UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);

@@ -11,6 +11,7 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.Anomalies;
+import io.hybridcast.streams.anomaly.BandCalibration;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.anomaly.NeuralShareBaseline;
@@ -277,10 +278,20 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     worst = c;
                 }
             }
-            double score = Math.sqrt(sumSquares / x.length);
+            double rmsZ = Math.sqrt(sumSquares / x.length);
+            int calibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
+            BandCalibration usual = state.band;
+            usual.useModelVersion(entry.modelVersion());
+            double widen = calibration == 0 ? 1 : usual.scale(calibration);
+            double score = rmsZ / widen;
             double threshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
-            if (state.deviation.observe(score, threshold, seq, settings.get(StreamsSettings.DEVIATION_RAISE),
-                    settings.get(StreamsSettings.DEVIATION_CLEAR)) == Latch.Transition.RAISED) {
+            Latch.Transition transition = state.deviation.observe(score, threshold, seq,
+                    settings.get(StreamsSettings.DEVIATION_RAISE), settings.get(StreamsSettings.DEVIATION_CLEAR));
+            // the calibration learns from every sample of its warm-up, then from normal samples only
+            if (calibration > 0 && (!usual.warmedUp(calibration) || (!state.deviation.active() && score <= threshold))) {
+                usual.add(rmsZ, calibration);
+            }
+            if (transition == Latch.Transition.RAISED) {
                 String unit = Channels.unit(state.system);
                 long from = state.deviation.firstAboveSequence();
                 emit(Anomalies.of(sensorId, state.system, AnomalyKind.FORECAST_DEVIATION,
@@ -289,7 +300,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                                 + (seq - from + 1) + " samples; observed " + num(x[worst]) + unit + ", forecast "
                                 + num(entry.mean()[step][worst]) + unit + " (band " + num(entry.lower()[step][worst])
                                 + " to " + num(entry.upper()[step][worst]) + unit + "), score " + num(score)
-                                + " > " + num(threshold) + "."), time);
+                                + " > " + num(threshold) + (widen > 1 ? " (band widened " + num(widen)
+                                + "x to this sensor's usual forecast error)" : "") + "."), time);
             }
         }
         if (forecasts.expireThrough(seq)) {

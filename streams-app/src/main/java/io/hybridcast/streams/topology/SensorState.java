@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.anomaly.Latch;
+import io.hybridcast.streams.anomaly.BandCalibration;
 import io.hybridcast.streams.anomaly.NeuralShareBaseline;
 
 import java.io.DataInputStream;
@@ -53,6 +54,8 @@ public final class SensorState {
     public Latch unmodelled = new Latch();
     /** What the neural share usually is for this sensor under the model version in service. */
     public NeuralShareBaseline neuralShare = new NeuralShareBaseline();
+    /** How far actuals usually fall from this sensor's forecasts, in band units, under the serving version. */
+    public BandCalibration band = new BandCalibration();
 
     public SensorState() {
     }
@@ -88,7 +91,7 @@ public final class SensorState {
         return it.next();
     }
 
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 3,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 4,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
@@ -119,6 +122,7 @@ public final class SensorState {
             latch.write(out);
         }
         s.neuralShare.write(out);
+        s.band.write(out);
     }
 
     private static SensorState read(DataInputStream in) throws IOException {
@@ -151,6 +155,7 @@ public final class SensorState {
         s.drift = Latch.read(in);
         s.unmodelled = Latch.read(in);
         s.neuralShare = NeuralShareBaseline.read(in);
+        s.band = BandCalibration.read(in);
         return s;
     }
 }
