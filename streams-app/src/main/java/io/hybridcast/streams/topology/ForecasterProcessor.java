@@ -11,10 +11,9 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.Anomalies;
-import io.hybridcast.streams.anomaly.BandCalibration;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
-import io.hybridcast.streams.anomaly.NeuralShareBaseline;
+import io.hybridcast.streams.anomaly.UsualLevel;
 import io.hybridcast.streams.anomaly.SensorFaultDetector;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
@@ -54,7 +53,6 @@ import static io.hybridcast.streams.anomaly.Channels.num;
 final class ForecasterProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ForecasterProcessor.class);
-    /** Weight of a new forecast in the neural-share baseline. */
 
     private final StreamsSettings settings;
     private final ModelRegistry models;
@@ -64,6 +62,11 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final int batchMaxSize;
     private final int historySize;
     private final int cacheEntries;
+    // forecast-deviation settings, read once: the check runs for every reading
+    private final double deviationThreshold;
+    private final int deviationRaise;
+    private final int deviationClear;
+    private final int deviationCalibration;
 
     private ProcessorContext<Object, Object> context;
     // every store but the write-only latest forecasts is read through a cache of deserialised values
@@ -89,6 +92,10 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
         this.cacheEntries = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
+        this.deviationThreshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
+        this.deviationRaise = settings.get(StreamsSettings.DEVIATION_RAISE);
+        this.deviationClear = settings.get(StreamsSettings.DEVIATION_CLEAR);
+        this.deviationCalibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
     }
 
     @Override
@@ -278,18 +285,18 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     worst = c;
                 }
             }
-            double rmsZ = Math.sqrt(sumSquares / x.length);
-            int calibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
-            BandCalibration usual = state.band;
+            double meanSquare = sumSquares / x.length;
+            int calibration = deviationCalibration;
+            UsualLevel usual = state.band;
             usual.useModelVersion(entry.modelVersion());
-            double widen = calibration == 0 ? 1 : usual.scale(calibration);
-            double score = rmsZ / widen;
-            double threshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
-            Latch.Transition transition = state.deviation.observe(score, threshold, seq,
-                    settings.get(StreamsSettings.DEVIATION_RAISE), settings.get(StreamsSettings.DEVIATION_CLEAR));
+            double widen = bandWidening(usual, calibration);
+            double score = Math.sqrt(meanSquare) / widen;
+            double threshold = deviationThreshold;
+            Latch.Transition transition = state.deviation.observe(score, threshold, seq, deviationRaise,
+                    deviationClear);
             // the calibration learns from every sample of its warm-up, then from normal samples only
             if (calibration > 0 && (!usual.warmedUp(calibration) || (!state.deviation.active() && score <= threshold))) {
-                usual.add(rmsZ, calibration);
+                usual.addNormal(meanSquare, calibration);
             }
             if (transition == Latch.Transition.RAISED) {
                 String unit = Channels.unit(state.system);
@@ -307,6 +314,14 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (forecasts.expireThrough(seq)) {
             pending.put(sensorId, forecasts);
         }
+    }
+
+    /**
+     * How much a sensor's band is widened for scoring: its usual RMS standardised residual once {@code calibration}
+     * samples measured it (0 = calibration off), never below 1, so a well-calibrated band stays as it is.
+     */
+    static double bandWidening(UsualLevel band, int calibration) {
+        return calibration > 0 && band.warmedUp(calibration) ? Math.max(1, Math.sqrt(band.mean())) : 1;
     }
 
     /** Runs inference for every due sensor: per system, one embedding call for new context windows and one
@@ -530,7 +545,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (!Double.isFinite(share)) {
             return;
         }
-        NeuralShareBaseline usual = state.neuralShare;
+        UsualLevel usual = state.neuralShare;
         usual.useModelVersion(model.version());
         int warmup = settings.get(StreamsSettings.UNMODELLED_WARMUP);
         if (!usual.warmedUp(warmup)) {

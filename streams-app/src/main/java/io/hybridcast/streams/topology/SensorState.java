@@ -2,8 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.anomaly.Latch;
-import io.hybridcast.streams.anomaly.BandCalibration;
-import io.hybridcast.streams.anomaly.NeuralShareBaseline;
+import io.hybridcast.streams.anomaly.UsualLevel;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -48,14 +47,19 @@ public final class SensorState {
     public Latch spike = new Latch();
     public Latch range = new Latch();
 
+    /** Weight of a new forecast in the usual neural share once warmed up. */
+    static final double NEURAL_SHARE_ALPHA = 0.1;
+    /** Weight of a new sample in the usual squared band residual: slower, there is one per sample. */
+    static final double BAND_ALPHA = 0.01;
+
     // model-based detectors
     public Latch deviation = new Latch();
     public Latch drift = new Latch();
     public Latch unmodelled = new Latch();
     /** What the neural share usually is for this sensor under the model version in service. */
-    public NeuralShareBaseline neuralShare = new NeuralShareBaseline();
-    /** How far actuals usually fall from this sensor's forecasts, in band units, under the serving version. */
-    public BandCalibration band = new BandCalibration();
+    public UsualLevel neuralShare = new UsualLevel(NEURAL_SHARE_ALPHA);
+    /** The usual mean square of the standardised residual of this sensor's forecasts under the serving version. */
+    public UsualLevel band = new UsualLevel(BAND_ALPHA);
 
     public SensorState() {
     }
@@ -154,8 +158,8 @@ public final class SensorState {
         s.deviation = Latch.read(in);
         s.drift = Latch.read(in);
         s.unmodelled = Latch.read(in);
-        s.neuralShare = NeuralShareBaseline.read(in);
-        s.band = BandCalibration.read(in);
+        s.neuralShare = UsualLevel.read(in, NEURAL_SHARE_ALPHA);
+        s.band = UsualLevel.read(in, BAND_ALPHA);
         return s;
     }
 }

@@ -10,11 +10,13 @@ import java.io.DataOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-class NeuralShareBaselineTest {
+class UsualLevelTest {
+
+    static final double ALPHA = 0.1;
 
     @Test
     void warmUpGivesTheExactMeanAndPopulationStd() {
-        NeuralShareBaseline b = new NeuralShareBaseline();
+        UsualLevel b = new UsualLevel(ALPHA);
         b.useModelVersion(1);
         for (double share : new double[]{0.1, 0.3, 0.2, 0.4}) {
             assertThat(b.warmedUp(4)).isFalse();
@@ -27,7 +29,7 @@ class NeuralShareBaselineTest {
 
     @Test
     void thresholdIsTheLargerOfTheFloorAndKSigmas() {
-        NeuralShareBaseline b = new NeuralShareBaseline();
+        UsualLevel b = new UsualLevel(ALPHA);
         b.useModelVersion(1);
         b.addNormal(0.0, 2);
         b.addNormal(0.2, 2); // std 0.1
@@ -37,17 +39,17 @@ class NeuralShareBaselineTest {
 
     @Test
     void afterTheWarmUpTheBaselineFollowsSlowly() {
-        NeuralShareBaseline b = new NeuralShareBaseline();
+        UsualLevel b = new UsualLevel(ALPHA);
         b.useModelVersion(1);
         b.addNormal(0.2, 1);
         b.addNormal(0.3, 1);
-        assertThat(b.mean()).isCloseTo(0.2 + NeuralShareBaseline.ALPHA * 0.1, within(1e-12));
+        assertThat(b.mean()).isCloseTo(0.2 + ALPHA * 0.1, within(1e-12));
         assertThat(b.std()).isPositive();
     }
 
     @Test
     void aNewModelVersionStartsAgainButTheSameVersionKeepsIt() {
-        NeuralShareBaseline b = new NeuralShareBaseline();
+        UsualLevel b = new UsualLevel(ALPHA);
         b.useModelVersion(1);
         b.addNormal(0.2, 3);
         b.useModelVersion(1);
@@ -59,17 +61,23 @@ class NeuralShareBaselineTest {
 
     @Test
     void survivesTheStateStore() throws Exception {
-        NeuralShareBaseline b = new NeuralShareBaseline();
+        UsualLevel b = new UsualLevel(ALPHA);
         b.useModelVersion(7);
         b.addNormal(0.1, 5);
         b.addNormal(0.5, 5);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         b.write(new DataOutputStream(bytes));
-        NeuralShareBaseline back = NeuralShareBaseline.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        UsualLevel back = UsualLevel.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), ALPHA);
         assertThat(back.mean()).isEqualTo(b.mean());
         assertThat(back.std()).isEqualTo(b.std());
         assertThat(back.observations()).isEqualTo(2);
         back.useModelVersion(7);
         assertThat(back.observations()).isEqualTo(2);
+    }
+
+    @Test
+    void alphaOutsideItsRangeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new UsualLevel(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("alpha");
     }
 }
