@@ -55,8 +55,9 @@ public final class StreamsSettings {
             "How often state and offsets are committed, milliseconds; bounds end-to-end latency under exactly-once.",
             "100", Setting.longBetween(1, 600_000), false);
     public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
-            "Deserialised state values kept per store and task for reads (least recently used beyond this are read "
-                    + "from the store again); writes always go to the store and its changelog.", "10000",
+            "Deserialised state values kept per store and task (least recently used beyond this are written back "
+                    + "if changed and read from the store again when needed); changed values reach the store and its "
+                    + "changelog once per commit.", "10000",
             Setting.intBetween(1, 10_000_000), false);
     public static final Setting<Set<SystemKind>> SYSTEMS = new Setting<>("systems",
             "Comma-separated system kinds this app serves; readings of any other system go to dead-letters.",

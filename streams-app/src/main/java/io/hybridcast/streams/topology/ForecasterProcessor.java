@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,6 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final SensorFaultDetector faults;
     private final int batchMaxSize;
     private final int historySize;
-    private final int cacheEntries;
     // forecast-deviation settings, read once: the check runs for every reading
     private final double deviationThreshold;
     private final int deviationRaise;
@@ -69,18 +69,28 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final int deviationCalibration;
 
     private ProcessorContext<Object, Object> context;
-    // every store but the write-only latest forecasts is read through a cache of deserialised values
-    private CachedStore<SensorState> states;
-    private CachedStore<ContextSet> contexts;
-    private CachedStore<PendingForecasts> pending;
+    // every store but the write-only latest forecasts keeps its values deserialised and writes them once per commit
+    private WriteBehindStore<SensorState> states;
+    private WriteBehindStore<ContextSet> contexts;
+    private WriteBehindStore<PendingForecasts> pending;
     private KeyValueStore<String, Forecast> latest;
-    private CachedStore<ZpHistory> zpHistory;
-    private CachedStore<AnomalyHistory> anomalyHistory;
-    private final List<CachedStore<?>> caches = new ArrayList<>();
+    private WriteBehindStore<ZpHistory> zpHistory;
+    private WriteBehindStore<AnomalyHistory> anomalyHistory;
+    private final List<WriteBehindStore<?>> caches = new ArrayList<>();
     /** Sensors due for inference, in the order they became due. */
     private final Set<String> due = new LinkedHashSet<>();
     /** Wall-clock time at which the oldest sensor in {@link #due} became due. */
     private long oldestDueAtMs;
+    /**
+     * Every sensor that became due within the last {@link #ROUND_MEMORY_MS}, with when it last did. Once all of
+     * them are due again, the round is complete and the batch is inferred at once: waiting for the latency
+     * trigger could only delay it (and, with a commit in between, split it into two calls of the same fixed
+     * cost). A sensor that fell silent stays counted for that long, during which the latency trigger serves.
+     */
+    private final Map<String, Long> lastDueAtMs = new HashMap<>();
+    static final long ROUND_MEMORY_MS = 60_000;
+    /** Every sensor of the round is due (set when the last one becomes due, cleared by {@link #flush}). */
+    private boolean roundComplete;
 
     ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
         this.settings = settings;
@@ -91,7 +101,6 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.faults = new SensorFaultDetector(settings);
         this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
-        this.cacheEntries = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
         this.deviationThreshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
         this.deviationRaise = settings.get(StreamsSettings.DEVIATION_RAISE);
         this.deviationClear = settings.get(StreamsSettings.DEVIATION_CLEAR);
@@ -104,14 +113,16 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         // (re)initialised after every restore or dirty close: the caches start empty, the stores are the truth
         caches.clear();
         due.clear();
-        this.states = cached(context, StoreNames.SENSOR_STATE);
-        this.contexts = cached(context, StoreNames.CONTEXT_SETS);
-        this.pending = cached(context, StoreNames.PENDING_FORECASTS);
+        lastDueAtMs.clear();
+        roundComplete = false;
+        this.states = store(context, StoreNames.SENSOR_STATE);
+        this.contexts = store(context, StoreNames.CONTEXT_SETS);
+        this.pending = store(context, StoreNames.PENDING_FORECASTS);
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
-        this.zpHistory = cached(context, StoreNames.ZP_HISTORY);
-        this.anomalyHistory = cached(context, StoreNames.ANOMALY_HISTORY);
+        this.zpHistory = store(context, StoreNames.ZP_HISTORY);
+        this.anomalyHistory = store(context, StoreNames.ANOMALY_HISTORY);
         // sensors that were due when the task last stopped
-        try (KeyValueIterator<String, SensorState> all = states.store().all()) {
+        try (KeyValueIterator<String, SensorState> all = states.all()) {
             all.forEachRemaining(kv -> {
                 if (kv.value.due) {
                     due.add(kv.key);
@@ -129,20 +140,21 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         oldestDueAtMs = context.currentSystemTimeMs();
     }
 
-    private <V> CachedStore<V> cached(ProcessorContext<Object, Object> context, String name) {
-        CachedStore<V> store = new CachedStore<>(context.getStateStore(name), cacheEntries);
+    private <V> WriteBehindStore<V> store(ProcessorContext<Object, Object> context, String name) {
+        WriteBehindStore<V> store = context.getStateStore(name);
+        store.forgetAll();
         caches.add(store);
         return store;
     }
 
     @Override
     public void close() {
-        caches.forEach(CachedStore::clear);
+        caches.forEach(WriteBehindStore::forgetAll);
     }
 
     /** Drops the cached values of a sensor whose processing failed half-way (the stores hold the truth). */
     private void invalidate(String sensorId) {
-        for (CachedStore<?> cache : caches) {
+        for (WriteBehindStore<?> cache : caches) {
             cache.invalidate(sensorId);
         }
     }
@@ -173,7 +185,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             deadLetter(record, topic, partition, offset, DeadLetters.Stage.VALIDATE, invalid, null, now);
             return;
         }
-        SensorState state = states.get(key);
+        SensorState state = states.read(key);
         String historyProblem = ReadingValidator.checkAgainstHistory(reading,
                 state == null ? null : state.system, state == null ? -1 : state.lastSequence);
         if (historyProblem != null) {
@@ -191,7 +203,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     "processing failed: " + e, e, now);
             return;
         }
-        if (due.size() >= batchMaxSize) {
+        if (due.size() >= batchMaxSize || roundComplete) {
             flush();
         }
     }
@@ -233,7 +245,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (state.contiguousSamples % length == 0) {
             contextSet = contextOf(sensorId);
             contextSet.add(new ContextSet.Window(seq - length + 1, state.newest(length)), windowing.contextWindows());
-            contexts.put(sensorId, contextSet);
+            contexts.write(sensorId, contextSet);
         }
         if (state.recent.size() == length && (state.contiguousSamples - length) % windowing.hop() == 0) {
             int windows = (contextSet == null ? contextOf(sensorId) : contextSet).windows.size();
@@ -245,26 +257,32 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 if (state.due) {
                     // still waiting from the previous hop (a backlog): infer that one first, so every hop gets
                     // its own forecast from its own window
-                    states.put(sensorId, state);
+                    states.write(sensorId, state);
                     flush();
-                    state = states.get(sensorId);
+                    state = states.read(sensorId);
                 }
                 state.due = true;
                 state.dueSequence = seq;
                 state.dueEventTime = time;
                 state.dueWindow = state.newest(length);
+                long now = context.currentSystemTimeMs();
                 if (due.isEmpty()) {
-                    oldestDueAtMs = context.currentSystemTimeMs();
+                    oldestDueAtMs = now;
                 }
                 due.add(sensorId);
+                // a sensor seen for the first time joins the round without completing it (else the very first due
+                // sensor would be a complete round of one)
+                if (lastDueAtMs.put(sensorId, now) != null && due.size() >= lastDueAtMs.size()) {
+                    roundComplete = true;
+                }
             }
         }
-        states.put(sensorId, state);
+        states.write(sensorId, state);
     }
 
     /** Forecast deviation: compares the actual with the newest forecast covering it, with hysteresis. */
     private void checkAgainstForecasts(String sensorId, SensorState state, double[] x, long seq, long time) {
-        PendingForecasts forecasts = pending.get(sensorId);
+        PendingForecasts forecasts = pending.read(sensorId);
         if (forecasts == null || forecasts.entries.isEmpty()) {
             return;
         }
@@ -312,7 +330,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             }
         }
         if (forecasts.expireThrough(seq)) {
-            pending.put(sensorId, forecasts);
+            pending.write(sensorId, forecasts);
         }
     }
 
@@ -327,12 +345,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     /** Runs inference for every due sensor: per system, one embedding call for new context windows and one
      * batched prediction call, both under one model version. */
     void flush() {
+        roundComplete = false;
         if (due.isEmpty()) {
             return;
         }
+        long forgetBefore = context.currentSystemTimeMs() - ROUND_MEMORY_MS;
+        lastDueAtMs.values().removeIf(at -> at < forgetBefore);
         Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
         for (String sensorId : due) {
-            SensorState state = states.get(sensorId);
+            SensorState state = states.read(sensorId);
             if (state == null || !state.due) {
                 continue;
             }
@@ -354,7 +375,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     contexts.invalidate(state.sensorId);
                     state.due = false;
                     state.dueWindow = new double[0][];
-                    states.put(state.sensorId, state);
+                    states.write(state.sensorId, state);
                 }
             }
         });
@@ -368,7 +389,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     state.due = false;
                     state.dueWindow = new double[0][];
                     state.status = SensorState.Status.WAITING_FOR_MODEL;
-                    states.put(state.sensorId, state);
+                    states.write(state.sensorId, state);
                 }
                 return;
             }
@@ -404,7 +425,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             for (int i = 0; i < batch.size(); i++) {
                 SensorState state = batch.get(i);
                 if (!stale.isEmpty()) {
-                    contexts.put(state.sensorId, contextSets.get(i));
+                    contexts.write(state.sensorId, contextSets.get(i));
                 }
                 publish(state, contextSets.get(i), predictions.get(i), model);
             }
@@ -442,15 +463,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         metrics.forecast();
         latest.put(sensorId, forecast);
 
-        PendingForecasts forecasts = pending.get(sensorId);
+        PendingForecasts forecasts = pending.read(sensorId);
         if (forecasts == null) {
             forecasts = new PendingForecasts();
         }
         forecasts.entries.add(new PendingForecasts.Entry(state.dueSequence + 1, model.version(), p.mean(),
                 p.lower(), p.upper()));
-        pending.put(sensorId, forecasts);
+        pending.write(sensorId, forecasts);
 
-        ZpHistory history = zpHistory.get(sensorId);
+        ZpHistory history = zpHistory.read(sensorId);
         if (history == null) {
             history = new ZpHistory();
         }
@@ -458,7 +479,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         history.add(new ZpHistory.Point(state.dueSequence, time, model.version(), model.physicsNames(), p.zpMean(),
                 p.zpStd(), prior == null ? new double[0] : prior[0], prior == null ? new double[0] : prior[1]),
                 historySize);
-        zpHistory.put(sensorId, history);
+        zpHistory.write(sensorId, history);
 
         if (prior != null) {
             checkPhysicsDrift(state, p, prior[0], prior[1], model, time);
@@ -470,7 +491,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         state.status = SensorState.Status.FORECASTING;
         state.forecasts++;
         state.modelVersion = model.version();
-        states.put(sensorId, state);
+        states.write(sensorId, state);
     }
 
     /**
@@ -573,19 +594,19 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     private ContextSet contextOf(String sensorId) {
-        ContextSet contextSet = contexts.get(sensorId);
+        ContextSet contextSet = contexts.read(sensorId);
         return contextSet == null ? new ContextSet() : contextSet;
     }
 
     private void emit(Anomaly anomaly, long time) {
         context.forward(new Record<>(anomaly.getSensorId(), anomaly, time), TopologyFactory.ANOMALIES_SINK);
         metrics.anomaly(anomaly.getKind().name(), anomaly.getDetail());
-        AnomalyHistory history = anomalyHistory.get(anomaly.getSensorId());
+        AnomalyHistory history = anomalyHistory.read(anomaly.getSensorId());
         if (history == null) {
             history = new AnomalyHistory();
         }
         history.add(anomaly, historySize);
-        anomalyHistory.put(anomaly.getSensorId(), history);
+        anomalyHistory.write(anomaly.getSensorId(), history);
         LOG.debug("Anomaly on {}: {}", anomaly.getSensorId(), anomaly.getExplanation());
     }
 

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                     |      --> anomalies
  *                                     |      --> dead-letters
  *                                  six changelogged stores (sensor state, context sets, pending forecasts,
- *                                  latest forecasts, z_p history, anomaly history)
+ *                                  latest forecasts, z_p history, anomaly history); all but the latest
+ *                                  forecasts are write-behind: written once per commit ({@link WriteBehindStore})
  * </pre>
  * Readings are consumed as raw bytes and decoded by the forecaster, so a record that cannot be decoded is
  * still a record: it reaches dead-letters with its coordinates instead of failing the app.
@@ -41,15 +42,16 @@ public final class TopologyFactory {
     /** The topology of the streams app. */
     public static Topology buildTopology(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
         Topology topology = new Topology();
+        int capacity = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SENSOR_READINGS.name());
         topology.addProcessor(FORECASTER, () -> new ForecasterProcessor(settings, models, metrics), SOURCE);
-        topology.addStateStore(store(StoreNames.SENSOR_STATE, SensorState.SERDE), FORECASTER);
-        topology.addStateStore(store(StoreNames.CONTEXT_SETS, ContextSet.SERDE), FORECASTER);
-        topology.addStateStore(store(StoreNames.PENDING_FORECASTS, PendingForecasts.SERDE), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.SENSOR_STATE, SensorState.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.CONTEXT_SETS, ContextSet.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.PENDING_FORECASTS, PendingForecasts.SERDE, capacity), FORECASTER);
         topology.addStateStore(store(StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
-        topology.addStateStore(store(StoreNames.ZP_HISTORY, ZpHistory.SERDE), FORECASTER);
-        topology.addStateStore(store(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.ZP_HISTORY, ZpHistory.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE, capacity), FORECASTER);
         // ground truth, when a simulator publishes it: kept beside the sensor's state for live scoring
         topology.addSource(TRUTH_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SENSOR_TRUTH.name());

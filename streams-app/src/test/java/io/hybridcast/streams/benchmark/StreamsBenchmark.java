@@ -75,6 +75,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     Path out = Path.of("docs/benchmarks/streams.json");
     @Option(names = "--set", description = "Streams-app settings, key=value (e.g. commit.interval.ms=50).")
     Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--rounds", description = "Alternating pass-through / forecaster rounds; medians are reported "
+            + "(default ${DEFAULT-VALUE}).")
+    int rounds = 3;
     @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
             + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
     boolean skipBaseline;
@@ -88,6 +91,16 @@ public final class StreamsBenchmark implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsBenchmark(BenchmarkModels::trainedPendulumModel)).execute(args));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get((sorted.size() - 1) / 2);
     }
 
     private static double loadAverage() {
@@ -120,28 +133,51 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 producer.flush();
             }
 
-            System.out.println("Pass-through run...");
-            double passthrough = runToEnd(broker, passthroughTopology(passthroughTopic),
-                    base.with(Map.of("application.id", "bench-passthrough", "state.dir", work.resolve("pt").toString())), n);
-            System.out.printf("  %.0f records/s%n", passthrough);
-
-            System.out.println("Forecaster run...");
+            // Pass-through and forecaster alternate, each round on fresh application ids (empty state, input from
+            // the start): the machine is shared and its speed drifts, so a ratio is only fair from neighbouring runs.
             ModelRegistry registry = new ModelRegistry();
             registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
-            AppMetrics metrics = AppMetrics.inMemory();
-            StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster",
-                    "state.dir", work.resolve("fc").toString()));
-            double forecaster = runToEnd(broker, TopologyFactory.buildTopology(forecasterSettings, registry, metrics),
-                    forecasterSettings, n);
-            double forecasts = metrics.registry().find("hybridcast.forecasts").counter().count();
-            var batches = metrics.registry().find("hybridcast.inference.batch.size").summary();
-            var inferenceTime = metrics.registry().find("hybridcast.inference.time").timer();
-            Map<String, Object> inference = new LinkedHashMap<>();
-            inference.put("calls", batches.count());
-            inference.put("mean_batch_size", Math.round(batches.mean() * 10) / 10.0);
-            inference.put("mean_call_ms", Math.round(inferenceTime.mean(java.util.concurrent.TimeUnit.MILLISECONDS) * 10) / 10.0);
-            inference.put("total_inference_s", Math.round(inferenceTime.totalTime(java.util.concurrent.TimeUnit.SECONDS) * 10) / 10.0);
-            System.out.printf("  %.0f records/s, %.0f forecasts, inference %s%n", forecaster, forecasts, inference);
+            List<Double> passthroughRuns = new ArrayList<>();
+            List<Double> forecasterRuns = new ArrayList<>();
+            List<Double> passthroughCpu = new ArrayList<>();
+            List<Double> forecasterCpu = new ArrayList<>();
+            List<Double> roundRatios = new ArrayList<>();
+            List<Map<String, Object>> inferenceRuns = new ArrayList<>();
+            double forecasts = 0;
+            for (int round = 0; round < rounds; round++) {
+                System.out.printf("Round %d of %d: pass-through run...%n", round + 1, rounds);
+                long cpu0 = processCpuNanos();
+                double pt = runToEnd(broker, passthroughTopology(passthroughTopic), base.with(Map.of(
+                        "application.id", "bench-passthrough-" + round,
+                        "state.dir", work.resolve("pt" + round).toString())), n);
+                long cpu1 = processCpuNanos();
+                System.out.printf("  %.0f records/s%n", pt);
+                System.out.printf("Round %d of %d: forecaster run...%n", round + 1, rounds);
+                AppMetrics metrics = AppMetrics.inMemory();
+                StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster-" + round,
+                        "state.dir", work.resolve("fc" + round).toString()));
+                double fc = runToEnd(broker, TopologyFactory.buildTopology(forecasterSettings, registry, metrics),
+                        forecasterSettings, n);
+                long cpu2 = processCpuNanos();
+                forecasts = metrics.registry().find("hybridcast.forecasts").counter().count();
+                var batches = metrics.registry().find("hybridcast.inference.batch.size").summary();
+                var inferenceTime = metrics.registry().find("hybridcast.inference.time").timer();
+                Map<String, Object> inference = new LinkedHashMap<>();
+                inference.put("calls", batches.count());
+                inference.put("mean_batch_size", Math.round(batches.mean() * 10) / 10.0);
+                inference.put("mean_call_ms", Math.round(inferenceTime.mean(java.util.concurrent.TimeUnit.MILLISECONDS) * 10) / 10.0);
+                inference.put("total_inference_s", Math.round(inferenceTime.totalTime(java.util.concurrent.TimeUnit.SECONDS) * 10) / 10.0);
+                inferenceRuns.add(inference);
+                passthroughRuns.add(pt);
+                forecasterRuns.add(fc);
+                passthroughCpu.add((cpu1 - cpu0) / 1e3 / n);
+                forecasterCpu.add((cpu2 - cpu1) / 1e3 / n);
+                roundRatios.add(Math.round(fc / pt * 1000) / 1000.0);
+                System.out.printf("  %.0f records/s, %.0f forecasts, inference %s%n", fc, forecasts, inference);
+            }
+            double passthrough = median(passthroughRuns);
+            double forecaster = median(forecasterRuns);
+            Map<String, Object> inference = inferenceRuns.get(forecasterRuns.indexOf(forecaster));
 
             Map<String, Object> before = null;
             if (!skipBaseline) {
@@ -181,6 +217,16 @@ public final class StreamsBenchmark implements Callable<Integer> {
             report.put("sensors", sensors);
             report.put("hop", windowing.hop());
             report.put("forecaster_inference", inference);
+            report.put("statistic", "median of " + rounds + " alternating rounds (pass-through, forecaster); "
+                    + "forecaster_inference is the median forecaster run's");
+            report.put("passthrough_runs_records_per_s", passthroughRuns.stream().map(Math::round).toList());
+            report.put("forecaster_runs_records_per_s", forecasterRuns.stream().map(Math::round).toList());
+            report.put("round_ratios", roundRatios);
+            // CPU of the whole process (broker, clients, stream thread, JIT, GC) per input record: less noisy than
+            // rates on a shared machine, since it does not count time the process waited for a core
+            report.put("passthrough_cpu_us_per_record", passthroughCpu.stream().map(v -> Math.round(v * 10) / 10.0).toList());
+            report.put("forecaster_cpu_us_per_record", forecasterCpu.stream().map(v -> Math.round(v * 10) / 10.0).toList());
+            report.put("cpu_ratio", Math.round(median(passthroughCpu) / median(forecasterCpu) * 1000) / 1000.0);
             if (before != null) {
                 report.put("baseline_same_run", before);
             }

@@ -26,9 +26,9 @@ import static io.hybridcast.streams.testing.TopologyFixture.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Batched inference through the real topology with a real (tiny, trained) Meta-Hybrid-VAE: the size trigger
- * and the wall-clock latency trigger (punctuator fired by advancing the driver's clock), one model call per
- * batch, forecasts with bands and z_p, and forecast-deviation flags.
+ * Batched inference through the real topology with a real (tiny, trained) Meta-Hybrid-VAE: the size trigger,
+ * the complete-round trigger and the wall-clock latency trigger (punctuator fired by advancing the driver's
+ * clock), one model call per batch, forecasts with bands and z_p, and forecast-deviation flags.
  */
 class BatchedInferenceTopologyTest {
 
@@ -133,6 +133,27 @@ class BatchedInferenceTopologyTest {
         List<Forecast> next = fixture.forecasts();
         assertThat(next).hasSize(5).allSatisfy(x -> assertThat(x.getFirstSequence()).isEqualTo(45));
         assertThat(fixture.<ZpHistory>store(StoreNames.ZP_HISTORY).get("s0").points).hasSize(2);
+    }
+
+    @Test
+    void aCompleteRoundIsInferredAtOnceAndASilentSensorLeavesItToTheLatencyTrigger() {
+        pipeAll(2, 0, 40); // first hop: both sensors are new, so the round is not known yet
+        assertThat(fixture.forecasts()).isEmpty();
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(fixture.forecasts()).hasSize(2);
+        assertThat(model.predictBatches).containsExactly(2);
+
+        pipeAll(2, 40, 45); // second hop: once both are due again the round is complete, no waiting
+        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0", "s1");
+        assertThat(model.predictBatches).containsExactly(2, 2);
+
+        for (long s = 45; s < 50; s++) { // third hop: s1 fell silent, s0 waits for the latency trigger
+            fixture.pipe(reading("s0", SystemKind.PENDULUM, s, signal(0, s)));
+        }
+        assertThat(fixture.forecasts()).isEmpty();
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0");
+        assertThat(model.predictBatches).containsExactly(2, 2, 1);
     }
 
     @Test

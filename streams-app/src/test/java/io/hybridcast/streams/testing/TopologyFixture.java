@@ -15,7 +15,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,8 +98,11 @@ public final class TopologyFixture implements AutoCloseable {
         return forecasts.readValuesToList();
     }
 
-    public <V> KeyValueStore<String, V> store(String name) {
-        return driver.getKeyValueStore(name);
+    /** A state store as interactive queries see it (the forecaster's stores are read-only from outside). */
+    @SuppressWarnings("unchecked")
+    public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        // (getStateStore refuses key-value stores; the map holds every store as it is)
+        return (ReadOnlyKeyValueStore<String, V>) driver.getAllStateStores().get(name);
     }
 
     /** Moves the wall clock, firing due wall-clock punctuators (the inference latency trigger). */

@@ -122,7 +122,7 @@ class SensorFaultTopologyTest {
     @Test
     void newSensorWarmsUpThenWaitsForAModelWhileKeepingContext() {
         healthyRange("p1", 0, 15);
-        org.apache.kafka.streams.state.KeyValueStore<String, SensorState> states =
+        org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, SensorState> states =
                 fixture.store(StoreNames.SENSOR_STATE);
         assertThat(states.get("p1").status).isEqualTo(SensorState.Status.WARMING_UP);
         healthyRange("p1", 15, 20);

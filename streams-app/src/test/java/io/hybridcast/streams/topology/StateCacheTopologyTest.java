@@ -22,7 +22,8 @@ import static io.hybridcast.streams.testing.TopologyFixture.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The forecaster reads its stores through a cache of deserialised values ({@link CachedStore}). With a cache
+ * The forecaster keeps its stores' values deserialised and writes them back once per commit
+ * ({@link WriteBehindStore}). With a cache
  * of one entry per store (every read of an interleaved sensor goes to the store and deserialises) and with
  * the default cache, the same input must give the same forecasts, the same anomalies and byte-for-byte the
  * same stored state: the cache may only save work, never change what is computed or written.

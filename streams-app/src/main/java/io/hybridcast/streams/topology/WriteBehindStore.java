@@ -1,0 +1,223 @@
+package io.hybridcast.streams.topology;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One of the forecaster's changelogged state stores, with the values its processor works on kept deserialised
+ * and written back to the store (and so to its changelog) once per commit instead of once per change.
+ *
+ * <p>Why: every reading changes its sensor's state, and serialising the whole state (the 50-sample window, the
+ * detectors) on every reading was the largest part of the forecaster's per-record cost outside inference
+ * (JFR, docs/streams-app.md "Benchmark"). Kafka Streams' own record cache deduplicates the <em>bytes</em> per
+ * commit, but only after every put has serialised the value.
+ *
+ * <p>How it stays exactly-once: Kafka Streams flushes every store's cache ({@link #flushCache()}) in the
+ * task's commit preparation, before the changelog and output records are flushed and before the transaction
+ * (and the input offsets in it) commits. This store writes its changed values to the inner store at that
+ * moment, so each committed transaction holds the state as of its input offsets, exactly as with a put per
+ * change. A task whose transaction fails is closed dirty and rebuilt from the changelog: the values changed
+ * since the last commit are dropped with this instance, never written. The deserialised values are also
+ * forgotten whenever the processor is re-initialised ({@link #forgetAll()}), because the stores may have been
+ * rewound under it.
+ *
+ * <p>Two kinds of callers: the processor (one stream thread) uses {@link #read}, {@link #write} and
+ * {@link #invalidate}; interactive queries (any thread) use the {@link ReadOnlyKeyValueStore} methods, which
+ * read the inner store and so see the state as of the last commit, at most {@code commit.interval.ms} old.
+ * The store deliberately is not a {@code KeyValueStore}: a plain {@code put} would bypass the deserialised
+ * value and be overwritten by it at the next commit.
+ *
+ * <p>Bounded: beyond {@code capacity} values the least recently used one is written back (if changed) and
+ * dropped; it is read from the store again when needed.
+ *
+ * @param <V> the value type
+ */
+public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
+        implements ReadOnlyKeyValueStore<String, V> {
+
+    private final Map<String, V> values;
+    /** Keys whose value changed since the last write-back, in the order they changed. */
+    private final Set<String> changed = new LinkedHashSet<>();
+
+    private WriteBehindStore(KeyValueStore<String, V> inner, int capacity) {
+        super(inner);
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        }
+        this.values = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                if (size() <= capacity) {
+                    return false;
+                }
+                if (changed.remove(eldest.getKey())) {
+                    wrapped().put(eldest.getKey(), eldest.getValue());
+                }
+                return true;
+            }
+        };
+    }
+
+    /**
+     * A persistent, changelogged write-behind store. Kafka Streams' record cache is off: this store already
+     * writes each changed value once per commit, and a second cache would only copy the bytes again.
+     */
+    public static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, int capacity) {
+        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                valueSerde), capacity);
+    }
+
+    // ---- the processor's side (its stream thread only) ----
+
+    /** The current value of {@code key} as the processor last left it, or null. */
+    public V read(String key) {
+        V value = values.get(key);
+        if (value == null) {
+            value = wrapped().get(key);
+            if (value != null) {
+                values.put(key, value);
+            }
+        }
+        return value;
+    }
+
+    /**
+     * Makes {@code value} the value of {@code key}; it reaches the store and its changelog at the next commit.
+     * The processor may keep mutating the same object in place and write it again.
+     */
+    public void write(String key, V value) {
+        if (value == null) {
+            throw new IllegalArgumentException("null value for " + key + " (this store does not delete)");
+        }
+        values.put(key, value);
+        changed.add(key);
+    }
+
+    /**
+     * Forgets the value of {@code key} without writing it: for a value mutated half-way by a failed change. The
+     * next read returns what the store holds, i.e. the value as of the last commit or last write-back.
+     */
+    public void invalidate(String key) {
+        values.remove(key);
+        changed.remove(key);
+    }
+
+    /** Forgets every value without writing any (the stores may have been rewound under the processor). */
+    public void forgetAll() {
+        values.clear();
+        changed.clear();
+    }
+
+    /** Number of values changed since the last write-back. */
+    int pendingWrites() {
+        return changed.size();
+    }
+
+    /** Writes every changed value to the inner store, oldest change first. */
+    void writeBack() {
+        for (String key : changed) {
+            wrapped().put(key, values.get(key));
+        }
+        changed.clear();
+    }
+
+    /** Called by Kafka Streams before every commit (and before a clean close): write back, then flush. */
+    @Override
+    public void flushCache() {
+        writeBack();
+        super.flushCache();
+    }
+
+    @Override
+    public void close() {
+        // a clean close committed (and so wrote back) first; anything changed since is from an aborted attempt
+        forgetAll();
+        super.close();
+    }
+
+    // ---- interactive queries (any thread): the inner store, as of the last write-back ----
+
+    @Override
+    public V get(String key) {
+        return wrapped().get(key);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> range(String from, String to) {
+        return wrapped().range(from, to);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> all() {
+        return wrapped().all();
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries();
+    }
+
+    /** Builds the inner persistent store and wraps it. */
+    private static final class Builder<V> implements StoreBuilder<WriteBehindStore<V>> {
+        private final StoreBuilder<KeyValueStore<String, V>> inner;
+        private final int capacity;
+
+        Builder(StoreBuilder<KeyValueStore<String, V>> inner, int capacity) {
+            this.inner = inner.withCachingDisabled();
+            this.capacity = capacity;
+        }
+
+        @Override
+        public StoreBuilder<WriteBehindStore<V>> withCachingEnabled() {
+            throw new UnsupportedOperationException("a write-behind store needs no record cache");
+        }
+
+        @Override
+        public StoreBuilder<WriteBehindStore<V>> withCachingDisabled() {
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<WriteBehindStore<V>> withLoggingEnabled(Map<String, String> config) {
+            inner.withLoggingEnabled(config);
+            return this;
+        }
+
+        @Override
+        public StoreBuilder<WriteBehindStore<V>> withLoggingDisabled() {
+            inner.withLoggingDisabled();
+            return this;
+        }
+
+        @Override
+        public WriteBehindStore<V> build() {
+            return new WriteBehindStore<>(inner.build(), capacity);
+        }
+
+        @Override
+        public Map<String, String> logConfig() {
+            return inner.logConfig();
+        }
+
+        @Override
+        public boolean loggingEnabled() {
+            return inner.loggingEnabled();
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.avro.SystemKind;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the processor and interactive queries each see of a {@link WriteBehindStore}: changes reach the inner
+ * store (and so the changelog) only when Kafka Streams flushes the store before a commit, or when a changed
+ * value is evicted; a value invalidated after a failed change comes back as the store holds it.
+ */
+class WriteBehindStoreTest {
+
+    @TempDir
+    Path stateDir;
+    private WriteBehindStore<SensorState> store;
+
+    private void open(int capacity) {
+        Properties config = new Properties();
+        config.put("application.id", "write-behind-test");
+        config.put("bootstrap.servers", "unused:9092");
+        config.put("state.dir", stateDir.toString());
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
+                stateDir.toFile());
+        store = WriteBehindStore.builder("states", SensorState.SERDE, capacity).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static SensorState state(String id, long readings) {
+        SensorState s = new SensorState(id, SystemKind.PENDULUM);
+        s.readings = readings;
+        return s;
+    }
+
+    @Test
+    void changesReachTheStoreAtTheFlushBeforeACommitNotBefore() {
+        open(100);
+        SensorState a = state("a", 1);
+        store.write("a", a);
+        assertThat(store.read("a")).isSameAs(a);
+        assertThat(store.get("a")).as("queries see the last commit").isNull();
+        assertThat(store.pendingWrites()).isEqualTo(1);
+
+        store.flushCache();
+        assertThat(store.pendingWrites()).isZero();
+        assertThat(store.get("a").readings).isEqualTo(1);
+
+        a.readings = 2; // mutated in place, written again: one write-back however often it changed
+        store.write("a", a);
+        a.readings = 3;
+        store.write("a", a);
+        assertThat(store.pendingWrites()).isEqualTo(1);
+        assertThat(store.get("a").readings).isEqualTo(1);
+        store.flushCache();
+        assertThat(store.get("a").readings).isEqualTo(3);
+    }
+
+    @Test
+    void anEvictedChangedValueIsWrittenBackBeforeItIsDropped() {
+        open(2);
+        store.write("a", state("a", 1));
+        store.write("b", state("b", 2));
+        assertThat(store.get("a")).isNull();
+        store.write("c", state("c", 3)); // "a" is the least recently used: written back, then dropped
+        assertThat(store.get("a").readings).isEqualTo(1);
+        assertThat(store.get("b")).isNull();
+        assertThat(store.pendingWrites()).isEqualTo(2);
+        SensorState reread = store.read("a");
+        assertThat(reread.readings).isEqualTo(1);
+        store.flushCache();
+        assertThat(store.get("b").readings).isEqualTo(2);
+        assertThat(store.get("c").readings).isEqualTo(3);
+    }
+
+    @Test
+    void anInvalidatedValueIsReadAgainAsTheStoreHoldsIt() {
+        open(100);
+        SensorState a = state("a", 5);
+        store.write("a", a);
+        store.flushCache();
+        a.readings = 99; // a change that failed half-way
+        store.write("a", a);
+        store.invalidate("a");
+        assertThat(store.pendingWrites()).isZero();
+        assertThat(store.read("a")).isNotSameAs(a);
+        assertThat(store.read("a").readings).isEqualTo(5);
+        store.flushCache();
+        assertThat(store.get("a").readings).isEqualTo(5);
+    }
+
+    @Test
+    void forgettingDropsUnwrittenChangesAndTheStoreStaysTheTruth() {
+        open(100);
+        store.write("a", state("a", 1));
+        store.flushCache();
+        store.write("a", state("a", 2));
+        store.write("b", state("b", 1));
+        store.forgetAll(); // what the processor does after its task was rewound
+        store.flushCache();
+        assertThat(store.read("a").readings).isEqualTo(1);
+        assertThat(store.read("b")).isNull();
+        try (var all = store.all()) {
+            assertThat(all.hasNext()).isTrue();
+            assertThat(all.next().key).isEqualTo("a");
+            assertThat(all.hasNext()).isFalse();
+        }
+    }
+}
