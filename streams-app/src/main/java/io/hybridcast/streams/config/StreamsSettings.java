@@ -69,7 +69,9 @@ public final class StreamsSettings {
                     + "about the same for 1 or 256 windows, so large batches raise throughput).", "256",
             Setting.intBetween(1, 4096), false);
     public static final Setting<Long> BATCH_MAX_LATENCY_MS = new Setting<>("batch.max.latency.ms",
-            "Latency trigger: due sensors wait at most this long (wall clock, ms) before a smaller batch runs.",
+            "Latency trigger: due sensors wait at most this long (wall clock, ms) before a smaller batch runs; a batch "
+                    + "that already holds at least half of a round of sensors hopping together, and is still filling, "
+                    + "waits up to 4 times as long for the rest. A complete round runs at once.",
             "20", Setting.longBetween(1, 60_000), false);
 
     // ---- validation ----

@@ -61,6 +61,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final ReadingValidator validator;
     private final SensorFaultDetector faults;
     private final int batchMaxSize;
+    private final long batchMaxLatencyMs;
     private final int historySize;
     // forecast-deviation settings, read once: the check runs for every reading
     private final double deviationThreshold;
@@ -82,13 +83,25 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     /** Wall-clock time at which the oldest sensor in {@link #due} became due. */
     private long oldestDueAtMs;
     /**
-     * Every sensor that became due within the last {@link #ROUND_MEMORY_MS}, with when it last did. Once all of
-     * them are due again, the round is complete and the batch is inferred at once: waiting for the latency
-     * trigger could only delay it (and, with a commit in between, split it into two calls of the same fixed
-     * cost). A sensor that fell silent stays counted for that long, during which the latency trigger serves.
+     * The round: sensors expected to become due again soon, with when they last did and how long their last hop
+     * took (wall clock). Once all of them are due, the round is complete and the batch is inferred at once:
+     * waiting for the latency trigger could only delay it (and, with a commit in between, split it into two calls
+     * of the same fixed cost). A sensor leaves the round when it is overdue by more than one hop (it fell silent
+     * or lags), or, before its hop is known, after {@link #ROUND_MEMORY_MS}; until then the latency trigger serves.
      */
-    private final Map<String, Long> lastDueAtMs = new HashMap<>();
+    private final Map<String, Cadence> round = new HashMap<>();
+
+    /** When a sensor last became due and how long its last hop took, ms (-1 = not known yet). */
+    private static final class Cadence {
+        long lastDueAtMs;
+        long hopMs = -1;
+    }
+
     static final long ROUND_MEMORY_MS = 60_000;
+    /** How much longer than batch.max.latency.ms a batch holding most of a round waits for the rest. */
+    static final int ROUND_WAIT_FACTOR = 4;
+    /** Wall-clock time at which the newest sensor in {@link #due} became due. */
+    private long newestDueAtMs;
     /** Every sensor of the round is due (set when the last one becomes due, cleared by {@link #flush}). */
     private boolean roundComplete;
 
@@ -100,6 +113,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 settings.get(StreamsSettings.FUTURE_TOLERANCE_MS));
         this.faults = new SensorFaultDetector(settings);
         this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
+        this.batchMaxLatencyMs = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
         this.deviationThreshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
         this.deviationRaise = settings.get(StreamsSettings.DEVIATION_RAISE);
@@ -113,7 +127,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         // (re)initialised after every restore or dirty close: the caches start empty, the stores are the truth
         caches.clear();
         due.clear();
-        lastDueAtMs.clear();
+        round.clear();
         roundComplete = false;
         this.states = store(context, StoreNames.SENSOR_STATE);
         this.contexts = store(context, StoreNames.CONTEXT_SETS);
@@ -131,13 +145,29 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         }
         // The latency trigger: the oldest due sensor waits at most batch.max.latency.ms. Checking four times
         // per latency period (instead of flushing on every tick) lets a batch fill while records stream in.
-        long latency = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
+        long latency = batchMaxLatencyMs;
         context.schedule(Duration.ofMillis(Math.max(1, latency / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (!due.isEmpty() && now - oldestDueAtMs >= latency) {
+            if (latencyTriggerFires(now, latency)) {
                 flush();
             }
         });
         oldestDueAtMs = context.currentSystemTimeMs();
+    }
+
+    /**
+     * The latency trigger: the oldest due sensor has waited {@code latency} ms, unless the batch already holds at
+     * least half of a known round and is still filling (a sensor became due within the last {@code latency} ms):
+     * then it waits for the rest of the round, up to {@link #ROUND_WAIT_FACTOR} times as long. A fleet whose
+     * sensors hop together would otherwise be split into two model calls per round whenever the round takes
+     * longer than {@code latency} to arrive, each with the call's full fixed cost.
+     */
+    boolean latencyTriggerFires(long now, long latency) {
+        if (due.isEmpty() || now - oldestDueAtMs < latency) {
+            return false;
+        }
+        boolean mostOfARound = due.size() * 2 >= round.size() && round.size() > due.size();
+        boolean stillFilling = now - newestDueAtMs < latency;
+        return !(mostOfARound && stillFilling) || now - oldestDueAtMs >= ROUND_WAIT_FACTOR * latency;
     }
 
     private <V> WriteBehindStore<V> store(ProcessorContext<Object, Object> context, String name) {
@@ -269,12 +299,19 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 if (due.isEmpty()) {
                     oldestDueAtMs = now;
                 }
+                newestDueAtMs = now;
                 due.add(sensorId);
                 // a sensor seen for the first time joins the round without completing it (else the very first due
                 // sensor would be a complete round of one)
-                if (lastDueAtMs.put(sensorId, now) != null && due.size() >= lastDueAtMs.size()) {
-                    roundComplete = true;
+                Cadence cadence = round.get(sensorId);
+                if (cadence == null) {
+                    cadence = new Cadence();
+                    round.put(sensorId, cadence);
+                } else {
+                    cadence.hopMs = now - cadence.lastDueAtMs;
+                    roundComplete |= due.size() >= round.size();
                 }
+                cadence.lastDueAtMs = now;
             }
         }
         states.write(sensorId, state);
@@ -349,8 +386,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (due.isEmpty()) {
             return;
         }
-        long forgetBefore = context.currentSystemTimeMs() - ROUND_MEMORY_MS;
-        lastDueAtMs.values().removeIf(at -> at < forgetBefore);
+        long now = context.currentSystemTimeMs();
+        round.values().removeIf(c -> now - c.lastDueAtMs > (c.hopMs < 0 ? ROUND_MEMORY_MS
+                : 2 * c.hopMs + batchMaxLatencyMs));
         Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
         for (String sensorId : due) {
             SensorState state = states.read(sensorId);

@@ -338,8 +338,10 @@ public final class StreamsBenchmark implements Callable<Integer> {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         int offset = 1_000_000; // sensor ids distinct from the throughput runs
+        AppMetrics appMetrics = AppMetrics.inMemory();
         try (KafkaStreams streams = new KafkaStreams(TopologyFactory.buildTopology(settings, registry,
-                AppMetrics.inMemory()), props); KafkaProducer<byte[], byte[]> producer = producer(broker);
+                appMetrics), props); KafkaProducer<byte[], byte[]> producer = producer(broker);
+             KafkaProducer<byte[], byte[]> live = producer(broker, 0);
              KafkaConsumer<String, Forecast> consumer = forecastConsumer(broker)) {
             streams.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -369,6 +371,23 @@ public final class StreamsBenchmark implements Callable<Integer> {
             });
             consumerThread.start();
             awaitCommitted(broker, settings.get(StreamsSettings.APPLICATION_ID), streams); // warm-up processed
+            long[] sent = {0};
+            var readings = appMetrics.registry().find("hybridcast.readings").tag("outcome", "valid").counter();
+            var batchSizes = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
+            var progress = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            progress.scheduleAtFixedRate(() -> {
+                int got;
+                long last = -1;
+                synchronized (latencies) {
+                    got = latencies.size();
+                    if (got > 0) {
+                        last = latencies.get(got - 1);
+                    }
+                }
+                System.out.printf("  live: sent %d, processed %.0f, forecasts received %d (last latency %d ms), "
+                        + "model calls %d (mean batch %.0f, largest %.0f)%n", sent[0], readings.count(), got, last,
+                        batchSizes.count(), batchSizes.mean(), batchSizes.max());
+            }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             long intervalNanos = (long) (1e9 / rate);
             long next = System.nanoTime();
             long stop = next + Duration.ofSeconds(latencySeconds).toNanos();
@@ -376,8 +395,10 @@ public final class StreamsBenchmark implements Callable<Integer> {
             outer:
             while (true) {
                 for (int i = 0; i < sensors; i++) {
-                    while (System.nanoTime() < next) {
-                        Thread.onSpinWait();
+                    // sleep, not spin: a spinning sender would take one of the two cores from the app it measures
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
                     }
                     if (next > stop) {
                         break outer;
@@ -387,16 +408,17 @@ public final class StreamsBenchmark implements Callable<Integer> {
                     if (completesHop) {
                         sentAt.put(id + "#" + seq, System.nanoTime());
                     }
-                    sendReading(producer, offset + i, seq, base.plusMillis(50L * seq));
-                    if (completesHop) {
-                        producer.flush(); // the clock started at the append, so the append must happen now
-                    }
+                    // the clock starts at the send; the live producer lingers 0 ms, so the record leaves at once
+                    // (a flush here would block this loop for a round trip per hop and send the rest in bursts)
+                    sendReading(live, offset + i, seq, base.plusMillis(50L * seq));
+                    sent[0]++;
                     next += intervalNanos;
                 }
                 seq++;
             }
-            producer.flush();
+            live.flush();
             Thread.sleep(2000);
+            progress.shutdownNow();
             consumerThread.interrupt();
             consumerThread.join(5000);
         }
@@ -434,6 +456,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, System.getProperty("bench.fetch.wait", "500"));
         KafkaConsumer<String, Forecast> c = new KafkaConsumer<>(p, Topics.FORECASTS.keySerde().deserializer(),
                 Topics.FORECASTS.valueSerde().deserializer());
         TopicPartition tp = new TopicPartition(Topics.FORECASTS.name(), 0);
@@ -444,9 +467,13 @@ public final class StreamsBenchmark implements Callable<Integer> {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
+        return producer(broker, 5);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker, int lingerMs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, "65536");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

@@ -60,14 +60,24 @@ class BatchedInferenceTopologyTest {
 
     @BeforeEach
     void start() throws Exception {
+        start(3);
+    }
+
+    void start(int batchMaxSize) throws Exception {
         ModelRegistry registry = new ModelRegistry();
         model = new CountingModel(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null),
                 TinyModels.pendulumBundle()));
         registry.swap(model);
         fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
-                "pendulum.horizon", "10", "batch.max.size", "3", "batch.max.latency.ms", "1000"), "test"),
-                registry, stateDir);
+                "pendulum.horizon", "10", "batch.max.size", String.valueOf(batchMaxSize),
+                "batch.max.latency.ms", "1000"), "test"), registry, stateDir.resolve("batch-" + batchMaxSize));
+    }
+
+    /** The same topology with a size trigger that does not interfere with the round and latency triggers. */
+    void restartWithLargeBatches() throws Exception {
+        stop();
+        start(100);
     }
 
     @AfterEach
@@ -136,7 +146,8 @@ class BatchedInferenceTopologyTest {
     }
 
     @Test
-    void aCompleteRoundIsInferredAtOnceAndASilentSensorLeavesItToTheLatencyTrigger() {
+    void aCompleteRoundIsInferredAtOnceAndASilentSensorLeavesItToTheLatencyTrigger() throws Exception {
+        restartWithLargeBatches();
         pipeAll(2, 0, 40); // first hop: both sensors are new, so the round is not known yet
         assertThat(fixture.forecasts()).isEmpty();
         fixture.advanceWallClock(Duration.ofMillis(1000));
@@ -154,6 +165,63 @@ class BatchedInferenceTopologyTest {
         fixture.advanceWallClock(Duration.ofMillis(1000));
         assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0");
         assertThat(model.predictBatches).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void halfARoundThatStoppedFillingRunsAtTheLatencyTrigger() throws Exception {
+        restartWithLargeBatches();
+        pipeAll(2, 0, 40); // round of two learnt: s0 and s1 are inferred together after the latency trigger
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(model.predictBatches).containsExactly(2);
+        fixture.forecasts();
+
+        for (long s = 40; s < 45; s++) { // s0 becomes due at 44, s1 lags behind
+            fixture.pipe(reading("s0", SystemKind.PENDULUM, s, signal(0, s)));
+        }
+        fixture.advanceWallClock(Duration.ofMillis(600));
+        for (long s = 40; s < 44; s++) { // s1 still filling its window: a reading arrives, no new due sensor
+            fixture.pipe(reading("s1", SystemKind.PENDULUM, s, signal(1, s)));
+        }
+        fixture.advanceWallClock(Duration.ofMillis(600)); // oldest waited 1200 > 1000 ms, but half a round ...
+        // ... whose newest member became due 1200 ms ago: not filling any more, so it runs
+        assertThat(model.predictBatches).containsExactly(2, 1);
+        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0");
+        fixture.pipe(reading("s1", SystemKind.PENDULUM, 44, signal(1, 44)));
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(model.predictBatches).containsExactly(2, 1, 1);
+    }
+
+    @Test
+    void latencyTriggerWaitsForARoundThatIsStillFilling() throws Exception {
+        restartWithLargeBatches();
+        pipeAll(4, 0, 40); // a round of four
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(model.predictBatches).containsExactly(4);
+        fixture.forecasts();
+        int calls = model.predictBatches.size();
+        pipeAll(3, 40, 45); // s0..s2 due: three of four
+        fixture.advanceWallClock(Duration.ofMillis(1000)); // oldest waited 1000 ms, newest too: not filling
+        assertThat(model.predictBatches).hasSize(calls + 1).last().isEqualTo(3);
+        fixture.forecasts();
+
+        // next hop: s0 and s1 due, then s2 becomes due 750 ms later (still filling), s3 never
+        for (long s = 45; s < 50; s++) {
+            for (int i = 0; i < 2; i++) {
+                fixture.pipe(reading("s" + i, SystemKind.PENDULUM, s, signal(i, s)));
+            }
+        }
+        for (long s = 40; s < 44; s++) {
+            fixture.pipe(reading("s3", SystemKind.PENDULUM, s, signal(3, s))); // s3 lags, not due
+        }
+        fixture.advanceWallClock(Duration.ofMillis(750));
+        for (long s = 45; s < 50; s++) {
+            fixture.pipe(reading("s2", SystemKind.PENDULUM, s, signal(2, s)));
+        }
+        fixture.advanceWallClock(Duration.ofMillis(500)); // oldest 1250 ms, newest 500 ms: 3 of 4, still filling
+        assertThat(model.predictBatches).hasSize(calls + 1);
+        fixture.advanceWallClock(Duration.ofMillis(500)); // newest 1000 ms ago: the rest is not coming
+        assertThat(model.predictBatches).hasSize(calls + 2).last().isEqualTo(3);
+        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0", "s1", "s2");
     }
 
     @Test
