@@ -78,6 +78,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     @Option(names = "--rounds", description = "Alternating pass-through / forecaster rounds; medians are reported "
             + "(default ${DEFAULT-VALUE}).")
     int rounds = 3;
+    @Option(names = "--warmup-rounds", description = "Untimed rounds first, to let the JIT compile both paths "
+            + "(default ${DEFAULT-VALUE}).")
+    int warmupRounds = 2;
     @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
             + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
     boolean skipBaseline;
@@ -144,15 +147,20 @@ public final class StreamsBenchmark implements Callable<Integer> {
             List<Double> roundRatios = new ArrayList<>();
             List<Map<String, Object>> inferenceRuns = new ArrayList<>();
             double forecasts = 0;
-            for (int round = 0; round < rounds; round++) {
-                System.out.printf("Round %d of %d: pass-through run...%n", round + 1, rounds);
+            // Untimed warm-up rounds first: a profile of this benchmark (perf) showed the JIT compilers taking 45 % of
+            // the process's CPU over a cold run, which slows both topologies while they share the cores.
+            for (int round = -warmupRounds; round < rounds; round++) {
+                String label = round < 0 ? "Warm-up round " + (round + warmupRounds + 1) + " of " + warmupRounds
+                        : "Round " + (round + 1) + " of " + rounds;
+                System.out.printf("%s: pass-through run...%n", label);
                 long cpu0 = processCpuNanos();
                 double pt = runToEnd(broker, passthroughTopology(passthroughTopic), base.with(Map.of(
                         "application.id", "bench-passthrough-" + round,
                         "state.dir", work.resolve("pt" + round).toString())), n);
                 long cpu1 = processCpuNanos();
                 System.out.printf("  %.0f records/s%n", pt);
-                System.out.printf("Round %d of %d: forecaster run...%n", round + 1, rounds);
+                // System.nanoTime is CLOCK_MONOTONIC: `perf record -k CLOCK_MONOTONIC` samples can be cut to this run
+                System.out.printf("%s: forecaster run (monotonic clock %d ns)...%n", label, System.nanoTime());
                 AppMetrics metrics = AppMetrics.inMemory();
                 StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster-" + round,
                         "state.dir", work.resolve("fc" + round).toString()));
@@ -167,13 +175,17 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 inference.put("mean_batch_size", Math.round(batches.mean() * 10) / 10.0);
                 inference.put("mean_call_ms", Math.round(inferenceTime.mean(java.util.concurrent.TimeUnit.MILLISECONDS) * 10) / 10.0);
                 inference.put("total_inference_s", Math.round(inferenceTime.totalTime(java.util.concurrent.TimeUnit.SECONDS) * 10) / 10.0);
+                System.out.printf("  %.0f records/s, %.0f forecasts, inference %s (ended at %d ns)%n", fc, forecasts,
+                        inference, System.nanoTime());
+                if (round < 0) {
+                    continue;
+                }
                 inferenceRuns.add(inference);
                 passthroughRuns.add(pt);
                 forecasterRuns.add(fc);
                 passthroughCpu.add((cpu1 - cpu0) / 1e3 / n);
                 forecasterCpu.add((cpu2 - cpu1) / 1e3 / n);
                 roundRatios.add(Math.round(fc / pt * 1000) / 1000.0);
-                System.out.printf("  %.0f records/s, %.0f forecasts, inference %s%n", fc, forecasts, inference);
             }
             double passthrough = median(passthroughRuns);
             double forecaster = median(forecasterRuns);
@@ -217,7 +229,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
             report.put("sensors", sensors);
             report.put("hop", windowing.hop());
             report.put("forecaster_inference", inference);
-            report.put("statistic", "median of " + rounds + " alternating rounds (pass-through, forecaster); "
+            report.put("statistic", "median of " + rounds + " alternating rounds (pass-through, forecaster) after "
+                    + warmupRounds + " untimed warm-up round(s); "
                     + "forecaster_inference is the median forecaster run's");
             report.put("passthrough_runs_records_per_s", passthroughRuns.stream().map(Math::round).toList());
             report.put("forecaster_runs_records_per_s", forecasterRuns.stream().map(Math::round).toList());
