@@ -70,8 +70,9 @@ public final class StreamsSettings {
             Setting.intBetween(1, 4096), false);
     public static final Setting<Long> BATCH_MAX_LATENCY_MS = new Setting<>("batch.max.latency.ms",
             "Latency trigger: due sensors wait at most this long (wall clock, ms) before a smaller batch runs; a batch "
-                    + "that already holds at least half of a round of sensors hopping together, and is still filling, "
-                    + "waits up to 4 times as long for the rest. A complete round runs at once.",
+                    + "that holds 90 % of its round of sensors hopping together and is still filling waits up to 4 times "
+                    + "as long for the rest. A complete round runs at once, so sensors hopping together whose round "
+                    + "takes longer than this to arrive lose nothing with a larger value.",
             "20", Setting.longBetween(1, 60_000), false);
 
     // ---- validation ----

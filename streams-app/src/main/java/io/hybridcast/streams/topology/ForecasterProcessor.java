@@ -98,10 +98,12 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     static final long ROUND_MEMORY_MS = 60_000;
-    /** How much longer than batch.max.latency.ms a batch holding most of a round waits for the rest. */
-    static final int ROUND_WAIT_FACTOR = 4;
+    /** Share of its round a batch must hold to wait for the rest past batch.max.latency.ms. */
+    static final double NEARLY_COMPLETE = 0.9;
     /** Wall-clock time at which the newest sensor in {@link #due} became due. */
     private long newestDueAtMs;
+    /** How much longer than batch.max.latency.ms a nearly complete, still filling batch waits for its round. */
+    static final int ROUND_WAIT_FACTOR = 4;
     /** Every sensor of the round is due (set when the last one becomes due, cleared by {@link #flush}). */
     private boolean roundComplete;
 
@@ -155,19 +157,22 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /**
-     * The latency trigger: the oldest due sensor has waited {@code latency} ms, unless the batch already holds at
-     * least half of a known round and is still filling (a sensor became due within the last {@code latency} ms):
-     * then it waits for the rest of the round, up to {@link #ROUND_WAIT_FACTOR} times as long. A fleet whose
-     * sensors hop together would otherwise be split into two model calls per round whenever the round takes
-     * longer than {@code latency} to arrive, each with the call's full fixed cost.
+     * The latency trigger: the oldest due sensor has waited {@code latency} ms, unless the batch holds at least
+     * {@link #NEARLY_COMPLETE} of its round and is still filling (a sensor became due within the last quarter of
+     * {@code latency}): then it waits for the rest, up to {@link #ROUND_WAIT_FACTOR} times as long. A round that
+     * a commit or a model call interrupted while it streamed in would otherwise be split into two calls, each
+     * with the call's full fixed cost. A fleet whose sensors hop at scattered times never has most of its round
+     * due at once and keeps the plain latency bound; for sensors hopping together whose round takes longer than
+     * {@code latency} to arrive, a larger {@code batch.max.latency.ms} costs nothing (the complete round runs at
+     * once) and avoids the split.
      */
     boolean latencyTriggerFires(long now, long latency) {
         if (due.isEmpty() || now - oldestDueAtMs < latency) {
             return false;
         }
-        boolean mostOfARound = due.size() * 2 >= round.size() && round.size() > due.size();
-        boolean stillFilling = now - newestDueAtMs < latency;
-        return !(mostOfARound && stillFilling) || now - oldestDueAtMs >= ROUND_WAIT_FACTOR * latency;
+        boolean nearlyComplete = round.size() > due.size() && due.size() >= NEARLY_COMPLETE * round.size();
+        boolean stillFilling = now - newestDueAtMs <= Math.max(1, latency / 4);
+        return !(nearlyComplete && stillFilling) || now - oldestDueAtMs >= ROUND_WAIT_FACTOR * latency;
     }
 
     private <V> WriteBehindStore<V> store(ProcessorContext<Object, Object> context, String name) {
@@ -387,7 +392,14 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             return;
         }
         long now = context.currentSystemTimeMs();
-        round.values().removeIf(c -> now - c.lastDueAtMs > (c.hopMs < 0 ? ROUND_MEMORY_MS
+        // a sensor whose hop is not known yet is given the longest hop of the round (or ROUND_MEMORY_MS while no
+        // hop is known): one that was due once and then fell silent must not hold every later round open
+        long longestHop = -1;
+        for (Cadence c : round.values()) {
+            longestHop = Math.max(longestHop, c.hopMs);
+        }
+        long unknownHopLimit = longestHop < 0 ? ROUND_MEMORY_MS : 2 * longestHop + batchMaxLatencyMs;
+        round.values().removeIf(c -> now - c.lastDueAtMs > (c.hopMs < 0 ? unknownHopLimit
                 : 2 * c.hopMs + batchMaxLatencyMs));
         Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
         for (String sensorId : due) {

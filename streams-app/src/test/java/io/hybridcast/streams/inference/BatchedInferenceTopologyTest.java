@@ -167,61 +167,62 @@ class BatchedInferenceTopologyTest {
         assertThat(model.predictBatches).containsExactly(2, 2, 1);
     }
 
-    @Test
-    void halfARoundThatStoppedFillingRunsAtTheLatencyTrigger() throws Exception {
+    /** Ten sensors hopping together, 3000 ms apart on the wall clock: their round is known. */
+    void tenSensorsHoppingTogether() throws Exception {
         restartWithLargeBatches();
-        pipeAll(2, 0, 40); // round of two learnt: s0 and s1 are inferred together after the latency trigger
+        pipeAll(10, 0, 40); // all new: inferred after the latency trigger
         fixture.advanceWallClock(Duration.ofMillis(1000));
-        assertThat(model.predictBatches).containsExactly(2);
+        pipeAll(10, 40, 45); // all due again: a complete round, inferred at once
+        assertThat(model.predictBatches).containsExactly(10, 10);
         fixture.forecasts();
+        fixture.advanceWallClock(Duration.ofMillis(3000));
+        for (int i = 0; i < 8; i++) {
+            pipeOne(i, 45, 50); // 8 of 10 due ...
+        }
+        fixture.advanceWallClock(Duration.ofMillis(900));
+        pipeOne(8, 45, 50); // ... and a ninth 900 ms later: 90 % of the round, still filling
+        fixture.advanceWallClock(Duration.ofMillis(100)); // the oldest has waited the latency
+    }
 
-        for (long s = 40; s < 45; s++) { // s0 becomes due at 44, s1 lags behind
-            fixture.pipe(reading("s0", SystemKind.PENDULUM, s, signal(0, s)));
+    void pipeOne(int sensor, long from, long to) {
+        for (long s = from; s < to; s++) {
+            fixture.pipe(reading("s" + sensor, SystemKind.PENDULUM, s, signal(sensor, s)));
         }
-        fixture.advanceWallClock(Duration.ofMillis(600));
-        for (long s = 40; s < 44; s++) { // s1 still filling its window: a reading arrives, no new due sensor
-            fixture.pipe(reading("s1", SystemKind.PENDULUM, s, signal(1, s)));
-        }
-        fixture.advanceWallClock(Duration.ofMillis(600)); // oldest waited 1200 > 1000 ms, but half a round ...
-        // ... whose newest member became due 1200 ms ago: not filling any more, so it runs
-        assertThat(model.predictBatches).containsExactly(2, 1);
-        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0");
-        fixture.pipe(reading("s1", SystemKind.PENDULUM, 44, signal(1, 44)));
-        fixture.advanceWallClock(Duration.ofMillis(1000));
-        assertThat(model.predictBatches).containsExactly(2, 1, 1);
     }
 
     @Test
-    void latencyTriggerWaitsForARoundThatIsStillFilling() throws Exception {
-        restartWithLargeBatches();
-        pipeAll(4, 0, 40); // a round of four
-        fixture.advanceWallClock(Duration.ofMillis(1000));
-        assertThat(model.predictBatches).containsExactly(4);
-        fixture.forecasts();
-        int calls = model.predictBatches.size();
-        pipeAll(3, 40, 45); // s0..s2 due: three of four
-        fixture.advanceWallClock(Duration.ofMillis(1000)); // oldest waited 1000 ms, newest too: not filling
-        assertThat(model.predictBatches).hasSize(calls + 1).last().isEqualTo(3);
-        fixture.forecasts();
+    void aNearlyCompleteRoundThatIsStillFillingWaitsForTheRest() throws Exception {
+        tenSensorsHoppingTogether();
+        assertThat(model.predictBatches).containsExactly(10, 10);
+        pipeOne(9, 45, 50); // the round completes: one call for all ten
+        assertThat(model.predictBatches).containsExactly(10, 10, 10);
+        assertThat(fixture.forecasts()).hasSize(10);
+    }
 
-        // next hop: s0 and s1 due, then s2 becomes due 750 ms later (still filling), s3 never
-        for (long s = 45; s < 50; s++) {
-            for (int i = 0; i < 2; i++) {
-                fixture.pipe(reading("s" + i, SystemKind.PENDULUM, s, signal(i, s)));
-            }
-        }
-        for (long s = 40; s < 44; s++) {
-            fixture.pipe(reading("s3", SystemKind.PENDULUM, s, signal(3, s))); // s3 lags, not due
-        }
-        fixture.advanceWallClock(Duration.ofMillis(750));
-        for (long s = 45; s < 50; s++) {
-            fixture.pipe(reading("s2", SystemKind.PENDULUM, s, signal(2, s)));
-        }
-        fixture.advanceWallClock(Duration.ofMillis(500)); // oldest 1250 ms, newest 500 ms: 3 of 4, still filling
-        assertThat(model.predictBatches).hasSize(calls + 1);
-        fixture.advanceWallClock(Duration.ofMillis(500)); // newest 1000 ms ago: the rest is not coming
-        assertThat(model.predictBatches).hasSize(calls + 2).last().isEqualTo(3);
-        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0", "s1", "s2");
+    @Test
+    void aNearlyCompleteRoundThatStoppedFillingRuns() throws Exception {
+        tenSensorsHoppingTogether();
+        assertThat(model.predictBatches).containsExactly(10, 10);
+        fixture.advanceWallClock(Duration.ofMillis(250)); // nothing new for 350 ms: the tenth is not coming soon
+        assertThat(model.predictBatches).containsExactly(10, 10, 9);
+        assertThat(fixture.forecasts()).hasSize(9);
+    }
+
+    @Test
+    void sensorsHoppingAtScatteredTimesKeepThePlainLatencyBound() throws Exception {
+        restartWithLargeBatches();
+        pipeOne(0, 0, 40); // s0 due at 0 ms ...
+        fixture.advanceWallClock(Duration.ofMillis(5000));
+        pipeOne(1, 0, 40); // ... s1 at 5000 ms, each then every 10 000 ms
+        fixture.advanceWallClock(Duration.ofMillis(5000));
+        pipeOne(0, 40, 45);
+        fixture.advanceWallClock(Duration.ofMillis(5000));
+        pipeOne(1, 40, 45);
+        assertThat(model.predictBatches).containsExactly(1, 1, 1);
+        // one of two due is no nearly complete round: s1 runs after the plain latency
+        fixture.advanceWallClock(Duration.ofMillis(1000));
+        assertThat(model.predictBatches).containsExactly(1, 1, 1, 1);
+        assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0", "s1", "s0", "s1");
     }
 
     @Test
