@@ -59,6 +59,9 @@ final class DirectRecordWriter {
         root.write(datum, out);
     }
 
+    private static final java.lang.invoke.VarHandle LONG_LITTLE_ENDIAN =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     /** A growable byte buffer with Avro's binary primitives. Not thread-safe. */
     static final class Output {
         private byte[] buf;
@@ -104,9 +107,20 @@ final class DirectRecordWriter {
 
         void writeLongLittleEndian(long v) {
             ensure(8);
-            for (int i = 0; i < 8; i++) {
-                buf[pos++] = (byte) (v >>> (8 * i));
+            LONG_LITTLE_ENDIAN.set(buf, pos, v);
+            pos += 8;
+        }
+
+        /** {@code n} doubles of a primitive array, as {@link #writeDouble} would write them one by one. */
+        void writeDoubles(PrimitivesArrays.DoubleArray array, int n) {
+            ensure(8 * n);
+            byte[] b = buf;
+            int p = pos;
+            for (int i = 0; i < n; i++) {
+                LONG_LITTLE_ENDIAN.set(b, p, Double.doubleToRawLongBits(array.getDouble(i)));
+                p += 8;
             }
+            pos = p;
         }
 
         /** Zig-zag variable-length long (Avro {@code long}, and {@code int} which encodes the same). */
@@ -219,9 +233,7 @@ final class DirectRecordWriter {
                     int size = array.size();
                     if (size > 0) {
                         out.writeLong(size);
-                        for (int i = 0; i < size; i++) {
-                            out.writeDouble(array.getDouble(i));
-                        }
+                        out.writeDoubles(array, size);
                     }
                     out.writeLong(0);
                     return;
