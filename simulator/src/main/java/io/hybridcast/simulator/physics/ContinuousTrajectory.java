@@ -38,20 +38,13 @@ public final class ContinuousTrajectory {
     private static final double[][] DENSE = denseOutputMatrix();
 
     private final Method method;
-    private final double[][] a;
-    private final double[] b;
     private final double[] c;
     private final double exponent;
-    /**
-     * The non-zero weights of each stage combination (the tableau is sparse: 40 % of the weights are 0) with their
-     * stage indices, in ascending order so that every sum adds the same terms in the same order as a loop over all
-     * stages would (the results are bit for bit the same). Rows 1..15: stage s from {@code a[s-1]}; row 16: {@code b}.
-     * Each row starts with stage 0, zero or not, as {@link #combine} always did.
-     */
-    private final int[][] stageIndex;
-    private final double[][] stageWeight;
-    /** Non-zero entries of each row of {@link #DENSE}. */
-    private static final int[][] DENSE_INDEX = nonZeroIndices(DENSE, false);
+    static {
+        // the constants of the written-out stage sums must be Hipparchus' own
+        DormandPrince853Integrator reference = new DormandPrince853Integrator(1e-12, 1.0, 1e-10, 1e-10);
+        Dp853Stages.check(reference.getA(), reference.getB(), DENSE);
+    }
 
     private OrdinaryDifferentialEquation ode;
     private InPlaceEquations inPlace;
@@ -92,35 +85,8 @@ public final class ContinuousTrajectory {
             throw new IllegalArgumentException("max step must be > 1e-12, got " + maxStep);
         }
         this.method = new Method(tolerance, maxStep);
-        this.a = method.getA();
-        this.b = method.getB();
         this.c = method.getC();
         this.exponent = -1.0 / method.getOrder();
-        double[][] rows = new double[ALL_STAGES + 1][];
-        for (int stage = 1; stage < ALL_STAGES; stage++) {
-            rows[stage] = java.util.Arrays.copyOf(a[stage - 1], stage);
-        }
-        rows[ALL_STAGES] = java.util.Arrays.copyOf(b, ERROR_STAGES);
-        rows[0] = new double[] {0.0};
-        this.stageIndex = nonZeroIndices(rows, true);
-        this.stageWeight = new double[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            stageWeight[r] = new double[stageIndex[r].length];
-            for (int i = 0; i < stageIndex[r].length; i++) {
-                stageWeight[r][i] = rows[r][stageIndex[r][i]];
-            }
-        }
-    }
-
-    /** Per row, the indices of its non-zero entries in ascending order (with index 0 always, if asked). */
-    private static int[][] nonZeroIndices(double[][] rows, boolean keepFirst) {
-        int[][] indices = new int[rows.length][];
-        for (int r = 0; r < rows.length; r++) {
-            int finalR = r;
-            indices[r] = java.util.stream.IntStream.range(0, rows[r].length)
-                    .filter(i -> (keepFirst && i == 0) || rows[finalR][i] != 0.0).toArray();
-        }
-        return indices;
     }
 
     /**
@@ -288,7 +254,7 @@ public final class ContinuousTrajectory {
                 evaluate(tPrevious + c[s - 1] * lastStep, yTmp, k[s]);
             }
             for (int j = 0; j < DENSE_TERMS; j++) {
-                denseTerm(DENSE[j], DENSE_INDEX[j], dense[j]);
+                Dp853Stages.denseTerm(j, k, dense[j], dim);
             }
             denseReady = true;
             denseOutputSteps++;
@@ -316,52 +282,6 @@ public final class ContinuousTrajectory {
         }
     }
 
-    /**
-     * {@code v = Σ_i weights[i] · k[i]} over the non-zero weights, each component summed from 0.0 in ascending stage
-     * order (as a loop over all 16 stages skipping the zeros would), in local variables for the small systems.
-     */
-    private void denseTerm(double[] weights, int[] nonZero, double[] v) {
-        if (dim == 2) {
-            double s0 = 0.0;
-            double s1 = 0.0;
-            for (int i : nonZero) {
-                double w = weights[i];
-                double[] ki = k[i];
-                s0 += w * ki[0];
-                s1 += w * ki[1];
-            }
-            v[0] = s0;
-            v[1] = s1;
-        } else if (dim == 4) {
-            double s0 = 0.0;
-            double s1 = 0.0;
-            double s2 = 0.0;
-            double s3 = 0.0;
-            for (int i : nonZero) {
-                double w = weights[i];
-                double[] ki = k[i];
-                s0 += w * ki[0];
-                s1 += w * ki[1];
-                s2 += w * ki[2];
-                s3 += w * ki[3];
-            }
-            v[0] = s0;
-            v[1] = s1;
-            v[2] = s2;
-            v[3] = s3;
-        } else {
-            // stage by stage over all components (a loop the JIT vectorises); each component still sums in order
-            java.util.Arrays.fill(v, 0, dim, 0.0);
-            for (int i : nonZero) {
-                double w = weights[i];
-                double[] ki = k[i];
-                for (int d = 0; d < dim; d++) {
-                    v[d] += w * ki[d];
-                }
-            }
-        }
-    }
-
     /** Hipparchus' dense-output matrix D (7 x 16) of Dormand-Prince 8(5,3), read once from the library. */
     private static double[][] denseOutputMatrix() {
         try {
@@ -383,64 +303,11 @@ public final class ContinuousTrajectory {
     }
 
     /**
-     * {@code out = start + step · Σ_l w[l] · k[l]} over row {@code row} of {@link #stageWeight} (stage {@code row}'s
-     * weights {@code a[row-1]}, or {@code b} for row {@link #ALL_STAGES}), skipping the zero weights.
+     * {@code out = start + step · Σ_l w[l] · k[l]} with stage {@code row}'s weights {@code a[row-1]}, or {@code b} for
+     * row {@link #ALL_STAGES}, skipping the zero weights ({@link Dp853Stages}).
      */
     private void combine(double[] start, double step, int row, double[] out) {
-        int[] index = stageIndex[row];
-        double[] weight = stageWeight[row];
-        int terms = index.length;
-        double[] k0 = k[0];
-        double w0 = weight[0];
-        // Stage by stage, so that a stage's values are loaded once for all components; every component still sums
-        // its terms in the same order (stage 0 first, then ascending), so the result does not depend on the loop.
-        switch (dim) {
-            case 2 -> {
-                double s0 = w0 * k0[0];
-                double s1 = w0 * k0[1];
-                for (int l = 1; l < terms; l++) {
-                    double w = weight[l];
-                    double[] kl = k[index[l]];
-                    s0 += w * kl[0];
-                    s1 += w * kl[1];
-                }
-                out[0] = start[0] + step * s0;
-                out[1] = start[1] + step * s1;
-            }
-            case 4 -> {
-                double s0 = w0 * k0[0];
-                double s1 = w0 * k0[1];
-                double s2 = w0 * k0[2];
-                double s3 = w0 * k0[3];
-                for (int l = 1; l < terms; l++) {
-                    double w = weight[l];
-                    double[] kl = k[index[l]];
-                    s0 += w * kl[0];
-                    s1 += w * kl[1];
-                    s2 += w * kl[2];
-                    s3 += w * kl[3];
-                }
-                out[0] = start[0] + step * s0;
-                out[1] = start[1] + step * s1;
-                out[2] = start[2] + step * s2;
-                out[3] = start[3] + step * s3;
-            }
-            default -> {
-                for (int j = 0; j < dim; j++) {
-                    out[j] = w0 * k0[j];
-                }
-                for (int l = 1; l < terms; l++) {
-                    double w = weight[l];
-                    double[] kl = k[index[l]];
-                    for (int j = 0; j < dim; j++) {
-                        out[j] += w * kl[j];
-                    }
-                }
-                for (int j = 0; j < dim; j++) {
-                    out[j] = start[j] + step * out[j];
-                }
-            }
-        }
+        Dp853Stages.combine(row, k, start, step, out, dim);
     }
 
     private void evaluate(double time, double[] state, double[] out) {
