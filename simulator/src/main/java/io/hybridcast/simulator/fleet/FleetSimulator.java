@@ -100,6 +100,14 @@ public final class FleetSimulator implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /**
+     * CPU time the simulation threads spent so far in their loops (simulating, encoding, handing records to the sink),
+     * added when each thread ends; 0 while they run or where the JVM does not measure thread CPU time.
+     */
+    public long simulationCpuNanos() {
+        return stats.simulationCpuNanos.sum();
+    }
+
     /** Ids of the sensors, in fleet order. */
     public List<String> sensorIds() {
         return sensors.stream().map(SimulatedSensor::id).toList();
@@ -194,6 +202,8 @@ public final class FleetSimulator implements AutoCloseable {
         // Records reserved from the shared budget and not used yet: reserving a few at a time keeps the threads from
         // contending for the budget on every record; the threads together still never exceed the limit.
         long reserved = 0;
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = cpu.isCurrentThreadCpuTimeSupported() ? cpu.getCurrentThreadCpuTime() : -1;
         try {
             while (!stopRequested && failure == null) {
                 SimulatedSensor sensor = due.poll();
@@ -219,6 +229,10 @@ public final class FleetSimulator implements AutoCloseable {
             }
         } catch (Throwable t) {
             fail(t);
+        } finally {
+            if (cpuStart >= 0) {
+                stats.simulationCpuNanos.add(cpu.getCurrentThreadCpuTime() - cpuStart);
+            }
         }
     }
 

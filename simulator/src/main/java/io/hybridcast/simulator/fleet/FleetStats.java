@@ -18,6 +18,8 @@ public final class FleetStats {
     final LongAdder truthsRetried = new LongAdder();
     final LongAdder sendRetries = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
+    /** CPU time of the simulation threads (simulating, encoding and handing records to the sink), once they end. */
+    final LongAdder simulationCpuNanos = new LongAdder();
     private final Map<String, AtomicLong> readingsPerSensor = new ConcurrentHashMap<>();
     private volatile long startNanos = System.nanoTime();
     private volatile long endNanos;
