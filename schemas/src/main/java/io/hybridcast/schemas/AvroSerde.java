@@ -36,13 +36,24 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private static final int HEADER_LENGTH = 10;
     private static final byte MAGIC_0 = (byte) 0xC3;
     private static final byte MAGIC_1 = (byte) 0x01;
+    private static final int INITIAL_SCRATCH_BYTES = 512;
+    /** A scratch buffer that grew beyond this (a large record, e.g. a model chunk) is not kept for the thread. */
+    private static final int MAX_RETAINED_SCRATCH_BYTES = 64 * 1024;
 
     private final Class<T> type;
     private final SpecificData model;
     private final Schema readerSchema;
     private final long readerFingerprint;
     private final KnownSchemas knownSchemas;
+    /** Avro's own single-object encoder: the reference, and the writer of anything {@link #direct} refuses. */
     private final BinaryMessageEncoder<T> encoder;
+    /** The same bytes without Avro's per-write schema walk and copies; null if the schema needs Avro's writer. */
+    private final DirectRecordWriter direct;
+    /** {@code C3 01} and the reader schema's fingerprint, little-endian: the start of every message written. */
+    private final byte[] header;
+    /** A scratch buffer per thread: a message is written into it once, then copied out once. */
+    private final ThreadLocal<DirectRecordWriter.Output> scratch =
+            ThreadLocal.withInitial(() -> new DirectRecordWriter.Output(INITIAL_SCRATCH_BYTES));
     /** One resolving reader per writer schema seen; readers are thread-safe once built. */
     private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
 
@@ -58,6 +69,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.readerFingerprint = KnownSchemas.fingerprint(readerSchema);
         this.knownSchemas = knownSchemas;
         this.encoder = new BinaryMessageEncoder<>(model, readerSchema);
+        this.direct = DirectRecordWriter.compile(readerSchema, model);
+        DirectRecordWriter.Output head = new DirectRecordWriter.Output(HEADER_LENGTH);
+        head.writeByte(MAGIC_0);
+        head.writeByte(MAGIC_1);
+        head.writeLongLittleEndian(readerFingerprint);
+        this.header = head.toByteArray();
     }
 
     /** The record class this serde reads and writes. */
@@ -65,10 +82,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         return type;
     }
 
-    /** Encodes one record; {@code null} stays {@code null} (a tombstone). */
+    /**
+     * Encodes one record; {@code null} stays {@code null} (a tombstone). The bytes are those of Avro's
+     * {@link BinaryMessageEncoder}; a record the direct writer cannot write (e.g. a null in a non-null field) is
+     * handed to Avro's encoder, so its bytes or its error are exactly Avro's.
+     */
     public byte[] encode(String topic, T value) {
         if (value == null) {
             return null;
+        }
+        if (direct != null) {
+            byte[] bytes = encodeDirect(value);
+            if (bytes != null) {
+                return bytes;
+            }
         }
         try {
             ByteBuffer buffer = encoder.encode(value);
@@ -78,6 +105,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot encode " + type.getSimpleName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The message written by {@link #direct}, or null if it refused the record. */
+    private byte[] encodeDirect(T value) {
+        DirectRecordWriter.Output out = scratch.get();
+        out.reset();
+        try {
+            out.writeRaw(header, 0, HEADER_LENGTH);
+            direct.write(value, out);
+            return out.toByteArray();
+        } catch (RuntimeException refused) {
+            return null;
+        } finally {
+            if (out.capacity() > MAX_RETAINED_SCRATCH_BYTES) {
+                scratch.remove();
+            }
         }
     }
 

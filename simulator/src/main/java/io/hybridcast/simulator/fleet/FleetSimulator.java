@@ -64,7 +64,7 @@ public final class FleetSimulator implements AutoCloseable {
         this.sensors = sensors;
         this.thread = new Thread(this::run, "fleet-simulator");
         this.thread.setDaemon(true);
-        sensors.forEach(s -> stats.registerSensor(s.id()));
+        sensors.forEach(s -> s.bindReadingCounter(stats.sensorCounter(s.id())));
     }
 
     /** A builder with defaults: 1 pendulum, real time, seed 0, no faults, no limit. */
@@ -100,6 +100,14 @@ public final class FleetSimulator implements AutoCloseable {
         return stats.snapshot();
     }
 
+    /**
+     * CPU time the simulation threads spent so far in their loops (simulating, encoding, handing records to the sink),
+     * added when each thread ends; 0 while they run or where the JVM does not measure thread CPU time.
+     */
+    public long simulationCpuNanos() {
+        return stats.simulationCpuNanos.sum();
+    }
+
     /** Ids of the sensors, in fleet order. */
     public List<String> sensorIds() {
         return sensors.stream().map(SimulatedSensor::id).toList();
@@ -131,14 +139,14 @@ public final class FleetSimulator implements AutoCloseable {
                 List<SimulatedSensor> group = groups.get(i);
                 Thread helper = new Thread(() -> {
                     awaitStart(start);
-                    runGroup(group, budget);
+                    runGroup(group, budget, threads);
                 }, "fleet-simulator-" + i);
                 helper.setDaemon(true);
                 helper.start();
                 helpers.add(helper);
             }
             awaitStart(start);
-            runGroup(groups.get(0), budget);
+            runGroup(groups.get(0), budget, threads);
             for (Thread helper : helpers) {
                 helper.join();
             }
@@ -170,15 +178,32 @@ public final class FleetSimulator implements AutoCloseable {
      * Samples one group of sensors in event-time order until a limit is reached. With several threads, each
      * runs one group; a sensor belongs to one group, so its samples stay in order and its state stays with it.
      */
-    private void runGroup(List<SimulatedSensor> group, AtomicLong budget) {
+    private void runGroup(List<SimulatedSensor> group, AtomicLong budget, int threads) {
         GroundTruthIntegrator integrator = new GroundTruthIntegrator(settings.tolerance);
-        PriorityQueue<SimulatedSensor> due = new PriorityQueue<>(
-                Comparator.comparingLong(SimulatedSensor::nextEventMillis).thenComparing(SimulatedSensor::id));
+        // Event-time order, ties by sensor id: the id order is ranked once, so a tie (every pendulum sample ties)
+        // costs an int comparison instead of a string comparison.
+        List<SimulatedSensor> byId = new ArrayList<>(group);
+        byId.sort(Comparator.comparing(SimulatedSensor::id));
+        Map<SimulatedSensor, Integer> rank = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < byId.size(); i++) {
+            rank.put(byId.get(i), i);
+        }
+        PriorityQueue<SimulatedSensor> due = new PriorityQueue<>(Math.max(1, group.size()), (x, y) -> {
+            int byTime = Long.compare(x.nextEventMillis(), y.nextEventMillis());
+            return byTime != 0 ? byTime : Integer.compare(x.rank, y.rank);
+        });
+        group.forEach(s -> s.rank = rank.get(s));
         due.addAll(group);
         long wallStart = stats.startNanos();
         long eventStart = settings.startEventTime.toEpochMilli();
         long deadline = settings.duration == null ? Long.MAX_VALUE : wallStart + settings.duration.toNanos();
         long max = settings.maxRecords == 0 ? Long.MAX_VALUE : settings.maxRecords;
+        long chunk = budgetChunk(settings.rate, max, threads);
+        // Records reserved from the shared budget and not used yet: reserving a few at a time keeps the threads from
+        // contending for the budget on every record; the threads together still never exceed the limit.
+        long reserved = 0;
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = cpu.isCurrentThreadCpuTimeSupported() ? cpu.getCurrentThreadCpuTime() : -1;
         try {
             while (!stopRequested && failure == null) {
                 SimulatedSensor sensor = due.poll();
@@ -188,23 +213,55 @@ public final class FleetSimulator implements AutoCloseable {
                         break;
                     }
                 }
-                if (System.nanoTime() >= deadline) {
+                if (deadline != Long.MAX_VALUE && System.nanoTime() >= deadline) {
                     break;
                 }
                 // Reserve a record before taking the sample so that threads together never exceed the limit.
-                if (budget.incrementAndGet() > max) {
+                if (reserved == 0 && (reserved = reserve(budget, max, chunk)) == 0) {
                     break;
                 }
                 if (sensor.step(sink, integrator)) {
-                    stats.countReading(sensor.id());
-                } else {
-                    budget.decrementAndGet(); // a dropout publishes nothing
-                }
+                    reserved--;
+                    stats.countReading(sensor.readingCounter());
+                } // else a dropout publishes nothing and keeps its reservation
                 due.add(sensor);
                 sink.poll();
             }
         } catch (Throwable t) {
             fail(t);
+        } finally {
+            if (cpuStart >= 0) {
+                stats.simulationCpuNanos.add(cpu.getCurrentThreadCpuTime() - cpuStart);
+            }
+        }
+    }
+
+    /** Most records a thread takes from the shared budget at a time. */
+    static final int BUDGET_CHUNK = 64;
+
+    /**
+     * Records a thread takes from the shared budget at a time: one when paced (the budget is not contended then); when
+     * unpaced, at most {@link #BUDGET_CHUNK} and at most 1/64 of a thread's share of a record limit, so that a small
+     * limit is still shared between the threads' sensors as it was one record at a time.
+     */
+    private static long budgetChunk(Rate rate, long max, int threads) {
+        if (!rate.unpaced()) {
+            return 1;
+        }
+        return Math.max(1, Math.min(BUDGET_CHUNK, max / (threads * 64L)));
+    }
+
+    /** Takes up to a chunk of records from the shared budget; 0 when it is used up. */
+    private static long reserve(AtomicLong budget, long max, long chunk) {
+        while (true) {
+            long used = budget.get();
+            if (used >= max) {
+                return 0;
+            }
+            long n = Math.min(chunk, max - used);
+            if (budget.compareAndSet(used, used + n)) {
+                return n;
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public final class FleetStats {
     final LongAdder truthsRetried = new LongAdder();
     final LongAdder sendRetries = new LongAdder();
     final LongAdder bytesSent = new LongAdder();
+    /** CPU time of the simulation threads (simulating, encoding and handing records to the sink), once they end. */
+    final LongAdder simulationCpuNanos = new LongAdder();
     private final Map<String, AtomicLong> readingsPerSensor = new ConcurrentHashMap<>();
     private volatile long startNanos = System.nanoTime();
     private volatile long endNanos;
@@ -35,13 +37,15 @@ public final class FleetStats {
         endNanos = System.nanoTime();
     }
 
-    void registerSensor(String id) {
-        readingsPerSensor.putIfAbsent(id, new AtomicLong());
+    /** The reading counter of one sensor, so that the loop counting its readings needs no map look-up each time. */
+    AtomicLong sensorCounter(String sensorId) {
+        return readingsPerSensor.computeIfAbsent(sensorId, k -> new AtomicLong());
     }
 
-    void countReading(String sensorId) {
+    /** One more reading of the sensor whose {@link #sensorCounter} this is. */
+    void countReading(AtomicLong sensorCounter) {
         readingsGenerated.increment();
-        readingsPerSensor.computeIfAbsent(sensorId, k -> new AtomicLong()).incrementAndGet();
+        sensorCounter.incrementAndGet();
     }
 
     /** The counters now. */

@@ -97,14 +97,31 @@ public final class KafkaFleetSink implements FleetSink {
         stats.bytesSent.add(key.length + value.length);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
                 reading.getEventTime().toEpochMilli(), key, value);
-        sendWithBackoff(record, (metadata, error) -> {
+        sendWithBackoff(record, new ReadingAck(reading.getSensorId(), reading.getSequence()));
+    }
+
+    /**
+     * The acknowledgement of one reading. It holds only what a failure's log line names, not the reading: the
+     * producer keeps every callback until the broker answers, which may be many thousands of records.
+     */
+    private final class ReadingAck implements org.apache.kafka.clients.producer.Callback {
+        private final String sensorId;
+        private final long sequence;
+
+        ReadingAck(String sensorId, long sequence) {
+            this.sensorId = sensorId;
+            this.sequence = sequence;
+        }
+
+        @Override
+        public void onCompletion(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
             if (error == null) {
                 stats.readingsAcked.increment();
             } else {
                 stats.readingsFailed.increment();
-                logFailure("reading of " + reading.getSensorId() + " #" + reading.getSequence(), error);
+                logFailure("reading of " + sensorId + " #" + sequence, error);
             }
-        });
+        }
     }
 
     @Override

@@ -7,16 +7,18 @@ import io.hybridcast.avro.SystemKind;
 import io.hybridcast.simulator.physics.ContinuousTrajectory;
 import io.hybridcast.simulator.physics.GroundTruthIntegrator;
 import io.hybridcast.simulator.physics.PhysicalSystem;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.PrimitivesArrays;
 import org.hipparchus.ode.OrdinaryDifferentialEquation;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
@@ -28,6 +30,7 @@ final class SimulatedSensor {
 
     /** Samples a system must stay run down before it is re-excited (a few seconds at 20-50 ms per sample). */
     static final int RUN_DOWN_SAMPLES = 100;
+    private static final Schema VALUES_SCHEMA = SensorReading.getClassSchema().getField("values").schema();
 
     private final String id;
     private final PhysicalSystem system;
@@ -56,6 +59,9 @@ final class SimulatedSensor {
     private int quietSamples;
     private ContinuousTrajectory trajectory;
     private boolean restartIntegration;
+    private AtomicLong readingCounter = new AtomicLong();
+    /** Position of this sensor's id among its simulation thread's sensors (the tie-break of equal event times). */
+    int rank;
 
     SimulatedSensor(String id, PhysicalSystem system, long startEventMillis, RandomGenerator rng,
                     List<FaultSpec> faults, int driftTruthInterval) {
@@ -78,6 +84,15 @@ final class SimulatedSensor {
 
     String id() {
         return id;
+    }
+
+    /** The fleet's counter of this sensor's readings (see {@link FleetStats#sensorCounter}). */
+    void bindReadingCounter(AtomicLong counter) {
+        this.readingCounter = counter;
+    }
+
+    AtomicLong readingCounter() {
+        return readingCounter;
     }
 
     SystemKind kind() {
@@ -138,9 +153,10 @@ final class SimulatedSensor {
         }
         boolean published = transientKind != FaultKind.DROPOUT;
         if (published) {
-            List<Double> values = new ArrayList<>(observation.length);
-            for (double v : observation) {
-                values.add(v);
+            // Avro's primitive array (what a reader decodes into): no boxing here or when the serde writes it
+            PrimitivesArrays.DoubleArray values = new PrimitivesArrays.DoubleArray(observation.length, VALUES_SCHEMA);
+            for (int c = 0; c < observation.length; c++) {
+                values.add(c, observation[c]);
             }
             sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values));
         }

@@ -38,10 +38,13 @@ public final class ContinuousTrajectory {
     private static final double[][] DENSE = denseOutputMatrix();
 
     private final Method method;
-    private final double[][] a;
-    private final double[] b;
     private final double[] c;
     private final double exponent;
+    static {
+        // the constants of the written-out stage sums must be Hipparchus' own
+        DormandPrince853Integrator reference = new DormandPrince853Integrator(1e-12, 1.0, 1e-10, 1e-10);
+        Dp853Stages.check(reference.getA(), reference.getB(), DENSE);
+    }
 
     private OrdinaryDifferentialEquation ode;
     private InPlaceEquations inPlace;
@@ -82,8 +85,6 @@ public final class ContinuousTrajectory {
             throw new IllegalArgumentException("max step must be > 1e-12, got " + maxStep);
         }
         this.method = new Method(tolerance, maxStep);
-        this.a = method.getA();
-        this.b = method.getB();
         this.c = method.getC();
         this.exponent = -1.0 / method.getOrder();
     }
@@ -207,10 +208,10 @@ public final class ContinuousTrajectory {
                 clipped = true;
             }
             for (int s = 1; s < ERROR_STAGES; s++) {
-                combine(y, step, a[s - 1], s, yTmp);
+                combine(y, step, s, yTmp);
                 evaluate(t + c[s - 1] * step, yTmp, k[s]);
             }
-            combine(y, step, b, ERROR_STAGES, yNew);
+            combine(y, step, ALL_STAGES, yNew);
             double error = method.error(k, y, yNew, step);
             double factor = Math.min(method.getMaxGrowth(),
                     Math.max(method.getMinReduction(), method.getSafety() * Math.pow(error, exponent)));
@@ -249,22 +250,11 @@ public final class ContinuousTrajectory {
     private void interpolate(double time, double[] out) {
         if (!denseReady) {
             for (int s = FSAL + 1; s < ALL_STAGES; s++) {
-                combine(yPrevious, lastStep, a[s - 1], s, yTmp);
+                combine(yPrevious, lastStep, s, yTmp);
                 evaluate(tPrevious + c[s - 1] * lastStep, yTmp, k[s]);
             }
             for (int j = 0; j < DENSE_TERMS; j++) {
-                double[] weights = DENSE[j];
-                double[] v = dense[j];
-                for (int d = 0; d < dim; d++) {
-                    double sum = 0.0;
-                    for (int i = 0; i < ALL_STAGES; i++) {
-                        double w = weights[i];
-                        if (w != 0.0) {
-                            sum += w * k[i][d];
-                        }
-                    }
-                    v[d] = sum;
-                }
+                Dp853Stages.denseTerm(j, k, dense[j], dim);
             }
             denseReady = true;
             denseOutputSteps++;
@@ -272,15 +262,23 @@ public final class ContinuousTrajectory {
         double thetaH = time - tPrevious;
         double theta = thetaH / lastStep;
         double eta = 1.0 - theta;
+        double[] v0 = dense[0];
+        double[] v1 = dense[1];
+        double[] v2 = dense[2];
+        double[] v3 = dense[3];
+        double[] v4 = dense[4];
+        double[] v5 = dense[5];
+        double[] v6 = dense[6];
+        double[] start = yPrevious;
         for (int d = 0; d < dim; d++) {
-            double p = dense[6][d];
-            p = dense[5][d] + theta * p;
-            p = dense[4][d] + eta * p;
-            p = dense[3][d] + theta * p;
-            p = dense[2][d] + eta * p;
-            p = dense[1][d] + theta * p;
-            p = dense[0][d] + eta * p;
-            out[d] = yPrevious[d] + thetaH * p;
+            double p = v6[d];
+            p = v5[d] + theta * p;
+            p = v4[d] + eta * p;
+            p = v3[d] + theta * p;
+            p = v2[d] + eta * p;
+            p = v1[d] + theta * p;
+            p = v0[d] + eta * p;
+            out[d] = start[d] + thetaH * p;
         }
     }
 
@@ -304,18 +302,12 @@ public final class ContinuousTrajectory {
         }
     }
 
-    /** {@code out = start + step · Σ_{l < stages} weights[l] · k[l]}. */
-    private void combine(double[] start, double step, double[] weights, int stages, double[] out) {
-        for (int j = 0; j < dim; j++) {
-            double sum = weights[0] * k[0][j];
-            for (int l = 1; l < stages; l++) {
-                double w = weights[l];
-                if (w != 0.0) {
-                    sum += w * k[l][j];
-                }
-            }
-            out[j] = start[j] + step * sum;
-        }
+    /**
+     * {@code out = start + step · Σ_l w[l] · k[l]} with stage {@code row}'s weights {@code a[row-1]}, or {@code b} for
+     * row {@link #ALL_STAGES}, skipping the zero weights ({@link Dp853Stages}).
+     */
+    private void combine(double[] start, double step, int row, double[] out) {
+        Dp853Stages.combine(row, k, start, step, out, dim);
     }
 
     private void evaluate(double time, double[] state, double[] out) {

@@ -92,19 +92,29 @@ public final class PublishBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "broker %s, %d sensors, %d records of %.1f bytes on average%n", bootstrap,
                     sensors, records, (double) payloadBytes / records);
 
-            runRaw(bootstrap, payload.subList(0, Math.min(warmup, payload.size())));
-            runSimulator(bootstrap, Math.max(warmup, 1));
+            runRaw(bootstrap, payload.subList(0, Math.min(warmup, payload.size())), new long[1]);
+            runSimulator(bootstrap, Math.max(warmup, 1), new long[1]);
             List<Double> raw = new ArrayList<>();
             List<Double> sim = new ArrayList<>();
             List<Double> rawCpu = new ArrayList<>();
             List<Double> simCpu = new ArrayList<>();
+            List<Map<String, Double>> rawByThread = new ArrayList<>();
+            List<Map<String, Double>> simByThread = new ArrayList<>();
+            ThreadCpu threadCpu = ThreadCpu.start();
             for (int round = 0; round < rounds; round++) {
+                threadCpu.take();
                 long cpu = processCpuNanos();
-                raw.add(runRaw(bootstrap, payload));
-                rawCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                long[] senderCpu = new long[1];
+                raw.add(runRaw(bootstrap, payload, senderCpu));
+                long rawProcess = processCpuNanos() - cpu;
+                rawCpu.add(rawProcess / 1e3 / records);
+                rawByThread.add(byThread(threadCpu.take(), "raw-sender", senderCpu[0], rawProcess));
                 cpu = processCpuNanos();
-                sim.add(runSimulator(bootstrap, records));
-                simCpu.add((processCpuNanos() - cpu) / 1e3 / records);
+                long[] simulationCpu = new long[1];
+                sim.add(runSimulator(bootstrap, records, simulationCpu));
+                long simProcess = processCpuNanos() - cpu;
+                simCpu.add(simProcess / 1e3 / records);
+                simByThread.add(byThread(threadCpu.take(), "simulation", simulationCpu[0], simProcess));
                 System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s (%.2f cpu-us/record), simulator %.0f records/s"
                         + " (%.2f cpu-us/record)%n", round + 1, raw.get(round), rawCpu.get(round), sim.get(round),
                         simCpu.get(round));
@@ -135,6 +145,10 @@ public final class PublishBenchmark implements Callable<Integer> {
             report.put("raw_cpu_us_per_record", Math.round(median(rawCpu) * 100) / 100.0);
             report.put("simulator_cpu_us_per_record", Math.round(median(simCpu) * 100) / 100.0);
             report.put("simulation_only_cpu_us_per_record", Math.round(simulationOnlyCpu * 100) / 100.0);
+            // Where the CPU time goes, per record (median over the rounds of each group's CPU time in the round).
+            report.set("raw_cpu_us_per_record_by_thread", medianByGroup(json, rawByThread, records));
+            report.set("simulator_cpu_us_per_record_by_thread", medianByGroup(json, simByThread, records));
+            report.put("cpu_by_thread_note", ThreadCpu.NOTE);
             report.put("record_bytes_avg", Math.round(10.0 * payloadBytes / records) / 10.0);
             report.put("statistic", "median of " + rounds + " alternating rounds after one warm-up run each");
             ArrayNode rawRuns = report.putArray("raw_runs_records_per_s");
@@ -238,7 +252,16 @@ public final class PublishBenchmark implements Callable<Integer> {
         return rate;
     }
 
-    private static double runRaw(String bootstrap, List<byte[][]> payload) {
+    /** The JVM's own threads' CPU, the given thread's, and the rest of the process (Kafka: producer I/O, broker). */
+    private static Map<String, Double> byThread(Map<String, Double> jvm, String thread, long threadNanos, long processNanos) {
+        Map<String, Double> groups = new java.util.TreeMap<>(jvm);
+        groups.put(thread, (double) threadNanos);
+        double rest = processNanos - threadNanos - jvm.values().stream().mapToDouble(Double::doubleValue).sum();
+        groups.put("kafka-and-rest", rest);
+        return groups;
+    }
+
+    private static double runRaw(String bootstrap, List<byte[][]> payload, long[] senderCpuNanos) {
         if (payload.isEmpty()) {
             return 0;
         }
@@ -248,6 +271,7 @@ public final class PublishBenchmark implements Callable<Integer> {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             long timestamp = System.currentTimeMillis();
+            long senderCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (byte[][] kv : payload) {
                 producer.send(new ProducerRecord<>(topic, null, timestamp, kv[0], kv[1]), (m, e) -> {
@@ -258,6 +282,7 @@ public final class PublishBenchmark implements Callable<Integer> {
             }
             producer.flush();
             double seconds = (System.nanoTime() - start) / 1e9;
+            senderCpuNanos[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - senderCpu;
             if (acked.get() != payload.size()) {
                 throw new IllegalStateException("raw producer: only " + acked.get() + " of " + payload.size() + " acked");
             }
@@ -265,13 +290,14 @@ public final class PublishBenchmark implements Callable<Integer> {
         }
     }
 
-    private double runSimulator(String bootstrap, int count) throws InterruptedException {
+    private double runSimulator(String bootstrap, int count, long[] simulationCpuNanos) throws InterruptedException {
         FleetStats.Snapshot stats;
         try (FleetSimulator sim = fleet().bootstrapServers(bootstrap).createTopics(false).maxRecords(count).build().start()) {
             if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("simulator run did not finish in 10 minutes");
             }
             stats = sim.stats();
+            simulationCpuNanos[0] = sim.simulationCpuNanos();
         }
         if (stats.readingsAcked() != count) {
             throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
@@ -287,6 +313,68 @@ public final class PublishBenchmark implements Callable<Integer> {
     /** CPU time of this process (all threads), ns. */
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static ObjectNode medianByGroup(ObjectMapper json, List<Map<String, Double>> rounds, int records) {
+        ObjectNode node = json.createObjectNode();
+        java.util.SortedSet<String> groups = new java.util.TreeSet<>();
+        rounds.forEach(r -> groups.addAll(r.keySet()));
+        for (String group : groups) {
+            List<Double> values = rounds.stream().map(r -> r.getOrDefault(group, 0.0) / 1e3 / records).toList();
+            node.put(group, Math.round(median(values) * 100) / 100.0);
+        }
+        return node;
+    }
+
+    /**
+     * CPU time of the JVM's own threads (JIT compilers, garbage collector, VM thread), which live as long as the JVM,
+     * read from /proc/self/task (Linux; empty elsewhere) at the start and end of each run.
+     */
+    private static final class ThreadCpu {
+        static final String NOTE = "CPU time per record, median over the rounds: simulation = the simulator's simulation"
+                + " threads (simulating, encoding, KafkaProducer.send), raw-sender = the thread sending the raw records"
+                + " (KafkaProducer.send), jit/gc/vm = the JVM's own threads (from /proc, Linux), kafka-and-rest = the rest"
+                + " of the process: the producer's I/O thread and the in-process broker";
+        private final Map<String, Long> last = new java.util.HashMap<>();
+
+        static ThreadCpu start() {
+            ThreadCpu cpu = new ThreadCpu();
+            cpu.take();
+            return cpu;
+        }
+
+        /** CPU nanoseconds of the JVM's own threads by group since the last call. */
+        Map<String, Double> take() {
+            Map<String, Double> sums = new java.util.TreeMap<>();
+            Path tasks = Path.of("/proc/self/task");
+            if (!Files.isDirectory(tasks)) {
+                return sums;
+            }
+            long tick = 10_000_000L; // USER_HZ = 100 on Linux
+            try (var dirs = Files.list(tasks)) {
+                for (Path task : (Iterable<Path>) dirs::iterator) {
+                    try {
+                        String name = Files.readString(task.resolve("comm")).trim();
+                        String group = name.startsWith("C1 ") || name.startsWith("C2 ") ? "jit"
+                                : name.startsWith("G1 ") || name.startsWith("GC ") ? "gc"
+                                : name.startsWith("VM ") ? "vm" : null;
+                        if (group == null) {
+                            continue;
+                        }
+                        String stat = Files.readString(task.resolve("stat"));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * tick;
+                        Long before = last.put(task.getFileName() + " " + name, nanos);
+                        sums.merge(group, (double) (nanos - (before == null ? 0 : before)), Double::sum);
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // no per-thread view of the JVM's own threads
+            }
+            return sums;
+        }
     }
 
     private static double median(List<Double> values) {
