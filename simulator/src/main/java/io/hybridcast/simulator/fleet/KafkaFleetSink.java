@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * fails is queued and sent again until it is acknowledged: ground truth is never dropped while the sink is open,
  * and {@link #close} waits (up to {@code closeTimeout}) for every pending truth, logging an error naming how many
  * are left if the broker never comes back.
+ *
+ * <p>Readings are handed to the producer {@value #BURST} at a time per calling thread, one thread at a time; a thread's
+ * pending readings go out with {@link #sendPending}, before its next truth record, and with {@link #flush} or
+ * {@link #close} called from that thread. {@link FleetSimulator} calls {@code sendPending} after every reading when
+ * paced and when a simulation thread ends.
  */
 public final class KafkaFleetSink implements FleetSink {
 
