@@ -199,6 +199,7 @@ public final class FleetSimulator implements AutoCloseable {
         long deadline = settings.duration == null ? Long.MAX_VALUE : wallStart + settings.duration.toNanos();
         long max = settings.maxRecords == 0 ? Long.MAX_VALUE : settings.maxRecords;
         long chunk = budgetChunk(settings.rate, max, threads);
+        boolean unpaced = settings.rate.unpaced();
         // Records reserved from the shared budget and not used yet: reserving a few at a time keeps the threads from
         // contending for the budget on every record; the threads together still never exceed the limit.
         long reserved = 0;
@@ -225,11 +226,19 @@ public final class FleetSimulator implements AutoCloseable {
                     stats.countReading(sensor.readingCounter());
                 } // else a dropout publishes nothing and keeps its reservation
                 due.add(sensor);
+                if (!unpaced) {
+                    sink.sendPending(); // a paced reading goes out now, not with the next few
+                }
                 sink.poll();
             }
         } catch (Throwable t) {
             fail(t);
         } finally {
+            try {
+                sink.sendPending();
+            } catch (Throwable t) {
+                fail(t);
+            }
             if (cpuStart >= 0) {
                 stats.simulationCpuNanos.add(cpu.getCurrentThreadCpuTime() - cpuStart);
             }
@@ -322,6 +331,11 @@ public final class FleetSimulator implements AutoCloseable {
         public void truth(io.hybridcast.avro.SensorTruth truth) {
             stats.truthsPublished.increment();
             target.truth(truth);
+        }
+
+        @Override
+        public void sendPending() {
+            target.sendPending();
         }
 
         @Override

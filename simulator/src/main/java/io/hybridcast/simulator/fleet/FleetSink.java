@@ -19,6 +19,13 @@ public interface FleetSink extends AutoCloseable {
     /** Publishes one ground-truth record; implementations must not drop it (retry until delivered). */
     void truth(SensorTruth truth);
 
+    /**
+     * Hands over whatever the calling thread has buffered (a sink may collect a few readings per thread and send them
+     * together). The fleet calls it after every reading when paced, and when a simulation thread ends.
+     */
+    default void sendPending() {
+    }
+
     /** Gives the sink a chance to do housekeeping (e.g. resend failed truth); called often, must be cheap. */
     default void poll() {
     }

@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * fails is queued and sent again until it is acknowledged: ground truth is never dropped while the sink is open,
  * and {@link #close} waits (up to {@code closeTimeout}) for every pending truth, logging an error naming how many
  * are left if the broker never comes back.
+ *
+ * <p>Readings are handed to the producer {@value #BURST} at a time per calling thread, one thread at a time; a thread's
+ * pending readings go out with {@link #sendPending}, before its next truth record, and with {@link #flush} or
+ * {@link #close} called from that thread. {@link FleetSimulator} calls {@code sendPending} after every reading when
+ * paced and when a simulation thread ends.
  */
 public final class KafkaFleetSink implements FleetSink {
 
@@ -53,6 +58,15 @@ public final class KafkaFleetSink implements FleetSink {
     private final AtomicLong lastFailureLogMillis = new AtomicLong();
     private FleetStats stats = new FleetStats();
     private volatile boolean closing;
+    /**
+     * Readings of each simulation thread not handed to the producer yet. With several simulation threads, sending each
+     * reading as it comes makes the threads take turns inside the producer record by record, and the producer's
+     * current batch and locks move between the cores every time; a thread sends its readings {@value #BURST} at a time
+     * instead, one thread at a time.
+     */
+    private final ThreadLocal<Burst> bursts = ThreadLocal.withInitial(Burst::new);
+    private final Object burstLock = new Object();
+    static final int BURST = 64;
 
     /**
      * @param bootstrapServers Kafka bootstrap servers
@@ -97,7 +111,51 @@ public final class KafkaFleetSink implements FleetSink {
         stats.bytesSent.add(key.length + value.length);
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
                 reading.getEventTime().toEpochMilli(), key, value);
-        sendWithBackoff(record, new ReadingAck(reading.getSensorId(), reading.getSequence()));
+        Burst burst = bursts.get();
+        burst.add(record, new ReadingAck(reading.getSensorId(), reading.getSequence()));
+        if (burst.size == BURST) {
+            send(burst);
+        }
+    }
+
+    @Override
+    public void sendPending() {
+        Burst burst = bursts.get();
+        if (burst.size > 0) {
+            send(burst);
+        }
+    }
+
+    private void send(Burst burst) {
+        try {
+            synchronized (burstLock) {
+                for (int i = 0; i < burst.size; i++) {
+                    sendWithBackoff(burst.records[i], burst.callbacks[i]);
+                }
+            }
+        } finally {
+            burst.clear();
+        }
+    }
+
+    /** A few readings of one thread, in order. */
+    private static final class Burst {
+        @SuppressWarnings("unchecked")
+        final ProducerRecord<byte[], byte[]>[] records = new ProducerRecord[BURST];
+        final org.apache.kafka.clients.producer.Callback[] callbacks = new org.apache.kafka.clients.producer.Callback[BURST];
+        int size;
+
+        void add(ProducerRecord<byte[], byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+            records[size] = record;
+            callbacks[size] = callback;
+            size++;
+        }
+
+        void clear() {
+            java.util.Arrays.fill(records, 0, size, null);
+            java.util.Arrays.fill(callbacks, 0, size, null);
+            size = 0;
+        }
     }
 
     /**
@@ -126,6 +184,7 @@ public final class KafkaFleetSink implements FleetSink {
 
     @Override
     public void truth(SensorTruth truth) {
+        sendPending(); // after the readings this thread published before it
         truthsInFlight.incrementAndGet();
         sendTruth(truth);
     }
@@ -195,6 +254,7 @@ public final class KafkaFleetSink implements FleetSink {
 
     @Override
     public void flush() {
+        sendPending();
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         long backoff = 100;
         producer.flush();
