@@ -1,0 +1,106 @@
+package io.hybridcast.streams.benchmark;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.training.HybridVaeTrainer;
+import io.hybridcast.model.training.TrainingConfig;
+import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.streams.testing.TinyModels;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one serving call (sigma-point band, horizon 20) costs for smaller variants of the benchmark model: the
+ * data for deciding whether a cheaper model is worth its accuracy, since the call's cost bounds the streams app's
+ * throughput (docs/streams-app.md "Benchmark"). Each variant is trained briefly (the cost does not depend on the
+ * weights) and timed call by call, interleaved with the others, after warm-up calls. A command, not a test:
+ * <pre>
+ * java -cp &lt;streams-app test classpath&gt; &lt;DJL flags&gt; io.hybridcast.streams.benchmark.ServingCostBenchmark
+ * </pre>
+ */
+public final class ServingCostBenchmark {
+
+    private ServingCostBenchmark() {
+    }
+
+    private static ModelSpec variant(int hidden, String solver) {
+        ModelSpec s = BenchmarkModels.SPEC;
+        return new ModelSpec(s.system(), s.algorithm(), s.windowLength(), s.channels(), s.dt(), s.maxHorizon(),
+                s.physicsName(), s.physicsMin(), s.physicsMax(), s.neuralLatents(), hidden, s.embedding(),
+                s.substeps(), solver, s.logObsVariance(), s.useNeural(), s.usePhysics(), s.meta(),
+                s.physicsHeadMap());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/serving-cost.json");
+        int reps = 8;
+        int[] batches = {1, 16, 200};
+        Map<String, ModelSpec> variants = new LinkedHashMap<>();
+        variants.put("rk4_hidden_32 (served today)", variant(32, "rk4"));
+        variants.put("rk4_hidden_16", variant(16, "rk4"));
+        variants.put("euler_hidden_32", variant(32, "euler"));
+        variants.put("euler_hidden_16", variant(16, "euler"));
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        Map<String, HybridVae> models = new LinkedHashMap<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (var v : variants.entrySet()) {
+                HybridVae model = HybridVaeTrainer.train(v.getValue(), TrainingConfig.defaults("PENDULUM", 1, 1)
+                        .withSchedule(1, 32), TinyModels.windows(64, 50), TinyModels.tasks(64), manager,
+                        TrainingListener.NONE);
+                model.setBandMethod(HybridVae.BandMethod.SIGMA_POINTS);
+                models.put(v.getKey(), model);
+            }
+            Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+            for (int b : batches) {
+                double[][][] w = new double[b][50][1];
+                double[][] sums = new double[b][BenchmarkModels.SPEC.embedding()];
+                int[] counts = new int[b];
+                for (int i = 0; i < b; i++) {
+                    for (int t = 0; t < 50; t++) {
+                        w[i][t][0] = Math.sin(0.3 * t + i);
+                    }
+                    counts[i] = 5;
+                }
+                Map<String, Double> total = new LinkedHashMap<>();
+                for (int r = 0; r < reps + 2; r++) {
+                    for (var m : models.entrySet()) {
+                        long t0 = System.nanoTime();
+                        m.getValue().inferWithPooledContext(w, sums, counts, 20);
+                        if (r >= 2) {
+                            total.merge(m.getKey(), (System.nanoTime() - t0) / 1e6, Double::sum);
+                        }
+                    }
+                }
+                for (var t : total.entrySet()) {
+                    double ms = t.getValue() / reps;
+                    Map<String, Object> row = rows.computeIfAbsent(t.getKey(), k -> new LinkedHashMap<>());
+                    row.put("batch_" + b + "_ms_per_call", Math.round(ms * 10) / 10.0);
+                    row.put("batch_" + b + "_us_per_window", Math.round(ms * 1000 / b));
+                }
+                System.out.printf("batch %d: %s%n", b, total);
+            }
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("ms_per_call_sigma_points_horizon_20", rows);
+            report.put("model", "BenchmarkModels.SPEC (meta-hybrid-vae, window 50, horizon 20, 2 neural latents, "
+                    + "embedding 16) with the hidden width and solver of each row");
+            report.put("repetitions", reps);
+            report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                    "load_average_1m_before", Math.round(loadBefore * 100) / 100.0,
+                    "load_average_1m_after", Math.round(ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage() * 100) / 100.0));
+            report.put("measured_at", Instant.now().toString());
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        } finally {
+            models.values().forEach(HybridVae::close);
+        }
+    }
+}
