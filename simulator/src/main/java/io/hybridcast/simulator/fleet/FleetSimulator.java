@@ -184,15 +184,13 @@ public final class FleetSimulator implements AutoCloseable {
         // costs an int comparison instead of a string comparison.
         List<SimulatedSensor> byId = new ArrayList<>(group);
         byId.sort(Comparator.comparing(SimulatedSensor::id));
-        Map<SimulatedSensor, Integer> rank = new java.util.IdentityHashMap<>();
         for (int i = 0; i < byId.size(); i++) {
-            rank.put(byId.get(i), i);
+            byId.get(i).rank = i;
         }
         PriorityQueue<SimulatedSensor> due = new PriorityQueue<>(Math.max(1, group.size()), (x, y) -> {
             int byTime = Long.compare(x.nextEventMillis(), y.nextEventMillis());
             return byTime != 0 ? byTime : Integer.compare(x.rank, y.rank);
         });
-        group.forEach(s -> s.rank = rank.get(s));
         due.addAll(group);
         long wallStart = stats.startNanos();
         long eventStart = settings.startEventTime.toEpochMilli();

@@ -36,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -77,33 +76,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private KeyValueStore<String, Forecast> latest;
     private WriteBehindStore<ZpHistory> zpHistory;
     private WriteBehindStore<AnomalyHistory> anomalyHistory;
-    private final List<WriteBehindStore<?>> caches = new ArrayList<>();
+    private final List<WriteBehindStore<?>> writeBehind = new ArrayList<>();
     /** Sensors due for inference, in the order they became due. */
     private final Set<String> due = new LinkedHashSet<>();
     /** Wall-clock time at which the oldest sensor in {@link #due} became due. */
     private long oldestDueAtMs;
-    /**
-     * The round: sensors expected to become due again soon, with when they last did and how long their last hop
-     * took (wall clock). Once all of them are due, the round is complete and the batch is inferred at once:
-     * waiting for the latency trigger could only delay it (and, with a commit in between, split it into two calls
-     * of the same fixed cost). A sensor leaves the round when it is overdue by more than one hop (it fell silent
-     * or lags), or, before its hop is known, after {@link #ROUND_MEMORY_MS}; until then the latency trigger serves.
-     */
-    private final Map<String, Cadence> round = new HashMap<>();
-
-    /** When a sensor last became due and how long its last hop took, ms (-1 = not known yet). */
-    private static final class Cadence {
-        long lastDueAtMs;
-        long hopMs = -1;
-    }
-
-    static final long ROUND_MEMORY_MS = 60_000;
-    /** Share of its round a batch must hold to wait for the rest past batch.max.latency.ms. */
-    static final double NEARLY_COMPLETE = 0.9;
     /** Wall-clock time at which the newest sensor in {@link #due} became due. */
     private long newestDueAtMs;
-    /** How much longer than batch.max.latency.ms a nearly complete, still filling batch waits for its round. */
-    static final int ROUND_WAIT_FACTOR = 4;
+    /** Which sensors hop together: completes batches early, holds nearly complete ones a little longer. */
+    private final DueRound round;
     /** Every sensor of the round is due (set when the last one becomes due, cleared by {@link #flush}). */
     private boolean roundComplete;
 
@@ -116,6 +97,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.faults = new SensorFaultDetector(settings);
         this.batchMaxSize = settings.get(StreamsSettings.BATCH_MAX_SIZE);
         this.batchMaxLatencyMs = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
+        this.round = new DueRound(batchMaxLatencyMs);
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
         this.deviationThreshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
         this.deviationRaise = settings.get(StreamsSettings.DEVIATION_RAISE);
@@ -127,7 +109,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         // (re)initialised after every restore or dirty close: the caches start empty, the stores are the truth
-        caches.clear();
+        writeBehind.clear();
         due.clear();
         round.clear();
         roundComplete = false;
@@ -147,50 +129,47 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         }
         // The latency trigger: the oldest due sensor waits at most batch.max.latency.ms. Checking four times
         // per latency period (instead of flushing on every tick) lets a batch fill while records stream in.
-        long latency = batchMaxLatencyMs;
-        context.schedule(Duration.ofMillis(Math.max(1, latency / 4)), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (latencyTriggerFires(now, latency)) {
-                flush();
-            }
-        });
+        context.schedule(Duration.ofMillis(Math.max(1, batchMaxLatencyMs / 4)), PunctuationType.WALL_CLOCK_TIME,
+                now -> {
+                    if (latencyTriggerFires(now)) {
+                        flush();
+                    }
+                });
         oldestDueAtMs = context.currentSystemTimeMs();
     }
 
     /**
-     * The latency trigger: the oldest due sensor has waited {@code latency} ms, unless the batch holds at least
-     * {@link #NEARLY_COMPLETE} of its round and is still filling (a sensor became due within the last quarter of
-     * {@code latency}): then it waits for the rest, up to {@link #ROUND_WAIT_FACTOR} times as long. A round that
-     * a commit or a model call interrupted while it streamed in would otherwise be split into two calls, each
-     * with the call's full fixed cost. A fleet whose sensors hop at scattered times never has most of its round
-     * due at once and keeps the plain latency bound; for sensors hopping together whose round takes longer than
-     * {@code latency} to arrive, a larger {@code batch.max.latency.ms} costs nothing (the complete round runs at
-     * once) and avoids the split.
+     * The latency trigger: the oldest due sensor has waited batch.max.latency.ms, unless the batch holds most of its
+     * round and is still filling ({@link DueRound#worthWaitingFor}): then it waits for the rest, up to
+     * {@link DueRound#WAIT_FACTOR} times as long. A round that a commit or a model call interrupted while it
+     * streamed in would otherwise be split into two calls, each with the call's full fixed cost. A fleet whose
+     * sensors hop at scattered times never has most of its round due at once and keeps the plain latency bound.
      */
-    boolean latencyTriggerFires(long now, long latency) {
-        if (due.isEmpty() || now - oldestDueAtMs < latency) {
+    private boolean latencyTriggerFires(long now) {
+        long waited = now - oldestDueAtMs;
+        if (due.isEmpty() || waited < batchMaxLatencyMs) {
             return false;
         }
-        boolean nearlyComplete = round.size() > due.size() && due.size() >= NEARLY_COMPLETE * round.size();
-        boolean stillFilling = now - newestDueAtMs <= Math.max(1, latency / 4);
-        return !(nearlyComplete && stillFilling) || now - oldestDueAtMs >= ROUND_WAIT_FACTOR * latency;
+        return waited >= DueRound.WAIT_FACTOR * batchMaxLatencyMs
+                || !round.worthWaitingFor(due.size(), now - newestDueAtMs);
     }
 
     private <V> WriteBehindStore<V> store(ProcessorContext<Object, Object> context, String name) {
         WriteBehindStore<V> store = context.getStateStore(name);
         store.forgetAll();
-        caches.add(store);
+        writeBehind.add(store);
         return store;
     }
 
     @Override
     public void close() {
-        caches.forEach(WriteBehindStore::forgetAll);
+        writeBehind.forEach(WriteBehindStore::forgetAll);
     }
 
     /** Drops the cached values of a sensor whose processing failed half-way (the stores hold the truth). */
     private void invalidate(String sensorId) {
-        for (WriteBehindStore<?> cache : caches) {
-            cache.invalidate(sensorId);
+        for (WriteBehindStore<?> store : writeBehind) {
+            store.invalidate(sensorId);
         }
     }
 
@@ -306,17 +285,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 }
                 newestDueAtMs = now;
                 due.add(sensorId);
-                // a sensor seen for the first time joins the round without completing it (else the very first due
-                // sensor would be a complete round of one)
-                Cadence cadence = round.get(sensorId);
-                if (cadence == null) {
-                    cadence = new Cadence();
-                    round.put(sensorId, cadence);
-                } else {
-                    cadence.hopMs = now - cadence.lastDueAtMs;
-                    roundComplete |= due.size() >= round.size();
-                }
-                cadence.lastDueAtMs = now;
+                roundComplete |= round.becameDue(sensorId, now, due.size());
             }
         }
         states.write(sensorId, state);
@@ -391,16 +360,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (due.isEmpty()) {
             return;
         }
-        long now = context.currentSystemTimeMs();
-        // a sensor whose hop is not known yet is given the longest hop of the round (or ROUND_MEMORY_MS while no
-        // hop is known): one that was due once and then fell silent must not hold every later round open
-        long longestHop = -1;
-        for (Cadence c : round.values()) {
-            longestHop = Math.max(longestHop, c.hopMs);
-        }
-        long unknownHopLimit = longestHop < 0 ? ROUND_MEMORY_MS : 2 * longestHop + batchMaxLatencyMs;
-        round.values().removeIf(c -> now - c.lastDueAtMs > (c.hopMs < 0 ? unknownHopLimit
-                : 2 * c.hopMs + batchMaxLatencyMs));
+        round.forgetSilent(context.currentSystemTimeMs());
         Map<SystemKind, List<SensorState>> bySystem = new EnumMap<>(SystemKind.class);
         for (String sensorId : due) {
             SensorState state = states.read(sensorId);

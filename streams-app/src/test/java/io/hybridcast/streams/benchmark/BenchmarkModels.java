@@ -25,17 +25,35 @@ final class BenchmarkModels {
     private BenchmarkModels() {
     }
 
+    /** A model of {@code spec}, trained briefly: what inference costs does not depend on how well. */
+    static HybridVae train(ModelSpec spec, NDManager manager) {
+        return HybridVaeTrainer.train(spec, TrainingConfig.defaults("PENDULUM", 1, 1).withSchedule(1, 32),
+                TinyModels.windows(64, 50), TinyModels.tasks(64), manager, TrainingListener.NONE);
+    }
+
+    /** The inputs of one model call for {@code windows} pendulum windows of {@link #SPEC}, each with 5 context windows. */
+    record CallInputs(double[][][] windows, double[][] pooledSums, int[] pooledCounts) {
+        static CallInputs of(int windows) {
+            double[][][] w = new double[windows][SPEC.windowLength()][1];
+            double[][] sums = new double[windows][SPEC.embedding()];
+            int[] counts = new int[windows];
+            for (int i = 0; i < windows; i++) {
+                for (int t = 0; t < SPEC.windowLength(); t++) {
+                    w[i][t][0] = Math.sin(0.3 * t + i);
+                }
+                counts[i] = 5;
+            }
+            return new CallInputs(w, sums, counts);
+        }
+    }
+
     static ServingModel trainedPendulumModel() {
         return trainedPendulumModel(HybridVae.BandMethod.SIGMA_POINTS);
     }
 
     /** The benchmark model, forming its bands with {@code bandMethod}. */
     static ServingModel trainedPendulumModel(HybridVae.BandMethod bandMethod) {
-        // cost per inference does not depend on how well the weights are trained: a short run suffices
-        try (NDManager manager = NDManager.newBaseManager();
-             HybridVae model = HybridVaeTrainer.train(SPEC, TrainingConfig.defaults("PENDULUM", 1, 1)
-                     .withSchedule(1, 32), TinyModels.windows(64, 50), TinyModels.tasks(64), manager,
-                     TrainingListener.NONE)) {
+        try (NDManager manager = NDManager.newBaseManager(); HybridVae model = train(SPEC, manager)) {
             byte[] bundle = BundleModelLoader.bundle(model);
             ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
                     .setAlgorithm(SPEC.algorithm()).setSettingsJson("{}").setMetrics(Map.of())

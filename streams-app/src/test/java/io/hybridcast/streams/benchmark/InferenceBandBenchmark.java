@@ -3,11 +3,7 @@ package io.hybridcast.streams.benchmark;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.hybridcast.model.training.HybridVaeTrainer;
-import io.hybridcast.model.training.TrainingConfig;
-import io.hybridcast.model.training.TrainingListener;
 import io.hybridcast.model.vae.HybridVae;
-import io.hybridcast.streams.testing.TinyModels;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -36,27 +32,17 @@ public final class InferenceBandBenchmark {
         double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Map<String, Object> report = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager();
-             HybridVae model = HybridVaeTrainer.train(BenchmarkModels.SPEC, TrainingConfig.defaults("PENDULUM", 1, 1)
-                     .withSchedule(1, 32), TinyModels.windows(64, 50), TinyModels.tasks(64), manager,
-                     TrainingListener.NONE)) {
+             HybridVae model = BenchmarkModels.train(BenchmarkModels.SPEC, manager)) {
             Map<String, Object> calls = new LinkedHashMap<>();
             for (int b : new int[] {64, 1, 16, 64, 200}) { // the first 64 warms the JIT up and is overwritten
-                double[][][] w = new double[b][50][1];
-                double[][] sums = new double[b][BenchmarkModels.SPEC.embedding()];
-                int[] counts = new int[b];
-                for (int i = 0; i < b; i++) {
-                    for (int t = 0; t < 50; t++) {
-                        w[i][t][0] = Math.sin(0.3 * t + i);
-                    }
-                    counts[i] = 5;
-                }
+                BenchmarkModels.CallInputs in = BenchmarkModels.CallInputs.of(b);
                 double[] total = new double[2];
                 for (int r = 0; r < reps + 2; r++) {
                     for (int m = 0; m < 2; m++) {
                         model.setBandMethod(m == 0 ? HybridVae.BandMethod.MONTE_CARLO
                                 : HybridVae.BandMethod.SIGMA_POINTS);
                         long t0 = System.nanoTime();
-                        model.inferWithPooledContext(w, sums, counts, 20);
+                        model.inferWithPooledContext(in.windows(), in.pooledSums(), in.pooledCounts(), 20);
                         if (r >= 2) {
                             total[m] += (System.nanoTime() - t0) / 1e6;
                         }

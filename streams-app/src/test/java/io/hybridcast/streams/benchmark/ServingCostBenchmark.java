@@ -4,11 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hybridcast.model.api.ModelSpec;
-import io.hybridcast.model.training.HybridVaeTrainer;
-import io.hybridcast.model.training.TrainingConfig;
-import io.hybridcast.model.training.TrainingListener;
 import io.hybridcast.model.vae.HybridVae;
-import io.hybridcast.streams.testing.TinyModels;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -52,28 +48,18 @@ public final class ServingCostBenchmark {
         Map<String, HybridVae> models = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (var v : variants.entrySet()) {
-                HybridVae model = HybridVaeTrainer.train(v.getValue(), TrainingConfig.defaults("PENDULUM", 1, 1)
-                        .withSchedule(1, 32), TinyModels.windows(64, 50), TinyModels.tasks(64), manager,
-                        TrainingListener.NONE);
+                HybridVae model = BenchmarkModels.train(v.getValue(), manager);
                 model.setBandMethod(HybridVae.BandMethod.SIGMA_POINTS);
                 models.put(v.getKey(), model);
             }
             Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
             for (int b : batches) {
-                double[][][] w = new double[b][50][1];
-                double[][] sums = new double[b][BenchmarkModels.SPEC.embedding()];
-                int[] counts = new int[b];
-                for (int i = 0; i < b; i++) {
-                    for (int t = 0; t < 50; t++) {
-                        w[i][t][0] = Math.sin(0.3 * t + i);
-                    }
-                    counts[i] = 5;
-                }
+                BenchmarkModels.CallInputs in = BenchmarkModels.CallInputs.of(b);
                 Map<String, Double> total = new LinkedHashMap<>();
                 for (int r = 0; r < reps + 2; r++) {
                     for (var m : models.entrySet()) {
                         long t0 = System.nanoTime();
-                        m.getValue().inferWithPooledContext(w, sums, counts, 20);
+                        m.getValue().inferWithPooledContext(in.windows(), in.pooledSums(), in.pooledCounts(), 20);
                         if (r >= 2) {
                             total.merge(m.getKey(), (System.nanoTime() - t0) / 1e6, Double::sum);
                         }
