@@ -71,11 +71,11 @@ public final class PublishBenchmark implements Callable<Integer> {
     @Option(names = "--tolerance", defaultValue = "1e-10", description = "Integrator tolerance (default ${DEFAULT-VALUE}).")
     double tolerance;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--out", defaultValue = "docs/benchmarks/simulator.json", description = "Report file (default ${DEFAULT-VALUE}).")
     Path out;
-
-    /** Key and value bytes the last simulator run handed to the producer. */
-    private long lastSimulatorBytes;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PublishBenchmark()).execute(args));
@@ -84,7 +84,7 @@ public final class PublishBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (records < 1 || warmup < 0 || rounds < 1 || !(warmupSeconds >= 0)) {
-            throw new IllegalArgumentException("--records and --rounds must be >= 1, --warmup and --warmup-seconds >= 0,"
+            throw new CommandLine.ParameterException(spec.commandLine(), "--records and --rounds must be >= 1, --warmup and --warmup-seconds >= 0,"
                     + " got records " + records + ", rounds " + rounds + ", warmup " + warmup + ", warmup-seconds "
                     + warmupSeconds);
         }
@@ -104,8 +104,8 @@ public final class PublishBenchmark implements Callable<Integer> {
             long warmupStart = System.nanoTime();
             int warmupRuns = 0;
             do {
-                runRaw(bootstrap, payload.subList(0, Math.min(warmup, payload.size())), new long[1]);
-                runSimulator(bootstrap, Math.max(warmup, 1), new long[1]);
+                runRaw(bootstrap, payload.subList(0, Math.min(warmup, payload.size())));
+                runSimulator(bootstrap, Math.max(warmup, 1));
                 warmupRuns++;
             } while ((System.nanoTime() - warmupStart) / 1e9 < warmupSeconds);
             double warmedUpSeconds = (System.nanoTime() - warmupStart) / 1e9;
@@ -121,18 +121,18 @@ public final class PublishBenchmark implements Callable<Integer> {
             for (int round = 0; round < rounds; round++) {
                 threadCpu.take();
                 long cpu = processCpuNanos();
-                long[] senderCpu = new long[1];
-                raw.add(runRaw(bootstrap, payload, senderCpu));
+                Run rawRun = runRaw(bootstrap, payload);
+                raw.add(rawRun.recordsPerSecond());
                 long rawProcess = processCpuNanos() - cpu;
                 rawCpu.add(rawProcess / 1e3 / records);
-                rawByThread.add(byThread(threadCpu.take(), "raw-sender", senderCpu[0], rawProcess));
+                rawByThread.add(byThread(threadCpu.take(), "raw-sender", rawRun.threadCpuNanos(), rawProcess));
                 cpu = processCpuNanos();
-                long[] simulationCpu = new long[1];
-                sim.add(runSimulator(bootstrap, records, simulationCpu));
-                simulatorBytes += lastSimulatorBytes;
+                Run simRun = runSimulator(bootstrap, records);
+                sim.add(simRun.recordsPerSecond());
+                simulatorBytes += simRun.bytes();
                 long simProcess = processCpuNanos() - cpu;
                 simCpu.add(simProcess / 1e3 / records);
-                simByThread.add(byThread(threadCpu.take(), "simulation", simulationCpu[0], simProcess));
+                simByThread.add(byThread(threadCpu.take(), "simulation", simRun.threadCpuNanos(), simProcess));
                 System.out.printf(Locale.ROOT, "round %d: raw %.0f records/s (%.2f cpu-us/record), simulator %.0f records/s"
                         + " (%.2f cpu-us/record)%n", round + 1, raw.get(round), rawCpu.get(round), sim.get(round),
                         simCpu.get(round));
@@ -285,9 +285,19 @@ public final class PublishBenchmark implements Callable<Integer> {
         return groups;
     }
 
-    private static double runRaw(String bootstrap, List<byte[][]> payload, long[] senderCpuNanos) {
+    /**
+     * One timed run.
+     *
+     * @param recordsPerSecond acknowledged records per wall-clock second
+     * @param threadCpuNanos   CPU time of the sending thread (raw) or of the simulation threads (simulator)
+     * @param bytes            key and value bytes handed to the producer
+     */
+    private record Run(double recordsPerSecond, long threadCpuNanos, long bytes) {
+    }
+
+    private static Run runRaw(String bootstrap, List<byte[][]> payload) {
         if (payload.isEmpty()) {
-            return 0;
+            return new Run(0, 0, 0);
         }
         String topic = Topics.SENSOR_READINGS.name();
         AtomicLong acked = new AtomicLong();
@@ -306,28 +316,29 @@ public final class PublishBenchmark implements Callable<Integer> {
             }
             producer.flush();
             double seconds = (System.nanoTime() - start) / 1e9;
-            senderCpuNanos[0] = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - senderCpu;
+            long senderCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - senderCpu;
             if (acked.get() != payload.size()) {
                 throw new IllegalStateException("raw producer: only " + acked.get() + " of " + payload.size() + " acked");
             }
-            return payload.size() / seconds;
+            long bytes = payload.stream().mapToLong(kv -> kv[0].length + kv[1].length).sum();
+            return new Run(payload.size() / seconds, senderCpuNanos, bytes);
         }
     }
 
-    private double runSimulator(String bootstrap, int count, long[] simulationCpuNanos) throws InterruptedException {
+    private Run runSimulator(String bootstrap, int count) throws InterruptedException {
         FleetStats.Snapshot stats;
+        long simulationCpuNanos;
         try (FleetSimulator sim = fleet().bootstrapServers(bootstrap).createTopics(false).maxRecords(count).build().start()) {
             if (!sim.awaitCompletion(Duration.ofMinutes(10))) {
                 throw new IllegalStateException("simulator run did not finish in 10 minutes");
             }
             stats = sim.stats();
-            lastSimulatorBytes = stats.bytesSent();
-            simulationCpuNanos[0] = sim.simulationCpuNanos();
+            simulationCpuNanos = sim.simulationCpuNanos();
         }
         if (stats.readingsAcked() != count) {
             throw new IllegalStateException("simulator: only " + stats.readingsAcked() + " of " + count + " acked");
         }
-        return stats.readingsPerSecond();
+        return new Run(stats.readingsPerSecond(), simulationCpuNanos, stats.bytesSent());
     }
 
     /** 1-minute load average of the machine (-1 where unknown). */
