@@ -97,7 +97,7 @@ public final class PublishBenchmark implements Callable<Integer> {
             }
             // The raw producer's payload: exactly the records the simulator publishes (same seed), pre-serialized.
             List<byte[][]> payload = capture(records);
-            long payloadBytes = payload.stream().mapToLong(kv -> kv[0].length + kv[1].length).sum();
+            long payloadBytes = bytesOf(payload);
             System.out.printf(Locale.ROOT, "broker %s, %d sensors, %d records of %.1f bytes on average%n", bootstrap,
                     sensors, records, (double) payloadBytes / records);
 
@@ -295,6 +295,11 @@ public final class PublishBenchmark implements Callable<Integer> {
     private record Run(double recordsPerSecond, long threadCpuNanos, long bytes) {
     }
 
+    /** Key and value bytes of pre-serialized records. */
+    private static long bytesOf(List<byte[][]> records) {
+        return records.stream().mapToLong(kv -> kv[0].length + kv[1].length).sum();
+    }
+
     private static Run runRaw(String bootstrap, List<byte[][]> payload) {
         if (payload.isEmpty()) {
             return new Run(0, 0, 0);
@@ -320,8 +325,7 @@ public final class PublishBenchmark implements Callable<Integer> {
             if (acked.get() != payload.size()) {
                 throw new IllegalStateException("raw producer: only " + acked.get() + " of " + payload.size() + " acked");
             }
-            long bytes = payload.stream().mapToLong(kv -> kv[0].length + kv[1].length).sum();
-            return new Run(payload.size() / seconds, senderCpuNanos, bytes);
+            return new Run(payload.size() / seconds, senderCpuNanos, bytesOf(payload));
         }
     }
 

@@ -12,6 +12,13 @@ import io.hybridcast.streams.inference.ServingModel;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.testing.TinyModels;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 
@@ -45,6 +52,24 @@ final class BenchmarkModels {
             }
             return new CallInputs(w, sums, counts);
         }
+    }
+
+    /** The machine's 1-minute load average now (the machine is shared; a report says how busy it was). */
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /**
+     * Adds the machine (cores, load average before and now) and the time to {@code report}, and writes it as indented
+     * JSON to {@code out}.
+     */
+    static void writeReport(Map<String, Object> report, double loadBefore, Path out) throws IOException {
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "load_average_1m_before", Math.round(loadBefore * 100) / 100.0,
+                "load_average_1m_after", Math.round(loadAverage() * 100) / 100.0));
+        report.put("measured_at", Instant.now().toString());
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
     }
 
     static ServingModel trainedPendulumModel() {

@@ -1,14 +1,9 @@
 package io.hybridcast.streams.benchmark;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hybridcast.model.vae.HybridVae;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +24,7 @@ public final class InferenceBandBenchmark {
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args.length > 0 ? args[0] : "docs/benchmarks/inference-bands.json");
         int reps = 8;
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double loadBefore = BenchmarkModels.loadAverage();
         Map<String, Object> report = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager();
              HybridVae model = BenchmarkModels.train(BenchmarkModels.SPEC, manager)) {
@@ -59,12 +54,6 @@ public final class InferenceBandBenchmark {
         }
         report.put("model", "BenchmarkModels.SPEC: meta-hybrid-vae, window 50, horizon 20, hidden 32, 2 neural latents, rk4");
         report.put("repetitions", reps);
-        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                "load_average_1m_before", Math.round(loadBefore * 100) / 100.0,
-                "load_average_1m_after", Math.round(ManagementFactory.getOperatingSystemMXBean()
-                        .getSystemLoadAverage() * 100) / 100.0));
-        report.put("measured_at", Instant.now().toString());
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        BenchmarkModels.writeReport(report, loadBefore, out);
     }
 }

@@ -1,15 +1,10 @@
 package io.hybridcast.streams.benchmark;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.vae.HybridVae;
 
-import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -44,7 +39,7 @@ public final class ServingCostBenchmark {
         variants.put("rk4_hidden_16", variant(16, "rk4"));
         variants.put("euler_hidden_32", variant(32, "euler"));
         variants.put("euler_hidden_16", variant(16, "euler"));
-        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        double loadBefore = BenchmarkModels.loadAverage();
         Map<String, HybridVae> models = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             for (var v : variants.entrySet()) {
@@ -78,13 +73,7 @@ public final class ServingCostBenchmark {
             report.put("model", "BenchmarkModels.SPEC (meta-hybrid-vae, window 50, horizon 20, 2 neural latents, "
                     + "embedding 16) with the hidden width and solver of each row");
             report.put("repetitions", reps);
-            report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
-                    "load_average_1m_before", Math.round(loadBefore * 100) / 100.0,
-                    "load_average_1m_after", Math.round(ManagementFactory.getOperatingSystemMXBean()
-                            .getSystemLoadAverage() * 100) / 100.0));
-            report.put("measured_at", Instant.now().toString());
-            Files.createDirectories(out.toAbsolutePath().getParent());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+            BenchmarkModels.writeReport(report, loadBefore, out);
         } finally {
             models.values().forEach(HybridVae::close);
         }
