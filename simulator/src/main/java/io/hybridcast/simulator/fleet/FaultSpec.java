@@ -23,6 +23,11 @@ public record FaultSpec(String sensor, FaultKind kind, long atSequence, long dur
         return atSequence + durationSamples - 1;
     }
 
+    /** The same fault, {@code samples} later (a resumed sensor counts its schedule from its first sample). */
+    FaultSpec shifted(long samples) {
+        return new FaultSpec(sensor, kind, atSequence + samples, durationSamples, parameter, value, magnitude);
+    }
+
     /** True for faults that end by themselves (the sensor is healthy afterwards). */
     public boolean transientFault() {
         return switch (kind) {

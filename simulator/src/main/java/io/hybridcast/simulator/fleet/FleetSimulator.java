@@ -530,9 +530,8 @@ public final class FleetSimulator implements AutoCloseable {
             SplittableRandom root = new SplittableRandom(seed);
             List<SimulatedSensor> sensors = new ArrayList<>();
             for (Map.Entry<String, SystemKind> e : kinds.entrySet()) {
-                List<FaultSpec> faults = scenario.faults().stream().filter(f -> f.sensor().equals(e.getKey())).toList();
                 sensors.add(new SimulatedSensor(e.getKey(), PhysicalSystems.of(e.getValue()),
-                        startEventTime.toEpochMilli(), root.split(), faults, driftTruthInterval));
+                        startEventTime.toEpochMilli(), root.split(), scenario.of(e.getKey()), driftTruthInterval));
             }
             FleetSink target = sink;
             if (target == null) {

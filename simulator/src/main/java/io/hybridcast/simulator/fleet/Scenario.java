@@ -19,22 +19,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A list of faults to inject, read from a JSON scenario file (format in docs/simulator.md, example in
- * {@code simulator/src/main/resources/scenarios/example.json}).
+ * Faults to inject and operating events to announce, read from a JSON scenario file (format in docs/simulator.md,
+ * example in {@code simulator/src/main/resources/scenarios/example.json}). Sequence numbers count from each sensor's
+ * first sample of the run (a resumed sensor shifts them, see {@link #shifted}).
  *
  * @param faults the faults, in file order
+ * @param events the operating events (drive off / on), in file order
  */
-public record Scenario(List<FaultSpec> faults) {
+public record Scenario(List<FaultSpec> faults, List<EventSpec> events) {
 
-    /** No faults. */
+    /** No faults, no events. */
     public static final Scenario NONE = new Scenario(List.of());
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FIELDS = Set.of("sensor", "kind", "atSequence", "durationSamples", "parameter",
             "value", "magnitude", "comment");
 
+    private static final Set<String> EVENT_FIELDS = Set.of("sensor", "event", "atSequence", "durationSamples",
+            "comment");
+
     public Scenario {
         faults = List.copyOf(faults);
+        events = List.copyOf(events);
+    }
+
+    /** Faults only. */
+    public Scenario(List<FaultSpec> faults) {
+        this(faults, List.of());
     }
 
     /** Reads and checks the syntax of a scenario file; sensors are checked later by {@link #validate}. */
@@ -61,13 +72,57 @@ public record Scenario(List<FaultSpec> faults) {
         if (root == null || !root.isObject() || !root.path("faults").isArray()) {
             throw new ScenarioException("scenario " + source + " must be a JSON object with a 'faults' array");
         }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!field.equals("faults") && !field.equals("events") && !field.equals("comment")) {
+                throw new ScenarioException("scenario " + source + ": unknown field '" + field
+                        + "' (known: faults, events, comment)");
+            }
+        }
         List<FaultSpec> faults = new ArrayList<>();
         int index = 0;
         for (JsonNode node : root.get("faults")) {
             faults.add(parseFault(node, source + " faults[" + index + "]"));
             index++;
         }
-        return new Scenario(faults);
+        List<EventSpec> events = new ArrayList<>();
+        JsonNode eventNodes = root.path("events");
+        if (!eventNodes.isMissingNode() && !eventNodes.isArray()) {
+            throw new ScenarioException("scenario " + source + ": 'events' must be an array, got " + eventNodes);
+        }
+        index = 0;
+        for (JsonNode node : eventNodes) {
+            events.add(parseEvent(node, source + " events[" + index + "]"));
+            index++;
+        }
+        return new Scenario(faults, events);
+    }
+
+    private static EventSpec parseEvent(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new ScenarioException(where + " must be an object, got " + node);
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!EVENT_FIELDS.contains(field)) {
+                throw new ScenarioException(where + ": unknown field '" + field + "' (known: " + EVENT_FIELDS + ")");
+            }
+        }
+        String sensor = requiredText(node, "sensor", where);
+        String event = requiredText(node, "event", where);
+        if (!event.equals(OperatingEvent.DRIVE_OFF.name())) {
+            throw new ScenarioException(where + ".event: only DRIVE_OFF can be scheduled (the drive comes on again after"
+                    + " durationSamples; START_UP and RE_EXCITATION happen by themselves), got '" + event + "'");
+        }
+        long at = integer(node, "atSequence", where, null);
+        if (at < 0) {
+            throw new ScenarioException(where + ".atSequence must be >= 0, got " + at);
+        }
+        long duration = integer(node, "durationSamples", where, null);
+        if (duration < 1) {
+            throw new ScenarioException(where + ".durationSamples must be >= 1, got " + duration);
+        }
+        return new EventSpec(sensor, OperatingEvent.DRIVE_OFF, at, duration);
     }
 
     /**
@@ -107,9 +162,28 @@ public record Scenario(List<FaultSpec> faults) {
 
     /** This scenario followed by more faults. */
     public Scenario plus(List<FaultSpec> more) {
-        List<FaultSpec> all = new ArrayList<>(faults);
-        all.addAll(more);
-        return new Scenario(all);
+        return plus(new Scenario(more));
+    }
+
+    /** This scenario followed by the faults and events of another. */
+    public Scenario plus(Scenario more) {
+        List<FaultSpec> allFaults = new ArrayList<>(faults);
+        allFaults.addAll(more.faults);
+        List<EventSpec> allEvents = new ArrayList<>(events);
+        allEvents.addAll(more.events);
+        return new Scenario(allFaults, allEvents);
+    }
+
+    /** The faults and events of one sensor. */
+    public Scenario of(String sensor) {
+        return new Scenario(faults.stream().filter(f -> f.sensor().equals(sensor)).toList(),
+                events.stream().filter(e -> e.sensor().equals(sensor)).toList());
+    }
+
+    /** Every fault and event {@code samples} later (a sensor resumed at sample {@code samples}). */
+    public Scenario shifted(long samples) {
+        return new Scenario(faults.stream().map(f -> f.shifted(samples)).toList(),
+                events.stream().map(e -> e.shifted(samples)).toList());
     }
 
     private static FaultSpec parseFault(JsonNode node, String where) {
@@ -190,6 +264,45 @@ public record Scenario(List<FaultSpec> faults) {
                         && f.atSequence() <= g.endSequence() && g.atSequence() <= f.endSequence()) {
                     throw new ScenarioException(where + " (" + f.kind() + " at " + f.atSequence() + ") overlaps faults["
                             + j + "] (" + g.kind() + " " + g.atSequence() + ".." + g.endSequence() + ") on " + f.sensor());
+                }
+            }
+        }
+        validateEvents(sensors);
+    }
+
+    /**
+     * Events: the sensor exists and has a drive (a pendulum), and a drive-off overlaps neither another of the sensor
+     * nor a fault with a range of its own (its truth would cut the fault's range short).
+     */
+    private void validateEvents(Map<String, SystemKind> sensors) {
+        for (int i = 0; i < events.size(); i++) {
+            EventSpec e = events.get(i);
+            String where = "scenario events[" + i + "]";
+            SystemKind system = sensors.get(e.sensor());
+            if (system == null) {
+                throw new ScenarioException(where + ".sensor: no sensor '" + e.sensor() + "' in this fleet (sensors: "
+                        + sensors.keySet().stream().sorted().toList() + ")");
+            }
+            if (system != SystemKind.PENDULUM) {
+                throw new ScenarioException(where + ".sensor: " + e.sensor() + " (" + system
+                        + ") has no drive to switch off; only pendulums have one");
+            }
+            for (int j = 0; j < i; j++) {
+                EventSpec g = events.get(j);
+                if (g.sensor().equals(e.sensor()) && e.atSequence() <= g.endSequence() + 1
+                        && g.atSequence() <= e.endSequence() + 1) {
+                    throw new ScenarioException(where + " (" + e.kind() + " " + e.atSequence() + ".." + e.endSequence()
+                            + ") overlaps events[" + j + "] (" + g.atSequence() + ".." + g.endSequence() + ") on "
+                            + e.sensor());
+                }
+            }
+            for (int j = 0; j < faults.size(); j++) {
+                FaultSpec f = faults.get(j);
+                if (f.sensor().equals(e.sensor()) && occupiesRange(f) && e.atSequence() <= f.endSequence()
+                        && f.atSequence() <= e.endSequence() + 1) {
+                    throw new ScenarioException(where + " (" + e.kind() + " " + e.atSequence() + ".." + e.endSequence()
+                            + ") overlaps faults[" + j + "] (" + f.kind() + " " + f.atSequence() + ".."
+                            + f.endSequence() + ") on " + e.sensor());
                 }
             }
         }

@@ -23,8 +23,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * One live sensor: a physical system instance that runs continuously (its state carries over from sample to
- * sample, it never restarts), observed with Gaussian noise, with its scheduled faults and the ground truth
- * they imply. Driven by one thread.
+ * sample, it never restarts), observed with Gaussian noise, with its scheduled faults, its operating events
+ * (announced in the readings) and the ground truth they imply. Driven by one thread.
  */
 final class SimulatedSensor {
 
@@ -43,6 +43,12 @@ final class SimulatedSensor {
     private final int driftTruthInterval;
     private final List<FaultSpec> faults;
     private int nextFault;
+    private final EventSchedule events;
+    /** Index of the drive among the unmodelled factors, -1 for a system without one. */
+    private final int driveIndex;
+    /** The event the next reading announces (set by something that happened before its sample). */
+    private OperatingEvent pendingEvent = OperatingEvent.START_UP;
+    private long firstSequence;
 
     private double physics;
     private final double[] unmodelled;
@@ -65,6 +71,12 @@ final class SimulatedSensor {
 
     SimulatedSensor(String id, PhysicalSystem system, long startEventMillis, RandomGenerator rng,
                     List<FaultSpec> faults, int driftTruthInterval) {
+        this(id, system, startEventMillis, rng, new Scenario(faults), driftTruthInterval);
+    }
+
+    /** A sensor with the faults and events of {@code schedule} (all of them this sensor's). */
+    SimulatedSensor(String id, PhysicalSystem system, long startEventMillis, RandomGenerator rng,
+                    Scenario schedule, int driftTruthInterval) {
         this.id = id;
         this.system = system;
         this.kind = system.kind();
@@ -74,12 +86,26 @@ final class SimulatedSensor {
         this.rng = rng;
         this.noiseStd = system.defaultNoiseStd();
         this.driftTruthInterval = driftTruthInterval;
-        this.faults = faults.stream().sorted(Comparator.comparingLong(FaultSpec::atSequence)).toList();
+        this.faults = schedule.faults().stream().sorted(Comparator.comparingLong(FaultSpec::atSequence)).toList();
+        this.events = new EventSchedule(schedule.events());
+        this.driveIndex = system.driveParameter() == null ? -1 : system.unmodelledNames().indexOf(system.driveParameter());
         this.physics = system.physicsRange().sample(rng);
         this.unmodelled = system.sampleUnmodelled(rng);
         this.state = system.initialState(rng, false);
         this.observation = new double[system.channels()];
-        this.ode = system.equations(physics, unmodelled);
+        this.ode = equations();
+    }
+
+    /**
+     * Continues a sequence published before (a restart): the first sample of this run is {@code first}, and the
+     * schedule, counted from the first sample of the run, moves with it. Call before the first step.
+     */
+    void resumeAt(long first) {
+        if (sequence != firstSequence) {
+            throw new IllegalStateException(id + " already started");
+        }
+        this.firstSequence = first;
+        this.sequence = first;
     }
 
     String id() {
@@ -103,9 +129,9 @@ final class SimulatedSensor {
         return sequence;
     }
 
-    /** Event time of the next sample, epoch ms. */
+    /** Event time of the next sample, epoch ms: the run's first sample is taken at the start time. */
     long nextEventMillis() {
-        return startEventMillis + sequence * intervalMillis;
+        return startEventMillis + (sequence - firstSequence) * intervalMillis;
     }
 
     double physics() {
@@ -125,11 +151,18 @@ final class SimulatedSensor {
     boolean step(FleetSink sink, GroundTruthIntegrator integrator) {
         long s = sequence;
         long eventMillis = nextEventMillis();
-        if (s == 0) {
-            sink.truth(truth(0, null, null, "initial parameters of " + id, eventMillis));
+        if (s == firstSequence) {
+            sink.truth(truth(s, null, null, "initial parameters of " + id, eventMillis));
         }
-        while (nextFault < faults.size() && faults.get(nextFault).atSequence() == s) {
-            startFault(faults.get(nextFault++), sink, eventMillis);
+        while (nextFault < faults.size() && faults.get(nextFault).atSequence() <= s) {
+            FaultSpec due = faults.get(nextFault++);
+            if (due.atSequence() == s) {
+                startFault(due, sink, eventMillis);
+            } // else scheduled before this run's first sample: skipped
+        }
+        OperatingEvent scheduled = events.advanceTo(s);
+        if (scheduled != null) {
+            driveChanged(scheduled, s, sink, eventMillis);
         }
         if (activeDrift != null) {
             driftStep(s, sink, eventMillis);
@@ -158,8 +191,10 @@ final class SimulatedSensor {
             for (int c = 0; c < observation.length; c++) {
                 values.add(c, observation[c]);
             }
-            sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values));
-        }
+            sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values,
+                    pendingEvent == null ? null : pendingEvent.name()));
+        } // a dropped sample loses its announcement too, as a real controller's would be lost
+        pendingEvent = null;
         if (lastObservation == null) {
             lastObservation = new double[observation.length];
         }
@@ -187,6 +222,7 @@ final class SimulatedSensor {
             system.excite(state, rng);
             restartIntegration();
             quietSamples = 0;
+            pendingEvent = OperatingEvent.RE_EXCITATION;
             sink.truth(truth(sequence, null, null, id + " re-excited after running down (outside input)", eventMillis));
         }
         return published;
@@ -222,14 +258,42 @@ final class SimulatedSensor {
         if (activeDrift != null) {
             return 1; // a drift changes the parameter at every sample
         }
+        long drive = events.samplesUntilChange(sequence);
         for (int i = nextFault; i < faults.size(); i++) {
             FaultSpec f = faults.get(i);
             if (f.kind() == FaultKind.PARAMETER_STEP || f.kind() == FaultKind.UNMODELLED_CHANGE
                     || f.kind() == FaultKind.PARAMETER_DRIFT) {
-                return Math.max(1, f.atSequence() - sequence);
+                return Math.min(drive, Math.max(1, f.atSequence() - sequence));
             }
         }
-        return Long.MAX_VALUE;
+        return drive;
+    }
+
+    /** The true ODE now: the parameters, with the drive at 0 while it is off. */
+    private OrdinaryDifferentialEquation equations() {
+        return system.equations(physics, effectiveUnmodelled());
+    }
+
+    private double[] effectiveUnmodelled() {
+        if (driveIndex < 0 || !events.driveOff()) {
+            return unmodelled;
+        }
+        double[] off = unmodelled.clone();
+        off[driveIndex] = 0.0;
+        return off;
+    }
+
+    /** A drive-off or drive-on event at sample {@code s}: announced in the reading, its truth published. */
+    private void driveChanged(OperatingEvent event, long s, FleetSink sink, long eventMillis) {
+        ode = equations();
+        restartIntegration();
+        pendingEvent = event;
+        String drive = system.driveParameter();
+        sink.truth(truth(s, null, null, event == OperatingEvent.DRIVE_OFF
+                ? String.format(Locale.ROOT, "%s drive off (operating event): %s = 0 instead of %.4g", id, drive,
+                        unmodelled[driveIndex])
+                : String.format(Locale.ROOT, "%s drive on again (operating event): %s = %.4g", id, drive,
+                        unmodelled[driveIndex]), eventMillis));
     }
 
     /** The parameters or the state changed from outside: the integration continues from the current sample. */
@@ -243,7 +307,7 @@ final class SimulatedSensor {
             case PARAMETER_STEP -> {
                 double old = physics;
                 physics = f.value();
-                ode = system.equations(physics, unmodelled);
+                ode = equations();
                 restartIntegration();
                 sink.truth(truth(s, null, FaultKind.PARAMETER_STEP, String.format(Locale.ROOT,
                         "%s %s steps from %.4g to %.4g", id, f.parameter(), old, physics), eventMillis));
@@ -252,7 +316,7 @@ final class SimulatedSensor {
                 int index = system.unmodelledNames().indexOf(f.parameter());
                 double old = unmodelled[index];
                 unmodelled[index] = f.value();
-                ode = system.equations(physics, unmodelled);
+                ode = equations();
                 restartIntegration();
                 sink.truth(truth(s, null, FaultKind.UNMODELLED_CHANGE, String.format(Locale.ROOT,
                         "%s unmodelled %s changes from %.4g to %.4g", id, f.parameter(), old, f.value()), eventMillis));
@@ -282,7 +346,7 @@ final class SimulatedSensor {
         FaultSpec f = activeDrift;
         double fraction = (double) (s - f.atSequence() + 1) / f.durationSamples();
         physics = driftStartValue + (f.value() - driftStartValue) * fraction;
-        ode = system.equations(physics, unmodelled);
+        ode = equations();
         restartIntegration();
         long offset = s - f.atSequence();
         if (offset % driftTruthInterval == 0) {
@@ -309,8 +373,9 @@ final class SimulatedSensor {
         physicsMap.put(system.physicsName(), physics);
         Map<String, Double> unmodelledMap = new HashMap<>();
         List<String> names = system.unmodelledNames();
+        double[] now = effectiveUnmodelled(); // A = 0 while the drive is off
         for (int i = 0; i < names.size(); i++) {
-            unmodelledMap.put(names.get(i), unmodelled[i]);
+            unmodelledMap.put(names.get(i), now[i]);
         }
         return new SensorTruth(id, kind, from, to, physicsMap, unmodelledMap, fault, description,
                 Instant.ofEpochMilli(eventMillis));

@@ -71,6 +71,12 @@ public final class PendulumSystem implements PhysicalSystem {
         };
     }
 
+    /** The forcing amplitude A: the drive that operating events switch off and on. */
+    @Override
+    public String driveParameter() {
+        return "A";
+    }
+
     @Override
     public void observe(double[] state, double[] out) {
         out[0] = state[0];

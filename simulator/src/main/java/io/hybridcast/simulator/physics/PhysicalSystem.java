@@ -69,6 +69,14 @@ public interface PhysicalSystem {
     /** Adds an outside input to a run-down state in place (a push, a fresh release of material). */
     void excite(double[] state, RandomGenerator rng);
 
+    /**
+     * The unmodelled factor that is the machine's drive (switched off and on by operating events), or null for a
+     * system without one.
+     */
+    default String driveParameter() {
+        return null;
+    }
+
     /** Name of the physics parameter. */
     default String physicsName() {
         return spec().physicsParameters().get(0);
