@@ -57,6 +57,21 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "sensor=pendulum-0,kind=PARAMETER_STEP,atSequence=600,parameter=omega,value=2.6")
     List<String> faults = new ArrayList<>();
 
+    @Option(names = "--random-faults", paramLabel = "N", defaultValue = "0",
+            description = "Also inject N faults drawn with the seed (every fault kind in turn: sensor, time, size, "
+                    + "duration), plus about N/4 drive-off events; logged as a table at start (default ${DEFAULT-VALUE}).")
+    int randomFaults;
+
+    @Option(names = "--random-faults-over", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Event time the random faults are spread over (default: --duration times the rate's "
+                    + "speed-up, or 10m).")
+    Duration randomFaultsOver;
+
+    @Option(names = "--resume", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Continue each sensor's sequence after the last one on sensor-readings (default "
+                    + "${DEFAULT-VALUE}); --no-resume starts every sensor at 0.")
+    boolean resume;
+
     @Option(names = "--seed", defaultValue = "0", description = "Seed of all random draws (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -124,15 +139,17 @@ public final class SimulatorCommand implements Callable<Integer> {
         FleetSimulator.Builder builder = FleetSimulator.builder()
                 .bootstrapServers(bootstrapServers).rate(rate)
                 .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
-                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads).tolerance(tolerance);
+                .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads).tolerance(tolerance)
+                .randomFaults(randomFaults).randomFaultsHorizon(randomFaultsOver).resume(resume);
         if (statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("--stats-interval must be > 0, got " + statsInterval);
         }
         FleetSimulator fleet = builder.build();
         Thread hook = new Thread(fleet::close, "simulator-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.printf(Locale.ROOT, "Simulating %s to %s at rate %s (seed %d, %d faults). Ctrl-C to stop.%n",
-                fleet.sensorIds(), bootstrapServers, rate, seed, scenario.faults().size());
+        out.printf(Locale.ROOT, "Simulating %s to %s at rate %s (seed %d, %d faults, %d events). Ctrl-C to stop.%n",
+                fleet.sensorIds(), bootstrapServers, rate, seed, fleet.scenario().faults().size(),
+                fleet.scenario().events().size());
         out.flush();
         fleet.start();
         try {

@@ -31,7 +31,7 @@ class SimulatorCommandTest {
     void helpListsTheSettings() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap-servers", "--rate", "--pendulums", "--advection-diffusion",
-                "--double-pendulums", "--scenario", "--seed", "--duration", "--max-records", "dataset");
+                "--double-pendulums", "--scenario", "--random-faults", "--[no-]resume", "--seed", "--duration", "--max-records", "dataset");
     }
 
     @Test
@@ -60,6 +60,12 @@ class SimulatorCommandTest {
         Files.writeString(bad, "{\"faults\": [{\"sensor\": \"pendulum-0\", \"kind\": \"SPIKE\", \"atSequence\": \"soon\"}]}");
         assertThat(run("--scenario", bad.toString(), "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(2);
         assertThat(err.toString()).contains("bad.json faults[0].atSequence").contains("soon");
+    }
+
+    @Test
+    void aNegativeRandomFaultCountIsNamed() {
+        assertThat(run("--random-faults", "-3", "--bootstrap-servers", "127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("random-faults").contains("-3");
     }
 
     @Test

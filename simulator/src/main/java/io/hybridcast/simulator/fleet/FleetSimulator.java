@@ -49,6 +49,7 @@ public final class FleetSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
 
     private final Builder settings;
+    private final Scenario scenario;
     private final FleetSink sink;
     private final List<SimulatedSensor> sensors;
     private final FleetStats stats = new FleetStats();
@@ -58,8 +59,9 @@ public final class FleetSimulator implements AutoCloseable {
     private volatile Throwable failure;
     private boolean closed;
 
-    private FleetSimulator(Builder settings, FleetSink sink, List<SimulatedSensor> sensors) {
+    private FleetSimulator(Builder settings, Scenario scenario, FleetSink sink, List<SimulatedSensor> sensors) {
         this.settings = settings;
+        this.scenario = scenario;
         this.sink = new CountingSink(sink, stats);
         this.sensors = sensors;
         this.thread = new Thread(this::run, "fleet-simulator");
@@ -106,6 +108,21 @@ public final class FleetSimulator implements AutoCloseable {
      */
     public long simulationCpuNanos() {
         return stats.simulationCpuNanos.sum();
+    }
+
+    /**
+     * Every fault and event of this run (the scenario's and the random ones), sequence numbers counted from each
+     * sensor's first sample of the run.
+     */
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    /** Sequence number of each sensor's first sample of this run (0, or after the last one published before). */
+    public Map<String, Long> firstSequences() {
+        Map<String, Long> first = new LinkedHashMap<>();
+        sensors.forEach(s -> first.put(s.id(), s.firstSequence()));
+        return first;
     }
 
     /** Ids of the sensors, in fleet order. */
@@ -372,6 +389,9 @@ public final class FleetSimulator implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(60);
         private int threads = 1;
         private double tolerance = GroundTruthIntegrator.DEFAULT_TOLERANCE;
+        private int randomFaults;
+        private Duration randomFaultsHorizon;
+        private boolean resume = true;
 
         private Builder() {
         }
@@ -502,6 +522,36 @@ public final class FleetSimulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Draw this many faults with the seed, cycling through every fault kind, plus some drive-off events (default
+         * 0); see docs/simulator.md.
+         */
+        public Builder randomFaults(int n) {
+            this.randomFaults = nonNegative("random-faults", n);
+            return this;
+        }
+
+        /**
+         * Event time over which random faults are spread (default: the duration times the speed-up, or 10 minutes
+         * when the run has no duration or is unpaced).
+         */
+        public Builder randomFaultsHorizon(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new IllegalArgumentException("random-faults horizon must be > 0, got " + value);
+            }
+            this.randomFaultsHorizon = value;
+            return this;
+        }
+
+        /**
+         * On Kafka, continue each sensor's sequence after the last one on sensor-readings (default true); the
+         * scenario's sequence numbers then count from the first sample of this run.
+         */
+        public Builder resume(boolean value) {
+            this.resume = value;
+            return this;
+        }
+
         /** How long closing waits for undelivered truth (default 60 s). */
         public Builder closeTimeout(Duration value) {
             this.closeTimeout = value;
@@ -518,32 +568,78 @@ public final class FleetSimulator implements AutoCloseable {
             if ((bootstrapServers == null) == (sink == null)) {
                 throw new IllegalArgumentException("set exactly one of bootstrap-servers and sink");
             }
-            if (startEventTime == null) {
-                startEventTime = Instant.ofEpochMilli(System.currentTimeMillis());
-            }
             Map<String, SystemKind> kinds = new LinkedHashMap<>();
             addSensors(kinds, "pendulum", SystemKind.PENDULUM, pendulums);
             addSensors(kinds, "advection-diffusion", SystemKind.ADVECTION_DIFFUSION, advectionDiffusion);
             addSensors(kinds, "double-pendulum", SystemKind.DOUBLE_PENDULUM, doublePendulums);
             scenario.validate(kinds);
 
-            SplittableRandom root = new SplittableRandom(seed);
-            List<SimulatedSensor> sensors = new ArrayList<>();
-            for (Map.Entry<String, SystemKind> e : kinds.entrySet()) {
-                sensors.add(new SimulatedSensor(e.getKey(), PhysicalSystems.of(e.getValue()),
-                        startEventTime.toEpochMilli(), root.split(), scenario.of(e.getKey()), driftTruthInterval));
-            }
-            FleetSink target = sink;
-            if (target == null) {
+            Map<String, SequenceResume.Last> resumed = Map.of();
+            if (bootstrapServers != null) {
                 if (createTopics) {
                     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                         Topics.createAll(admin, topicPartitions);
                     }
                 }
+                if (resume) {
+                    // the producer's connection settings (TLS, SASL) reach the consumer that reads the tail
+                    Map<String, Object> client = new HashMap<>();
+                    producerConfig.forEach((k, v) -> {
+                        if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                            client.put(k, v);
+                        }
+                    });
+                    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                    resumed = SequenceResume.read(client, kinds.keySet(), closeTimeout);
+                }
+            }
+            long start = startEventTime == null ? System.currentTimeMillis() : startEventTime.toEpochMilli();
+            for (SequenceResume.Last last : resumed.values()) {
+                // event time goes on too: a resumed sample is never older than the last one published
+                start = Math.max(start, last.eventMillis() + 1000);
+            }
+            startEventTime = Instant.ofEpochMilli(start);
+
+            SplittableRandom root = new SplittableRandom(seed);
+            List<SimulatedSensor> sensors = new ArrayList<>();
+            for (Map.Entry<String, SystemKind> e : kinds.entrySet()) {
+                sensors.add(new SimulatedSensor(e.getKey(), PhysicalSystems.of(e.getValue()), start, root.split(),
+                        Scenario.NONE, driftTruthInterval));
+            }
+            Scenario all = scenario;
+            if (randomFaults > 0) {
+                Scenario random = RandomFaults.draw(sensors.stream().map(s -> new RandomFaults.Sensor(s.id(),
+                        s.system(), s.physics(), s.unmodelled())).toList(), randomFaults, seed, horizon(), scenario);
+                all = scenario.plus(random);
+                all.validate(kinds);
+                Map<String, io.hybridcast.simulator.physics.PhysicalSystem> systems = new LinkedHashMap<>();
+                sensors.forEach(s -> systems.put(s.id(), s.system()));
+                LOG.info("{} random faults and {} operating events (seed {}, over {}):\n{}", random.faults().size(),
+                        random.events().size(), seed, horizon(), RandomFaults.table(random, systems));
+            }
+            for (SimulatedSensor sensor : sensors) {
+                SequenceResume.Last last = resumed.get(sensor.id());
+                long first = last == null ? 0 : last.sequence() + 1;
+                sensor.resumeAt(first);
+                sensor.schedule(all.of(sensor.id()).shifted(first));
+            }
+            FleetSink target = sink;
+            if (target == null) {
                 target = new KafkaFleetSink(bootstrapServers, producerConfig, closeTimeout);
             }
-            sensors.forEach(s -> LOG.info("Sensor {}", s));
-            return new FleetSimulator(this, target, Collections.unmodifiableList(sensors));
+            sensors.forEach(s -> LOG.info("Sensor {} from sequence {}", s, s.firstSequence()));
+            return new FleetSimulator(this, all, target, Collections.unmodifiableList(sensors));
+        }
+
+        /** Event time the random faults are spread over. */
+        private Duration horizon() {
+            if (randomFaultsHorizon != null) {
+                return randomFaultsHorizon;
+            }
+            if (duration == null || rate.unpaced()) {
+                return Duration.ofMinutes(10);
+            }
+            return Duration.ofMillis((long) (duration.toMillis() * rate.speedup()));
         }
 
         private static void addSensors(Map<String, SystemKind> kinds, String prefix, SystemKind kind, int n) {

@@ -41,9 +41,9 @@ final class SimulatedSensor {
     private final double noiseStd;
     private final RandomGenerator rng;
     private final int driftTruthInterval;
-    private final List<FaultSpec> faults;
+    private List<FaultSpec> faults;
     private int nextFault;
-    private final EventSchedule events;
+    private EventSchedule events;
     /** Index of the drive among the unmodelled factors, -1 for a system without one. */
     private final int driveIndex;
     /** The event the next reading announces (set by something that happened before its sample). */
@@ -86,14 +86,36 @@ final class SimulatedSensor {
         this.rng = rng;
         this.noiseStd = system.defaultNoiseStd();
         this.driftTruthInterval = driftTruthInterval;
-        this.faults = schedule.faults().stream().sorted(Comparator.comparingLong(FaultSpec::atSequence)).toList();
-        this.events = new EventSchedule(schedule.events());
+        setSchedule(schedule);
         this.driveIndex = system.driveParameter() == null ? -1 : system.unmodelledNames().indexOf(system.driveParameter());
         this.physics = system.physicsRange().sample(rng);
         this.unmodelled = system.sampleUnmodelled(rng);
         this.state = system.initialState(rng, false);
         this.observation = new double[system.channels()];
         this.ode = equations();
+    }
+
+    private void setSchedule(Scenario schedule) {
+        this.faults = schedule.faults().stream().sorted(Comparator.comparingLong(FaultSpec::atSequence)).toList();
+        this.events = new EventSchedule(schedule.events());
+    }
+
+    /** Replaces the faults and events (absolute sequence numbers, this sensor's only). Call before the first step. */
+    void schedule(Scenario schedule) {
+        if (sequence != firstSequence || trajectory != null) {
+            throw new IllegalStateException(id + " already started");
+        }
+        setSchedule(schedule);
+        this.ode = equations();
+    }
+
+    /** The unmodelled factors now (a copy). */
+    double[] unmodelled() {
+        return unmodelled.clone();
+    }
+
+    PhysicalSystem system() {
+        return system;
     }
 
     /**
@@ -127,6 +149,11 @@ final class SimulatedSensor {
 
     long sequence() {
         return sequence;
+    }
+
+    /** Sequence number of this run's first sample. */
+    long firstSequence() {
+        return firstSequence;
     }
 
     /** Event time of the next sample, epoch ms: the run's first sample is taken at the start time. */

@@ -33,4 +33,30 @@ class SimulatorCommandKafkaTest {
         assertThat(TopicReader.readAtLeast(broker.bootstrapServers(), Topics.SENSOR_READINGS, 300, Duration.ofSeconds(20)))
                 .hasSize(300);
     }
+
+    @Test
+    void injectsRandomFaultsOfEveryKind() {
+        // a broker of its own: the class's shared one holds the other test's readings
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            injectsRandomFaultsOfEveryKind(broker);
+        }
+    }
+
+    private static void injectsRandomFaultsOfEveryKind(EmbeddedKafkaBroker broker) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = SimulatorCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        // 3 minutes of event time for 5 sensors: about 18 000 pendulum and 9 000 line samples
+        int rc = cli.execute("--bootstrap-servers", broker.bootstrapServers(), "--rate", "max", "--max-records", "30000",
+                "--pendulums", "3", "--advection-diffusion", "1", "--double-pendulums", "1", "--seed", "12",
+                "--random-faults", "7", "--random-faults-over", "3m", "--no-resume");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("7 faults, 2 events");
+        var kinds = TopicReader.readAtLeast(broker.bootstrapServers(), Topics.SENSOR_TRUTH, 1, Duration.ofSeconds(20))
+                .stream().map(r -> r.value().getFault()).filter(java.util.Objects::nonNull)
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(kinds).containsExactlyInAnyOrder(io.hybridcast.avro.FaultKind.values());
+    }
 }
