@@ -81,6 +81,11 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated fleet (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--random-faults", defaultValue = "0",
+            description = "Also inject N faults drawn with the seed (every fault kind in turn), plus some drive-off "
+                    + "events, spread over --duration (or 10 minutes); see docs/simulator.md (default: ${DEFAULT-VALUE}).")
+    int randomFaults;
+
     @Option(names = "--http-port", defaultValue = "8080",
             description = "Port of the dashboard and HTTP API on localhost; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int httpPort;
@@ -105,8 +110,12 @@ public final class LocalStack implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop after this many seconds (default: run until Ctrl-C).")
     Long durationSeconds;
 
+    /** {@link System#nanoTime()} when the stack started (the zero of {@code first_model_s}). */
+    private long startNanos;
+
     @Override
     public Integer call() throws Exception {
+        startNanos = System.nanoTime();
         validate();
         Rate parsedRate = Rate.parse(rate);
         Scenario parsedScenario = scenario == null ? Scenario.NONE : Scenario.read(scenario);
@@ -150,7 +159,9 @@ public final class LocalStack implements Callable<Integer> {
                     .bootstrapServers(broker.bootstrapServers())
                     .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
                     .rate(parsedRate).scenario(parsedScenario).seed(seed)
-                    .build().start()) {
+                    .randomFaults(randomFaults).randomFaultsHorizon(randomFaultsHorizon(parsedRate))
+                    .build().start();
+                 FirstForecastClock firstForecast = new FirstForecastClock(admin, startNanos).start()) {
                 LOG.info("Simulating {} sensors at {}: {}", fleet.sensorIds().size(), parsedRate, fleet.sensorIds());
                 Path work = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("hybridcast-local-");
                 Map<String, String> streamsSettings = new java.util.HashMap<>(Map.of(
@@ -168,7 +179,7 @@ public final class LocalStack implements Callable<Integer> {
                      Trainers trainers = startTrainers(broker.bootstrapServers(), fleet)) {
                     LOG.info("Dashboard: http://127.0.0.1:{}/  (API under /api, metrics at /metrics)",
                             streams.httpPort());
-                    return report(fleet, admin, stop, streams);
+                    return report(fleet, admin, stop, streams, firstForecast);
                 }
             }
         }
@@ -195,8 +206,16 @@ public final class LocalStack implements Callable<Integer> {
         return new Trainers(services);
     }
 
-    private int report(FleetSimulator fleet, Admin admin, CountDownLatch stop, StreamsService streams)
-            throws Exception {
+    /** Random faults are spread over the run's event time: --duration at the rate's speed-up (else the default). */
+    private java.time.Duration randomFaultsHorizon(Rate parsedRate) {
+        if (durationSeconds == null || parsedRate.unpaced()) {
+            return null;
+        }
+        return java.time.Duration.ofMillis((long) (durationSeconds * 1000 * parsedRate.speedup()));
+    }
+
+    private int report(FleetSimulator fleet, Admin admin, CountDownLatch stop, StreamsService streams,
+                       FirstForecastClock firstForecast) throws Exception {
         TopicStatus status = new TopicStatus(admin);
         Set<SystemKind> systems = new TreeSet<>(fleet.sensorKinds().values());
         long deadline = durationSeconds == null ? Long.MAX_VALUE
@@ -216,23 +235,25 @@ public final class LocalStack implements Callable<Integer> {
             LOG.info("sensors={} readings/s={} models[{}] | {}", stats.readingsPerSensor().size(),
                     String.format("%.1f", stats.readingsPerSecond()), models, status.line());
         }
-        summarise(streams);
+        summarise(streams, firstForecast.seconds());
         LOG.info("Shutting down");
         return 0;
     }
 
     /**
      * Logs (and with --summary-file writes) what the streams app's own API says of the whole fleet: the anomalies
-     * by kind and the live score against sensor-truth, so a run's quality can be compared with another's.
+     * by kind and the live score against sensor-truth, so a run's quality can be compared with another's. The local
+     * stack adds {@code first_model_s}: seconds from start until the first forecast was served (null if none was).
      */
-    private void summarise(StreamsService streams) {
+    private void summarise(StreamsService streams, Double firstModelSeconds) {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + streams.httpPort() + "/api/fleet")).build(),
                     HttpResponse.BodyHandlers.ofString());
-            LOG.info("Fleet summary: {}", response.body());
+            String body = FirstForecastClock.addTo(response.body(), firstModelSeconds);
+            LOG.info("Fleet summary: {}", body);
             if (summaryFile != null) {
-                Files.writeString(summaryFile, response.body());
+                Files.writeString(summaryFile, body);
                 LOG.info("Fleet summary written to {}", summaryFile.toAbsolutePath());
             }
         } catch (IOException e) {
@@ -250,6 +271,7 @@ public final class LocalStack implements Callable<Integer> {
         require(doublePendulums >= 0, spec, "--double-pendulums", doublePendulums, ">= 0");
         require(pendulums + advectionDiffusion + doublePendulums > 0, spec, "fleet size",
                 pendulums + advectionDiffusion + doublePendulums, "at least one sensor");
+        require(randomFaults >= 0, spec, "--random-faults", randomFaults, ">= 0");
         require(statusIntervalSeconds >= 1, spec, "--status-interval", statusIntervalSeconds, ">= 1");
         require(durationSeconds == null || durationSeconds >= 1, spec, "--duration", durationSeconds, ">= 1");
     }

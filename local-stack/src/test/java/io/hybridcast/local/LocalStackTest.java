@@ -38,6 +38,10 @@ class LocalStackTest {
         assertThat(err.toString()).contains("at least one sensor");
 
         err = new StringWriter();
+        assertThat(run(err, "--random-faults", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--random-faults").contains("got -1");
+
+        err = new StringWriter();
         assertThat(run(err, "--kafka-port", "70000")).isEqualTo(2);
         assertThat(err.toString()).contains("--kafka-port").contains("70000");
     }
