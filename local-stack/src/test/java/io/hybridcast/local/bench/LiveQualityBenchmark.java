@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * JVM of its own ({@code java -jar local-stack/target/local-stack.jar ... --summary-file F}) - {@code example} (the
  * example scenario), {@code random} ({@code --random-faults 8}, another seed, 12 pendulums, 1 line, 1 double pendulum)
  * and {@code fault-free} - reads each summary and writes docs/benchmarks/live-quality.json with the targets and
- * pass/fail per target. A command, not a test: {@code local-stack/live-quality.sh --help}; docs/streams-app.md.
+ * pass/fail per target. A command, not a test: {@code local-stack/live-quality.sh --help}; docs/simulator.md section 6.
  */
 @Command(name = "live-quality.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the local stack (real time) on the example scenario, on random faults and fault-free, and "
@@ -146,7 +146,7 @@ public final class LiveQualityBenchmark implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--runs: unknown run '" + name
                     + "' (known: example, random, fault-free)");
         }
-        Path summary = workDir.resolve(name + "-summary.json").toAbsolutePath();
+        Path summary = workDir.resolve(name + "-summary.json"); // relative: the command in the report reruns anywhere
         Files.deleteIfExists(summary);
         stack.addAll(List.of("--duration", Long.toString(seconds), "--summary-file", summary.toString(),
                 "--kafka-port", "0", "--http-port", "0"));
