@@ -34,6 +34,7 @@ class ScenarioTest {
         }
         Scenario scenario = Scenario.parse(text, "example.json");
         assertThat(scenario.faults()).extracting(FaultSpec::kind).contains(FaultKind.values());
+        assertThat(scenario.events()).extracting(EventSpec::kind).containsExactly(OperatingEvent.DRIVE_OFF);
         Map<String, SystemKind> fleet = new LinkedHashMap<>();
         for (int i = 0; i < 4; i++) {
             fleet.put("pendulum-" + i, SystemKind.PENDULUM);
