@@ -119,8 +119,8 @@ final class SimulatedSensor {
     }
 
     /**
-     * Continues a sequence published before (a restart): the first sample of this run is {@code first}, and the
-     * schedule, counted from the first sample of the run, moves with it. Call before the first step.
+     * Continues a sequence published before (a restart): the first sample of this run is {@code first}, taken at the
+     * start time. Call before the first step; the caller shifts the schedule to match ({@link Scenario#shifted}).
      */
     void resumeAt(long first) {
         if (sequence != firstSequence) {
