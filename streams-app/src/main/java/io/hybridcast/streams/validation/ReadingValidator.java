@@ -29,8 +29,13 @@ public final class ReadingValidator {
      * @param wallClockMs  the processing wall-clock time
      */
     public String check(String key, SensorReading reading, long wallClockMs) {
-        if (reading.getSensorId() == null || reading.getSensorId().isBlank()) {
-            return "sensorId is empty";
+        String badId = Ids.problem("sensorId", reading.getSensorId());
+        if (badId != null) {
+            return badId;
+        }
+        String badKey = key == null ? null : Ids.problem("record key", key);
+        if (badKey != null) {
+            return badKey;
         }
         if (key == null || !key.equals(reading.getSensorId())) {
             return "record key '" + key + "' differs from sensorId '" + reading.getSensorId()
@@ -56,6 +61,10 @@ public final class ReadingValidator {
             return "sequence " + reading.getSequence() + " is negative";
         }
         long eventTime = reading.getEventTime().toEpochMilli();
+        if (eventTime < 0) {
+            // a Kafka record cannot carry it: forwarding anything stamped with it would fail outside this check
+            return "eventTime " + eventTime + " ms is before 1970-01-01T00:00:00Z (not a plausible sample time)";
+        }
         if (eventTime > wallClockMs + futureToleranceMillis) {
             return "eventTime " + reading.getEventTime() + " is " + (eventTime - wallClockMs)
                     + " ms in the future (tolerance " + futureToleranceMillis + " ms)";
