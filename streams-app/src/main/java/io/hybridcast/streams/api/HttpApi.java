@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.errors.StreamThreadHealth;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.swap.ModelSwapper;
 import io.hybridcast.streams.topology.AnomalyHistory;
@@ -65,7 +66,7 @@ import java.util.function.Supplier;
  * GET /api/sensors/{id}/score         live score against the simulator's ground truth (z_p error, precision, recall, delay)
  * GET /api/fleet                       sensors by status, anomalies by kind, fleet-wide live score
  * GET /api/models                      model version in service per system, last refusal
- * GET /health, /ready                  liveness; readiness (streams running, model versions read)
+ * GET /health, /ready                  liveness (DEGRADED / DOWN when stream threads fail); readiness
  * GET /metrics                         Prometheus
  * GET /                                the dashboard
  * </pre>
@@ -84,6 +85,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile KafkaStreams streams;
     private volatile BooleanSupplier modelsCaughtUp = () -> true;
+    private volatile StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
 
     public HttpApi(StreamsSettings settings, ModelRegistry models, ModelSwapper swapper, Supplier<String> prometheus)
             throws IOException {
@@ -111,8 +113,12 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Attaches the running streams (the server starts before them so that application.server knows the port). */
-    public void attach(KafkaStreams streams, BooleanSupplier modelsCaughtUp) {
+    /**
+     * Attaches the running streams (the server starts before them so that application.server knows the port) and
+     * the record of their thread failures that /health reports.
+     */
+    public void attach(KafkaStreams streams, BooleanSupplier modelsCaughtUp, StreamThreadHealth threadHealth) {
+        this.threadHealth = threadHealth;
         this.streams = streams;
         this.modelsCaughtUp = modelsCaughtUp;
     }
@@ -152,9 +158,9 @@ public final class HttpApi implements AutoCloseable {
             send(exchange, 200, "text/plain; version=0.0.4", prometheus.get().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/health")) {
             KafkaStreams.State state = streams == null ? null : streams.state();
-            boolean alive = state != null && state != KafkaStreams.State.ERROR
-                    && state != KafkaStreams.State.PENDING_ERROR && state != KafkaStreams.State.NOT_RUNNING;
-            json(exchange, alive ? 200 : 503, Map.of("status", alive ? "UP" : "DOWN", "streams", String.valueOf(state)));
+            // DEGRADED (a stream thread failed lately) stays 200; DOWN (failing repeatedly, or not running) is 503
+            Map<String, Object> health = threadHealth.view(state);
+            json(exchange, StreamThreadHealth.Status.DOWN.name().equals(health.get("status")) ? 503 : 200, health);
         } else if (path.equals("/ready")) {
             KafkaStreams.State state = streams == null ? null : streams.state();
             boolean ready = state == KafkaStreams.State.RUNNING && modelsCaughtUp.getAsBoolean();
