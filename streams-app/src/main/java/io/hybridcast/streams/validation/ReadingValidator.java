@@ -71,21 +71,5 @@ public final class ReadingValidator {
         }
         return null;
     }
-
-    /**
-     * The check against the sensor's history: sequence numbers must increase, and a sensor keeps its system.
-     * Returns the reason, or null when the reading fits.
-     */
-    public static String checkAgainstHistory(SensorReading reading, SystemKind knownSystem, long lastSequence) {
-        if (knownSystem != null && knownSystem != reading.getSystem()) {
-            return "sensor " + reading.getSensorId() + " is a " + knownSystem + " sensor but this reading says "
-                    + reading.getSystem();
-        }
-        if (lastSequence >= 0 && reading.getSequence() <= lastSequence) {
-            return reading.getSequence() == lastSequence
-                    ? "sequence " + reading.getSequence() + " repeats the last one (duplicate sample)"
-                    : "sequence " + reading.getSequence() + " goes backwards (last was " + lastSequence + ")";
-        }
-        return null;
-    }
+    // the check against the sensor's history (sequence, system) is SequencePolicy's
 }
