@@ -131,6 +131,60 @@ class HostileInputIntegrationTest {
         }
     }
 
+    @Test
+    void idsWithPlusPercentSlashAndSpacesWorkOverHttpAndStalledClientsDoNotStarveHealth(@TempDir Path stateDir)
+            throws Exception {
+        StreamsSettings settings = settings("http-ids-it-" + System.nanoTime(), stateDir);
+        List<String> ids = List.of("a+b", "50%", "x/y", "é ü", "%2F");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (StreamsService service = StreamsService.start(settings, (header, payload) -> {
+            throw new IllegalStateException("no model in this test");
+        }); KafkaProducer<byte[], byte[]> producer = producer(1024 * 1024)) {
+            for (String id : ids) {
+                TopicIo.send(producer, Topics.SENSOR_READINGS, id,
+                        TopologyFixture.reading(id, SystemKind.PENDULUM, 0, 0.1));
+            }
+            String base = "http://127.0.0.1:" + service.httpPort();
+            for (String id : ids) {
+                // as a browser's encodeURIComponent does
+                String encoded = java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+                JsonNode sensor = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (sensor == null && System.nanoTime() < deadline) {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/sensors/"
+                            + encoded)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        sensor = new ObjectMapper().readTree(r.body());
+                    } else {
+                        Thread.sleep(200);
+                    }
+                }
+                assertThat(sensor).as("sensor %s at /api/sensors/%s", id, encoded).isNotNull();
+                assertThat(sensor.get("sensorId").asText()).isEqualTo(id);
+            }
+
+            // clients that open a connection and never finish their request
+            List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 40; i++) {
+                    java.net.Socket socket = new java.net.Socket("127.0.0.1", service.httpPort());
+                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                    stalled.add(socket);
+                }
+                long started = System.nanoTime();
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health"))
+                        .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(25));
+            } finally {
+                for (java.net.Socket socket : stalled) {
+                    socket.close();
+                }
+            }
+        }
+    }
+
     private static boolean isP9(DeadLetter l) {
         return l.getKey() != null && StandardCharsets.UTF_8.decode(l.getKey().duplicate()).toString().equals("p9")
                 && l.getReason().contains("values[0] is NaN");
