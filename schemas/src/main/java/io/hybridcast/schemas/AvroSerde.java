@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * with any known older or newer version of its schema. Anything else fails loudly with a
  * {@link RecordDecodingException} (bad header, truncated or trailing bytes, corrupt body) or an
  * {@link UnknownSchemaException} (fingerprint not known) whose message names the topic and what is wrong;
- * it never returns {@code null} for non-null bytes.
+ * it never returns {@code null} for non-null bytes. Every length and count in a message is checked against
+ * {@link DecodeLimits} before Avro allocates anything by it, so a length bomb is such an exception too.
  *
  * @param <T> the generated record class
  */
@@ -56,6 +57,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             ThreadLocal.withInitial(() -> new DirectRecordWriter.Output(INITIAL_SCRATCH_BYTES));
     /** One resolving reader per writer schema seen; readers are thread-safe once built. */
     private final Map<Long, DatumReader<T>> readersByWriterFingerprint = new ConcurrentHashMap<>();
+    /** The writer schema of each reader in {@link #readersByWriterFingerprint}, for {@link DecodeLimits#check}. */
+    private final Map<Long, Schema> writerSchemas = new ConcurrentHashMap<>();
+
+    static {
+        // before the first decode, so Avro reads its limits from them (see DecodeLimits)
+        DecodeLimits.installAvroLimits();
+    }
 
     /** A serde that resolves writer schemas through {@link KnownSchemas#shared()}. */
     public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
@@ -138,6 +146,12 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         DatumReader<T> reader = readerFor(fingerprint, where);
+        // every count checked before Avro allocates by it: a length bomb is a dead letter, not an OutOfMemoryError
+        String overLimit = DecodeLimits.check(writerSchemas.get(fingerprint), bytes, HEADER_LENGTH,
+                bytes.length - HEADER_LENGTH);
+        if (overLimit != null) {
+            throw new RecordDecodingException("Cannot decode " + where + ": " + overLimit, null);
+        }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
                     bytes.length - HEADER_LENGTH, null);
@@ -171,6 +185,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
                     + "add its .avsc to " + KnownSchemas.HISTORY_FOLDER + ")", fingerprint, null);
         }
         DatumReader<T> reader = new SpecificDatumReader<T>(writer, readerSchema, model);
+        writerSchemas.put(fingerprint, writer);
         readersByWriterFingerprint.put(fingerprint, reader);
         return reader;
     }

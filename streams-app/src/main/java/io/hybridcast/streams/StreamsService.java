@@ -3,6 +3,8 @@ package io.hybridcast.streams;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.api.HttpApi;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.errors.StreamThreadHealth;
+import io.hybridcast.streams.errors.UnproducibleRecordHandler;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.swap.ModelLoader;
@@ -38,6 +40,8 @@ public final class StreamsService implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelVersionWatcher watcher;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** Replaces a failed stream thread and makes /health DEGRADED or DOWN when they fail repeatedly. */
+    private final StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
 
     private StreamsService(StreamsSettings settings, ModelLoader loader) {
         AppMetrics metrics = new AppMetrics(prometheus);
@@ -49,17 +53,14 @@ public final class StreamsService implements AutoCloseable {
                     + ":" + settings.get(StreamsSettings.HTTP_PORT) + " (settings http.host / http.port)", e);
         }
         api.start();
-        streams = new KafkaStreams(TopologyFactory.buildTopology(settings, models, metrics),
-                streamsProperties(settings, api.port()));
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("Stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                    .REPLACE_THREAD;
-        });
+        Properties properties = streamsProperties(settings, api.port());
+        properties.put(UnproducibleRecordHandler.METER_REGISTRY_CONFIG, prometheus);
+        streams = new KafkaStreams(TopologyFactory.buildTopology(settings, models, metrics), properties);
+        streams.setUncaughtExceptionHandler(threadHealth);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(prometheus);
         watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS), swapper, metrics);
-        api.attach(streams, watcher::caughtUp);
+        api.attach(streams, watcher::caughtUp, threadHealth);
         watcher.start();
         streams.start();
         LOG.info("Streams app started: {}", settings.describe());
@@ -94,6 +95,8 @@ public final class StreamsService implements AutoCloseable {
         // makes the task check the empty truth partition's fetch lag before every record, and Kafka Streams
         // formats a log message for it each time: 16 % of the stream thread's Java time in the benchmark (JFR).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // a record that can never be produced is logged and counted, not a stream thread failing on it for ever
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnproducibleRecordHandler.class.getName());
         return p;
     }
 
@@ -107,6 +110,11 @@ public final class StreamsService implements AutoCloseable {
 
     public ModelRegistry models() {
         return models;
+    }
+
+    /** The stream threads' failures, as /health reports them. */
+    public StreamThreadHealth threadHealth() {
+        return threadHealth;
     }
 
     public PrometheusMeterRegistry meterRegistry() {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.errors.StreamThreadHealth;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.swap.ModelSwapper;
 import io.hybridcast.streams.topology.AnomalyHistory;
@@ -35,7 +36,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,7 +46,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -65,7 +67,7 @@ import java.util.function.Supplier;
  * GET /api/sensors/{id}/score         live score against the simulator's ground truth (z_p error, precision, recall, delay)
  * GET /api/fleet                       sensors by status, anomalies by kind, fleet-wide live score
  * GET /api/models                      model version in service per system, last refusal
- * GET /health, /ready                  liveness; readiness (streams running, model versions read)
+ * GET /health, /ready                  liveness (DEGRADED / DOWN when stream threads fail); readiness
  * GET /metrics                         Prometheus
  * GET /                                the dashboard
  * </pre>
@@ -75,6 +77,15 @@ public final class HttpApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOCAL = "local=true";
+    private static final int HTTP_THREADS = 16;
+
+    static {
+        // The JDK server reads a request's headers on an executor thread: without these, a few clients that open a
+        // connection and never finish their request hold every thread, and /health no longer answers. Read once,
+        // when the JDK's server classes load, so set here (unless the operator set them): seconds.
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        System.getProperties().putIfAbsent("sun.net.httpserver.maxRspTime", "60");
+    }
 
     private final HttpServer server;
     private final StreamsSettings settings;
@@ -84,6 +95,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private volatile KafkaStreams streams;
     private volatile BooleanSupplier modelsCaughtUp = () -> true;
+    private volatile StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
 
     public HttpApi(StreamsSettings settings, ModelRegistry models, ModelSwapper swapper, Supplier<String> prometheus)
             throws IOException {
@@ -94,11 +106,16 @@ public final class HttpApi implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(settings.get(StreamsSettings.HTTP_HOST),
                 settings.get(StreamsSettings.HTTP_PORT)), 64);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "http-api");
-            t.setDaemon(true);
-            return t;
-        }));
+        // Bounded: 16 threads and 256 queued exchanges. Beyond that an exchange is dropped (the JDK's dispatcher
+        // does not expect the executor to throw) and its connection closed by the server's request timer, as is a
+        // stalled client's: each holds a thread at most sun.net.httpserver.maxReqTime.
+        server.setExecutor(new ThreadPoolExecutor(HTTP_THREADS, HTTP_THREADS, 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(256), r -> {
+                    Thread t = new Thread(r, "http-api");
+                    t.setDaemon(true);
+                    return t;
+                }, (exchange, pool) -> LOG.warn("HTTP API saturated ({} threads busy, {} queued): a request is dropped",
+                        pool.getActiveCount(), pool.getQueue().size())));
     }
 
     public void start() {
@@ -111,8 +128,12 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Attaches the running streams (the server starts before them so that application.server knows the port). */
-    public void attach(KafkaStreams streams, BooleanSupplier modelsCaughtUp) {
+    /**
+     * Attaches the running streams (the server starts before them so that application.server knows the port) and
+     * the record of their thread failures that /health reports.
+     */
+    public void attach(KafkaStreams streams, BooleanSupplier modelsCaughtUp, StreamThreadHealth threadHealth) {
+        this.threadHealth = threadHealth;
         this.streams = streams;
         this.modelsCaughtUp = modelsCaughtUp;
     }
@@ -123,13 +144,17 @@ public final class HttpApi implements AutoCloseable {
                 send(exchange, 405, "text/plain", "only GET".getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            String path = exchange.getRequestURI().getPath();
+            // the raw path: getPath() decodes once, so an id's encoded '/' would split it and decoding again broke
+            // ids with '+' or '%'; each segment is decoded exactly once, in route()
+            String path = exchange.getRequestURI().getRawPath();
             boolean local = LOCAL.equals(exchange.getRequestURI().getQuery());
             try {
                 route(exchange, path, local);
             } catch (InvalidStateStoreException e) {
                 json(exchange, 503, Map.of("error", "state is not queryable right now (" + e.getMessage()
                         + "); retry shortly"));
+            } catch (IllegalArgumentException e) {
+                json(exchange, 400, Map.of("error", e.getMessage()));
             } catch (RuntimeException e) {
                 LOG.warn("HTTP {} failed", path, e);
                 json(exchange, 500, Map.of("error", e.toString()));
@@ -152,9 +177,9 @@ public final class HttpApi implements AutoCloseable {
             send(exchange, 200, "text/plain; version=0.0.4", prometheus.get().getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/health")) {
             KafkaStreams.State state = streams == null ? null : streams.state();
-            boolean alive = state != null && state != KafkaStreams.State.ERROR
-                    && state != KafkaStreams.State.PENDING_ERROR && state != KafkaStreams.State.NOT_RUNNING;
-            json(exchange, alive ? 200 : 503, Map.of("status", alive ? "UP" : "DOWN", "streams", String.valueOf(state)));
+            // DEGRADED (a stream thread failed lately) stays 200; DOWN (failing repeatedly, or not running) is 503
+            Map<String, Object> health = threadHealth.view(state);
+            json(exchange, StreamThreadHealth.Status.DOWN.name().equals(health.get("status")) ? 503 : 200, health);
         } else if (path.equals("/ready")) {
             KafkaStreams.State state = streams == null ? null : streams.state();
             boolean ready = state == KafkaStreams.State.RUNNING && modelsCaughtUp.getAsBoolean();
@@ -172,7 +197,7 @@ public final class HttpApi implements AutoCloseable {
             json(exchange, 200, local ? localScore() : gatherScore());
         } else if (path.startsWith("/api/sensors/")) {
             String[] parts = path.substring("/api/sensors/".length()).split("/");
-            String id = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+            String id = PathSegments.decode(parts[0]);
             String what = parts.length > 1 ? parts[1] : "";
             HostInfo owner = local ? null : ownerOf(id);
             if (owner != null && !owner.equals(self())) {

@@ -21,6 +21,8 @@ import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.inference.ServingModel;
 import io.hybridcast.streams.validation.DeadLetters;
 import io.hybridcast.streams.validation.ReadingValidator;
+import io.hybridcast.streams.validation.SensorSessions;
+import io.hybridcast.streams.validation.SequencePolicy;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,6 +60,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final ModelRegistry models;
     private final AppMetrics metrics;
     private final ReadingValidator validator;
+    private final SequencePolicy sequences = new SequencePolicy();
     private final SensorFaultDetector faults;
     private final int batchMaxSize;
     private final long batchMaxLatencyMs;
@@ -200,11 +203,13 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             return;
         }
         SensorState state = states.read(key);
-        String historyProblem = ReadingValidator.checkAgainstHistory(reading,
-                state == null ? null : state.system, state == null ? -1 : state.lastSequence);
-        if (historyProblem != null) {
-            deadLetter(record, topic, partition, offset, DeadLetters.Stage.VALIDATE, historyProblem, null, now);
+        SequencePolicy.Verdict sequence = sequences.judge(reading, state == null ? null : state.system,
+                state == null ? -1 : state.lastSequence, state == null ? 0 : state.lastEventTime);
+        if (sequence.refused()) {
+            deadLetter(record, topic, partition, offset, DeadLetters.Stage.VALIDATE, sequence.reason(), null, now);
             return;
+        } else if (sequence.newSession()) {
+            state = SensorSessions.restart(state, contexts, pending, sequence.reason());
         }
         try {
             accept(key, state == null ? new SensorState(key, reading.getSystem()) : state, reading);

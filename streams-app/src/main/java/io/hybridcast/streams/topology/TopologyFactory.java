@@ -4,6 +4,7 @@ import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.validation.DeadLetters;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -62,7 +63,7 @@ public final class TopologyFactory {
                 Topics.FORECASTS.valueSerde().serializer(), FORECASTER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), Topics.ANOMALIES.keySerde().serializer(),
                 Topics.ANOMALIES.valueSerde().serializer(), FORECASTER);
-        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), Topics.DEAD_LETTERS.keySerde().serializer(),
+        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), DeadLetters.KEY_SERIALIZER,
                 Topics.DEAD_LETTERS.valueSerde().serializer(), FORECASTER, TRUTH_RECORDER);
         return topology;
     }

@@ -5,6 +5,7 @@ import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.validation.DeadLetters;
+import io.hybridcast.streams.validation.Ids;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -41,12 +42,13 @@ final class TruthProcessor implements Processor<byte[], byte[], Object, Object> 
                 throw new IllegalArgumentException("value is null (a tombstone is not a truth record)");
             }
         } catch (RuntimeException e) {
-            DeadLetter letter = DeadLetters.of(topic, meta == null ? -1 : meta.partition(),
-                    meta == null ? -1 : meta.offset(), record.key(), record.value(), DeadLetters.Stage.DECODE,
-                    e.getMessage(), e, context.currentSystemTimeMs());
-            context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()),
-                    TopologyFactory.DEAD_LETTERS_SINK);
-            metrics.deadLetter(letter.getStage());
+            deadLetter(record, meta, topic, DeadLetters.Stage.DECODE, e.getMessage(), e);
+            return;
+        }
+        // the id keys a store written with writeUTF at commit: an unbounded one would fail there, for ever
+        String badId = Ids.problem("sensorId", value.getSensorId());
+        if (badId != null) {
+            deadLetter(record, meta, topic, DeadLetters.Stage.VALIDATE, badId, null);
             return;
         }
         TruthLog log = truth.get(value.getSensorId());
@@ -55,5 +57,15 @@ final class TruthProcessor implements Processor<byte[], byte[], Object, Object> 
         }
         log.add(value, capacity);
         truth.put(value.getSensorId(), log);
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata meta, String topic, DeadLetters.Stage stage,
+                            String reason, Throwable error) {
+        DeadLetter letter = DeadLetters.of(topic, meta == null ? -1 : meta.partition(),
+                meta == null ? -1 : meta.offset(), record.key(), record.value(), stage, reason, error,
+                context.currentSystemTimeMs());
+        context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()),
+                TopologyFactory.DEAD_LETTERS_SINK);
+        metrics.deadLetter(letter.getStage());
     }
 }

@@ -29,8 +29,13 @@ public final class ReadingValidator {
      * @param wallClockMs  the processing wall-clock time
      */
     public String check(String key, SensorReading reading, long wallClockMs) {
-        if (reading.getSensorId() == null || reading.getSensorId().isBlank()) {
-            return "sensorId is empty";
+        String badId = Ids.problem("sensorId", reading.getSensorId());
+        if (badId != null) {
+            return badId;
+        }
+        String badKey = key == null ? null : Ids.problem("record key", key);
+        if (badKey != null) {
+            return badKey;
         }
         if (key == null || !key.equals(reading.getSensorId())) {
             return "record key '" + key + "' differs from sensorId '" + reading.getSensorId()
@@ -56,27 +61,15 @@ public final class ReadingValidator {
             return "sequence " + reading.getSequence() + " is negative";
         }
         long eventTime = reading.getEventTime().toEpochMilli();
+        if (eventTime < 0) {
+            // a Kafka record cannot carry it: forwarding anything stamped with it would fail outside this check
+            return "eventTime " + eventTime + " ms is before 1970-01-01T00:00:00Z (not a plausible sample time)";
+        }
         if (eventTime > wallClockMs + futureToleranceMillis) {
             return "eventTime " + reading.getEventTime() + " is " + (eventTime - wallClockMs)
                     + " ms in the future (tolerance " + futureToleranceMillis + " ms)";
         }
         return null;
     }
-
-    /**
-     * The check against the sensor's history: sequence numbers must increase, and a sensor keeps its system.
-     * Returns the reason, or null when the reading fits.
-     */
-    public static String checkAgainstHistory(SensorReading reading, SystemKind knownSystem, long lastSequence) {
-        if (knownSystem != null && knownSystem != reading.getSystem()) {
-            return "sensor " + reading.getSensorId() + " is a " + knownSystem + " sensor but this reading says "
-                    + reading.getSystem();
-        }
-        if (lastSequence >= 0 && reading.getSequence() <= lastSequence) {
-            return reading.getSequence() == lastSequence
-                    ? "sequence " + reading.getSequence() + " repeats the last one (duplicate sample)"
-                    : "sequence " + reading.getSequence() + " goes backwards (last was " + lastSequence + ")";
-        }
-        return null;
-    }
+    // the check against the sensor's history (sequence, system) is SequencePolicy's
 }
