@@ -61,6 +61,16 @@ public final class ModelSwapper {
         }
     }
 
+    /** Incomplete versions waiting for chunks (for tests and diagnostics). */
+    int pendingVersions() {
+        return partial.versions();
+    }
+
+    /** Bytes of chunks waiting for the rest of their version. */
+    long pendingBytes() {
+        return partial.bytes();
+    }
+
     /** The reason the newest refused version of a system was refused, or null. */
     public String lastRefusal(SystemKind system) {
         return lastRefusal.get(system);
