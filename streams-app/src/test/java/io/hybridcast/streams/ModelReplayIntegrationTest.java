@@ -171,8 +171,9 @@ class ModelReplayIntegrationTest {
                     .all().get(30, TimeUnit.SECONDS);
             try (KafkaProducer<String, ModelVersion> models = producer(broker, "compaction-test")) {
                 for (long v = 1; v <= 5; v++) {
-                    // a first long version (4 chunks), then shorter ones: its extra slots must not outlive it
-                    publish(models, TinyModels.pendulumVersion(v, null), v == 1 ? 16 * 1024 : 64 * 1024);
+                    // a first version in 4 chunks, then one-chunk ones: its extra slots must not outlive it
+                    publish(models, TinyModels.pendulumVersion(v, null),
+                            v == 1 ? TinyModels.pendulumBundle().length / 4 + 1 : 64 * 1024);
                     Thread.sleep(200);
                 }
                 // a last record in a new segment, so that the segment holding version 5 may be cleaned
