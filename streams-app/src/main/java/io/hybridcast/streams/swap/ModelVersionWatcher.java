@@ -110,6 +110,13 @@ public final class ModelVersionWatcher implements AutoCloseable {
             // closing
         } catch (RuntimeException | Error e) {
             LOG.error("Model-version watcher stopped; the models in service keep serving", e);
+            if (running && !caughtUp) {
+                // the replay cannot finish: run what waits for it (the streams) rather than stay stopped;
+                // /ready keeps saying the versions were not read
+                LOG.error("Starting what waited for the model versions without them");
+                new ArrayList<>(onCaughtUp).forEach(Runnable::run);
+                onCaughtUp.clear();
+            }
         } finally {
             consumer.close();
         }
