@@ -94,8 +94,10 @@ public final class LocalStack implements Callable<Integer> {
             description = "How often the trainer re-meta-trains, ISO-8601 (default: ${DEFAULT-VALUE}).")
     java.time.Duration retrainEvery;
 
-    @Option(names = "--hmac-key", defaultValue = "local-stack",
-            description = "Key the trainer signs model versions with and the streams app checks (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hmac-key",
+            description = "Key the trainer signs model versions with and the streams app checks (default: a random "
+                    + "key made once per installation, kept owner-only in <data-dir>/" + InstallationKey.FILE_NAME
+                    + ", or ~/.cache/hybridcast/ without --data-dir).")
     String hmacKey;
 
     @Option(names = "--status-interval", defaultValue = "5",
@@ -164,6 +166,11 @@ public final class LocalStack implements Callable<Integer> {
                  FirstForecastClock firstForecast = new FirstForecastClock(admin, startNanos).start()) {
                 LOG.info("Simulating {} sensors at {}: {}", fleet.sensorIds().size(), parsedRate, fleet.sensorIds());
                 Path work = dataDir != null ? dataDir : java.nio.file.Files.createTempDirectory("hybridcast-local-");
+                if (hmacKey == null || hmacKey.isBlank()) {
+                    Path keyFile = InstallationKey.file(dataDir);
+                    hmacKey = InstallationKey.loadOrCreate(keyFile);
+                    LOG.info("Model versions are signed with the key in {}", keyFile);
+                }
                 Map<String, String> streamsSettings = new java.util.HashMap<>(Map.of(
                         "bootstrap.servers", broker.bootstrapServers(),
                         "state.dir", work.resolve("streams-state").toString(),

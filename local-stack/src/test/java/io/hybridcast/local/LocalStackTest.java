@@ -47,11 +47,18 @@ class LocalStackTest {
     }
 
     @Test
-    void theWholeStackRunsAndShutsDownOnItsOwn() {
+    void theWholeStackRunsAndShutsDownOnItsOwn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
         StringWriter err = new StringWriter();
         int exit = run(err, "--kafka-port", "0", "--duration", "3", "--status-interval", "1", "--rate", "max",
-                "--pendulums", "1", "--advection-diffusion", "0", "--double-pendulums", "0");
+                "--pendulums", "1", "--advection-diffusion", "0", "--double-pendulums", "0",
+                "--data-dir", data.toString());
         assertThat(exit).as(err.toString()).isZero();
+        // the installation's own signing key, readable by its owner only
+        java.nio.file.Path key = data.resolve(InstallationKey.FILE_NAME);
+        assertThat(java.nio.file.Files.readString(key).strip()).matches("[0-9a-f]{64}");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
     }
 
     @Test

@@ -44,8 +44,9 @@ public final class Topics {
             Serdes.String(), AvroSerde.of(Anomaly.class), Map.of());
 
     /**
-     * Published model versions, compacted; key = {@code <system>/v<version>/<chunk>} so that compaction keeps
-     * every chunk of every version (see {@link #modelVersionKey}).
+     * Published model versions, compacted; key = {@code <system>/chunk/<index>} (see {@link #modelVersionKey}):
+     * a new version overwrites the chunk slots of its system, so compaction keeps only the newest version of
+     * each system instead of every version ever published.
      */
     public static final Topic<String, ModelVersion> MODEL_VERSIONS = new Topic<>("model-versions",
             Serdes.String(), AvroSerde.of(ModelVersion.class), Map.of(
@@ -67,9 +68,17 @@ public final class Topics {
         return ALL;
     }
 
-    /** The key of one chunk of a model version on {@link #MODEL_VERSIONS}. */
+    /**
+     * The key of one chunk of a model version on {@link #MODEL_VERSIONS}: its system's chunk slot, the same
+     * for every version, so that the newest version's chunks supersede older ones under compaction.
+     */
     public static String modelVersionKey(ModelVersion version) {
-        return version.getSystem() + "/v" + version.getVersion() + "/" + version.getChunkIndex();
+        return modelVersionKey(version.getSystem(), version.getChunkIndex());
+    }
+
+    /** The key of chunk slot {@code index} of {@code system} on {@link #MODEL_VERSIONS}. */
+    public static String modelVersionKey(io.hybridcast.avro.SystemKind system, int index) {
+        return system + "/chunk/" + index;
     }
 
     /**

@@ -27,7 +27,8 @@ import java.util.Properties;
 /**
  * The streams app as one object: the Kafka Streams forecaster, the model-version watcher that hot-swaps
  * models, the HTTP API with dashboard and Prometheus metrics. {@link #start} returns once everything is
- * started (not necessarily ready: see {@link #ready()}); {@link #close} stops it all. Used by
+ * started (not necessarily ready: see {@link #ready()}; the stream processing itself starts once the model
+ * versions on the topic are read); {@link #close} stops it all. Used by
  * {@link StreamsMain} and by the one-command local stack.
  */
 public final class StreamsService implements AutoCloseable {
@@ -61,9 +62,20 @@ public final class StreamsService implements AutoCloseable {
         streamsMetrics.bindTo(prometheus);
         watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS), swapper, metrics);
         api.attach(streams, watcher::caughtUp, threadHealth);
+        // The streams start once the published model versions are replayed: started together, the hops that fall
+        // due during the replay were skipped for want of a model that was already on the topic.
+        watcher.onCaughtUp(this::startStreams);
         watcher.start();
-        streams.start();
-        LOG.info("Streams app started: {}", settings.describe());
+        LOG.info("Streams app started (stream processing starts once the model versions are read): {}",
+                settings.describe());
+    }
+
+    private void startStreams() {
+        try {
+            streams.start();
+        } catch (IllegalStateException e) {
+            LOG.info("Streams not started: the app is closing ({})", e.getMessage());
+        }
     }
 
     /** Starts the app with the given settings, loading published model bundles with {@link BundleModelLoader}. */

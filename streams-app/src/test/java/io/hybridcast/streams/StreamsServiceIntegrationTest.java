@@ -10,6 +10,7 @@ import io.hybridcast.avro.SystemKind;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.schemas.Topic;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.modelversion.ModelPayloads;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.swap.ModelLoader;
@@ -93,7 +94,7 @@ class StreamsServiceIntegrationTest {
             send(producer, Topics.SENSOR_READINGS, "p4",
                     TopologyFixture.reading("p4", SystemKind.PENDULUM, 0, Double.NaN));
             byte[] payload = "not really a model".getBytes(StandardCharsets.UTF_8);
-            send(producer, Topics.MODEL_VERSIONS, "PENDULUM/v1/0", ModelVersion.newBuilder()
+            send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(SystemKind.PENDULUM, 0), ModelVersion.newBuilder()
                     .setSystem(SystemKind.PENDULUM).setVersion(1).setAlgorithm("meta-hybrid-vae").setSettingsJson("{}")
                     .setMetrics(Map.of()).setCreatedAt(Instant.now()).setPayload(ByteBuffer.wrap(payload))
                     .setSha256(PayloadVerifier.sha256("something else".getBytes(StandardCharsets.UTF_8))).build());
@@ -197,7 +198,7 @@ class StreamsServiceIntegrationTest {
         try (StreamsService service = StreamsService.start(settings, new BundleModelLoader());
              KafkaProducer<byte[], byte[]> producer = producer()) {
             String base = "http://127.0.0.1:" + service.httpPort();
-            publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"));
+            publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"), "shared-key");
             awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 10);
 
             Instant start = Instant.now().minusSeconds(60);
@@ -214,7 +215,7 @@ class StreamsServiceIntegrationTest {
             assertThat(latest.get("modelVersion").asLong()).isEqualTo(10);
             assertThat(latest.get("physics").get(0).get("name").asText()).isEqualTo("omega");
 
-            publishInTwoChunks(producer, TinyModels.pendulumVersion(11, "shared-key"));
+            publishInTwoChunks(producer, TinyModels.pendulumVersion(11, "shared-key"), "shared-key");
             awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 11);
             for (long s = 45; s < 55; s++) {
                 for (String sensor : List.of("m1", "m2")) {
@@ -292,13 +293,11 @@ class StreamsServiceIntegrationTest {
         return forecasts.stream().filter(f -> f.getSensorId().startsWith("m")).toList();
     }
 
-    static void publishInTwoChunks(KafkaProducer<byte[], byte[]> producer, ModelVersion whole) throws Exception {
+    static void publishInTwoChunks(KafkaProducer<byte[], byte[]> producer, ModelVersion whole, String key)
+            throws Exception {
         byte[] payload = whole.getPayload().array();
-        int half = payload.length / 2;
-        for (int i = 0; i < 2; i++) {
-            byte[] part = java.util.Arrays.copyOfRange(payload, i == 0 ? 0 : half, i == 0 ? half : payload.length);
-            ModelVersion chunk = ModelVersion.newBuilder(whole).setChunkIndex(i).setChunkCount(2)
-                    .setPayload(ByteBuffer.wrap(part)).build();
+        // as the trainer publishes: the signature covers the chunk count, so the chunks are signed as two
+        for (ModelVersion chunk : ModelPayloads.chunks(whole, payload, payload.length / 2 + 1, key)) {
             send(producer, Topics.MODEL_VERSIONS, Topics.modelVersionKey(chunk), chunk);
         }
     }

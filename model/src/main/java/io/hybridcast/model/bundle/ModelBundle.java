@@ -31,6 +31,13 @@ import java.util.zip.ZipOutputStream;
  * format or a newer format version, whose parameters do not match their checksum, or whose spec is invalid;
  * {@link #instantiate} refuses parameters that do not fit the spec. Each refusal names what is wrong.
  *
+ * <p>A bundle may come from anyone who can write the model topic, so reading it is bounded before anything is
+ * allocated: at most {@value #MAX_ENTRIES} zip entries, each inflated only up to its limit while it is read
+ * ({@value #MAX_MANIFEST_BYTES} bytes of manifest, {@value #MAX_PARAMETER_BYTES} of parameters: a zip bomb
+ * stops there), every dimension of the spec within {@link SpecBounds}, and the parameters' own layout (array
+ * count, ranks, sizes) consistent with their bytes, so {@link #instantiate} never allocates what the bytes do
+ * not hold.
+ *
  * @param spec            every dimension and setting of the model
  * @param metrics         held-out metrics at publication (name to value)
  * @param trainingJson    the training settings, as JSON (may be "{}")
@@ -47,6 +54,12 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "manifest.json";
     static final String PARAMETERS = "parameters.bin";
+    /** Most zip entries read; a bundle has two. */
+    public static final int MAX_ENTRIES = 16;
+    /** Largest inflated manifest. */
+    public static final int MAX_MANIFEST_BYTES = 1024 * 1024;
+    /** Largest inflated parameter file (16 M float32 values). */
+    public static final int MAX_PARAMETER_BYTES = 64 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     /** The manifest as stored. */
@@ -85,11 +98,16 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
         byte[] manifestBytes = null;
         byte[] parameterBytes = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bundle))) {
+            int entries = 0;
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (++entries > MAX_ENTRIES) {
+                    throw new InvalidBundleException("Not a model bundle: the zip has more than " + MAX_ENTRIES
+                            + " entries");
+                }
                 if (MANIFEST.equals(entry.getName())) {
-                    manifestBytes = zip.readAllBytes();
+                    manifestBytes = readBounded(zip, MANIFEST, manifestBytes, MAX_MANIFEST_BYTES);
                 } else if (PARAMETERS.equals(entry.getName())) {
-                    parameterBytes = zip.readAllBytes();
+                    parameterBytes = readBounded(zip, PARAMETERS, parameterBytes, MAX_PARAMETER_BYTES);
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -117,6 +135,8 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
         if (manifest.spec() == null) {
             throw new InvalidBundleException("The bundle's manifest has no model spec");
         }
+        SpecBounds.checkParameterLayout(parameterBytes);
+        SpecBounds.check(manifest.spec(), parameterBytes.length);
         String actual = sha256(parameterBytes);
         if (!actual.equals(manifest.parametersSha256())) {
             throw new InvalidBundleException("The bundle's parameters do not match their checksum (manifest says "
@@ -130,6 +150,27 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
         }
         return new ModelBundle(manifest.spec(), manifest.metrics() == null ? Map.of() : manifest.metrics(),
                 manifest.training(), created, actual, parameterBytes);
+    }
+
+    /**
+     * Reads the current zip entry, inflating at most {@code limit} bytes: a larger entry is refused as soon as
+     * it passes the limit, whatever its header claims. A second entry of the same name is refused too.
+     */
+    private static byte[] readBounded(ZipInputStream zip, String name, byte[] earlier, int limit)
+            throws IOException, InvalidBundleException {
+        if (earlier != null) {
+            throw new InvalidBundleException("Not a model bundle: the zip holds " + name + " twice");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = zip.read(buffer)) > 0; ) {
+            if (out.size() + n > limit) {
+                throw new InvalidBundleException("The bundle's " + name + " inflates to more than " + limit
+                        + " bytes: not a model bundle of this build (or a zip bomb)");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
     }
 
     /** Reads and checks a bundle file; a missing or unreadable file is refused with its path. */

@@ -139,6 +139,11 @@ public final class StreamsSettings {
     public static final Setting<String> MODEL_HMAC_KEY = new Setting<>("model.hmac.key",
             "Shared HMAC-SHA256 key; when set, only model versions signed with it are accepted. Empty: none.",
             "", text -> text, true);
+    public static final Setting<Boolean> MODEL_ALLOW_UNSIGNED = new Setting<>("model.allow.unsigned",
+            "Accept unsigned model versions when model.hmac.key is empty (default false: every version is refused "
+                    + "until the trainer's key is configured). True lets anyone who can write model-versions put a "
+                    + "model in service; an unsigned version may then be at most 1000 above the one serving.",
+            "false", Setting.bool(), false);
     public static final Setting<String> MODEL_BAND_METHOD = new Setting<>("model.band.method",
             "How the 95 % bands are formed from the posterior: sigma-points (default: 2d + 1 deterministic decodes "
                     + "per forecast, the unscented transform) or monte-carlo (model.posterior.samples random draws).",
@@ -167,6 +172,7 @@ public final class StreamsSettings {
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
             DRIFT_THRESHOLD,
             UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
+            MODEL_ALLOW_UNSIGNED,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);
 

@@ -8,26 +8,31 @@ import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.inference.ServingModel;
 import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.schemas.modelversion.ModelPayloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Receives {@code ModelVersion} chunks in topic order, reassembles each version, verifies it (SHA-256, HMAC
- * when a key is configured, a warm-up inference with finite outputs of the right shape) and puts it in
- * service when it is newer than the version serving its system. A version that fails any step is refused
- * with a log line and a metric, and the version in service keeps serving. Not thread-safe: one consumer
- * thread feeds it.
+ * Receives {@code ModelVersion} chunks in topic order, reassembles each version, verifies it (SHA-256; the
+ * HMAC signature over its metadata when a key is configured, else refused unless {@code model.allow.unsigned};
+ * a plausible version number; a warm-up inference with finite outputs of the right shape) and puts it in
+ * service when it is newer than the version serving its system. A version that fails any step, or whose
+ * loading throws anything (even an {@link OutOfMemoryError}), is refused with a log line and a metric, and
+ * the version in service keeps serving. Chunks waiting for the rest of their version are bounded
+ * ({@link PendingChunks}). Not thread-safe: one consumer thread feeds it.
  */
 public final class ModelSwapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelSwapper.class);
+    /** Incomplete versions held at most at once (a publisher sends one version at a time per system). */
+    static final int MAX_PENDING_VERSIONS = 8;
+    /** Bytes of incomplete versions held at most at once: two whole versions of the largest size. */
+    static final long MAX_PENDING_BYTES = 2 * ModelPayloads.MAX_PAYLOAD_BYTES;
 
     /** What became of one complete version. */
     public enum Outcome { ACCEPTED, REFUSED, IGNORED_OLDER, INCOMPLETE }
@@ -37,16 +42,33 @@ public final class ModelSwapper {
     private final PayloadVerifier verifier;
     private final AppMetrics metrics;
     private final StreamsSettings settings;
-    /** Chunks of versions still being received, by "system/version". */
-    private final Map<String, TreeMap<Integer, ModelVersion>> partial = new HashMap<>();
+    private final PendingChunks partial = new PendingChunks(MAX_PENDING_VERSIONS, MAX_PENDING_BYTES);
     private final Map<SystemKind, String> lastRefusal = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ModelSwapper(ModelRegistry registry, ModelLoader loader, StreamsSettings settings, AppMetrics metrics) {
         this.registry = registry;
         this.loader = loader;
         this.settings = settings;
-        this.verifier = new PayloadVerifier(settings.get(StreamsSettings.MODEL_HMAC_KEY));
+        this.verifier = new PayloadVerifier(settings.get(StreamsSettings.MODEL_HMAC_KEY),
+                settings.get(StreamsSettings.MODEL_ALLOW_UNSIGNED));
         this.metrics = metrics;
+        if (!verifier.requiresSignature()) {
+            LOG.warn(settings.get(StreamsSettings.MODEL_ALLOW_UNSIGNED)
+                    ? "model.hmac.key is empty and model.allow.unsigned=true: any writer of the model-versions topic "
+                    + "can put a model in service"
+                    : "model.hmac.key is empty: every model version will be refused (set the trainer's key, or "
+                    + "model.allow.unsigned=true)");
+        }
+    }
+
+    /** Incomplete versions waiting for chunks (for tests and diagnostics). */
+    int pendingVersions() {
+        return partial.versions();
+    }
+
+    /** Bytes of chunks waiting for the rest of their version. */
+    long pendingBytes() {
+        return partial.bytes();
     }
 
     /** The reason the newest refused version of a system was refused, or null. */
@@ -54,8 +76,21 @@ public final class ModelSwapper {
         return lastRefusal.get(system);
     }
 
-    /** Feeds one chunk; returns the outcome for its version once the chunk completes it. */
+    /**
+     * Feeds one chunk; returns the outcome for its version once the chunk completes it. Never throws: whatever
+     * goes wrong with a version (including an {@link Error} such as {@link OutOfMemoryError} while loading it)
+     * refuses that version.
+     */
     public Outcome accept(ModelVersion chunk) {
+        try {
+            return acceptChecked(chunk);
+        } catch (Throwable e) { // NOPMD: one hostile version must not end the watcher; see the class comment
+            LOG.error("Handling {} model version {} failed", chunk.getSystem(), chunk.getVersion(), e);
+            return refuse(chunk, "failed while handling it: " + e);
+        }
+    }
+
+    private Outcome acceptChecked(ModelVersion chunk) {
         if (!settings.servedSystems().contains(chunk.getSystem())) {
             return Outcome.IGNORED_OLDER;
         }
@@ -63,32 +98,33 @@ public final class ModelSwapper {
             return Outcome.IGNORED_OLDER; // e.g. replaying the compacted topic at start-up
         }
         String id = chunk.getSystem() + "/v" + chunk.getVersion();
-        if (chunk.getChunkCount() < 1 || chunk.getChunkIndex() < 0 || chunk.getChunkIndex() >= chunk.getChunkCount()) {
-            partial.remove(id);
-            return refuse(chunk, "chunk " + chunk.getChunkIndex() + " of " + chunk.getChunkCount()
-                    + " is out of range");
+        PendingChunks.Added added = partial.add(id, chunk);
+        for (String evicted : added.evicted()) {
+            LOG.warn("Model version {} evicted before it was complete: more than {} incomplete versions or {} bytes "
+                    + "of their chunks are waiting", evicted, MAX_PENDING_VERSIONS, MAX_PENDING_BYTES);
+            metrics.modelVersion(chunk.getSystem().name(), "evicted");
         }
-        TreeMap<Integer, ModelVersion> chunks = partial.computeIfAbsent(id, k -> new TreeMap<>());
-        chunks.put(chunk.getChunkIndex(), chunk);
-        if (chunks.size() < chunk.getChunkCount()) {
+        if (added.refusal() != null) {
+            return refuse(chunk, added.refusal());
+        }
+        if (added.complete() == null) {
             return Outcome.INCOMPLETE;
         }
-        partial.remove(id);
-        ModelVersion header = chunks.firstEntry().getValue();
-        for (ModelVersion c : chunks.values()) {
-            if (c.getChunkCount() != header.getChunkCount() || !c.getSha256().equals(header.getSha256())) {
-                return refuse(header, "chunks disagree on chunkCount or sha256 (mixed uploads)");
-            }
-        }
+        List<ModelVersion> chunks = added.complete();
+        ModelVersion header = chunks.get(0);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        for (ModelVersion c : chunks.values()) {
+        for (ModelVersion c : chunks) {
             ByteBuffer buffer = c.getPayload().duplicate();
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             whole.writeBytes(bytes);
         }
         byte[] payload = whole.toByteArray();
-        String problem = verifier.verify(payload, header.getSha256(), header.getSignature());
+        String problem = verifier.verify(header, payload);
+        if (problem == null) {
+            problem = ModelPayloads.implausibleVersion(header.getVersion(), registry.version(header.getSystem()),
+                    verifier.requiresSignature());
+        }
         if (problem != null) {
             return refuse(header, problem);
         }
@@ -161,7 +197,7 @@ public final class ModelSwapper {
                 }
             }
             return null;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // e.g. OutOfMemoryError: the model is closed and refused
             return e.toString();
         }
     }

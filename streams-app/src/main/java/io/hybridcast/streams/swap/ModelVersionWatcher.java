@@ -22,7 +22,10 @@ import java.util.Properties;
 /**
  * Follows {@code model-versions} from the beginning on its own thread (no consumer group: every instance
  * reads every version) and hands each chunk to the {@link ModelSwapper}. It is {@link #caughtUp() caught up}
- * once it has read up to the end offsets seen at start, which the readiness check waits for.
+ * once it has read up to the end offsets seen at start, which the readiness check waits for and which runs
+ * the {@link #onCaughtUp} actions (the service starts its streams then, so no hop is skipped for want of a
+ * model that is on the topic). A record that fails in any way, even with an {@link Error}, is logged, counted
+ * and skipped: the watcher keeps following the topic and the models in service keep serving.
  */
 public final class ModelVersionWatcher implements AutoCloseable {
 
@@ -34,6 +37,7 @@ public final class ModelVersionWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean caughtUp;
+    private final List<Runnable> onCaughtUp = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ModelVersionWatcher(String bootstrapServers, ModelSwapper swapper, AppMetrics metrics) {
         Properties props = new Properties();
@@ -58,6 +62,32 @@ public final class ModelVersionWatcher implements AutoCloseable {
         return caughtUp;
     }
 
+    /** Runs {@code action} on the watcher's thread once it has caught up (at once if it already has). */
+    public void onCaughtUp(Runnable action) {
+        synchronized (onCaughtUp) {
+            if (!caughtUp) {
+                onCaughtUp.add(action);
+                return;
+            }
+        }
+        action.run();
+    }
+
+    private void markCaughtUp() {
+        synchronized (onCaughtUp) {
+            caughtUp = true;
+        }
+        LOG.info("Model versions caught up");
+        for (Runnable action : onCaughtUp) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.error("An action waiting for the model versions failed", e);
+            }
+        }
+        onCaughtUp.clear();
+    }
+
     private void run() {
         try {
             List<TopicPartition> partitions = waitForPartitions();
@@ -73,14 +103,20 @@ public final class ModelVersionWatcher implements AutoCloseable {
                 }
                 if (!caughtUp && endAtStart.entrySet().stream()
                         .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp = true;
-                    LOG.info("Model versions caught up");
+                    markCaughtUp();
                 }
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             LOG.error("Model-version watcher stopped; the models in service keep serving", e);
+            if (running && !caughtUp) {
+                // the replay cannot finish: run what waits for it (the streams) rather than stay stopped;
+                // /ready keeps saying the versions were not read
+                LOG.error("Starting what waited for the model versions without them");
+                new ArrayList<>(onCaughtUp).forEach(Runnable::run);
+                onCaughtUp.clear();
+            }
         } finally {
             consumer.close();
         }
@@ -103,7 +139,7 @@ public final class ModelVersionWatcher implements AutoCloseable {
         ModelVersion chunk;
         try {
             chunk = Topics.MODEL_VERSIONS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // an Avro length bomb may throw OutOfMemoryError
             LOG.warn("Model-version record {}-{}@{} refused: cannot decode ({})", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
             metrics.modelVersion("unknown", "refused");
@@ -112,8 +148,14 @@ public final class ModelVersionWatcher implements AutoCloseable {
         if (chunk == null) {
             return; // a tombstone: compaction removing an old version
         }
-        ModelSwapper.Outcome outcome = swapper.accept(chunk);
-        LOG.debug("Model-version chunk {} -> {}", Topics.modelVersionKey(chunk), outcome);
+        try {
+            ModelSwapper.Outcome outcome = swapper.accept(chunk);
+            LOG.debug("Model-version chunk {} -> {}", Topics.modelVersionKey(chunk), outcome);
+        } catch (Throwable e) { // NOPMD: the swapper refuses what fails; this is the last line of defence
+            LOG.error("Model-version record {}-{}@{} refused: handling it failed", record.topic(), record.partition(),
+                    record.offset(), e);
+            metrics.modelVersion(chunk.getSystem().name(), "refused");
+        }
     }
 
     @Override

@@ -1,52 +1,36 @@
 package io.hybridcast.streams.swap;
 
+import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.schemas.modelversion.ModelPayloads;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-
 /**
- * Integrity and authenticity of a model payload: its SHA-256 must match the published one, and, when a key
- * is configured, its HMAC-SHA256 under that key must match the published signature (compared in constant
- * time). Returns the reason a payload is refused, or null.
+ * Integrity and authenticity of a model version: its payload's SHA-256 must match the published one, and,
+ * when a key is configured, the HMAC-SHA256 signature over its metadata (which includes that SHA-256) must
+ * match under that key; without a key, versions are refused unless unsigned ones are allowed
+ * ({@code model.allow.unsigned}). The rules are {@link ModelPayloads#verify}, shared with the trainer.
  */
 public final class PayloadVerifier {
 
-    private final byte[] hmacKey;
+    private final String hmacKey;
+    private final boolean allowUnsigned;
 
-    /** @param hmacKey the shared key, or empty/null to accept unsigned payloads */
-    public PayloadVerifier(String hmacKey) {
-        this.hmacKey = hmacKey == null || hmacKey.isEmpty() ? null : hmacKey.getBytes(StandardCharsets.UTF_8);
+    /**
+     * @param hmacKey       the shared key, or empty/null when none is configured
+     * @param allowUnsigned whether unsigned versions are accepted when no key is configured
+     */
+    public PayloadVerifier(String hmacKey, boolean allowUnsigned) {
+        this.hmacKey = hmacKey == null || hmacKey.isEmpty() ? null : hmacKey;
+        this.allowUnsigned = allowUnsigned;
     }
 
+    /** Whether versions must carry a valid signature (a key is configured). */
     public boolean requiresSignature() {
         return hmacKey != null;
     }
 
-    /** The reason the payload is refused, or null when it passes. */
-    public String verify(byte[] payload, String sha256Hex, String signatureHex) {
-        String actual = sha256(payload);
-        if (sha256Hex == null || !actual.equalsIgnoreCase(sha256Hex)) {
-            return "SHA-256 mismatch: published " + sha256Hex + ", payload has " + actual;
-        }
-        if (hmacKey != null) {
-            if (signatureHex == null || signatureHex.isBlank()) {
-                return "unsigned, but a signing key is configured (model.hmac.key)";
-            }
-            byte[] expected = HexFormat.of().parseHex(ModelPayloads.sign(new String(hmacKey, StandardCharsets.UTF_8),
-                    payload));
-            byte[] given;
-            try {
-                given = HexFormat.of().parseHex(signatureHex.strip().toLowerCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                return "signature is not hex";
-            }
-            if (!MessageDigest.isEqual(expected, given)) {
-                return "HMAC-SHA256 signature does not match the configured key";
-            }
-        }
-        return null;
+    /** The reason the version is refused, or null when it passes. */
+    public String verify(ModelVersion header, byte[] payload) {
+        return ModelPayloads.verify(header, payload, hmacKey, allowUnsigned);
     }
 
     /** SHA-256 of a payload, lowercase hex (the one definition in {@link ModelPayloads}). */
@@ -54,8 +38,8 @@ public final class PayloadVerifier {
         return ModelPayloads.sha256(payload);
     }
 
-    /** HMAC-SHA256 of a payload, lowercase hex (what a publisher puts in {@code ModelVersion.signature}). */
-    public static String sign(String key, byte[] payload) {
-        return ModelPayloads.sign(key, payload);
+    /** The signature of a version's metadata under {@code key} (what a publisher puts in its signature field). */
+    public static String sign(String key, ModelVersion header) {
+        return ModelPayloads.sign(key, header);
     }
 }

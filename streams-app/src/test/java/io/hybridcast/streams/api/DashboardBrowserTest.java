@@ -84,7 +84,8 @@ class DashboardBrowserTest {
                     "application.id", "dashboard-browser-" + System.nanoTime(),
                     "state.dir", stateDir.toString(), "http.port", "0",
                     "pendulum.window.length", String.valueOf(TinyModels.WINDOW), "pendulum.hop", "5",
-                    "pendulum.context.windows", "2", "pendulum.horizon", String.valueOf(TinyModels.HORIZON)), "test");
+                    "pendulum.context.windows", "2", "pendulum.horizon", String.valueOf(TinyModels.HORIZON),
+                    "model.allow.unsigned", "true"), "test");
             try (StreamsService service = StreamsService.start(settings, new BundleModelLoader());
                  KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
                 String base = "http://127.0.0.1:" + service.httpPort();

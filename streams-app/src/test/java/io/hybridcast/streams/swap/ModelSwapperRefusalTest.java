@@ -2,6 +2,7 @@ package io.hybridcast.streams.swap;
 
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.modelversion.ModelPayloads;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
@@ -37,9 +38,16 @@ class ModelSwapperRefusalTest {
                 .setChunkCount(count).setPayload(ByteBuffer.wrap(part)).setSha256(sha).setSignature(signature).build();
     }
 
+    /** A one-chunk version of {@code payload}, signed over its metadata with {@code key}. */
+    ModelVersion signed(long version, String key) {
+        ModelVersion v = chunk(version, 0, 1, payload, PayloadVerifier.sha256(payload), null);
+        v.setSignature(PayloadVerifier.sign(key, v));
+        return v;
+    }
+
     @Test
     void checksumMismatchIsRefusedBeforeLoading() {
-        ModelSwapper swapper = swapper(Map.of());
+        ModelSwapper swapper = swapper(Map.of("model.allow.unsigned", "true"));
         byte[] tampered = payload.clone();
         tampered[3] ^= 1;
         assertThat(swapper.accept(chunk(1, 0, 1, tampered, PayloadVerifier.sha256(payload), null)))
@@ -52,7 +60,7 @@ class ModelSwapperRefusalTest {
 
     @Test
     void chunksAreReassembledInIndexOrderBeforeChecking() {
-        ModelSwapper swapper = swapper(Map.of());
+        ModelSwapper swapper = swapper(Map.of("model.allow.unsigned", "true"));
         byte[] first = Arrays.copyOfRange(payload, 0, 10);
         byte[] second = Arrays.copyOfRange(payload, 10, payload.length);
         String sha = PayloadVerifier.sha256(payload);
@@ -69,12 +77,59 @@ class ModelSwapperRefusalTest {
         String sha = PayloadVerifier.sha256(payload);
         assertThat(swapper.accept(chunk(3, 0, 1, payload, sha, null))).isEqualTo(ModelSwapper.Outcome.REFUSED);
         assertThat(swapper.lastRefusal(SystemKind.PENDULUM)).contains("unsigned");
-        assertThat(swapper.accept(chunk(4, 0, 1, payload, sha, PayloadVerifier.sign("other key", payload))))
-                .isEqualTo(ModelSwapper.Outcome.REFUSED);
+        assertThat(swapper.accept(signed(4, "other key"))).isEqualTo(ModelSwapper.Outcome.REFUSED);
         assertThat(swapper.lastRefusal(SystemKind.PENDULUM)).contains("signature does not match");
         assertThat(loads).hasValue(0);
         // signed with the right key: verification passes and the loader is reached
-        swapper.accept(chunk(5, 0, 1, payload, sha, PayloadVerifier.sign("k1", payload)));
+        swapper.accept(signed(5, "k1"));
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void unsignedVersionsAreRefusedByDefaultNamingTheSetting() {
+        ModelSwapper swapper = swapper(Map.of());
+        assertThat(swapper.accept(chunk(1, 0, 1, payload, PayloadVerifier.sha256(payload), null)))
+                .isEqualTo(ModelSwapper.Outcome.REFUSED);
+        assertThat(swapper.lastRefusal(SystemKind.PENDULUM)).contains("model.allow.unsigned=true")
+                .contains("model.hmac.key");
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void unsignedVersionsReachTheLoaderWithTheSetting() {
+        ModelSwapper swapper = swapper(Map.of("model.allow.unsigned", "true"));
+        swapper.accept(chunk(1, 0, 1, payload, PayloadVerifier.sha256(payload), null));
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
+    void aSignedOldPayloadRepublishedUnderANewerVersionIsRefused() {
+        ModelSwapper swapper = swapper(Map.of("model.hmac.key", "k1"));
+        ModelVersion old = signed(3, "k1");
+        // the same payload, checksum and signature, under a higher number (what an attacker without the key can do)
+        ModelVersion replayed = ModelVersion.newBuilder(old).setVersion(9).build();
+        assertThat(swapper.accept(replayed)).isEqualTo(ModelSwapper.Outcome.REFUSED);
+        assertThat(swapper.lastRefusal(SystemKind.PENDULUM)).contains("signature does not match");
+        ModelVersion maxed = ModelVersion.newBuilder(old).setVersion(Long.MAX_VALUE).build();
+        assertThat(swapper.accept(maxed)).isEqualTo(ModelSwapper.Outcome.REFUSED);
+        assertThat(loads).hasValue(0);
+    }
+
+    @Test
+    void tamperedMetadataIsRefused() {
+        ModelSwapper swapper = swapper(Map.of("model.hmac.key", "k1"));
+        ModelVersion good = signed(3, "k1");
+        for (ModelVersion tampered : new ModelVersion[] {
+                ModelVersion.newBuilder(good).setAlgorithm("phys-vae").build(),
+                ModelVersion.newBuilder(good).setParentVersion(2L).build(),
+                ModelVersion.newBuilder(good).setCreatedAt(Instant.EPOCH.plusSeconds(1)).build(),
+                ModelVersion.newBuilder(good).setSystem(SystemKind.DOUBLE_PENDULUM).build(),
+                ModelVersion.newBuilder(good).setMetrics(Map.of("mse_pred", 0.0)).build()}) {
+            assertThat(swapper.accept(tampered)).as(tampered.toString()).isEqualTo(ModelSwapper.Outcome.REFUSED);
+            assertThat(swapper.lastRefusal(tampered.getSystem())).contains("signature does not match");
+        }
+        assertThat(loads).hasValue(0);
+        swapper.accept(good);
         assertThat(loads).hasValue(1);
     }
 
@@ -83,5 +138,18 @@ class ModelSwapperRefusalTest {
         ModelSwapper swapper = swapper(Map.of());
         assertThat(swapper.accept(chunk(6, 2, 2, payload, "x", null))).isEqualTo(ModelSwapper.Outcome.REFUSED);
         assertThat(swapper.lastRefusal(SystemKind.PENDULUM)).contains("out of range");
+    }
+
+    @Test
+    void signingCoversTheChunkCountAndEveryChunkOfAPublishedVersionVerifies() {
+        ModelSwapper swapper = swapper(Map.of("model.hmac.key", "k1"));
+        ModelVersion header = chunk(7, 0, 1, new byte[0], "", null);
+        var chunks = ModelPayloads.chunks(header, payload, 8, "k1");
+        assertThat(chunks).hasSize(4);
+        for (int i = 0; i < chunks.size() - 1; i++) {
+            assertThat(swapper.accept(chunks.get(i))).isEqualTo(ModelSwapper.Outcome.INCOMPLETE);
+        }
+        swapper.accept(chunks.get(chunks.size() - 1));
+        assertThat(loads).hasValue(1); // verified, reached the loader
     }
 }

@@ -50,11 +50,12 @@ public final class TinyModels {
     /** One-chunk model version of the tiny pendulum model, signed with {@code key} when it is not null. */
     public static ModelVersion pendulumVersion(long version, String key) {
         byte[] payload = pendulumBundle();
-        return ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(version)
+        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(version)
                 .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
                 .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
-                .setSha256(PayloadVerifier.sha256(payload))
-                .setSignature(key == null ? null : PayloadVerifier.sign(key, payload)).build();
+                .setSha256(PayloadVerifier.sha256(payload)).build();
+        header.setSignature(key == null ? null : PayloadVerifier.sign(key, header));
+        return header;
     }
 
     /** Pendulum windows (theta'' = -omega^2 sin theta - gamma theta'), 8 tasks with their own omega. */

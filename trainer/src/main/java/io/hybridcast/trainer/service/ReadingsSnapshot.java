@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.reading.ReadingChecks;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,23 +20,57 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A bounded read of {@code sensor-readings}: for each partition, the newest {@code maxPerPartition} records
  * before the end offsets seen at the start (so a run trains on a fixed, reportable range even while sensors
  * keep publishing), grouped per sensor of one system kind and sorted by sequence number. Records that do
- * not decode are counted and skipped: the streams app already routes them to {@code dead-letters}.
+ * not decode, or that the streams app would refuse ({@link ReadingChecks}: empty or oversized id, wrong
+ * number of values, a value that is not finite, negative sequence or time; a duplicate or backwards sequence;
+ * a jump of more than {@value #MAX_SEQUENCE_JUMP} samples) are counted and skipped: the streams app routes
+ * them to {@code dead-letters}. A sensor whose sequence restarts low with a later event time rebooted: only
+ * its newest session is kept, so two sessions' samples never mix in one window.
  *
  * @param series    per sensor id, its readings' value vectors in sequence order
  * @param sequences per sensor id, the matching sequence numbers
  * @param range     the offsets read, e.g. {@code 0:120-5000,1:0-4800}
  * @param undecodable records skipped because they did not decode
+ * @param invalid   readings of this system skipped because they failed a check
  */
 public record ReadingsSnapshot(Map<String, List<double[]>> series, Map<String, long[]> sequences, String range,
-                               long undecodable) {
+                               long undecodable, long invalid) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReadingsSnapshot.class);
+    /** A sequence more than this far ahead of the sensor's last one is taken as corrupt, not as lost samples. */
+    public static final long MAX_SEQUENCE_JUMP = 1_000_000;
+
+    /** One sensor's newest session: samples by sequence, the last sequence and event time accepted. */
+    private static final class Session {
+        TreeMap<Long, double[]> samples = new TreeMap<>();
+        long lastSequence = -1;
+        long lastEventMs = Long.MIN_VALUE;
+
+        /** Adds a reading; returns why it is refused, or null. */
+        String add(SensorReading reading) {
+            long sequence = reading.getSequence();
+            long eventMs = reading.getEventTime().toEpochMilli();
+            if (lastSequence >= 0 && sequence <= lastSequence) {
+                if (sequence == lastSequence || eventMs <= lastEventMs) {
+                    return sequence == lastSequence ? "sequence " + sequence + " repeats the last one"
+                            : "sequence " + sequence + " goes backwards (last was " + lastSequence + ")";
+                }
+                samples = new TreeMap<>(); // a reboot: sequence low again, time later; a new session starts
+            } else if (lastSequence >= 0 && sequence - lastSequence > MAX_SEQUENCE_JUMP) {
+                return "sequence " + sequence + " jumps more than " + MAX_SEQUENCE_JUMP + " ahead of " + lastSequence;
+            }
+            samples.put(sequence, reading.getValues().stream().mapToDouble(Double::doubleValue).toArray());
+            lastSequence = sequence;
+            lastEventMs = eventMs;
+            return null;
+        }
+    }
 
     /** Total readings in the snapshot. */
     public long readings() {
@@ -50,8 +85,10 @@ public record ReadingsSnapshot(Map<String, List<double[]>> series, Map<String, l
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, TreeMap<Long, double[]>> bySensor = new HashMap<>();
+        Map<String, Session> bySensor = new HashMap<>();
         long undecodable = 0;
+        long invalid = 0;
+        String firstProblem = null;
         StringBuilder range = new StringBuilder();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -86,29 +123,37 @@ public record ReadingsSnapshot(Map<String, List<double[]>> series, Map<String, l
                     SensorReading reading;
                     try {
                         reading = Topics.SENSOR_READINGS.valueSerde().deserializer().deserialize(r.topic(), r.value());
-                    } catch (RuntimeException e) {
+                    } catch (RuntimeException | OutOfMemoryError e) { // a length bomb may declare gigabytes
                         undecodable++;
                         continue;
                     }
                     if (reading == null || reading.getSystem() != system) {
                         continue;
                     }
-                    double[] values = reading.getValues().stream().mapToDouble(Double::doubleValue).toArray();
-                    bySensor.computeIfAbsent(reading.getSensorId(), k -> new TreeMap<>())
-                            .put(reading.getSequence(), values);
+                    String problem = ReadingChecks.check(reading, Set.of(system));
+                    if (problem == null) {
+                        problem = bySensor.computeIfAbsent(reading.getSensorId(), k -> new Session()).add(reading);
+                    }
+                    if (problem != null) {
+                        invalid++;
+                        firstProblem = firstProblem == null ? reading.getSensorId() + ": " + problem : firstProblem;
+                    }
                 }
             }
         }
         Map<String, List<double[]>> series = new TreeMap<>();
         Map<String, long[]> sequences = new TreeMap<>();
-        bySensor.forEach((sensor, samples) -> {
-            series.put(sensor, new ArrayList<>(samples.values()));
-            sequences.put(sensor, samples.keySet().stream().mapToLong(Long::longValue).toArray());
+        bySensor.forEach((sensor, session) -> {
+            series.put(sensor, new ArrayList<>(session.samples.values()));
+            sequences.put(sensor, session.samples.keySet().stream().mapToLong(Long::longValue).toArray());
         });
         if (undecodable > 0) {
             LOG.warn("Skipped {} undecodable readings in {}", undecodable, range);
         }
-        return new ReadingsSnapshot(series, sequences, range.toString(), undecodable);
+        if (invalid > 0) {
+            LOG.warn("Skipped {} invalid {} readings in {} (first: {})", invalid, system, range, firstProblem);
+        }
+        return new ReadingsSnapshot(series, sequences, range.toString(), undecodable, invalid);
     }
 
     private static boolean done(KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions,

@@ -103,8 +103,15 @@ public final class ServiceCommand implements Callable<Integer> {
     double spreadTolerance;
 
     @Option(names = "--hmac-key", defaultValue = "${env:HYBRIDCAST_TRAINER_HMAC_KEY:-}",
-            description = "Sign versions with HMAC-SHA256 under this key (default: unsigned).")
+            description = "Sign versions (their metadata and payload checksum) with HMAC-SHA256 under this key, "
+                    + "shared with the streams app's model.hmac.key; required unless --allow-unsigned.")
     String hmacKey;
+
+    @Option(names = "--allow-unsigned", defaultValue = "${env:HYBRIDCAST_TRAINER_ALLOW_UNSIGNED:-false}",
+            description = "Publish unsigned versions when no key is given, and accept an unsigned served version "
+                    + "(the streams app's model.allow.unsigned); anyone who can write model-versions can then "
+                    + "publish a model (default: ${DEFAULT-VALUE}).")
+    boolean allowUnsigned;
 
     @Option(names = "--seed", defaultValue = "${env:HYBRIDCAST_TRAINER_SEED:-1}",
             description = "Training seed of the first run (default: ${DEFAULT-VALUE}).")
@@ -114,7 +121,7 @@ public final class ServiceCommand implements Callable<Integer> {
     public TrainerSettings settings(SystemKind system) {
         return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
                 maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
-                heldOutFraction, promotion, spreadTolerance, hmacKey, seed);
+                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned);
     }
 
     /** Prometheus scrape endpoint on localhost: runs by outcome, run time, progress, last published version. */

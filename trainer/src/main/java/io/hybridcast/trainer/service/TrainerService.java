@@ -105,8 +105,7 @@ public final class TrainerService implements AutoCloseable {
     public synchronized Outcome runOnce() {
         long started = System.nanoTime();
         SystemKind system = settings.system();
-        ServedVersion.Lookup lookup = ServedVersion.lookup(settings.bootstrapServers(), system, settings.hmacKey(),
-                KAFKA_TIMEOUT);
+        ServedVersion.Lookup lookup = ServedVersion.lookup(settings, meters, KAFKA_TIMEOUT);
         ReadingsSnapshot snapshot = ReadingsSnapshot.read(settings.bootstrapServers(), system,
                 settings.maxReadingsPerPartition(), KAFKA_TIMEOUT);
         TaskWindows.Split split = TaskWindows.cut(snapshot, settings.windowLength(),
@@ -240,8 +239,8 @@ public final class TrainerService implements AutoCloseable {
                 Topics.MODEL_VERSIONS.keySerde().serializer(), Topics.MODEL_VERSIONS.valueSerde().serializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            for (ModelVersion chunk : chunks) {
-                producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS.name(), Topics.modelVersionKey(chunk), chunk));
+            for (ProducerRecord<String, ModelVersion> record : ModelPayloads.records(chunks)) {
+                producer.send(record); // the chunks under their slot keys, tombstones for the unused slots
             }
             producer.commitTransaction();
         }

@@ -27,13 +27,16 @@ import java.time.Duration;
  * @param promotion          BETTER: publish only a candidate that beats the served version (default);
  *                           ALWAYS: publish every finite candidate (bootstrapping, tests, manual retrains)
  * @param spreadTolerance    promotion: the candidate's z_p spread may be at most this factor of the served one
- * @param hmacKey            signing key (empty = unsigned)
+ * @param hmacKey            signing key shared with the streams app; required unless {@code allowUnsigned}
  * @param seed               training seed (incremented per run)
+ * @param allowUnsigned      publish unsigned versions without a key, and accept unsigned ones as the served
+ *                           version (the streams app's {@code model.allow.unsigned}); default false
  */
 public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
                               long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength, int horizon,
                               int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
-                              Promotion promotion, double spreadTolerance, String hmacKey, long seed) {
+                              Promotion promotion, double spreadTolerance, String hmacKey, long seed,
+                              boolean allowUnsigned) {
 
     /** Which candidates are published. */
     public enum Promotion { BETTER, ALWAYS }
@@ -57,6 +60,23 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         require(heldOutFraction > 0 && heldOutFraction < 1, "held-out-fraction", heldOutFraction, "in (0, 1)");
         require(promotion != null, "promotion", promotion, "BETTER or ALWAYS");
         require(spreadTolerance >= 1, "spread-tolerance", spreadTolerance, ">= 1");
+        if ((hmacKey == null || hmacKey.isEmpty()) && !allowUnsigned) {
+            throw new IllegalArgumentException("Setting --hmac-key (HYBRIDCAST_TRAINER_HMAC_KEY) is empty: versions "
+                    + "would be published unsigned, which the streams app and the trainer refuse. Give the key the "
+                    + "streams app has as model.hmac.key, or set --allow-unsigned (model.allow.unsigned=true) to "
+                    + "publish and accept unsigned versions");
+        }
+    }
+
+    /** Settings with signatures required ({@code allowUnsigned} false). */
+    public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
+                           long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
+                           int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
+                           double heldOutFraction, Promotion promotion, double spreadTolerance, String hmacKey,
+                           long seed) {
+        this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
+                windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
+                spreadTolerance, hmacKey, seed, false);
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {

@@ -34,11 +34,20 @@ class ServiceCommandTest {
     }
 
     @Test
+    void withoutAKeyTheServiceRefusesToStartNamingTheSettings() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "service", "--hmac-key", "")).isEqualTo(2);
+        assertThat(err.toString()).contains("--hmac-key").contains("--allow-unsigned")
+                .contains("model.allow.unsigned=true");
+    }
+
+    @Test
     void helpListsTheService() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new TrainerCommand());
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("service", "--help")).isZero();
-        assertThat(out.toString()).contains("--interval", "--spread-tolerance", "--hmac-key", "--min-new-readings");
+        assertThat(out.toString()).contains("--interval", "--spread-tolerance", "--hmac-key", "--min-new-readings",
+                "--allow-unsigned");
     }
 }

@@ -150,7 +150,7 @@ class TrainerServiceIntegrationTest {
 
     @Test
     void theWorseCandidateIsNotPublished() {
-        try (TrainerService trainer = new TrainerService(settings(""))) {
+        try (TrainerService trainer = new TrainerService(settings("secret"))) {
             CandidateScore served = new CandidateScore(0.010, 0.005, 0.30, 0.10, 40);
             assertThat(trainer.promotionRejection(new CandidateScore(0.012, 0.004, 0.20, 0.0, 40), served))
                     .contains("prediction MSE");
