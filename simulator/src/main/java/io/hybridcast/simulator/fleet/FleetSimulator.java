@@ -2,6 +2,7 @@ package io.hybridcast.simulator.fleet;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.simulator.physics.GroundTruthIntegrator;
 import io.hybridcast.simulator.physics.PhysicalSystems;
 import org.apache.kafka.clients.admin.Admin;
@@ -372,6 +373,7 @@ public final class FleetSimulator implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(60);
         private int threads = 1;
         private double tolerance = GroundTruthIntegrator.DEFAULT_TOLERANCE;
+        private KafkaClientConfig kafkaConfig = KafkaClientConfig.none();
 
         private Builder() {
         }
@@ -508,6 +510,12 @@ public final class FleetSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Kafka client properties file (security settings) for the producer and admin client (default none). */
+        public Builder kafkaConfig(KafkaClientConfig value) {
+            this.kafkaConfig = java.util.Objects.requireNonNull(value, "kafka-config");
+            return this;
+        }
+
         /** Checks the settings and the scenario against the fleet, creates topics, builds the sensors. */
         public FleetSimulator build() {
             int total = pendulums + advectionDiffusion + doublePendulums;
@@ -537,11 +545,12 @@ public final class FleetSimulator implements AutoCloseable {
             FleetSink target = sink;
             if (target == null) {
                 if (createTopics) {
-                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                    try (Admin admin = Admin.create(kafkaConfig.merge(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), "simulator admin"))) {
                         Topics.createAll(admin, topicPartitions);
                     }
                 }
-                target = new KafkaFleetSink(bootstrapServers, producerConfig, closeTimeout);
+                target = new KafkaFleetSink(bootstrapServers, kafkaConfig, producerConfig, closeTimeout);
             }
             sensors.forEach(s -> LOG.info("Sensor {}", s));
             return new FleetSimulator(this, target, Collections.unmodifiableList(sensors));
