@@ -58,7 +58,8 @@ public final class StreamsService implements AutoCloseable {
         });
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(prometheus);
-        watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS), swapper, metrics);
+        watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS),
+                settings.get(StreamsSettings.KAFKA_CONFIG), swapper, metrics);
         api.attach(streams, watcher::caughtUp);
         watcher.start();
         streams.start();
@@ -94,7 +95,7 @@ public final class StreamsService implements AutoCloseable {
         // makes the task check the empty truth partition's fetch lag before every record, and Kafka Streams
         // formats a log message for it each time: 16 % of the stream thread's Java time in the benchmark (JFR).
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        return p;
+        return settings.get(StreamsSettings.KAFKA_CONFIG).merge(p, "streams app");
     }
 
     public int httpPort() {
