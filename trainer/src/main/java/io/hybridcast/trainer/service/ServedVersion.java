@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.schemas.modelversion.ModelPayloads;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,12 +48,19 @@ public record ServedVersion(ModelVersion header, byte[] payload) {
 
     /** Reads the whole (compacted) topic and finds the newest intact version of {@code system}. */
     public static Lookup lookup(String bootstrapServers, SystemKind system, String hmacKey, Duration timeout) {
+        return lookup(bootstrapServers, KafkaClientConfig.none(), system, hmacKey, timeout);
+    }
+
+    /** {@link #lookup(String, SystemKind, String, Duration)} with the Kafka client properties file. */
+    public static Lookup lookup(String bootstrapServers, KafkaClientConfig kafka, SystemKind system, String hmacKey,
+                                Duration timeout) {
         Map<Long, TreeMap<Integer, ModelVersion>> chunksByVersion = new HashMap<>();
-        try (KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(kafka.merge(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_VERSION_MAX_MESSAGE_BYTES * 2),
+                "trainer model reader"),
                 new StringDeserializer(), Topics.MODEL_VERSIONS.valueSerde().deserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), timeout)) {

@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.service;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 
 import java.time.Duration;
 
@@ -29,11 +30,13 @@ import java.time.Duration;
  * @param spreadTolerance    promotion: the candidate's z_p spread may be at most this factor of the served one
  * @param hmacKey            signing key (empty = unsigned)
  * @param seed               training seed (incremented per run)
+ * @param kafkaConfig        Kafka client properties file (security settings) for every client; none by default
  */
 public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
                               long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength, int horizon,
                               int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
-                              Promotion promotion, double spreadTolerance, String hmacKey, long seed) {
+                              Promotion promotion, double spreadTolerance, String hmacKey, long seed,
+                              KafkaClientConfig kafkaConfig) {
 
     /** Which candidates are published. */
     public enum Promotion { BETTER, ALWAYS }
@@ -57,6 +60,25 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         require(heldOutFraction > 0 && heldOutFraction < 1, "held-out-fraction", heldOutFraction, "in (0, 1)");
         require(promotion != null, "promotion", promotion, "BETTER or ALWAYS");
         require(spreadTolerance >= 1, "spread-tolerance", spreadTolerance, ">= 1");
+        require(kafkaConfig != null, "kafka-config", kafkaConfig, "a file or none");
+    }
+
+    /** Settings without a Kafka client properties file (a plaintext cluster). */
+    public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
+                           long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
+                           int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
+                           double heldOutFraction, Promotion promotion, double spreadTolerance, String hmacKey,
+                           long seed) {
+        this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
+                windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
+                spreadTolerance, hmacKey, seed, KafkaClientConfig.none());
+    }
+
+    /** A copy whose Kafka clients also get this client properties file. */
+    public TrainerSettings withKafkaConfig(KafkaClientConfig value) {
+        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
+                maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
+                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, value);
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
