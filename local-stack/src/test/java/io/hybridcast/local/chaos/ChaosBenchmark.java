@@ -35,8 +35,7 @@ import java.util.concurrent.TimeUnit;
  * broker on the same data, kills -9 the trainer at the end of a training run (just before or during its
  * publish) and restarts the simulator, spread evenly over {@code --minutes}; then stops the simulator, lets the
  * streams drain and checks every reading and every (sensor, hop) from the topics ({@link ChaosLedger}).
- * Writes {@code docs/benchmarks/chaos.json}. Run from the repository root (see docs/benchmarks.md... the
- * command is in docs/streams-app.md, "Chaos benchmark").
+ * Writes {@code docs/benchmarks/chaos.json}. Run from the repository root; the command is in docs/chaos.md.
  */
 @Command(name = "chaos-benchmark", mixinStandardHelpOptions = true,
         description = "Kills and restarts the services and the broker under load and checks nothing was lost.")
