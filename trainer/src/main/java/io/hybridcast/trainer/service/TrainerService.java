@@ -106,8 +106,7 @@ public final class TrainerService implements AutoCloseable {
         long started = System.nanoTime();
         SystemKind system = settings.system();
         ServedVersion.Lookup lookup = ServedVersion.lookup(settings.bootstrapServers(), settings.kafkaConfig(), system,
-                settings.hmacKey(),
-                KAFKA_TIMEOUT);
+                settings.hmacKey(), KAFKA_TIMEOUT);
         ReadingsSnapshot snapshot = ReadingsSnapshot.read(settings.bootstrapServers(), settings.kafkaConfig(), system,
                 settings.maxReadingsPerPartition(), KAFKA_TIMEOUT);
         TaskWindows.Split split = TaskWindows.cut(snapshot, settings.windowLength(),
