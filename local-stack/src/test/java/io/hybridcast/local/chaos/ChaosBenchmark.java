@@ -175,9 +175,10 @@ public final class ChaosBenchmark implements Callable<Integer> {
                     maxRecovery = Math.max(maxRecovery, recovery);
                 }
             }
-            Map<String, Long> sent = ledger.readingsPerSensor();
+            ChaosLedger.Readings readings = ledger.readings();
+            Map<String, Long> sent = readings.perSensor();
             Map<String, Long> dead = ledger.deadLettersPerKey();
-            long lost = 0;
+            long lost = readings.neverPublished();
             long countedTwice = 0;
             for (Map.Entry<String, Long> e : sent.entrySet()) {
                 long accepted = accepted(httpPorts, e.getKey());
@@ -204,6 +205,7 @@ public final class ChaosBenchmark implements Callable<Integer> {
             report.put("half_published_versions", ledger.halfPublishedVersions());
             report.put("max_recovery_s", maxRecovery);
             report.put("readings_counted_twice", countedTwice);
+            report.put("readings_never_published", readings.neverPublished());
             report.put("sensors", sent.size());
             report.put("seconds_to_first_forecast", (firstForecast - startMillis) / 1000.0);
             report.put("events", events);

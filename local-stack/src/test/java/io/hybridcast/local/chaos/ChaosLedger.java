@@ -105,11 +105,26 @@ final class ChaosLedger implements AutoCloseable {
         }
     }
 
-    /** Readings on the topic per sensor. */
-    Map<String, Long> readingsPerSensor() {
+    /**
+     * The readings on the topic per sensor, and the sequence numbers missing between them: readings the simulator
+     * made but that never reached the topic (a sensor's records are in one partition, in order; a step back in
+     * sequence is a restarted simulator and starts a new run).
+     */
+    record Readings(Map<String, Long> perSensor, long neverPublished) {
+    }
+
+    Readings readings() {
         Map<String, Long> count = new TreeMap<>();
-        readAll(Topics.SENSOR_READINGS, false, (SensorReading r) -> count.merge(r.getSensorId(), 1L, Long::sum));
-        return count;
+        Map<String, Long> last = new HashMap<>();
+        long[] gaps = {0};
+        readAll(Topics.SENSOR_READINGS, false, (SensorReading r) -> {
+            count.merge(r.getSensorId(), 1L, Long::sum);
+            Long previous = last.put(r.getSensorId(), r.getSequence());
+            if (previous != null && r.getSequence() > previous + 1) {
+                gaps[0] += r.getSequence() - previous - 1;
+            }
+        });
+        return new Readings(count, gaps[0]);
     }
 
     /** Dead letters per original key (the sensor id for readings). */
