@@ -2,10 +2,12 @@ package io.hybridcast.local;
 
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -114,6 +116,14 @@ public final class LocalStack implements Callable<Integer> {
 
     /** {@link System#nanoTime()} when the stack started (the zero of {@code first_model_s}). */
     private long startNanos;
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Run the services against this Kafka cluster instead of the embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:HYBRIDCAST_KAFKA_CONFIG:-}",
+            description = "Kafka client properties file (security.protocol, ssl.*, sasl.*) for every Kafka client of "
+                    + "the stack; needs --bootstrap-servers (the embedded broker is plaintext).")
+    String kafkaConfig;
 
     @Override
     public Integer call() throws Exception {
@@ -147,18 +157,27 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     private int runStack(Rate parsedRate, Scenario parsedScenario, CountDownLatch stop) throws Exception {
-
+        KafkaClientConfig kafka;
+        try {
+            kafka = KafkaClientConfig.load(kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        require(bootstrapServers != null || kafka.file().isEmpty(), spec, "--kafka-config", kafkaConfig,
+                "used with --bootstrap-servers (the embedded broker is plaintext)");
         EmbeddedKafkaBroker.Builder brokerBuilder = EmbeddedKafkaBroker.builder()
                 .port(kafkaPort).defaultPartitions(partitions);
         if (dataDir != null) {
             brokerBuilder.logDir(dataDir.resolve("kafka"));
         }
-        try (EmbeddedKafkaBroker broker = brokerBuilder.start();
-             Admin admin = broker.createAdmin()) {
+        try (EmbeddedKafkaBroker broker = bootstrapServers == null ? brokerBuilder.start() : null;
+             Admin admin = Admin.create(kafka.merge(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     broker == null ? bootstrapServers : broker.bootstrapServers()), "local stack admin"))) {
+            String bootstrap = broker == null ? bootstrapServers : broker.bootstrapServers();
             Topics.createAll(admin, partitions);
-            LOG.info("Kafka broker ready at {} (point any Kafka client here)", broker.bootstrapServers());
+            LOG.info("Kafka broker ready at {} (point any Kafka client here)", bootstrap);
             try (FleetSimulator fleet = FleetSimulator.builder()
-                    .bootstrapServers(broker.bootstrapServers())
+                    .bootstrapServers(bootstrap).kafkaConfig(kafka)
                     .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
                     .rate(parsedRate).scenario(parsedScenario).seed(seed)
                     .randomFaults(randomFaults).randomFaultsHorizon(randomFaultsHorizon(parsedRate))
@@ -172,7 +191,7 @@ public final class LocalStack implements Callable<Integer> {
                     LOG.info("Model versions are signed with the key in {}", keyFile);
                 }
                 Map<String, String> streamsSettings = new java.util.HashMap<>(Map.of(
-                        "bootstrap.servers", broker.bootstrapServers(),
+                        "bootstrap.servers", bootstrap, "kafka.config", kafka.toString(),
                         "state.dir", work.resolve("streams-state").toString(),
                         "http.port", Integer.toString(httpPort),
                         "model.hmac.key", hmacKey));
@@ -183,7 +202,7 @@ public final class LocalStack implements Callable<Integer> {
                 }
                 try (StreamsService streams = StreamsService.start(StreamsSettings.fromMap(streamsSettings,
                         "local stack"));
-                     Trainers trainers = startTrainers(broker.bootstrapServers(), fleet)) {
+                     Trainers trainers = startTrainers(bootstrap, kafka, fleet)) {
                     LOG.info("Dashboard: http://127.0.0.1:{}/  (API under /api, metrics at /metrics)",
                             streams.httpPort());
                     return report(fleet, admin, stop, streams, firstForecast);
@@ -200,13 +219,13 @@ public final class LocalStack implements Callable<Integer> {
         }
     }
 
-    private Trainers startTrainers(String bootstrapServers, FleetSimulator fleet) {
+    private Trainers startTrainers(String bootstrapServers, KafkaClientConfig kafka, FleetSimulator fleet) {
         List<TrainerService> services = new ArrayList<>();
         for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
             // small first model quickly (bootstrap), then short warm-started runs every few minutes
             TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
                     "meta-hybrid-vae", retrainEvery, 0, 200, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
-                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed));
+                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed).withKafkaConfig(kafka));
             trainer.start();
             services.add(trainer);
         }

@@ -1,6 +1,7 @@
 package io.hybridcast.simulator;
 
 import io.hybridcast.simulator.fleet.FaultSpec;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.FleetStats;
 import io.hybridcast.simulator.fleet.Rate;
@@ -99,6 +100,11 @@ public final class SimulatorCommand implements Callable<Integer> {
             description = "How often to print progress (default ${DEFAULT-VALUE}).")
     Duration statsInterval;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:HYBRIDCAST_KAFKA_CONFIG:-}",
+            description = "Kafka client properties file (security.protocol, ssl.*, sasl.*) for every Kafka client "
+                    + "(default: none, a plaintext cluster).")
+    String kafkaConfig;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -140,7 +146,8 @@ public final class SimulatorCommand implements Callable<Integer> {
                 .bootstrapServers(bootstrapServers).rate(rate)
                 .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
                 .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads).tolerance(tolerance)
-                .randomFaults(randomFaults).randomFaultsHorizon(randomFaultsOver).resume(resume);
+                .randomFaults(randomFaults).randomFaultsHorizon(randomFaultsOver).resume(resume)
+                .kafkaConfig(KafkaClientConfig.load(kafkaConfig));
         if (statsInterval.isNegative() || statsInterval.isZero()) {
             throw new IllegalArgumentException("--stats-interval must be > 0, got " + statsInterval);
         }

@@ -1,5 +1,6 @@
 package io.hybridcast.streams;
 
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.streams.config.Setting;
 import io.hybridcast.streams.config.SettingsException;
 import io.hybridcast.streams.config.StreamsSettings;
@@ -33,6 +34,10 @@ public final class StreamsMain implements Callable<Integer> {
     @Option(names = "--http-port", description = "Shortcut for --set http.port=...")
     Integer httpPort;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Kafka client properties file (security settings); shortcut for --set kafka.config=...")
+    Path kafkaConfig;
+
     @Option(names = "--list-settings", description = "Print every setting with its default and meaning, then exit.")
     boolean listSettings;
 
@@ -56,9 +61,18 @@ public final class StreamsMain implements Callable<Integer> {
         if (httpPort != null) {
             all.put(StreamsSettings.HTTP_PORT.key(), httpPort.toString());
         }
+        if (kafkaConfig != null) {
+            all.put(StreamsSettings.KAFKA_CONFIG.key(), kafkaConfig.toString());
+        }
+        // the variable every service reads; the app's own HYBRIDCAST_STREAMS_KAFKA_CONFIG wins over it
+        Map<String, String> environment = new LinkedHashMap<>(System.getenv());
+        String shared = environment.get(KafkaClientConfig.ENVIRONMENT_VARIABLE);
+        if (shared != null) {
+            environment.putIfAbsent(StreamsSettings.KAFKA_CONFIG.environmentName(), shared);
+        }
         StreamsSettings settings;
         try {
-            settings = StreamsSettings.load(config, System.getenv(), all);
+            settings = StreamsSettings.load(config, environment, all);
         } catch (SettingsException e) {
             System.err.println(e.getMessage());
             return 2;

@@ -60,7 +60,8 @@ public final class StreamsService implements AutoCloseable {
         streams.setUncaughtExceptionHandler(threadHealth);
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(prometheus);
-        watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS), swapper, metrics);
+        watcher = new ModelVersionWatcher(settings.get(StreamsSettings.BOOTSTRAP_SERVERS),
+                settings.get(StreamsSettings.KAFKA_CONFIG), swapper, metrics);
         api.attach(streams, watcher::caughtUp, threadHealth);
         // The streams start once the published model versions are replayed: started together, the hops that fall
         // due during the replay were skipped for want of a model that was already on the topic.
@@ -109,7 +110,7 @@ public final class StreamsService implements AutoCloseable {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // a record that can never be produced is logged and counted, not a stream thread failing on it for ever
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnproducibleRecordHandler.class.getName());
-        return p;
+        return settings.get(StreamsSettings.KAFKA_CONFIG).merge(p, "streams app");
     }
 
     public int httpPort() {

@@ -20,8 +20,10 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +51,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final boolean deleteLogDirOnClose;
     private final int port;
     private final int controllerPort;
+    /** Port of the SASL_SSL listener; 0 without one. */
+    private final int saslSslPort;
     private boolean closed;
 
     private EmbeddedKafkaBroker(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, int port,
-                                int controllerPort) {
+                                int controllerPort, int saslSslPort) {
         this.server = server;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.saslSslPort = saslSslPort;
     }
 
     /** A builder with defaults: free ports, a fresh temporary log directory deleted on close, 1 partition per topic. */
@@ -73,6 +78,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code host:port} of the PLAINTEXT listener, for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return HOST + ":" + port;
+    }
+
+    /**
+     * {@code host:port} of the SASL_SSL listener (clients need {@link SaslSslListener#clientProperties()}).
+     *
+     * @throws IllegalStateException when the broker was built without {@link Builder#saslSsl}
+     */
+    public String saslSslBootstrapServers() {
+        if (saslSslPort == 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: build it with saslSsl(...)");
+        }
+        return HOST + ":" + saslSslPort;
     }
 
     /** The client port. */
@@ -121,6 +138,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int controllerPort;
         private Path logDir;
         private int defaultPartitions = 1;
+        private SaslSslListener saslSsl;
         private final Map<String, String> overrides = new HashMap<>();
 
         private Builder() {
@@ -159,6 +177,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also open a SASL_SSL listener on a free port ({@link #saslSslBootstrapServers()}). The PLAINTEXT listener
+         * stays for the broker's own traffic and a test's set-up; clients under test use the secured one.
+         */
+        public Builder saslSsl(SaslSslListener value) {
+            this.saslSsl = value;
+            return this;
+        }
+
         /** Any other broker setting, e.g. {@code auto.create.topics.enable=false}. */
         public Builder config(String key, String value) {
             overrides.put(key, value);
@@ -170,6 +197,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             long begin = System.nanoTime();
             int clientPort = port == 0 ? freePort() : port;
             int ctrlPort = controllerPort == 0 ? freePort() : controllerPort;
+            int securePort = saslSsl == null ? 0 : freePort();
             boolean temporary = logDir == null;
             Path dir;
             try {
@@ -181,11 +209,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@" + HOST + ":" + ctrlPort);
-            props.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + ",CONTROLLER://" + HOST + ":" + ctrlPort);
-            props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort);
+            String secure = saslSsl == null ? "" : "," + SaslSslListener.NAME + "://" + HOST + ":" + securePort;
+            props.put("listeners", "PLAINTEXT://" + HOST + ":" + clientPort + secure
+                    + ",CONTROLLER://" + HOST + ":" + ctrlPort);
+            props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + clientPort + secure);
             props.put("controller.listener.names", "CONTROLLER");
             props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+            props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+                    + (saslSsl == null ? "" : "," + SaslSslListener.NAME + ":" + SaslSslListener.NAME));
+            if (saslSsl != null) {
+                props.putAll(saslSsl.brokerConfig());
+            }
             props.put("log.dirs", dir.resolve("data").toString());
             props.put("num.partitions", Integer.toString(defaultPartitions));
             // One node: every internal topic must have replication factor 1 or consumer groups never work.
@@ -200,11 +234,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
             try {
                 if (!Files.exists(dir.resolve("data").resolve("meta.properties"))) {
-                    format(dir, props);
+                    format(dir, props, saslSsl);
                 }
                 KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
                 server.startup();
-                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, clientPort, ctrlPort);
+                EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dir, temporary, clientPort, ctrlPort,
+                        securePort);
                 try {
                     broker.awaitReady();
                 } catch (RuntimeException e) {
@@ -222,7 +257,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
 
-        private static void format(Path dir, Properties props) {
+        private static void format(Path dir, Properties props, SaslSslListener saslSsl) {
             Path config = dir.resolve("server.properties");
             try (OutputStream out = Files.newOutputStream(config)) {
                 props.store(out, "embedded KRaft broker");
@@ -231,10 +266,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int rc;
+            List<String> args = new ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(),
+                    "-c", config.toString()));
+            if (saslSsl != null) {
+                // the SCRAM user exists from the first start: KRaft keeps credentials in the cluster metadata
+                args.addAll(List.of("--add-scram", saslSsl.scramCredential()));
+            }
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
                 // execute, not main: main calls System.exit.
-                rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(),
-                    "-c", config.toString()}, print);
+                rc = StorageTool.execute(args.toArray(String[]::new), print);
             }
             if (rc != 0) {
                 throw new IllegalStateException("Formatting the broker storage in " + dir + " failed (rc " + rc + "): "

@@ -2,6 +2,7 @@ package io.hybridcast.simulator.fleet;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.simulator.physics.GroundTruthIntegrator;
 import io.hybridcast.simulator.physics.PhysicalSystems;
 import org.apache.kafka.clients.admin.Admin;
@@ -392,6 +393,7 @@ public final class FleetSimulator implements AutoCloseable {
         private int randomFaults;
         private Duration randomFaultsHorizon;
         private boolean resume = true;
+        private KafkaClientConfig kafkaConfig = KafkaClientConfig.none();
 
         private Builder() {
         }
@@ -558,6 +560,12 @@ public final class FleetSimulator implements AutoCloseable {
             return this;
         }
 
+        /** Kafka client properties file (security settings) for the producer and admin client (default none). */
+        public Builder kafkaConfig(KafkaClientConfig value) {
+            this.kafkaConfig = java.util.Objects.requireNonNull(value, "kafka-config");
+            return this;
+        }
+
         /** Checks the settings and the scenario against the fleet, creates topics, builds the sensors. */
         public FleetSimulator build() {
             int total = pendulums + advectionDiffusion + doublePendulums;
@@ -577,19 +585,15 @@ public final class FleetSimulator implements AutoCloseable {
             Map<String, SequenceResume.Last> resumed = Map.of();
             if (bootstrapServers != null) {
                 if (createTopics) {
-                    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                    try (Admin admin = Admin.create(kafkaConfig.merge(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), "simulator admin"))) {
                         Topics.createAll(admin, topicPartitions);
                     }
                 }
                 if (resume) {
-                    // the producer's connection settings (TLS, SASL) reach the consumer that reads the tail
-                    Map<String, Object> client = new HashMap<>();
-                    producerConfig.forEach((k, v) -> {
-                        if (k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
-                            client.put(k, v);
-                        }
-                    });
-                    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                    // the cluster's connection settings (TLS, SASL) from the client file reach the tail reader too
+                    Map<String, Object> client = new HashMap<>(kafkaConfig.merge(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), "simulator resume"));
                     resumed = SequenceResume.read(client, kinds.keySet(), closeTimeout);
                 }
             }
@@ -625,7 +629,7 @@ public final class FleetSimulator implements AutoCloseable {
             }
             FleetSink target = sink;
             if (target == null) {
-                target = new KafkaFleetSink(bootstrapServers, producerConfig, closeTimeout);
+                target = new KafkaFleetSink(bootstrapServers, kafkaConfig, producerConfig, closeTimeout);
             }
             sensors.forEach(s -> LOG.info("Sensor {} from sequence {}", s, s.firstSequence()));
             return new FleetSimulator(this, all, target, Collections.unmodifiableList(sensors));

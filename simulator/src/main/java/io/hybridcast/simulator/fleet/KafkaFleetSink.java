@@ -3,6 +3,7 @@ package io.hybridcast.simulator.fleet;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,11 +75,21 @@ public final class KafkaFleetSink implements FleetSink {
      * @param closeTimeout     how long {@link #close} waits for pending truth records
      */
     public KafkaFleetSink(String bootstrapServers, Map<String, Object> overrides, Duration closeTimeout) {
+        this(bootstrapServers, KafkaClientConfig.none(), overrides, closeTimeout);
+    }
+
+    /**
+     * A sink whose producer also gets the Kafka client properties file (security settings); the defaults and
+     * {@code overrides} win over the file.
+     */
+    public KafkaFleetSink(String bootstrapServers, KafkaClientConfig kafka, Map<String, Object> overrides,
+                          Duration closeTimeout) {
         this.bootstrapServers = bootstrapServers;
         this.closeTimeout = closeTimeout;
         Map<String, Object> config = defaultProducerConfig(bootstrapServers);
         config.putAll(overrides);
-        this.producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(kafka.merge(config, "simulator producer"), new ByteArraySerializer(),
+                new ByteArraySerializer());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.hybridcast.streams.config;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -62,6 +63,10 @@ public final class StreamsSettings {
     public static final Setting<Set<SystemKind>> SYSTEMS = new Setting<>("systems",
             "Comma-separated system kinds this app serves; readings of any other system go to dead-letters.",
             "PENDULUM,ADVECTION_DIFFUSION,DOUBLE_PENDULUM", StreamsSettings::parseSystems, false);
+    public static final Setting<KafkaClientConfig> KAFKA_CONFIG = new Setting<>("kafka.config",
+            "Kafka client properties file (security.protocol, ssl.*, sasl.*, ...) added to every Kafka client of the "
+                    + "app; keys the app sets itself win. Empty: none. Also HYBRIDCAST_KAFKA_CONFIG (README).", "",
+            KafkaClientConfig::load, false);
 
     // ---- inference batching ----
     public static final Setting<Integer> BATCH_MAX_SIZE = new Setting<>("batch.max.size",
@@ -166,7 +171,7 @@ public final class StreamsSettings {
             Setting.intBetween(1, 100_000), false);
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
-            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, BATCH_MAX_SIZE,
+            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
             BATCH_MAX_LATENCY_MS,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,

@@ -2,6 +2,7 @@ package io.hybridcast.streams.swap;
 
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.streams.AppMetrics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +41,12 @@ public final class ModelVersionWatcher implements AutoCloseable {
     private final List<Runnable> onCaughtUp = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ModelVersionWatcher(String bootstrapServers, ModelSwapper swapper, AppMetrics metrics) {
+        this(bootstrapServers, KafkaClientConfig.none(), swapper, metrics);
+    }
+
+    /** A watcher whose consumer also gets the Kafka client properties file (security settings). */
+    public ModelVersionWatcher(String bootstrapServers, KafkaClientConfig kafkaConfig, ModelSwapper swapper,
+                               AppMetrics metrics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -47,7 +54,8 @@ public final class ModelVersionWatcher implements AutoCloseable {
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
                 Integer.toString(Topics.MODEL_VERSION_MAX_MESSAGE_BYTES + 1024 * 1024));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "hybridcast-streams-model-watcher");
-        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(kafkaConfig.merge(props, "model watcher"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         this.swapper = swapper;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "model-version-watcher");

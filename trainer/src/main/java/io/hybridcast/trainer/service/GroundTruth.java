@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,10 +49,17 @@ public final class GroundTruth {
 
     /** Reads the whole topic up to its current end; empty when the topic has no truth for the system. */
     public static Optional<GroundTruth> read(String bootstrapServers, SystemKind system, Duration timeout) {
+        return read(bootstrapServers, KafkaClientConfig.none(), system, timeout);
+    }
+
+    /** {@link #read(String, SystemKind, Duration)} with the Kafka client properties file (security settings). */
+    public static Optional<GroundTruth> read(String bootstrapServers, KafkaClientConfig kafka, SystemKind system,
+                                             Duration timeout) {
         Map<String, List<Range>> bySensor = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.merge(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), "trainer truth reader"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.SENSOR_TRUTH.name(), timeout)) {
                 partitions.add(new TopicPartition(p.topic(), p.partition()));

@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.schemas.reading.ReadingChecks;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,6 +81,12 @@ public record ReadingsSnapshot(Map<String, List<double[]>> series, Map<String, l
     /** Reads the snapshot. */
     public static ReadingsSnapshot read(String bootstrapServers, SystemKind system, long maxPerPartition,
                                         Duration timeout) {
+        return read(bootstrapServers, KafkaClientConfig.none(), system, maxPerPartition, timeout);
+    }
+
+    /** {@link #read(String, SystemKind, long, Duration)} with the Kafka client properties file. */
+    public static ReadingsSnapshot read(String bootstrapServers, KafkaClientConfig kafka, SystemKind system,
+                                        long maxPerPartition, Duration timeout) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -90,7 +97,8 @@ public record ReadingsSnapshot(Map<String, List<double[]>> series, Map<String, l
         long invalid = 0;
         String firstProblem = null;
         StringBuilder range = new StringBuilder();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.merge(config, "trainer reader"),
+                new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.SENSOR_READINGS.name(), timeout)) {

@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import io.hybridcast.schemas.modelversion.ModelPayloads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -56,19 +57,32 @@ public record ServedVersion(ModelVersion header, byte[] payload) {
 
     /** Reads the whole (compacted) topic with signatures required, metrics discarded; for tests and tools. */
     public static Lookup lookup(String bootstrapServers, SystemKind system, String hmacKey, Duration timeout) {
-        return lookup(bootstrapServers, system, hmacKey, false, new SimpleMeterRegistry(), timeout);
+        return lookup(bootstrapServers, KafkaClientConfig.none(), system, hmacKey, timeout);
+    }
+
+    /** {@link #lookup(String, SystemKind, String, Duration)} with the Kafka client properties file. */
+    public static Lookup lookup(String bootstrapServers, KafkaClientConfig kafka, SystemKind system, String hmacKey,
+                                Duration timeout) {
+        return lookup(bootstrapServers, kafka, system, hmacKey, false, new SimpleMeterRegistry(), timeout);
     }
 
     /** Reads the whole (compacted) topic as the trainer of {@code settings} does, counting skips in {@code meters}. */
     public static Lookup lookup(TrainerSettings settings, MeterRegistry meters, Duration timeout) {
-        return lookup(settings.bootstrapServers(), settings.system(), settings.hmacKey(), settings.allowUnsigned(),
-                meters, timeout);
+        return lookup(settings.bootstrapServers(), settings.kafkaConfig(), settings.system(), settings.hmacKey(),
+                settings.allowUnsigned(), meters, timeout);
+    }
+
+    /** {@link #lookup(String, KafkaClientConfig, SystemKind, String, boolean, MeterRegistry, Duration)} on a plaintext cluster. */
+    public static Lookup lookup(String bootstrapServers, SystemKind system, String hmacKey, boolean allowUnsigned,
+                                MeterRegistry meters, Duration timeout) {
+        return lookup(bootstrapServers, KafkaClientConfig.none(), system, hmacKey, allowUnsigned, meters, timeout);
     }
 
     /** Reads the whole (compacted) topic and finds the newest intact version of {@code system}. */
-    public static Lookup lookup(String bootstrapServers, SystemKind system, String hmacKey, boolean allowUnsigned,
-                                MeterRegistry meters, Duration timeout) {
-        Map<Long, TreeMap<Integer, ModelVersion>> chunksByVersion = read(bootstrapServers, system, meters, timeout);
+    public static Lookup lookup(String bootstrapServers, KafkaClientConfig kafka, SystemKind system, String hmacKey,
+                                boolean allowUnsigned, MeterRegistry meters, Duration timeout) {
+        Map<Long, TreeMap<Integer, ModelVersion>> chunksByVersion = read(bootstrapServers, kafka, system, meters,
+                timeout);
         boolean signed = hmacKey != null && !hmacKey.isEmpty();
         long newestIntact = -1;
         ServedVersion newest = null;
@@ -103,15 +117,17 @@ public record ServedVersion(ModelVersion header, byte[] payload) {
         return new Lookup(Optional.ofNullable(newest), highest);
     }
 
-    private static Map<Long, TreeMap<Integer, ModelVersion>> read(String bootstrapServers, SystemKind system,
-                                                                  MeterRegistry meters, Duration timeout) {
+    private static Map<Long, TreeMap<Integer, ModelVersion>> read(String bootstrapServers, KafkaClientConfig kafka,
+                                                                  SystemKind system, MeterRegistry meters,
+                                                                  Duration timeout) {
         TreeMap<Long, TreeMap<Integer, ModelVersion>> chunksByVersion = new TreeMap<>();
         long held = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.merge(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.MODEL_VERSION_MAX_MESSAGE_BYTES * 2),
+                "trainer model reader"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), timeout)) {

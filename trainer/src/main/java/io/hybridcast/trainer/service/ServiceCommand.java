@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.service;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -117,11 +118,17 @@ public final class ServiceCommand implements Callable<Integer> {
             description = "Training seed of the first run (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:HYBRIDCAST_KAFKA_CONFIG:-}",
+            description = "Kafka client properties file (security.protocol, ssl.*, sasl.*) for every Kafka client "
+                    + "(default: none, a plaintext cluster).")
+    String kafkaConfig;
+
     /** The settings of one system's trainer. */
     public TrainerSettings settings(SystemKind system) {
         return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
                 maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
-                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned);
+                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned)
+                .withKafkaConfig(KafkaClientConfig.load(kafkaConfig));
     }
 
     /** Prometheus scrape endpoint on localhost: runs by outcome, run time, progress, last published version. */

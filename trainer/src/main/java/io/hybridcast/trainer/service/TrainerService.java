@@ -106,7 +106,7 @@ public final class TrainerService implements AutoCloseable {
         long started = System.nanoTime();
         SystemKind system = settings.system();
         ServedVersion.Lookup lookup = ServedVersion.lookup(settings, meters, KAFKA_TIMEOUT);
-        ReadingsSnapshot snapshot = ReadingsSnapshot.read(settings.bootstrapServers(), system,
+        ReadingsSnapshot snapshot = ReadingsSnapshot.read(settings.bootstrapServers(), settings.kafkaConfig(), system,
                 settings.maxReadingsPerPartition(), KAFKA_TIMEOUT);
         TaskWindows.Split split = TaskWindows.cut(snapshot, settings.windowLength(),
                 settings.windowLength() + settings.horizon(), settings.hop(), settings.heldOutFraction());
@@ -118,7 +118,8 @@ public final class TrainerService implements AutoCloseable {
             return new Outcome(Outcome.Kind.SKIPPED, 0, reason, null, null);
         }
         long seed = settings.seed() + runs++;
-        Optional<GroundTruth> truth = GroundTruth.read(settings.bootstrapServers(), system, KAFKA_TIMEOUT);
+        Optional<GroundTruth> truth = GroundTruth.read(settings.bootstrapServers(), settings.kafkaConfig(), system,
+                KAFKA_TIMEOUT);
         try (NDManager runManager = root.newSubManager()) {
             Optional<HybridVae> served = lookup.newest().map(v -> instantiate(v, runManager));
             HybridVae candidate = train(served, split.train(), seed, runManager);
@@ -235,7 +236,8 @@ public final class TrainerService implements AutoCloseable {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "hybridcast-trainer-" + settings.system());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.MODEL_VERSION_MAX_MESSAGE_BYTES);
-        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(config,
+        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(
+                settings.kafkaConfig().merge(config, "trainer producer"),
                 Topics.MODEL_VERSIONS.keySerde().serializer(), Topics.MODEL_VERSIONS.valueSerde().serializer())) {
             producer.initTransactions();
             producer.beginTransaction();
@@ -304,7 +306,8 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private long endOffsetsSum(String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
+        try (Admin admin = Admin.create(settings.kafkaConfig().merge(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()), "trainer admin"))) {
             var description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
             description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()),

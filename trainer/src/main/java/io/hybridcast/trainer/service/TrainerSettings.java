@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.service;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.kafka.KafkaClientConfig;
 
 import java.time.Duration;
 
@@ -31,12 +32,13 @@ import java.time.Duration;
  * @param seed               training seed (incremented per run)
  * @param allowUnsigned      publish unsigned versions without a key, and accept unsigned ones as the served
  *                           version (the streams app's {@code model.allow.unsigned}); default false
+ * @param kafkaConfig        Kafka client properties file (security settings) for every client; none by default
  */
 public record TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
                               long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength, int horizon,
                               int hop, int contextSize, int epochs, int bootstrapEpochs, double heldOutFraction,
                               Promotion promotion, double spreadTolerance, String hmacKey, long seed,
-                              boolean allowUnsigned) {
+                              boolean allowUnsigned, KafkaClientConfig kafkaConfig) {
 
     /** Which candidates are published. */
     public enum Promotion { BETTER, ALWAYS }
@@ -60,6 +62,7 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         require(heldOutFraction > 0 && heldOutFraction < 1, "held-out-fraction", heldOutFraction, "in (0, 1)");
         require(promotion != null, "promotion", promotion, "BETTER or ALWAYS");
         require(spreadTolerance >= 1, "spread-tolerance", spreadTolerance, ">= 1");
+        require(kafkaConfig != null, "kafka-config", kafkaConfig, "a file or none");
         if ((hmacKey == null || hmacKey.isEmpty()) && !allowUnsigned) {
             throw new IllegalArgumentException("Setting --hmac-key (HYBRIDCAST_TRAINER_HMAC_KEY) is empty: versions "
                     + "would be published unsigned, which the streams app and the trainer refuse. Give the key the "
@@ -68,7 +71,7 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         }
     }
 
-    /** Settings with signatures required ({@code allowUnsigned} false). */
+    /** Settings with signatures required ({@code allowUnsigned} false), without a Kafka client properties file. */
     public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
                            long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
                            int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
@@ -76,7 +79,25 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
                            long seed) {
         this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
                 windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
-                spreadTolerance, hmacKey, seed, false);
+                spreadTolerance, hmacKey, seed, false, KafkaClientConfig.none());
+    }
+
+    /** Settings without a Kafka client properties file (a plaintext cluster). */
+    public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
+                           long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
+                           int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
+                           double heldOutFraction, Promotion promotion, double spreadTolerance, String hmacKey,
+                           long seed, boolean allowUnsigned) {
+        this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
+                windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
+                spreadTolerance, hmacKey, seed, allowUnsigned, KafkaClientConfig.none());
+    }
+
+    /** A copy whose Kafka clients also get this client properties file. */
+    public TrainerSettings withKafkaConfig(KafkaClientConfig value) {
+        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
+                maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
+                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned, value);
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {
