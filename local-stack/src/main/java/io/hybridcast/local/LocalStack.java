@@ -116,6 +116,7 @@ public final class LocalStack implements Callable<Integer> {
 
     /** {@link System#nanoTime()} when the stack started (the zero of {@code first_model_s}). */
     private long startNanos;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Run the services against this Kafka cluster instead of the embedded broker.")
     String bootstrapServers;

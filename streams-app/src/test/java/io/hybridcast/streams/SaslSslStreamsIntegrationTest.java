@@ -80,7 +80,7 @@ class SaslSslStreamsIntegrationTest {
                 new BundleModelLoader());
              KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
             String base = "http://127.0.0.1:" + service.httpPort();
-            publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"));
+            publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"), "shared-key");
             awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 10);
             Instant start = Instant.now().minusSeconds(60);
             for (long s = 0; s < 45; s++) {
