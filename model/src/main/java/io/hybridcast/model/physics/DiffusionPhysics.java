@@ -13,7 +13,8 @@ import java.util.Random;
 public final class DiffusionPhysics implements Physics {
 
     static final int POINTS = 20;
-    static final double DX = 0.1;
+    /** Grid spacing. */
+    public static final double DX = 0.1;
 
     private NDArray laplacianT;
 
@@ -84,6 +85,13 @@ public final class DiffusionPhysics implements Physics {
     @Override
     public NDArray neuralMask(NDManager manager) {
         return manager.ones(new Shape(POINTS));
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        float[] ones = new float[POINTS];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
     }
 
     @Override

@@ -75,7 +75,12 @@ public final class DoublePendulumPhysics implements Physics {
 
     @Override
     public NDArray neuralMask(NDManager manager) {
-        return manager.create(new float[] {0f, 0f, 1f, 1f});
+        return manager.create(neuralMaskValues());
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        return new float[] {0f, 0f, 1f, 1f};
     }
 
     @Override

@@ -64,7 +64,12 @@ public final class PendulumPhysics implements Physics {
 
     @Override
     public NDArray neuralMask(NDManager manager) {
-        return manager.create(new float[] {0f, 1f});
+        return manager.create(neuralMaskValues());
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        return new float[] {0f, 1f};
     }
 
     @Override

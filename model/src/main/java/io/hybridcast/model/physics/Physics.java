@@ -82,6 +82,9 @@ public interface Physics {
      */
     NDArray neuralMask(NDManager manager);
 
+    /** {@link #neuralMask} as plain values, [D]. */
+    float[] neuralMaskValues();
+
     /** Initial states for physics-only simulations used as data augmentation, [B, D]. */
     NDArray randomInitialState(NDManager manager, int batch, Random random);
 

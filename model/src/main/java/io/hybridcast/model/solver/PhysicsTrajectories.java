@@ -65,8 +65,8 @@ public final class PhysicsTrajectories {
                     }
                     physics.derivative(tmp, 0, zp[r], k4, 0);
                     for (int i = 0; i < d; i++) {
-                        // the same association as OdeSolver: s + (k1 + 2·k2 + 2·k3 + k4)·h/6
-                        s[i] += (k1[i] + k2[i] * 2f + k3[i] * 2f + k4[i]) * sixthH;
+                        // the same association as OdeSolver: s + (k1 + (k2 + k3)·2 + k4)·h/6
+                        s[i] += (k1[i] + (k2[i] + k3[i]) * 2f + k4[i]) * sixthH;
                     }
                 }
                 System.arraycopy(s, 0, out, (r * samples + k) * channels, channels);
