@@ -47,6 +47,8 @@ public final class TrainingStepBenchmark {
                 .getSystemLoadAverage()));
         Map<String, Object> training = new LinkedHashMap<>();
         Map<String, Object> medians = new LinkedHashMap<>();
+        Map<String, Object> cpuMedians = new LinkedHashMap<>();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (String variant : List.of("meta-hybrid-vae/rk4", "meta-hybrid-vae/euler", "phys-vae/rk4", "phys-vae/euler",
                 "meta-hybrid-vae+sam/rk4")) {
             boolean meta = variant.startsWith("meta");
@@ -59,28 +61,43 @@ public final class TrainingStepBenchmark {
                 config = config.withSam(0.05);
             }
             List<Long> stamps = new ArrayList<>();
+            List<Long> cpuStamps = new ArrayList<>();
             try (NDManager m = NDManager.newBaseManager();
                  HybridVae ignored = HybridVaeTrainer.train(spec, config, data.observations(), data.taskIds(), m,
-                         (step, total, epoch, loss, elapsed) -> stamps.add(elapsed))) {
+                         (step, total, epoch, loss, elapsed) -> {
+                             stamps.add(elapsed);
+                             // the listener runs on the training thread: its CPU time is the step's, whatever the
+                             // load of the shared machine (1 intra-op thread)
+                             cpuStamps.add(threads.getCurrentThreadCpuTime());
+                         })) {
                 double[] ms = new double[MEASURED];
                 for (int i = 0; i < MEASURED; i++) {
                     ms[i] = (stamps.get(WARMUP + i) - stamps.get(WARMUP + i - 1)) / 1e6;
                 }
+                double[] cpu = new double[MEASURED];
+                for (int i = 0; i < MEASURED; i++) {
+                    cpu[i] = (cpuStamps.get(WARMUP + i) - cpuStamps.get(WARMUP + i - 1)) / 1e6;
+                }
                 Arrays.sort(ms);
+                Arrays.sort(cpu);
                 medians.put(variant, round(ms[MEASURED / 2]));
+                cpuMedians.put(variant, round(cpu[MEASURED / 2]));
                 training.put(variant, Map.of("median_ms_per_step", round(ms[MEASURED / 2]),
                         "min_ms", round(ms[0]), "max_ms", round(ms[MEASURED - 1])));
             }
         }
         // the median ms of one step (batch 200, pendulum) keyed <model>/<solver>: the number issue 12 targets
         report.put("training_step_ms", medians);
+        report.put("training_step_cpu_ms", cpuMedians);
         if (args.length > 1) {
             // a report of the same command run just before on the classes before a change: kept side by side
             String baseline = Files.readString(Path.of(args[1]));
-            int from = baseline.indexOf("\"training_step_ms\"");
-            if (from >= 0) {
-                report.put("training_step_ms_baseline", new Raw(baseline.substring(baseline.indexOf('{', from),
-                        baseline.indexOf('}', from) + 1)));
+            for (String key : List.of("training_step_ms", "training_step_cpu_ms")) {
+                int from = baseline.indexOf("\"" + key + "\"");
+                if (from >= 0) {
+                    report.put(key + "_baseline", new Raw(baseline.substring(baseline.indexOf('{', from),
+                            baseline.indexOf('}', from) + 1)));
+                }
             }
         }
         report.put("training_step", training);
