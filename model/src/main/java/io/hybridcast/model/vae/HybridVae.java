@@ -391,17 +391,28 @@ public final class HybridVae implements HybridModel {
                 w.add(linear.getParameters().get("bias").getArray());
             }
         }
+        // an op's result attaches to its first operand's manager: results of ops on the parameters are moved to
+        // this decode's manager, or they would pile up in the model's (HybridVaeTrainerMemoryTest)
         NDArray w1 = w.get(0);
         int h1 = (int) w1.getShape().get(0);
-        NDArray w1State = NDArrays.concat(new NDList(m.zeros(new Shape(h1, d)), w1.get(":, 0:" + d)), 1)
+        NDArray w1StatePart = w1.get(":, 0:" + d);
+        w1StatePart.attach(m);
+        NDArray w1State = NDArrays.concat(new NDList(m.zeros(new Shape(h1, d)), w1StatePart), 1)
                 .transpose(); // [2D, h1]
-        NDArray rowBias = n == 0 ? w.get(1)
-                : ai.djl.nn.core.Linear.linear(zn, w1.get(":, " + d + ":"), w.get(1)).singletonOrThrow(); // [B, h1]
+        NDArray rowBias;
+        if (n == 0) {
+            rowBias = w.get(1);
+        } else {
+            NDArray w1Latent = w1.get(":, " + d + ":");
+            w1Latent.attach(m);
+            rowBias = ai.djl.nn.core.Linear.linear(zn, w1Latent, w.get(1)).singletonOrThrow(); // [B, h1]
+        }
         NDArray w3 = w.get(4);
         NDArray b3 = w.get(5);
         if (spec.usePhysics()) {
-            w3 = w3.mul(neuralMask.reshape(d, 1));
-            b3 = b3.mul(neuralMask);
+            float[] mask = neuralMask.toFloatArray();
+            w3 = m.create(mask, new Shape(d, 1)).mul(w3);
+            b3 = m.create(mask).mul(b3);
         }
         int h2 = (int) w3.getShape().get(1);
         NDArray w3Out = NDArrays.concat(new NDList(m.zeros(new Shape(d, h2)), w3), 0); // [2D, h2]
