@@ -14,4 +14,5 @@ COPY --from=build /src/${MODULE}/target/${MODULE}.jar /app/app.jar
 COPY --from=build /src/${MODULE}/target/lib /app/lib
 # DJL runs offline: the PyTorch native library comes from its jar in lib/ and is extracted to /app/cache.
 ENV JAVA_TOOL_OPTIONS="-Dai.djl.offline=true -DDJL_CACHE_DIR=/app/cache/djl -Djna.tmpdir=/app/cache/jna -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1"
-ENTRYPOINT ["java", "-jar", "/app/app.jar"]
+# --add-modules: the streams app's serving kernel runs on the incubating Vector API (plain loops without it)
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-jar", "/app/app.jar"]

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 mvn -B -q -DskipTests -pl local-stack -am package
 mkdir -p .cache/djl
-exec java -Xmx4g \
+exec java -Xmx4g --add-modules jdk.incubator.vector \
   -Dai.djl.offline=true -DDJL_CACHE_DIR="$PWD/.cache/djl" -Djna.tmpdir="$PWD/.cache/djl/jna" \
   -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1 \
   -jar local-stack/target/local-stack.jar "$@"

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.kernel.GoldenSet;
 import io.hybridcast.model.vae.HybridVae;
 
 import java.io.ByteArrayInputStream;
@@ -60,6 +61,14 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
     public static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     /** Largest inflated parameter file (16 M float32 values). */
     public static final int MAX_PARAMETER_BYTES = 64 * 1024 * 1024;
+    /** Largest inflated golden set (a few hundred windows with their reference outputs). */
+    public static final int MAX_GOLDEN_BYTES = 16 * 1024 * 1024;
+    /**
+     * Optional entry: golden inputs and the reference (DJL) outputs for them ({@link GoldenSet}), against which a
+     * serving process checks a faster engine before letting it serve these weights. Bundles without it are served
+     * by DJL.
+     */
+    public static final String GOLDEN = "golden.bin";
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     /** The manifest as stored. */
@@ -86,10 +95,54 @@ public record ModelBundle(ModelSpec spec, Map<String, Double> metrics, String tr
                 zip.putNextEntry(new ZipEntry(PARAMETERS));
                 zip.write(parameterBytes);
                 zip.closeEntry();
+                byte[] golden = goldenOf(model);
+                if (golden != null) {
+                    zip.putNextEntry(new ZipEntry(GOLDEN));
+                    zip.write(golden);
+                    zip.closeEntry();
+                }
             }
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write a model bundle: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The golden set of a model, or null when it cannot be computed: a bundle without one is still valid (it is
+     * served by DJL alone), so this never stops a bundle from being written.
+     */
+    private static byte[] goldenOf(HybridVae model) {
+        try {
+            return GoldenSet.create(model).toBytes();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The golden set stored in a bundle ({@value #GOLDEN}), empty when the bundle has none (written before the
+     * entry existed).
+     *
+     * @throws InvalidBundleException if the entry is there but unreadable
+     */
+    public static java.util.Optional<GoldenSet> golden(byte[] bundle) throws InvalidBundleException {
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bundle))) {
+            int entries = 0;
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (++entries > MAX_ENTRIES) {
+                    throw new InvalidBundleException("Not a model bundle: the zip has more than " + MAX_ENTRIES
+                            + " entries");
+                }
+                if (GOLDEN.equals(entry.getName())) {
+                    // bounded like the other entries: the golden set is read before the kernel is trusted
+                    return java.util.Optional.of(GoldenSet.fromBytes(
+                            readBounded(zip, GOLDEN, null, MAX_GOLDEN_BYTES)));
+                }
+            }
+            return java.util.Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidBundleException("The bundle's " + GOLDEN + " is not readable: " + e.getMessage(), e);
         }
     }
 

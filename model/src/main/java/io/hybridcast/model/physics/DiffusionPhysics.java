@@ -13,7 +13,8 @@ import java.util.Random;
 public final class DiffusionPhysics implements Physics {
 
     static final int POINTS = 20;
-    static final double DX = 0.1;
+    /** Grid spacing. */
+    public static final double DX = 0.1;
 
     private NDArray laplacianT;
 
@@ -35,6 +36,31 @@ public final class DiffusionPhysics implements Physics {
     @Override
     public NDArray derivative(NDArray state, NDArray zp, Constants c) {
         return state.matMul(laplacian(c)).mul(zp);
+    }
+
+    @Override
+    public void derivative(float[] state, int offset, float zp, float[] out, int outOffset) {
+        float inv = (float) (1.0 / (DX * DX));
+        for (int i = 0; i < POINTS; i++) {
+            float left = i > 0 ? state[offset + i - 1] : 0f;
+            float right = i < POINTS - 1 ? state[offset + i + 1] : 0f;
+            out[outOffset + i] = (left * inv + state[offset + i] * (-2f * inv) + right * inv) * zp;
+        }
+    }
+
+    /** Two ops per evaluation for any number of copies: {@code s·blockdiag(L, …, L)·z_p}. */
+    @Override
+    public PreparedField prepare(NDArray zp, int copies, Constants c) {
+        float[] l = laplacian(c).toFloatArray();
+        int width = POINTS * copies;
+        float[] block = new float[width * width];
+        for (int k = 0; k < copies; k++) {
+            for (int i = 0; i < POINTS; i++) {
+                System.arraycopy(l, i * POINTS, block, (k * POINTS + i) * width + k * POINTS, POINTS);
+            }
+        }
+        NDArray blocks = zp.getManager().create(block, new Shape(width, width));
+        return s -> s.matMul(blocks).mul(zp);
     }
 
     /** The discrete Laplacian / dx² (symmetric, so its own transpose), made once per constants owner. */
@@ -59,6 +85,13 @@ public final class DiffusionPhysics implements Physics {
     @Override
     public NDArray neuralMask(NDManager manager) {
         return manager.ones(new Shape(POINTS));
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        float[] ones = new float[POINTS];
+        java.util.Arrays.fill(ones, 1f);
+        return ones;
     }
 
     @Override

@@ -53,8 +53,34 @@ public final class DoublePendulumPhysics implements Physics {
     }
 
     @Override
+    public void derivative(float[] s, int offset, float zp, float[] out, int outOffset) {
+        float t1 = s[offset];
+        float t2 = s[offset + 1];
+        float w1 = s[offset + 2];
+        float w2 = s[offset + 3];
+        float delta = t1 - t2;
+        float sinD = (float) Math.sin(delta);
+        float cosD = (float) Math.cos(delta);
+        float den = 3f - (float) Math.cos(delta * 2f);
+        float w1sq = w1 * w1;
+        float w2sq = w2 * w2;
+        float a1 = (-(((float) Math.sin(t1) * 3f + (float) Math.sin(t1 - t2 * 2f)) * zp)
+                - sinD * 2f * (w2sq + w1sq * cosD)) / den;
+        float a2 = sinD * 2f * (w1sq * 2f + (float) Math.cos(t1) * zp * 2f + w2sq * cosD) / den;
+        out[outOffset] = w1;
+        out[outOffset + 1] = w2;
+        out[outOffset + 2] = a1;
+        out[outOffset + 3] = a2;
+    }
+
+    @Override
     public NDArray neuralMask(NDManager manager) {
-        return manager.create(new float[] {0f, 0f, 1f, 1f});
+        return manager.create(neuralMaskValues());
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        return new float[] {0f, 0f, 1f, 1f};
     }
 
     @Override

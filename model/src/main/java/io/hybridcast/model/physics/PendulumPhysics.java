@@ -35,8 +35,41 @@ public final class PendulumPhysics implements Physics {
     }
 
     @Override
+    public void derivative(float[] state, int offset, float zp, float[] out, int outOffset) {
+        out[outOffset] = state[offset + 1];
+        out[outOffset + 1] = -((float) Math.sin(state[offset]) * (zp * zp));
+    }
+
+    /**
+     * Five ops per evaluation for any number of copies: ω² once per solve, then
+     * {@code s·shift + (sin(s)·(−ω²))·accel}, where {@code shift} moves each θ' into the θ slot and {@code accel}
+     * moves each sin θ into the θ' slot (the sines of the velocities are computed and dropped: cheaper than
+     * slicing).
+     */
+    @Override
+    public PreparedField prepare(NDArray zp, int copies, Constants c) {
+        NDArray negOmegaSquared = zp.square().neg();
+        int width = 2 * copies;
+        float[] shift = new float[width * width];
+        float[] accel = new float[width * width];
+        for (int k = 0; k < copies; k++) {
+            shift[(2 * k + 1) * width + 2 * k] = 1f;
+            accel[(2 * k) * width + 2 * k + 1] = 1f;
+        }
+        NDManager m = zp.getManager();
+        NDArray shiftMatrix = m.create(shift, new Shape(width, width));
+        NDArray accelMatrix = m.create(accel, new Shape(width, width));
+        return s -> s.matMul(shiftMatrix).add(s.sin().mul(negOmegaSquared).matMul(accelMatrix));
+    }
+
+    @Override
     public NDArray neuralMask(NDManager manager) {
-        return manager.create(new float[] {0f, 1f});
+        return manager.create(neuralMaskValues());
+    }
+
+    @Override
+    public float[] neuralMaskValues() {
+        return new float[] {0f, 1f};
     }
 
     @Override

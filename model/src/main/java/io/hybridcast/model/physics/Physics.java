@@ -35,6 +35,42 @@ public interface Physics {
      */
     NDArray derivative(NDArray state, NDArray zp, Constants c);
 
+    /**
+     * ds/dt of one state in plain floats, the same equations as {@link #derivative(NDArray, NDArray, Constants)}:
+     * for simulations that need no autograd graph (data augmentation) and for the serving kernel.
+     *
+     * @param state     holds the state at {@code offset .. offset + stateDim()}
+     * @param out       receives ds/dt at {@code outOffset .. outOffset + stateDim()}
+     */
+    void derivative(float[] state, int offset, float zp, float[] out, int outOffset);
+
+    /** A vector field prepared once per solve: z_p and every constant stay fixed while a solver calls it. */
+    @FunctionalInterface
+    interface PreparedField {
+        /**
+         * @param state [B, copies·D], {@code copies} states side by side
+         * @return ds/dt of each copy, [B, copies·D]
+         */
+        NDArray apply(NDArray state);
+    }
+
+    /**
+     * ds/dt of {@code copies} states side by side ([B, copies·D]) with a fixed z_p ([B, 1]), prepared once per
+     * solve so that each evaluation issues as few eager ops as the system allows (each costs microseconds of fixed
+     * overhead, STACK.md 1.6). This default slices each copy out and concatenates the derivatives; systems
+     * override it with fewer ops.
+     */
+    default PreparedField prepare(NDArray zp, int copies, Constants c) {
+        int d = stateDim();
+        return state -> {
+            ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList(copies);
+            for (int k = 0; k < copies; k++) {
+                parts.add(derivative(state.get(":, " + k * d + ":" + (k + 1) * d), zp, c));
+            }
+            return copies == 1 ? parts.singletonOrThrow() : ai.djl.ndarray.NDArrays.concat(parts, 1);
+        };
+    }
+
     /** Observation of a state batch, [B, C]. */
     default NDArray observe(NDArray state) {
         return state.get(":, 0:" + channels());
@@ -45,6 +81,9 @@ public interface Physics {
      * systems only the accelerations, so the network cannot rewrite kinematics (θ' = v).
      */
     NDArray neuralMask(NDManager manager);
+
+    /** {@link #neuralMask} as plain values, [D]. */
+    float[] neuralMaskValues();
 
     /** Initial states for physics-only simulations used as data augmentation, [B, D]. */
     NDArray randomInitialState(NDManager manager, int batch, Random random);

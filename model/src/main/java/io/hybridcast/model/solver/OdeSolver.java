@@ -79,7 +79,7 @@ public final class OdeSolver {
                     NDArray k2 = field.apply(s.add(k1.mul(halfH)), t + h / 2);
                     NDArray k3 = field.apply(s.add(k2.mul(halfH)), t + h / 2);
                     NDArray k4 = field.apply(s.add(k3.mul(hArray)), t + h);
-                    s = s.add(k1.add(k2.mul(two)).add(k3.mul(two)).add(k4).mul(sixthH));
+                    s = s.add(k1.add(k2.add(k3).mul(two)).add(k4).mul(sixthH)); // one op fewer than 2·k2 + 2·k3
                 }
                 t += h;
             }

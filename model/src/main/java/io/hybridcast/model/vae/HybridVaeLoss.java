@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.physics.Constants;
 import io.hybridcast.model.solver.OdeSolver;
+import io.hybridcast.model.solver.PhysicsTrajectories;
 import io.hybridcast.model.training.TrainingConfig;
 
 import java.util.Random;
@@ -32,14 +33,12 @@ public final class HybridVaeLoss {
     private final ModelSpec spec;
     private final TrainingConfig config;
     private final Constants c;
-    private final OdeSolver physicsSolver;
 
     public HybridVaeLoss(HybridVae model, TrainingConfig config) {
         this.model = model;
         this.spec = model.spec();
         this.config = config;
         this.c = model.constants();
-        this.physicsSolver = new OdeSolver(OdeSolver.Method.parse(spec.solver()), spec.dt(), spec.substeps(), c);
     }
 
     /**
@@ -145,9 +144,11 @@ public final class HybridVaeLoss {
             draws[i] = (float) (spec.physicsMin() + spec.physicsWidth() * random.nextDouble());
         }
         NDArray zp = m.create(draws, new Shape(b, 1));
-        NDArray s0 = model.physics().randomInitialState(m, b, random);
-        NDArray simulated = physicsSolver.trajectory((s, time) -> model.physics().derivative(s, zp, c), s0,
-                spec.windowLength()).get(":, :, 0:" + spec.channels());
+        // the trajectories are inputs, not part of the graph: simulated in plain Java (no eager op per step)
+        float[] s0 = model.physics().randomInitialState(m, b, random).toFloatArray();
+        float[] trajectories = PhysicsTrajectories.simulate(model.physics(), OdeSolver.Method.parse(spec.solver()),
+                spec.dt(), spec.substeps(), draws, s0, spec.windowLength(), spec.channels());
+        NDArray simulated = m.create(trajectories, new Shape(b, spec.windowLength(), spec.channels()));
         // noise as in the data, so the head does not learn to rely on noise-free curves
         NDArray noisy = simulated.add(m.randomNormal(simulated.getShape()).mul(c.of(noiseStd())));
         NDArray flat = model.flat(noisy);

@@ -22,9 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Benchmark command (not a test): wall time of one training step at batch 200 on the pendulum (50 steps,
- * RK4) for Phys-VAE, Meta-Hybrid-VAE (K = 5) and Meta-Hybrid-VAE + SAM, and of batched inference. Writes
- * {@code docs/benchmarks/model.json} (or the path given as the first argument). Command in docs/model.md.
+ * Benchmark command (not a test): wall time of one training step at batch 200 on the pendulum (50 steps) for
+ * Phys-VAE and Meta-Hybrid-VAE (K = 5) with RK4 and Euler, and Meta-Hybrid-VAE + SAM (RK4), and of batched
+ * inference. Writes {@code docs/benchmarks/model.json} (or the path given as the first argument); a second
+ * argument names a report of the same command run on other classes (before a change), whose step times are copied
+ * in as the baseline. Command in docs/model.md.
  */
 public final class TrainingStepBenchmark {
 
@@ -40,30 +42,67 @@ public final class TrainingStepBenchmark {
         report.put("cores", Runtime.getRuntime().availableProcessors());
         report.put("batch", 200);
         report.put("window", 50);
+        // the machine is shared: how busy it was belongs beside the numbers
+        report.put("load_average_1m_before", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                .getSystemLoadAverage()));
         Map<String, Object> training = new LinkedHashMap<>();
-        for (String variant : List.of("phys-vae", "meta-hybrid-vae", "meta-hybrid-vae+sam")) {
+        Map<String, Object> medians = new LinkedHashMap<>();
+        Map<String, Object> cpuMedians = new LinkedHashMap<>();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (String variant : List.of("meta-hybrid-vae/rk4", "meta-hybrid-vae/euler", "phys-vae/rk4", "phys-vae/euler",
+                "meta-hybrid-vae+sam/rk4")) {
             boolean meta = variant.startsWith("meta");
+            String solver = variant.substring(variant.indexOf('/') + 1);
             ModelSpec spec = new ModelSpec("PENDULUM", meta ? "meta-hybrid-vae" : "phys-vae", 50, 1, 0.05, 20, "omega",
-                    0.392, 3.53, 3, 64, 32, 1, "rk4", -9, true, true, meta);
+                    0.392, 3.53, 3, 64, 32, 1, solver, -9, true, true, meta);
             TrainingConfig config = TrainingConfig.defaults("PENDULUM", WARMUP + MEASURED, 1)
                     .withSchedule(WARMUP + MEASURED, 200);
-            if (variant.endsWith("+sam")) {
+            if (variant.contains("+sam")) {
                 config = config.withSam(0.05);
             }
             List<Long> stamps = new ArrayList<>();
+            List<Long> cpuStamps = new ArrayList<>();
             try (NDManager m = NDManager.newBaseManager();
                  HybridVae ignored = HybridVaeTrainer.train(spec, config, data.observations(), data.taskIds(), m,
-                         (step, total, epoch, loss, elapsed) -> stamps.add(elapsed))) {
+                         (step, total, epoch, loss, elapsed) -> {
+                             stamps.add(elapsed);
+                             // the listener runs on the training thread: its CPU time is the step's, whatever the
+                             // load of the shared machine (1 intra-op thread)
+                             cpuStamps.add(threads.getCurrentThreadCpuTime());
+                         })) {
                 double[] ms = new double[MEASURED];
                 for (int i = 0; i < MEASURED; i++) {
                     ms[i] = (stamps.get(WARMUP + i) - stamps.get(WARMUP + i - 1)) / 1e6;
                 }
+                double[] cpu = new double[MEASURED];
+                for (int i = 0; i < MEASURED; i++) {
+                    cpu[i] = (cpuStamps.get(WARMUP + i) - cpuStamps.get(WARMUP + i - 1)) / 1e6;
+                }
                 Arrays.sort(ms);
+                Arrays.sort(cpu);
+                medians.put(variant, round(ms[MEASURED / 2]));
+                cpuMedians.put(variant, round(cpu[MEASURED / 2]));
                 training.put(variant, Map.of("median_ms_per_step", round(ms[MEASURED / 2]),
                         "min_ms", round(ms[0]), "max_ms", round(ms[MEASURED - 1])));
             }
         }
+        // the median ms of one step (batch 200, pendulum) keyed <model>/<solver>: the number issue 12 targets
+        report.put("training_step_ms", medians);
+        report.put("training_step_cpu_ms", cpuMedians);
+        if (args.length > 1) {
+            // a report of the same command run just before on the classes before a change: kept side by side
+            String baseline = Files.readString(Path.of(args[1]));
+            for (String key : List.of("training_step_ms", "training_step_cpu_ms")) {
+                int from = baseline.indexOf("\"" + key + "\"");
+                if (from >= 0) {
+                    report.put(key + "_baseline", new Raw(baseline.substring(baseline.indexOf('{', from),
+                            baseline.indexOf('}', from) + 1)));
+                }
+            }
+        }
         report.put("training_step", training);
+        report.put("load_average_1m_after_training", round(java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean().getSystemLoadAverage()));
         ModelSpec spec = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 64, 32,
                 1, "rk4", -9, true, true, true);
         Map<String, Object> inference = new LinkedHashMap<>();
@@ -88,6 +127,14 @@ public final class TrainingStepBenchmark {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, toJson(report, "") + "\n");
         System.out.println(Files.readString(out));
+    }
+
+    /** JSON text copied verbatim into the report. */
+    private record Raw(String json) {
+        @Override
+        public String toString() {
+            return json;
+        }
     }
 
     private static double round(double v) {

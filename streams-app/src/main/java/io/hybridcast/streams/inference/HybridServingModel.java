@@ -26,12 +26,23 @@ public final class HybridServingModel implements ServingModel {
     private final ThreadLocal<HybridModel> perThread;
     private final Set<HybridModel> instances = ConcurrentHashMap.newKeySet();
     private final HybridModel first;
+    /** The fused serving kernel when it passed its golden check (thread-safe, one for all threads), else null. */
+    private final HybridModel kernel;
     private volatile boolean closed;
 
     /**
      * @param factory builds a fresh instance of this version; called once now and once per further thread
      */
     public HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory) {
+        this(system, version, factory, null);
+    }
+
+    /**
+     * Like {@link #HybridServingModel(SystemKind, long, Supplier)}, with predictions and embeddings from
+     * {@code kernel} when not null ({@link KernelSelection} decides); the DJL instances stay as the reference.
+     */
+    public HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory, HybridModel kernel) {
+        this.kernel = kernel;
         this.system = system;
         this.version = version;
         this.factory = factory;
@@ -53,11 +64,16 @@ public final class HybridServingModel implements ServingModel {
         }
     }
 
+    /** {@code kernel} when the fused serving kernel serves this version, {@code djl} otherwise. */
+    public String engine() {
+        return kernel == null ? "djl" : "kernel";
+    }
+
     private HybridModel model() {
         if (closed) {
             throw new IllegalStateException(system + " model version " + version + " is closed");
         }
-        return perThread.get();
+        return kernel != null ? kernel : perThread.get();
     }
 
     @Override

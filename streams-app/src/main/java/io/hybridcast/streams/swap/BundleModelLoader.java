@@ -5,7 +5,9 @@ import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.streams.inference.HybridServingModel;
+import io.hybridcast.streams.inference.KernelSelection;
 import io.hybridcast.streams.inference.ServingModel;
 
 import java.util.Map;
@@ -44,6 +46,9 @@ public final class BundleModelLoader implements ModelLoader {
             throw new InvalidBundleException("the bundle holds a " + bundle.spec().algorithm() + " model, published as "
                     + header.getAlgorithm());
         }
+        // the fused kernel serves the version only if it reproduces the bundle's golden DJL outputs
+        HybridModel kernel = KernelSelection.select(header.getSystem() + " model version " + header.getVersion(),
+                payload, bundle, bandMethod).orElse(null);
         return new HybridServingModel(header.getSystem(), header.getVersion(), () -> {
             try {
                 HybridVae model = bundle.instantiate(ROOT);
@@ -53,7 +58,7 @@ public final class BundleModelLoader implements ModelLoader {
             } catch (InvalidBundleException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-        });
+        }, kernel);
     }
 
     /** Writes the bundle of a trained model (what a publisher puts in the payload), with no metrics. */
