@@ -205,7 +205,12 @@ public record GoldenSet(int horizon, double[][][] contextWindows, double[][] con
             double[][] embeddings = read2(in);
             double[][][] windows = read3(in);
             double[][] sums = read2(in);
-            int[] counts = new int[in.readInt()];
+            int countsLength = in.readInt();
+            if (countsLength < 0 || (long) countsLength * Integer.BYTES > in.available()) {
+                throw new IOException("golden set declares " + countsLength + " counts in " + in.available()
+                        + " bytes");
+            }
+            int[] counts = new int[countsLength];
             for (int i = 0; i < counts.length; i++) {
                 counts[i] = in.readInt();
             }
@@ -235,7 +240,9 @@ public record GoldenSet(int horizon, double[][][] contextWindows, double[][] con
     private static double[][] read2(DataInputStream in) throws IOException {
         int rows = in.readInt();
         int cols = in.readInt();
-        if (rows < 0 || cols < 0 || (long) rows * cols > 10_000_000) {
+        // nothing is allocated beyond what the remaining bytes can fill (the input is an in-memory array)
+        if (rows < 0 || cols < 0 || (long) rows * cols > 10_000_000
+                || (long) rows * cols * Double.BYTES > in.available()) {
             throw new IOException("golden array of " + rows + " x " + cols + " values");
         }
         double[][] a = new double[rows][cols];
