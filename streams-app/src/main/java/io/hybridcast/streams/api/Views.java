@@ -25,27 +25,27 @@ final class Views {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sensorId", s.sensorId);
         m.put("system", s.system.name());
-        m.put("status", s.status.name());
-        m.put("statusText", switch (s.status) {
+        m.put("status", s.status().name());
+        m.put("statusText", switch (s.status()) {
             case WARMING_UP -> "warming up: " + contextWindows + " of " + windowing.contextWindows()
                     + " context windows";
             case WAITING_FOR_MODEL -> "waiting for a model (readings are kept as context)";
-            case FORECASTING -> "forecasting with model version " + s.modelVersion;
+            case FORECASTING -> "forecasting with model version " + s.serving().modelVersion();
         });
         m.put("contextWindows", contextWindows);
         m.put("contextWindowsNeeded", windowing.contextWindows());
-        m.put("lastSequence", s.lastSequence);
-        m.put("lastEventTime", s.lastEventTime);
-        m.put("readings", s.readings);
-        m.put("forecasts", s.forecasts);
-        m.put("modelVersion", s.modelVersion < 0 ? null : s.modelVersion);
+        m.put("lastSequence", s.lastSequence());
+        m.put("lastEventTime", s.cursor().lastEventTime());
+        m.put("readings", s.readings());
+        m.put("forecasts", s.serving().forecasts());
+        m.put("modelVersion", s.serving().modelVersion() < 0 ? null : s.serving().modelVersion());
         Map<String, Object> active = new LinkedHashMap<>();
-        active.put("stuck", s.stuck.active());
-        active.put("spike", s.spike.active());
-        active.put("outOfRange", s.range.active());
-        active.put("forecastDeviation", s.deviation.active());
-        active.put("physicsDrift", s.drift.active());
-        active.put("unmodelledDynamics", s.unmodelled.active());
+        active.put("stuck", s.faults().stuck().active());
+        active.put("spike", s.faults().spike().active());
+        active.put("outOfRange", s.faults().range().active());
+        active.put("forecastDeviation", s.checks().deviation().active());
+        active.put("physicsDrift", s.checks().drift().active());
+        active.put("unmodelledDynamics", s.checks().unmodelled().active());
         m.put("activeFlags", active);
         m.put("anomalyCounts", anomalies == null ? Map.of() : anomalies.countsByKind);
         return m;
@@ -118,12 +118,13 @@ final class Views {
     static Map<String, Object> series(SensorState s, PendingForecasts pending) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Long> seqs = new ArrayList<>();
-        long first = s.lastSequence - s.recent.size() + 1;
-        for (int i = 0; i < s.recent.size(); i++) {
+        List<double[]> recent = s.recent().asList();
+        long first = s.lastSequence() - recent.size() + 1;
+        for (int i = 0; i < recent.size(); i++) {
             seqs.add(first + i);
         }
         m.put("sequences", seqs);
-        m.put("actuals", new ArrayList<>(s.recent));
+        m.put("actuals", recent);
         List<Map<String, Object>> forecasts = new ArrayList<>();
         if (pending != null) {
             for (PendingForecasts.Entry e : pending.entries) {

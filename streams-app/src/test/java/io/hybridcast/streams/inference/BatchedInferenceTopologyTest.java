@@ -102,7 +102,7 @@ class BatchedInferenceTopologyTest {
     void sizeTriggerThenLatencyTriggerOneModelCallPerBatch() {
         pipeAll(5, 0, 39);
         assertThat(fixture.forecasts()).isEmpty(); // K = 2 context windows are not complete yet
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status)
+        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status())
                 .isEqualTo(SensorState.Status.WARMING_UP);
         pipeAll(5, 39, 40); // five sensors become due; the third fills a batch
         List<Forecast> first = fixture.forecasts();
@@ -134,7 +134,7 @@ class BatchedInferenceTopologyTest {
             assertThat(p.getStd()).isPositive();
         });
         assertThat(f.getNeuralLatents()).hasSize(2);
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status)
+        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status())
                 .isEqualTo(SensorState.Status.FORECASTING);
 
         // one forecast per sensor per hop

@@ -100,7 +100,7 @@ class SensorFaultTopologyTest {
         });
         // the window restarted after the gap: only contiguous samples since sequence 39
         SensorState state = fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1");
-        assertThat(state.contiguousSamples).isEqualTo(21);
+        assertThat(state.cursor().contiguousSamples()).isEqualTo(21);
     }
 
     @Test
@@ -124,9 +124,9 @@ class SensorFaultTopologyTest {
         healthyRange("p1", 0, 15);
         org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, SensorState> states =
                 fixture.store(StoreNames.SENSOR_STATE);
-        assertThat(states.get("p1").status).isEqualTo(SensorState.Status.WARMING_UP);
+        assertThat(states.get("p1").status()).isEqualTo(SensorState.Status.WARMING_UP);
         healthyRange("p1", 15, 20);
-        assertThat(states.get("p1").status).isEqualTo(SensorState.Status.WAITING_FOR_MODEL);
+        assertThat(states.get("p1").status()).isEqualTo(SensorState.Status.WAITING_FOR_MODEL);
         healthyRange("p1", 20, 45);
         ContextSet context = fixture.<ContextSet>store(StoreNames.CONTEXT_SETS).get("p1");
         assertThat(context.windows).hasSize(2);

@@ -1,0 +1,134 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.ServingModel;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The forecaster's inference: for a batch of due sensors of one system, one embedding call for the context
+ * windows that have none under the serving version and one batched prediction call, both under one model
+ * version; then each sensor's forecast goes to the forecasts topic, the latest-forecast store and its pending
+ * forecasts, and the caller's checks see the prediction while the model version is still leased.
+ */
+final class BatchInference {
+
+    /** What the checks get after each forecast, with the model that made it. */
+    @FunctionalInterface
+    interface AfterForecast {
+        void accept(SensorState state, ServingModel.Prediction prediction, ServingModel model);
+    }
+
+    private final StreamsSettings settings;
+    private final ModelRegistry models;
+    private final AppMetrics metrics;
+    private final ProcessorContext<Object, Object> context;
+    private final ForecasterStores stores;
+
+    BatchInference(StreamsSettings settings, ModelRegistry models, AppMetrics metrics,
+                   ProcessorContext<Object, Object> context, ForecasterStores stores) {
+        this.settings = settings;
+        this.models = models;
+        this.metrics = metrics;
+        this.context = context;
+        this.stores = stores;
+    }
+
+    /** Infers the batch; returns false (and infers nothing) when no model version serves the system. */
+    boolean run(SystemKind system, List<SensorState> batch, AfterForecast after) {
+        try (ModelRegistry.Lease lease = models.acquire(system)) {
+            if (lease == null) {
+                return false;
+            }
+            ServingModel model = lease.model();
+            long started = System.nanoTime();
+            List<ContextSet> contextSets = new ArrayList<>(batch.size());
+            List<ContextSet.Window> stale = new ArrayList<>();
+            for (SensorState state : batch) {
+                ContextSet contextSet = stores.contextOf(state.sensorId);
+                contextSets.add(contextSet);
+                stale.addAll(contextSet.stale(model.version()));
+            }
+            if (!stale.isEmpty()) {
+                double[][][] windows = new double[stale.size()][][];
+                for (int i = 0; i < windows.length; i++) {
+                    windows[i] = stale.get(i).samples;
+                }
+                double[][] embeddings = model.embed(windows);
+                for (int i = 0; i < windows.length; i++) {
+                    stale.get(i).embedding = embeddings[i];
+                    stale.get(i).embeddingVersion = model.version();
+                }
+            }
+            List<ServingModel.Query> queries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                ContextSet contextSet = contextSets.get(i);
+                contextSet.pool(model.version());
+                queries.add(new ServingModel.Query(batch.get(i).query().window(), contextSet.pooledSum,
+                        contextSet.pooledCount));
+            }
+            List<ServingModel.Prediction> predictions = model.predict(queries, settings.system(system).horizon());
+            metrics.batch(batch.size(), System.nanoTime() - started);
+            for (int i = 0; i < batch.size(); i++) {
+                SensorState state = batch.get(i);
+                if (!stale.isEmpty()) {
+                    stores.contexts.write(state.sensorId, contextSets.get(i));
+                }
+                publish(state, contextSets.get(i), predictions.get(i), model);
+                after.accept(state, predictions.get(i), model);
+            }
+            return true;
+        }
+    }
+
+    private void publish(SensorState state, ContextSet contextSet, ServingModel.Prediction p, ServingModel model) {
+        String sensorId = state.sensorId;
+        SensorSystems.Spec spec = SensorSystems.of(state.system);
+        long time = state.query().eventTime();
+        long firstSequence = state.query().sequence() + 1;
+        List<ParameterEstimate> physics = new ArrayList<>();
+        for (int j = 0; j < model.physicsNames().size(); j++) {
+            physics.add(new ParameterEstimate(model.physicsNames().get(j), p.zpMean()[j], p.zpStd()[j]));
+        }
+        List<Double> zn = new ArrayList<>(p.zn().length);
+        for (double v : p.zn()) {
+            zn.add(v);
+        }
+        Forecast forecast = Forecast.newBuilder()
+                .setSensorId(sensorId)
+                .setSystem(state.system)
+                .setModelVersion(model.version())
+                .setAlgorithm(model.algorithm())
+                .setIssueTime(Instant.ofEpochMilli(time))
+                .setFirstSequence(firstSequence)
+                .setStepMillis(spec.sampleIntervalMillis())
+                .setMean(PendingForecasts.toLists(p.mean()))
+                .setLower(PendingForecasts.toLists(p.lower()))
+                .setUpper(PendingForecasts.toLists(p.upper()))
+                .setPhysics(physics)
+                .setNeuralLatents(zn)
+                .setContextSize(contextSet.pooledCount)
+                .build();
+        context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
+        metrics.forecast();
+        stores.latest.put(sensorId, forecast);
+
+        PendingForecasts forecasts = stores.pending.read(sensorId);
+        if (forecasts == null) {
+            forecasts = new PendingForecasts();
+        }
+        forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), p.mean(), p.lower(),
+                p.upper()));
+        stores.pending.write(sensorId, forecasts);
+    }
+}
