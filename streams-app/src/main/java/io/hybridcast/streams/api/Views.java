@@ -22,6 +22,8 @@ final class Views {
 
     static Map<String, Object> sensor(SensorState s, SystemSettings windowing, int contextWindows,
                                       AnomalyHistory anomalies) {
+        // the context set keeps one window more than K (ContextSet#pool): the user is told about K
+        contextWindows = Math.min(contextWindows, windowing.contextWindows());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sensorId", s.sensorId);
         m.put("system", s.system.name());

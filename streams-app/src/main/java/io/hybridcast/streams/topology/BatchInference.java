@@ -73,7 +73,9 @@ final class BatchInference {
             List<ServingModel.Query> queries = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 ContextSet contextSet = contextSets.get(i);
-                contextSet.pool(model.version());
+                DueQuery query = batch.get(i).query();
+                contextSet.pool(model.version(), query.sequence() - query.window().length + 1,
+                        settings.system(system).contextWindows());
                 queries.add(new ServingModel.Query(batch.get(i).query().window(), contextSet.pooledSum,
                         contextSet.pooledCount));
             }

@@ -137,12 +137,16 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         ContextSet contextSet = null;
         if (contiguous % length == 0) {
             contextSet = stores.contextOf(sensorId);
+            // K + 1 windows: a query that is the newest window still has K others (ContextSet#pool)
             contextSet.add(new ContextSet.Window(seq - length + 1, state.recent().newest(length)),
-                    windowing.contextWindows());
+                    windowing.contextWindows() + 1);
             stores.contexts.write(sensorId, contextSet);
         }
         if (state.recent().size() == length && (contiguous - length) % windowing.hop() == 0) {
-            int windows = (contextSet == null ? stores.contextOf(sensorId) : contextSet).windows.size();
+            // K windows complete: the first forecast (at that hop the query is the newest window, so its context
+            // is the K - 1 before it; from the next hop on it is K windows, ContextSet#pool)
+            int windows = Math.min((contextSet == null ? stores.contextOf(sensorId) : contextSet).windows.size(),
+                    windowing.contextWindows());
             if (windows < windowing.contextWindows()) {
                 state.serving().warmingUp();
             } else if (models.version(system) < 0) {

@@ -120,7 +120,8 @@ class BatchedInferenceTopologyTest {
         assertThat(f.getAlgorithm()).isEqualTo("meta-hybrid-vae");
         assertThat(f.getFirstSequence()).isEqualTo(40);
         assertThat(f.getStepMillis()).isEqualTo(50);
-        assertThat(f.getContextSize()).isEqualTo(2);
+        // the query (20..39) is the newest context window, so its context is the K - 1 = 1 window before it
+        assertThat(f.getContextSize()).isEqualTo(1);
         assertThat(f.getMean()).hasSize(10).allSatisfy(step -> assertThat(step).hasSize(1));
         for (int t = 0; t < 10; t++) {
             double mean = f.getMean().get(t).get(0);
