@@ -111,14 +111,17 @@ public final class HybridServingModel implements ServingModel {
         Inference inference = model().inferWithPooledContext(windows, sums, counts, horizon);
         List<Prediction> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            double[][] mean = inference.forecastMean()[i];
+            double[] offset = anchor(windows[i], inference.reconstruction()[i]);
             double[][] std = inference.forecastStd()[i];
+            double[][] mean = new double[std.length][];
             double[][] lower = new double[mean.length][];
             double[][] upper = new double[mean.length][];
             for (int t = 0; t < mean.length; t++) {
+                mean[t] = new double[std[t].length];
                 lower[t] = new double[mean[t].length];
                 upper[t] = new double[mean[t].length];
                 for (int c = 0; c < mean[t].length; c++) {
+                    mean[t][c] = inference.forecastMean()[i][t][c] + offset[c];
                     lower[t][c] = mean[t][c] - Z_95 * std[t][c];
                     upper[t][c] = mean[t][c] + Z_95 * std[t][c];
                 }
@@ -127,6 +130,24 @@ public final class HybridServingModel implements ServingModel {
                     inference.neuralMean()[i], inference.neuralShare(i)));
         }
         return out;
+    }
+
+    /**
+     * Where the forecast must start: the offset, per channel, of the sensor's newest sample from the model's
+     * reconstruction of it. The model's forecast continues its own trajectory, which starts at the window's
+     * first sample and runs through the whole window: with z_p off (the advection-diffusion line read D = 0.13
+     * against a true 0.015, so its profile decayed about nine times too fast) the trajectory ends far from the
+     * sensor, and the forecast started at half the current value. Shifting the forecast (and its band) by this
+     * offset makes it start where the sensor is and keeps the model's predicted change from there.
+     */
+    static double[] anchor(double[][] window, double[][] reconstruction) {
+        double[] newest = window[window.length - 1];
+        double[] fitted = reconstruction[reconstruction.length - 1];
+        double[] offset = new double[newest.length];
+        for (int c = 0; c < offset.length; c++) {
+            offset[c] = newest[c] - fitted[c];
+        }
+        return offset;
     }
 
     @Override
