@@ -77,9 +77,9 @@ class DirectRecordWriterTest {
         values.add(1, -0.0);
         values.add(2, Double.NaN);
         SensorReading primitive = new SensorReading("pendulum-1", SystemKind.PENDULUM, 3L, Instant.ofEpochMilli(5),
-                values);
+                values, null);
         SensorReading boxed = new SensorReading("pendulum-1", SystemKind.PENDULUM, 3L, Instant.ofEpochMilli(5),
-                new ArrayList<>(List.of(0.25, -0.0, Double.NaN)));
+                new ArrayList<>(List.of(0.25, -0.0, Double.NaN)), null);
         AvroSerde<SensorReading> serde = AvroSerde.of(SensorReading.class);
         assertThat(serde.encode("t", primitive)).isEqualTo(serde.encode("t", boxed)).isEqualTo(avro(boxed));
         assertDirectBytesEqualAvros(primitive);
@@ -90,7 +90,7 @@ class DirectRecordWriterTest {
     void otherJavaTypesAvroAcceptsStillEncodeAsAvroDoes() {
         // a linked list, a Utf8 id, a sorted map: not what the generated builders make, but Avro writes them
         SensorReading reading = new SensorReading(new Utf8("pendulum-é").toString(), SystemKind.PENDULUM, 1L,
-                Instant.ofEpochMilli(-1), new LinkedList<>(List.of(1.0, 2.0)));
+                Instant.ofEpochMilli(-1), new LinkedList<>(List.of(1.0, 2.0)), null);
         assertDirectBytesEqualAvros(reading);
         SensorTruth truth = randomTruth(new SplittableRandom(3));
         truth.setPhysics(new TreeMap<>(Map.of("b", 1.0, "a", 2.0)));
@@ -99,9 +99,9 @@ class DirectRecordWriterTest {
 
     @Test
     void aRecordTheDirectWriterRefusesFailsAsAvroFails() {
-        SensorReading noId = new SensorReading(null, SystemKind.PENDULUM, 1L, Instant.ofEpochMilli(1), List.of(1.0));
+        SensorReading noId = new SensorReading(null, SystemKind.PENDULUM, 1L, Instant.ofEpochMilli(1), List.of(1.0), null);
         SensorReading nullValue = new SensorReading("p", SystemKind.PENDULUM, 1L, Instant.ofEpochMilli(1),
-                java.util.Arrays.asList(1.0, null));
+                java.util.Arrays.asList(1.0, null), null);
         SensorTruth noTime = randomTruth(new SplittableRandom(1));
         noTime.put(noTime.getSchema().getField("publishedAt").pos(), null); // the setter refuses null
         for (SpecificRecord bad : List.<SpecificRecord>of(noId, nullValue, noTime)) {
@@ -262,7 +262,7 @@ class DirectRecordWriterTest {
 
     private static SensorReading randomReading(SplittableRandom r) {
         return new SensorReading(anyString(r), anyOf(r, SystemKind.values()), anyLong(r), anyInstant(r),
-                doubles(r, r.nextInt(0, 25)));
+                doubles(r, r.nextInt(0, 25)), null);
     }
 
     private static SensorTruth randomTruth(SplittableRandom r) {

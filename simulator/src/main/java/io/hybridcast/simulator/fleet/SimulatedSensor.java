@@ -158,7 +158,7 @@ final class SimulatedSensor {
             for (int c = 0; c < observation.length; c++) {
                 values.add(c, observation[c]);
             }
-            sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values));
+            sink.reading(new SensorReading(id, kind, s, Instant.ofEpochMilli(eventMillis), values, null));
         }
         if (lastObservation == null) {
             lastObservation = new double[observation.length];

@@ -18,6 +18,17 @@ public final class FaultState {
     Latch spike = new Latch();
     Latch range = new Latch();
 
+    /** Readings still exempt from the spike check after an operating event (not kept in the changelog). */
+    int eventExempt;
+
+    /**
+     * An operating event at this reading: its jump is not a fault. The spike check skips the event's reading and
+     * the two after it (their extrapolation spans the jump), and the spike scale does not learn the jump.
+     */
+    public void operatingEvent() {
+        eventExempt = 3;
+    }
+
     /** After a sequence gap: a run of identical readings cannot span the gap. */
     public void restartAfterGap() {
         stuckRun = 0;

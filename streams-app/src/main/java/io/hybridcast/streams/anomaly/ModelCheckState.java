@@ -6,26 +6,37 @@ import java.io.IOException;
 
 /**
  * The memory of one sensor's model-based checks: the hysteresis of forecast deviation, physics drift and
- * unmodelled dynamics, and the usual levels they compare with (under the model version in service).
+ * unmodelled dynamics, and the usual squared band residual (under the model version in service).
  */
 public final class ModelCheckState {
 
-    /** Weight of a new forecast in the usual neural share once warmed up. */
-    public static final double NEURAL_SHARE_ALPHA = 0.1;
+    /** Weight of a new forecast in the usual neural share of sensor-state format 4 (read, then dropped). */
+    private static final double NEURAL_SHARE_ALPHA = 0.1;
     /** Weight of a new sample in the usual squared band residual: slower, there is one per sample. */
     public static final double BAND_ALPHA = 0.01;
 
     private Latch deviation = new Latch();
     private Latch drift = new Latch();
     private Latch unmodelled = new Latch();
-    /** What the neural share usually is for this sensor under the model version in service. */
-    private UsualLevel neuralShare = new UsualLevel(NEURAL_SHARE_ALPHA);
     /** The usual mean square of the standardised residual of this sensor's forecasts under the serving version. */
     private UsualLevel band = new UsualLevel(BAND_ALPHA);
 
     public ModelCheckState() {
     }
 
+
+    /**
+     * After an operating event: forecast deviation and unmodelled dynamics start a fresh run (a flag raised before
+     * stays raised until it clears; a run building up before the event does not carry over its jump).
+     */
+    public void rearmAfterEvent() {
+        if (!deviation.active()) {
+            deviation = new Latch();
+        }
+        if (!unmodelled.active()) {
+            unmodelled = new Latch();
+        }
+    }
 
     public Latch deviation() {
         return deviation;
@@ -39,10 +50,6 @@ public final class ModelCheckState {
         return unmodelled;
     }
 
-    public UsualLevel neuralShare() {
-        return neuralShare;
-    }
-
     public UsualLevel band() {
         return band;
     }
@@ -51,16 +58,18 @@ public final class ModelCheckState {
         deviation.write(out);
         drift.write(out);
         unmodelled.write(out);
-        neuralShare.write(out);
         band.write(out);
     }
 
-    public static ModelCheckState read(DataInputStream in) throws IOException {
+    /** Reads what {@link #write} wrote; sensor-state format 4 also held the usual neural share, now unused. */
+    public static ModelCheckState read(DataInputStream in, int sensorStateVersion) throws IOException {
         ModelCheckState s = new ModelCheckState();
         s.deviation = Latch.read(in);
         s.drift = Latch.read(in);
         s.unmodelled = Latch.read(in);
-        s.neuralShare = UsualLevel.read(in, NEURAL_SHARE_ALPHA);
+        if (sensorStateVersion < 5) {
+            UsualLevel.read(in, NEURAL_SHARE_ALPHA);
+        }
         s.band = UsualLevel.read(in, BAND_ALPHA);
         return s;
     }

@@ -88,6 +88,12 @@ public final class SensorFaultDetector {
                 worst = c;
             }
         }
+        boolean event = f.eventExempt > 0;
+        if (event) {
+            f.eventExempt--;
+            // the event's own jump is announced, not a fault: no range or spike score for it
+            rangeScore = f.eventExempt == 2 ? 0 : rangeScore;
+        }
         if (f.range.observe(rangeScore, 1.0, seq, 1, clearSamples) == Latch.Transition.RAISED) {
             raised.add(Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "out_of_range",
                     rangeScore, 1.0, seq, seq, time, null,
@@ -135,11 +141,11 @@ public final class SensorFaultDetector {
                 }
             }
             boolean warm = f.spikeScaleSamples >= SPIKE_WARM_UP;
-            if (!warm) {
+            if (!warm || event) {
                 spikeScore = 0;
             }
-            // a spike must not teach the scale that spikes are normal
-            if (!warm || spikeScore <= spikeThreshold) {
+            // a spike must not teach the scale that spikes are normal, nor an announced jump
+            if (!event && (!warm || spikeScore <= spikeThreshold)) {
                 for (int c = 0; c < x.length; c++) {
                     f.spikeScale[c] = f.spikeScaleSamples == 0 ? residual[c]
                             : (1 - SPIKE_SCALE_ALPHA) * f.spikeScale[c] + SPIKE_SCALE_ALPHA * residual[c];

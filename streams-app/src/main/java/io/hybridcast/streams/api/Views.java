@@ -3,9 +3,12 @@ package io.hybridcast.streams.api;
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SensorParameterEstimate;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.PendingForecasts;
+import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.streams.topology.SensorPhysics;
 import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.ZpHistory;
 
@@ -50,7 +53,31 @@ final class Views {
         active.put("unmodelledDynamics", s.checks().unmodelled().active());
         m.put("activeFlags", active);
         m.put("anomalyCounts", anomalies == null ? Map.of() : anomalies.countsByKind);
+        m.put("physics", sensorPhysics(s.physics()));
         return m;
+    }
+
+    /**
+     * The sensor-level posterior per parameter (physical units): mean, std, 95 % interval, effective windows and
+     * between-window std; empty before the first fused window.
+     */
+    static List<Map<String, Object>> sensorPhysics(SensorPhysics physics) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        RandomEffects.Estimate[] estimates = physics.estimates();
+        for (int j = 0; j < estimates.length; j++) {
+            RandomEffects.Estimate e = estimates[j];
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", physics.names().get(j));
+            m.put("mean", e.mean());
+            m.put("std", e.std());
+            m.put("lower95", e.lower95());
+            m.put("upper95", e.upper95());
+            m.put("effectiveWindows", e.effectiveWindows());
+            m.put("betweenWindowStd", e.tau());
+            m.put("windows", physics.windows());
+            out.add(m);
+        }
+        return out;
     }
 
     static Map<String, Object> forecast(Forecast f) {
@@ -72,6 +99,19 @@ final class Views {
         m.put("physics", physics);
         m.put("neuralLatents", f.getNeuralLatents());
         m.put("contextSize", f.getContextSize());
+        List<Map<String, Object>> sensorPhysics = new ArrayList<>();
+        for (SensorParameterEstimate e : f.getSensorPhysics()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", e.getName());
+            one.put("mean", e.getMean());
+            one.put("std", e.getStd());
+            one.put("lower95", e.getLower95());
+            one.put("upper95", e.getUpper95());
+            one.put("effectiveWindows", e.getEffectiveWindows());
+            one.put("betweenWindowStd", e.getBetweenWindowStd());
+            sensorPhysics.add(one);
+        }
+        m.put("sensorPhysics", sensorPhysics);
         return m;
     }
 
@@ -90,6 +130,10 @@ final class Views {
             m.put("std", p.std());
             m.put("priorMean", p.priorMean());
             m.put("priorStd", p.priorStd());
+            m.put("sensorMean", p.sensorMean());
+            m.put("sensorStd", p.sensorStd());
+            m.put("sensorLower95", p.sensorLower());
+            m.put("sensorUpper95", p.sensorUpper());
             out.add(m);
         }
         return out;

@@ -2,11 +2,13 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SensorParameterEstimate;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,7 +28,7 @@ final class BatchInference {
     /** What the checks get after each forecast, with the model that made it. */
     @FunctionalInterface
     interface AfterForecast {
-        void accept(SensorState state, ServingModel.Prediction prediction, ServingModel model);
+        void accept(SensorState state, ServingModel.Prediction prediction, ServingModel model, boolean fused);
     }
 
     private final StreamsSettings settings;
@@ -34,6 +36,8 @@ final class BatchInference {
     private final AppMetrics metrics;
     private final ProcessorContext<Object, Object> context;
     private final ForecasterStores stores;
+    private final double forgetting;
+    private final int physicsCapacity;
 
     BatchInference(StreamsSettings settings, ModelRegistry models, AppMetrics metrics,
                    ProcessorContext<Object, Object> context, ForecasterStores stores) {
@@ -42,6 +46,18 @@ final class BatchInference {
         this.metrics = metrics;
         this.context = context;
         this.stores = stores;
+        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
+                + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
+    }
+
+    /**
+     * Windows a sensor's physics keeps: those whose forgetting weight is still above 1 % (beyond them a window
+     * hardly counts), plus the recent and long-run minimum of the alerts, at most 256.
+     */
+    static int physicsCapacity(double forgetting, int minimum) {
+        int memory = forgetting >= 1 ? 256 : (int) Math.ceil(Math.log(0.01) / Math.log(forgetting));
+        return Math.min(256, memory + minimum);
     }
 
     /** Infers the batch; returns false (and infers nothing) when no model version serves the system. */
@@ -86,11 +102,27 @@ final class BatchInference {
                 if (!stale.isEmpty()) {
                     stores.contexts.write(state.sensorId, contextSets.get(i));
                 }
-                publish(state, contextSets.get(i), predictions.get(i), model);
-                after.accept(state, predictions.get(i), model);
+                ServingModel.Prediction p = predictions.get(i);
+                DueQuery query = state.query();
+                boolean fused = state.physics().add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
+                        p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity);
+                publish(state, contextSets.get(i), p, model);
+                after.accept(state, p, model, fused);
             }
             return true;
         }
+    }
+
+    /** The sensor-level posterior per parameter, as published. */
+    static List<SensorParameterEstimate> sensorPhysics(SensorPhysics physics) {
+        List<SensorParameterEstimate> out = new ArrayList<>();
+        RandomEffects.Estimate[] estimates = physics.estimates();
+        for (int j = 0; j < estimates.length; j++) {
+            RandomEffects.Estimate e = estimates[j];
+            out.add(new SensorParameterEstimate(physics.names().get(j), e.mean(), e.std(), e.lower95(), e.upper95(),
+                    e.effectiveWindows(), e.tau()));
+        }
+        return out;
     }
 
     private void publish(SensorState state, ContextSet contextSet, ServingModel.Prediction p, ServingModel model) {
@@ -120,11 +152,17 @@ final class BatchInference {
                 .setPhysics(physics)
                 .setNeuralLatents(zn)
                 .setContextSize(contextSet.pooledCount)
+                .setSensorPhysics(sensorPhysics(state.physics()))
                 .build();
         context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
         metrics.forecast();
         stores.latest.put(sensorId, forecast);
 
+        if (state.query().sequence() - state.query().window().length + 1 <= state.physics().lastEventSequence()) {
+            // made from a window with an operating event in it (or before one that came in meanwhile): the jump
+            // is announced, not a fault, so the forecast is published but not scored against the actuals
+            return;
+        }
         PendingForecasts forecasts = stores.pending.read(sensorId);
         if (forecasts == null) {
             forecasts = new PendingForecasts();

@@ -127,6 +127,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         long seq = reading.getSequence();
         long time = reading.getEventTime().toEpochMilli();
 
+        if (reading.getOperatingEvent() != null) {
+            operatingEvent(sensorId, state, seq);
+        }
         faultChecks.check(state, reading);
         double[] x = SensorFaultDetector.toArray(reading);
         deviationCheck.check(state, x, seq, time);
@@ -164,6 +167,23 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             }
         }
         stores.states.write(sensorId, state);
+    }
+
+    /**
+     * An operating event the controller announced (start-up, drive off or on, re-excitation): an event, not a fault.
+     * The physics is unchanged, so the sensor-level physics is kept; the jump it causes must raise nothing, so the
+     * forecasts made before it leave scoring, the spike and range checks skip the jump, forecast deviation and
+     * unmodelled dynamics re-arm, and the latents' long run starts again after it (the drive may have changed).
+     */
+    private void operatingEvent(String sensorId, SensorState state, long seq) {
+        PendingForecasts forecasts = stores.pending.read(sensorId);
+        if (forecasts != null && !forecasts.entries.isEmpty()) {
+            forecasts.entries.clear();
+            stores.pending.write(sensorId, forecasts);
+        }
+        state.faults().operatingEvent();
+        state.checks().rearmAfterEvent();
+        state.physics().operatingEvent(seq);
     }
 
     /** Runs inference for every due sensor, one batch per system. */
@@ -207,10 +227,10 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /** The checks that follow a forecast, then the sensor is no longer due. */
-    private void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model) {
+    private void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, boolean fused) {
         long time = state.query().eventTime();
-        driftCheck.afterForecast(state, p, model, time);
-        unmodelledCheck.afterForecast(state, p, model, time);
+        driftCheck.afterForecast(state, p, model, time, fused);
+        unmodelledCheck.afterForecast(state, p, model, time, fused);
         state.query().clear();
         state.serving().forecasted(model.version());
         stores.states.write(state.sensorId, state);

@@ -5,14 +5,21 @@ import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.config.SystemSettings;
+import io.hybridcast.streams.inference.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
 
 import static io.hybridcast.streams.anomaly.Channels.num;
 
 /**
- * Physics drift: after each forecast, records the window's z_p posterior in the sensor's z_p history and
- * compares it with the context prior (what the sensor's context period said about z_p), with hysteresis.
+ * Physics drift at sensor level: the recent posterior of a parameter (the sensor's newest few disjoint windows,
+ * short memory) against its long-run posterior (the windows before them, with forgetting), both random-effects
+ * fusions ({@link RandomEffects}), so a drift is flagged when the sensor's own evidence says the parameter moved
+ * beyond what the windows' scatter explains. Hysteresis over successive fused windows; the sentence names the
+ * parameter with its old (long-run) and new (recent) value. Also records each forecast in the z_p history.
+ *
+ * <p>Why not the newest window against the context prior, as before: a single window's posterior is too noisy
+ * and too correlated with its neighbours to flag a slow drift early without flagging noise; the sensor-level
+ * posteriors pool the evidence of several windows on each side.
  */
 final class PhysicsDriftCheck {
 
@@ -20,79 +27,80 @@ final class PhysicsDriftCheck {
     private final WriteBehindStore<ZpHistory> histories;
     private final AnomalyEmitter emitter;
     private final int historySize;
+    private final int recentWindows;
+    private final int longRunMin;
+    private final double forgetting;
 
     PhysicsDriftCheck(StreamsSettings settings, WriteBehindStore<ZpHistory> histories, AnomalyEmitter emitter) {
         this.settings = settings;
         this.histories = histories;
         this.emitter = emitter;
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
+        this.recentWindows = settings.get(StreamsSettings.RECENT_WINDOWS);
+        this.longRunMin = settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS);
+        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
     }
 
-    void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, long time) {
-        String sensorId = state.sensorId;
-        ZpHistory history = histories.read(sensorId);
+    /** After a forecast; {@code fused} says whether its window was added to the sensor-level physics. */
+    void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, long time, boolean fused) {
+        SensorPhysics physics = state.physics();
+        int params = physics.names().size();
+        RandomEffects.Estimate[] longRun = new RandomEffects.Estimate[params];
+        RandomEffects.Estimate[] recent = new RandomEffects.Estimate[params];
+        boolean comparable = physics.windows() >= recentWindows + longRunMin;
+        for (int j = 0; j < params && comparable; j++) {
+            longRun[j] = physics.fuse(j, recentWindows, forgetting);
+            recent[j] = physics.recent(j, recentWindows);
+        }
+        record(state, p, model, time, comparable ? longRun : null);
+        if (comparable && fused) {
+            check(state, recent, longRun, model, time);
+        }
+    }
+
+    private void record(SensorState state, ServingModel.Prediction p, ServingModel model, long time,
+                        RandomEffects.Estimate[] longRun) {
+        ZpHistory history = histories.read(state.sensorId);
         if (history == null) {
             history = new ZpHistory();
         }
-        long sequence = state.query().sequence();
-        double[][] prior = contextPrior(history, state, model);
-        history.add(new ZpHistory.Point(sequence, time, model.version(), model.physicsNames(), p.zpMean(),
-                p.zpStd(), prior == null ? new double[0] : prior[0], prior == null ? new double[0] : prior[1]),
-                historySize);
-        histories.write(sensorId, history);
-        if (prior != null) {
-            check(state, p, prior[0], prior[1], model, time);
-        }
+        RandomEffects.Estimate[] sensor = state.physics().estimates();
+        history.add(new ZpHistory.Point(state.query().sequence(), time, model.version(), model.physicsNames(),
+                p.zpMean(), p.zpStd(), field(longRun, 0), field(longRun, 1), field(sensor, 0), field(sensor, 1),
+                field(sensor, 2), field(sensor, 3)), historySize);
+        histories.write(state.sensorId, history);
     }
 
-    /**
-     * The context prior of z_p: what the sensor's context period (the K windows before the newest one) says
-     * about z_p, from the posteriors of the forecasts made there under the same model version. Mean of their
-     * means; variance by the law of total variance (spread of the means plus mean posterior variance). Null
-     * until two such estimates exist. (The model API gives the posterior only; see docs/streams-app.md.)
-     */
-    private double[][] contextPrior(ZpHistory history, SensorState state, ServingModel model) {
-        SystemSettings windowing = settings.system(state.system);
-        long newestStart = state.query().sequence() - windowing.windowLength() + 1;
-        long contextStart = newestStart - (long) windowing.contextWindows() * windowing.windowLength();
-        int params = model.physicsNames().size();
-        double[] sum = new double[params];
-        double[] sumSquares = new double[params];
-        double[] sumVariance = new double[params];
-        int n = 0;
-        for (ZpHistory.Point point : history.points) {
-            if (point.modelVersion() != model.version() || point.sequence() >= newestStart
-                    || point.sequence() < contextStart || point.mean().length != params) {
-                continue;
-            }
-            for (int j = 0; j < params; j++) {
-                sum[j] += point.mean()[j];
-                sumSquares[j] += point.mean()[j] * point.mean()[j];
-                sumVariance[j] += point.std()[j] * point.std()[j];
-            }
-            n++;
+    /** One field of each estimate: 0 mean, 1 std, 2 lower, 3 upper; empty for none. */
+    private static double[] field(RandomEffects.Estimate[] estimates, int which) {
+        if (estimates == null) {
+            return new double[0];
         }
-        if (n < 2) {
-            return null;
+        double[] out = new double[estimates.length];
+        for (int j = 0; j < out.length; j++) {
+            RandomEffects.Estimate e = estimates[j];
+            out[j] = switch (which) {
+                case 0 -> e.mean();
+                case 1 -> e.std();
+                case 2 -> e.lower95();
+                default -> e.upper95();
+            };
         }
-        double[] mean = new double[params];
-        double[] std = new double[params];
-        for (int j = 0; j < params; j++) {
-            mean[j] = sum[j] / n;
-            double spread = Math.max(0, sumSquares[j] / n - mean[j] * mean[j]);
-            std[j] = Math.sqrt(spread + sumVariance[j] / n);
-        }
-        return new double[][]{mean, std};
+        return out;
     }
 
-    /** The newest window's z_p posterior against the prior from the context period. */
-    private void check(SensorState state, ServingModel.Prediction p, double[] priorMean, double[] priorStd,
+    private void check(SensorState state, RandomEffects.Estimate[] recent, RandomEffects.Estimate[] longRun,
                        ServingModel model, long time) {
+        double minRelative = settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE);
         double score = 0;
         int worst = 0;
-        for (int j = 0; j < p.zpMean().length; j++) {
-            double z = Math.abs(p.zpMean()[j] - priorMean[j])
-                    / Math.sqrt(p.zpStd()[j] * p.zpStd()[j] + priorStd[j] * priorStd[j] + 1e-12);
+        for (int j = 0; j < recent.length; j++) {
+            double change = Math.abs(recent[j].mean() - longRun[j].mean());
+            if (change < minRelative * Math.abs(longRun[j].mean())) {
+                continue;
+            }
+            double z = change / Math.sqrt(recent[j].std() * recent[j].std() + longRun[j].std() * longRun[j].std()
+                    + 1e-24);
             if (z > score) {
                 score = z;
                 worst = j;
@@ -101,14 +109,20 @@ final class PhysicsDriftCheck {
         double threshold = settings.get(StreamsSettings.DRIFT_THRESHOLD);
         Latch drift = state.checks().drift();
         long sequence = state.query().sequence();
-        if (drift.observe(score, threshold, sequence, settings.get(StreamsSettings.MODEL_RAISE),
-                settings.get(StreamsSettings.MODEL_CLEAR)) == Latch.Transition.RAISED) {
+        // raised by one comparison: the recent posterior already pools anomaly.recent.windows disjoint windows
+        // (waiting for more would only delay the alert by whole windows); cleared by anomaly.model.clear.forecasts
+        if (drift.observe(score, threshold, sequence, 1, settings.get(StreamsSettings.MODEL_CLEAR))
+                == Latch.Transition.RAISED) {
             String name = model.physicsNames().get(worst);
             String unit = Channels.parameterUnit(name);
+            RandomEffects.Estimate before = longRun[worst];
+            RandomEffects.Estimate now = recent[worst];
             emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.PHYSICS_DRIFT, name, score, threshold,
                     drift.firstAboveSequence(), sequence, time, model.version(),
-                    "Physics drift: " + name + " moved from " + num(priorMean[worst]) + " to "
-                            + num(p.zpMean()[worst]) + unit + " (z = " + num(score) + " > " + num(threshold) + ")."),
+                    "Physics drift: " + name + " moved from " + num(before.mean()) + " to " + num(now.mean()) + unit
+                            + " (long-run 95 % " + num(before.lower95()) + " to " + num(before.upper95())
+                            + ", newest " + recentWindows + " windows " + num(now.lower95()) + " to "
+                            + num(now.upper95()) + "; z = " + num(score) + " > " + num(threshold) + ")."),
                     time);
         }
     }

@@ -32,14 +32,16 @@ public final class SensorState {
     private final ServingStatus serving;
     private final FaultState faults;
     private final ModelCheckState checks;
+    private final SensorPhysics physics;
 
     public SensorState(String sensorId, SystemKind system) {
         this(sensorId, system, new SequenceCursor(), new RecentSamples(), new DueQuery(), new ServingStatus(),
-                new FaultState(), new ModelCheckState());
+                new FaultState(), new ModelCheckState(), new SensorPhysics());
     }
 
     private SensorState(String sensorId, SystemKind system, SequenceCursor cursor, RecentSamples recent,
-                        DueQuery query, ServingStatus serving, FaultState faults, ModelCheckState checks) {
+                        DueQuery query, ServingStatus serving, FaultState faults, ModelCheckState checks,
+                        SensorPhysics physics) {
         this.sensorId = sensorId;
         this.system = system;
         this.cursor = cursor;
@@ -48,6 +50,7 @@ public final class SensorState {
         this.serving = serving;
         this.faults = faults;
         this.checks = checks;
+        this.physics = physics;
     }
 
     public SequenceCursor cursor() {
@@ -72,6 +75,11 @@ public final class SensorState {
 
     public ModelCheckState checks() {
         return checks;
+    }
+
+    /** The sensor-level physics: its fused window posteriors. */
+    public SensorPhysics physics() {
+        return physics;
     }
 
     // shorthands used by the API and tests
@@ -102,10 +110,11 @@ public final class SensorState {
     }
 
     /**
-     * Format 4, unchanged by the split into parts: the parts write their fields in the order the flat class did,
-     * so state written before the split reads back as it was.
+     * Format 5: format 4 (the flat class's fields, in its order) without the usual neural share (unmodelled
+     * dynamics now compares latents) and followed by the sensor-level physics. Format 4 is still read, with no
+     * sensor-level physics yet, so an upgrade keeps the sensors' state.
      */
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 4,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 5, 4,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
@@ -132,9 +141,10 @@ public final class SensorState {
         out.writeLong(s.serving.modelVersion());
         s.faults.write(out);
         s.checks.write(out);
+        s.physics.write(out);
     }
 
-    private static SensorState read(DataInputStream in) throws IOException {
+    private static SensorState read(DataInputStream in, int version) throws IOException {
         String sensorId = in.readUTF();
         SystemKind system = SystemKind.valueOf(in.readUTF());
         long lastSequence = in.readLong();
@@ -158,6 +168,7 @@ public final class SensorState {
         long modelVersion = in.readLong();
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),
-                new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in));
+                new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in, version),
+                version >= 5 ? SensorPhysics.read(in) : new SensorPhysics());
     }
 }
