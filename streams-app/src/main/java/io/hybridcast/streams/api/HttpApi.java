@@ -166,7 +166,9 @@ public final class HttpApi implements AutoCloseable {
             json(exchange, 200, local ? localSensors() : gatherSensors());
         } else if (path.equals("/api/fleet")) {
             Map<String, Object> fleet = fleet(local ? localSensors() : gatherSensors());
-            fleet.put("score", (local ? localScore() : gatherScore()).view());
+            LiveScore.Totals totals = local ? localScore() : gatherScore();
+            fleet.put("score", totals.view());
+            fleet.put("quality", totals.quality());
             json(exchange, 200, fleet);
         } else if (path.equals("/api/score")) {
             json(exchange, 200, local ? localScore() : gatherScore());
@@ -221,7 +223,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private LiveScore.Totals scoreOf(SensorState s) {
-        return LiveScore.score(this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
+        return LiveScore.score(s, this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
                 this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
                 settings.system(s.system).windowLength(),

@@ -167,8 +167,9 @@ final class BatchInference {
         if (forecasts == null) {
             forecasts = new PendingForecasts();
         }
+        double[][] window = state.query().window();
         forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), p.mean(), p.lower(),
-                p.upper()));
+                p.upper(), window[window.length - 1].clone()));
         stores.pending.write(sensorId, forecasts);
     }
 }

@@ -1,6 +1,7 @@
 package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.AnomalyKind;
+import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
@@ -13,12 +14,13 @@ import static io.hybridcast.streams.anomaly.Channels.num;
 /**
  * Forecast deviation: compares each actual with the newest pending forecast covering it, in units of the band
  * (widened to the sensor's usual forecast error once calibrated), with hysteresis; drops the forecasts whose
- * last step has passed.
+ * last step has passed. Each scored actual also feeds the sensor's live forecast score and the metrics.
  */
 final class ForecastDeviationCheck {
 
     private final WriteBehindStore<PendingForecasts> pending;
     private final AnomalyEmitter emitter;
+    private final AppMetrics metrics;
     // read once: the check runs for every reading
     private final double threshold;
     private final int raise;
@@ -26,9 +28,10 @@ final class ForecastDeviationCheck {
     private final int calibration;
 
     ForecastDeviationCheck(StreamsSettings settings, WriteBehindStore<PendingForecasts> pending,
-                           AnomalyEmitter emitter) {
+                           AnomalyEmitter emitter, AppMetrics metrics) {
         this.pending = pending;
         this.emitter = emitter;
+        this.metrics = metrics;
         this.threshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
         this.raise = settings.get(StreamsSettings.DEVIATION_RAISE);
         this.clear = settings.get(StreamsSettings.DEVIATION_CLEAR);
@@ -59,6 +62,11 @@ final class ForecastDeviationCheck {
                 }
             }
             double meanSquare = sumSquares / x.length;
+            if (entry.last().length == x.length) {
+                state.score().add(x, entry.mean()[step], entry.lower()[step], entry.upper()[step], entry.last());
+                metrics.forecastScored(state.system.name(), x, entry.mean()[step], entry.lower()[step],
+                        entry.upper()[step], entry.last());
+            }
             ModelCheckState checks = state.checks();
             UsualLevel usual = checks.band();
             usual.useModelVersion(entry.modelVersion());

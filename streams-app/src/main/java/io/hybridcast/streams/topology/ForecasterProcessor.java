@@ -68,7 +68,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 settings.get(StreamsSettings.HISTORY_SIZE));
         this.intake = new ReadingIntake(settings, metrics, context);
         this.faultChecks = new SensorFaultChecks(settings, emitter);
-        this.deviationCheck = new ForecastDeviationCheck(settings, stores.pending, emitter);
+        this.deviationCheck = new ForecastDeviationCheck(settings, stores.pending, emitter, metrics);
         this.driftCheck = new PhysicsDriftCheck(settings, stores.zpHistory, emitter);
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);

@@ -33,15 +33,16 @@ public final class SensorState {
     private final FaultState faults;
     private final ModelCheckState checks;
     private final SensorPhysics physics;
+    private final ForecastScore score;
 
     public SensorState(String sensorId, SystemKind system) {
         this(sensorId, system, new SequenceCursor(), new RecentSamples(), new DueQuery(), new ServingStatus(),
-                new FaultState(), new ModelCheckState(), new SensorPhysics());
+                new FaultState(), new ModelCheckState(), new SensorPhysics(), new ForecastScore());
     }
 
     private SensorState(String sensorId, SystemKind system, SequenceCursor cursor, RecentSamples recent,
                         DueQuery query, ServingStatus serving, FaultState faults, ModelCheckState checks,
-                        SensorPhysics physics) {
+                        SensorPhysics physics, ForecastScore score) {
         this.sensorId = sensorId;
         this.system = system;
         this.cursor = cursor;
@@ -51,6 +52,7 @@ public final class SensorState {
         this.faults = faults;
         this.checks = checks;
         this.physics = physics;
+        this.score = score;
     }
 
     public SequenceCursor cursor() {
@@ -75,6 +77,11 @@ public final class SensorState {
 
     public ModelCheckState checks() {
         return checks;
+    }
+
+    /** The live forecast score against persistence and the band's coverage. */
+    public ForecastScore score() {
+        return score;
     }
 
     /** The sensor-level physics: its fused window posteriors. */
@@ -111,7 +118,7 @@ public final class SensorState {
 
     /**
      * Format 5: format 4 (the flat class's fields, in its order) without the usual neural share (unmodelled
-     * dynamics now compares latents) and followed by the sensor-level physics. Format 4 is still read, with no
+     * dynamics now compares latents) and followed by the sensor-level physics and the live forecast score. Format 4 is still read, with no
      * sensor-level physics yet, so an upgrade keeps the sensors' state.
      */
     public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 5, 4,
@@ -142,6 +149,7 @@ public final class SensorState {
         s.faults.write(out);
         s.checks.write(out);
         s.physics.write(out);
+        s.score.write(out);
     }
 
     private static SensorState read(DataInputStream in, int version) throws IOException {
@@ -169,6 +177,7 @@ public final class SensorState {
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),
                 new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in, version),
-                version >= 5 ? SensorPhysics.read(in) : new SensorPhysics());
+                version >= 5 ? SensorPhysics.read(in) : new SensorPhysics(),
+                version >= 5 ? ForecastScore.read(in) : new ForecastScore());
     }
 }
