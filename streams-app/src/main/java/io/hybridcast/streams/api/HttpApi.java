@@ -219,7 +219,8 @@ public final class HttpApi implements AutoCloseable {
     private Map<String, Object> sensorView(SensorState s) {
         ContextSet context = this.<ContextSet>store(StoreNames.CONTEXT_SETS).get(s.sensorId);
         return Views.sensor(s, settings.system(s.system), context == null ? 0 : context.windows.size(),
-                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId));
+                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
+                this.<io.hybridcast.streams.topology.SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get(s.sensorId));
     }
 
     private LiveScore.Totals scoreOf(SensorState s) {

@@ -24,7 +24,7 @@ final class Views {
     }
 
     static Map<String, Object> sensor(SensorState s, SystemSettings windowing, int contextWindows,
-                                      AnomalyHistory anomalies) {
+                                      AnomalyHistory anomalies, SensorPhysics physics) {
         // the context set keeps one window more than K (ContextSet#pool): the user is told about K
         contextWindows = Math.min(contextWindows, windowing.contextWindows());
         Map<String, Object> m = new LinkedHashMap<>();
@@ -53,7 +53,7 @@ final class Views {
         active.put("unmodelledDynamics", s.checks().unmodelled().active());
         m.put("activeFlags", active);
         m.put("anomalyCounts", anomalies == null ? Map.of() : anomalies.countsByKind);
-        m.put("physics", sensorPhysics(s.physics()));
+        m.put("physics", physics == null ? List.of() : sensorPhysics(physics));
         return m;
     }
 

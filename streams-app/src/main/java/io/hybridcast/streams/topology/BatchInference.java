@@ -28,7 +28,8 @@ final class BatchInference {
     /** What the checks get after each forecast, with the model that made it. */
     @FunctionalInterface
     interface AfterForecast {
-        void accept(SensorState state, ServingModel.Prediction prediction, ServingModel model, boolean fused);
+        void accept(SensorState state, SensorPhysics physics, ServingModel.Prediction prediction, ServingModel model,
+                    boolean fused);
     }
 
     private final StreamsSettings settings;
@@ -104,10 +105,14 @@ final class BatchInference {
                 }
                 ServingModel.Prediction p = predictions.get(i);
                 DueQuery query = state.query();
-                boolean fused = state.physics().add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
+                SensorPhysics physics = stores.physicsOf(state.sensorId);
+                boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
                         p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity);
-                publish(state, contextSets.get(i), p, model);
-                after.accept(state, p, model, fused);
+                if (fused) {
+                    stores.physics.write(state.sensorId, physics);
+                }
+                publish(state, physics, contextSets.get(i), p, model);
+                after.accept(state, physics, p, model, fused);
             }
             return true;
         }
@@ -125,7 +130,8 @@ final class BatchInference {
         return out;
     }
 
-    private void publish(SensorState state, ContextSet contextSet, ServingModel.Prediction p, ServingModel model) {
+    private void publish(SensorState state, SensorPhysics sensorPhysics, ContextSet contextSet,
+                         ServingModel.Prediction p, ServingModel model) {
         String sensorId = state.sensorId;
         SensorSystems.Spec spec = SensorSystems.of(state.system);
         long time = state.query().eventTime();
@@ -152,13 +158,13 @@ final class BatchInference {
                 .setPhysics(physics)
                 .setNeuralLatents(zn)
                 .setContextSize(contextSet.pooledCount)
-                .setSensorPhysics(sensorPhysics(state.physics()))
+                .setSensorPhysics(sensorPhysics(sensorPhysics))
                 .build();
         context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
         metrics.forecast();
         stores.latest.put(sensorId, forecast);
 
-        if (state.query().sequence() - state.query().window().length + 1 <= state.physics().lastEventSequence()) {
+        if (state.query().sequence() - state.query().window().length + 1 <= sensorPhysics.lastEventSequence()) {
             // made from a window with an operating event in it (or before one that came in meanwhile): the jump
             // is announced, not a fault, so the forecast is published but not scored against the actuals
             return;

@@ -183,7 +183,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         }
         state.faults().operatingEvent();
         state.checks().rearmAfterEvent();
-        state.physics().operatingEvent(seq);
+        SensorPhysics physics = stores.physicsOf(sensorId);
+        physics.operatingEvent(seq);
+        stores.physics.write(sensorId, physics);
     }
 
     /** Runs inference for every due sensor, one batch per system. */
@@ -227,10 +229,11 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /** The checks that follow a forecast, then the sensor is no longer due. */
-    private void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, boolean fused) {
+    private void afterForecast(SensorState state, SensorPhysics physics, ServingModel.Prediction p,
+                               ServingModel model, boolean fused) {
         long time = state.query().eventTime();
-        driftCheck.afterForecast(state, p, model, time, fused);
-        unmodelledCheck.afterForecast(state, p, model, time, fused);
+        driftCheck.afterForecast(state, physics, p, model, time, fused);
+        unmodelledCheck.afterForecast(state, physics, model, time, fused);
         state.query().clear();
         state.serving().forecasted(model.version());
         stores.states.write(state.sensorId, state);

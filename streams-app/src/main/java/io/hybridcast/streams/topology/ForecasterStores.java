@@ -20,6 +20,7 @@ final class ForecasterStores {
     final KeyValueStore<String, Forecast> latest;
     final WriteBehindStore<ZpHistory> zpHistory;
     final WriteBehindStore<AnomalyHistory> anomalyHistory;
+    final WriteBehindStore<SensorPhysics> physics;
     private final List<WriteBehindStore<?>> writeBehind = new ArrayList<>();
 
     ForecasterStores(ProcessorContext<Object, Object> context) {
@@ -29,6 +30,7 @@ final class ForecasterStores {
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
         this.zpHistory = open(context, StoreNames.ZP_HISTORY);
         this.anomalyHistory = open(context, StoreNames.ANOMALY_HISTORY);
+        this.physics = open(context, StoreNames.SENSOR_PHYSICS);
     }
 
     private <V> WriteBehindStore<V> open(ProcessorContext<Object, Object> context, String name) {
@@ -48,6 +50,12 @@ final class ForecasterStores {
         for (WriteBehindStore<?> store : writeBehind) {
             store.invalidate(sensorId);
         }
+    }
+
+    /** The sensor's physics, empty when it has none yet. */
+    SensorPhysics physicsOf(String sensorId) {
+        SensorPhysics p = physics.read(sensorId);
+        return p == null ? new SensorPhysics() : p;
     }
 
     /** The sensor's context set, empty when it has none yet. */

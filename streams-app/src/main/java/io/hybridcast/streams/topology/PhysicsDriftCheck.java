@@ -42,8 +42,8 @@ final class PhysicsDriftCheck {
     }
 
     /** After a forecast; {@code fused} says whether its window was added to the sensor-level physics. */
-    void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, long time, boolean fused) {
-        SensorPhysics physics = state.physics();
+    void afterForecast(SensorState state, SensorPhysics physics, ServingModel.Prediction p, ServingModel model,
+                       long time, boolean fused) {
         int params = physics.names().size();
         RandomEffects.Estimate[] longRun = new RandomEffects.Estimate[params];
         RandomEffects.Estimate[] recent = new RandomEffects.Estimate[params];
@@ -52,19 +52,19 @@ final class PhysicsDriftCheck {
             longRun[j] = physics.fuse(j, recentWindows, forgetting);
             recent[j] = physics.recent(j, recentWindows);
         }
-        record(state, p, model, time, comparable ? longRun : null);
+        record(state, physics, p, model, time, comparable ? longRun : null);
         if (comparable && fused) {
             check(state, recent, longRun, model, time);
         }
     }
 
-    private void record(SensorState state, ServingModel.Prediction p, ServingModel model, long time,
-                        RandomEffects.Estimate[] longRun) {
+    private void record(SensorState state, SensorPhysics physics, ServingModel.Prediction p, ServingModel model,
+                        long time, RandomEffects.Estimate[] longRun) {
         ZpHistory history = histories.read(state.sensorId);
         if (history == null) {
             history = new ZpHistory();
         }
-        RandomEffects.Estimate[] sensor = state.physics().estimates();
+        RandomEffects.Estimate[] sensor = physics.estimates();
         history.add(new ZpHistory.Point(state.query().sequence(), time, model.version(), model.physicsNames(),
                 p.zpMean(), p.zpStd(), field(longRun, 0), field(longRun, 1), field(sensor, 0), field(sensor, 1),
                 field(sensor, 2), field(sensor, 3)), historySize);

@@ -182,6 +182,13 @@ public final class SensorPhysics {
         return windows.size();
     }
 
+    /**
+     * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
+     * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
+     */
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 1,
+            (p, out) -> p.write(out), SensorPhysics::read);
+
     void write(DataOutputStream out) throws IOException {
         out.writeInt(names.size());
         for (String name : names) {

@@ -32,17 +32,16 @@ public final class SensorState {
     private final ServingStatus serving;
     private final FaultState faults;
     private final ModelCheckState checks;
-    private final SensorPhysics physics;
     private final ForecastScore score;
 
     public SensorState(String sensorId, SystemKind system) {
         this(sensorId, system, new SequenceCursor(), new RecentSamples(), new DueQuery(), new ServingStatus(),
-                new FaultState(), new ModelCheckState(), new SensorPhysics(), new ForecastScore());
+                new FaultState(), new ModelCheckState(), new ForecastScore());
     }
 
     private SensorState(String sensorId, SystemKind system, SequenceCursor cursor, RecentSamples recent,
                         DueQuery query, ServingStatus serving, FaultState faults, ModelCheckState checks,
-                        SensorPhysics physics, ForecastScore score) {
+                        ForecastScore score) {
         this.sensorId = sensorId;
         this.system = system;
         this.cursor = cursor;
@@ -51,7 +50,6 @@ public final class SensorState {
         this.serving = serving;
         this.faults = faults;
         this.checks = checks;
-        this.physics = physics;
         this.score = score;
     }
 
@@ -84,10 +82,6 @@ public final class SensorState {
         return score;
     }
 
-    /** The sensor-level physics: its fused window posteriors. */
-    public SensorPhysics physics() {
-        return physics;
-    }
 
     // shorthands used by the API and tests
 
@@ -118,8 +112,8 @@ public final class SensorState {
 
     /**
      * Format 5: format 4 (the flat class's fields, in its order) without the usual neural share (unmodelled
-     * dynamics now compares latents) and followed by the sensor-level physics and the live forecast score. Format 4 is still read, with no
-     * sensor-level physics yet, so an upgrade keeps the sensors' state.
+     * dynamics now compares latents) and followed by the live forecast score. Format 4 is still read, with no
+     * forecast score yet, so an upgrade keeps the sensors' state.
      */
     public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 5, 4,
             SensorState::write, SensorState::read);
@@ -148,7 +142,6 @@ public final class SensorState {
         out.writeLong(s.serving.modelVersion());
         s.faults.write(out);
         s.checks.write(out);
-        s.physics.write(out);
         s.score.write(out);
     }
 
@@ -177,7 +170,6 @@ public final class SensorState {
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),
                 new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in, version),
-                version >= 5 ? SensorPhysics.read(in) : new SensorPhysics(),
                 version >= 5 ? ForecastScore.read(in) : new ForecastScore());
     }
 }

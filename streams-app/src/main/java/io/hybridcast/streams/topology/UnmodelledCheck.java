@@ -39,11 +39,11 @@ final class UnmodelledCheck {
     }
 
     /** After a forecast; only a newly fused window is new evidence. */
-    void afterForecast(SensorState state, ServingModel.Prediction p, ServingModel model, long time, boolean fused) {
+    void afterForecast(SensorState state, SensorPhysics physics, ServingModel model, long time, boolean fused) {
         if (!fused) {
             return;
         }
-        double[][] shift = state.physics().latentShift(model.version(), recentWindows, longRunMin, forgetting,
+        double[][] shift = physics.latentShift(model.version(), recentWindows, longRunMin, forgetting,
                 state.query().window().length);
         if (shift == null) {
             return;

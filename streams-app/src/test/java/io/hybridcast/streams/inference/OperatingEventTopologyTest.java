@@ -7,7 +7,7 @@ import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.testing.TinyModels;
 import io.hybridcast.streams.testing.TopologyFixture;
-import io.hybridcast.streams.topology.SensorState;
+import io.hybridcast.streams.topology.SensorPhysics;
 import io.hybridcast.streams.topology.StoreNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,7 +76,7 @@ class OperatingEventTopologyTest {
         model.latents = ModelAnomalyTopologyTest.latents(random, 0.1, 0);
         hops(40, null);
         assertThat(fixture.anomalies()).isEmpty();
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p").physics().windows())
+        assertThat(fixture.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("p").windows())
                 .isGreaterThanOrEqualTo(7);
         phase = Math.PI;
         model.latents = ModelAnomalyTopologyTest.latents(random, 0.1, 1.5);
@@ -88,10 +88,10 @@ class OperatingEventTopologyTest {
     void aReExcitationRaisesNothingAndKeepsThePhysics() {
         List<Anomaly> raised = reExcitation("RE_EXCITATION");
         assertThat(raised).isEmpty();
-        SensorState state = fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p");
-        assertThat(state.physics().lastEventSequence()).isEqualTo(200);
+        SensorPhysics physics = fixture.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("p");
+        assertThat(physics.lastEventSequence()).isEqualTo(200);
         // the sensor-level physics was kept: it holds windows from before the event as well as after
-        assertThat(state.physics().windows()).isGreaterThanOrEqualTo(11);
+        assertThat(physics.windows()).isGreaterThanOrEqualTo(11);
     }
 
     @Test
