@@ -30,7 +30,15 @@ class AnchoredForecastTest {
         ModelBundle bundle = ModelBundle.read(TinyModels.pendulumBundle(), "PENDULUM");
         try (NDManager manager = NDManager.newBaseManager();
              HybridVae raw = bundle.instantiate(manager);
+             // anchored as a line's model is (the only system whose state is the observed field; no tiny line model)
              HybridServingModel served = new HybridServingModel(SystemKind.PENDULUM, 1, () -> {
+                 try {
+                     return bundle.instantiate(manager);
+                 } catch (Exception e) {
+                     throw new IllegalStateException(e);
+                 }
+             }, true);
+             HybridServingModel pendulum = new HybridServingModel(SystemKind.PENDULUM, 1, () -> {
                  try {
                      return bundle.instantiate(manager);
                  } catch (Exception e) {
@@ -49,6 +57,10 @@ class AnchoredForecastTest {
             // the served one starts from the sensor, with the model's own one-step change
             assertThat(p.mean()[0][0] - newest).isCloseTo(ownFirst - fitted, within(1e-9));
             assertThat(Math.abs(p.mean()[0][0] - newest)).isLessThan(Math.abs(ownFirst - newest));
+            // a pendulum's model is not anchored (its unobserved velocity cannot be shifted with the angle)
+            ServingModel.Prediction plain = pendulum.predict(List.of(new ServingModel.Query(window, new double[0], 0)),
+                    TinyModels.HORIZON).get(0);
+            assertThat(plain.mean()[0][0]).isCloseTo(ownFirst, within(1e-9));
             for (int t = 0; t < TinyModels.HORIZON; t++) {
                 double shift = newest - fitted;
                 assertThat(p.mean()[t][0]).isCloseTo(own.forecastMean()[0][t][0] + shift, within(1e-9));
