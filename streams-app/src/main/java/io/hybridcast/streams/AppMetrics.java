@@ -63,6 +63,46 @@ public final class AppMetrics {
         registry.counter("hybridcast.anomalies", "kind", kind, "detail", detail).increment();
     }
 
+    /**
+     * One actual scored against a forecast step: squared errors (channel mean) of the forecast mean and of
+     * persistence, and whether it fell inside the 95 % band; per system, with the live skill
+     * 1 - MSE / MSE_persistence and the band coverage as gauges (hybridcast.forecast.skill, .band.coverage).
+     */
+    public void forecastScored(String system, double[] x, double[] mean, double[] lower, double[] upper,
+                               double[] last) {
+        double model = 0;
+        double persistence = 0;
+        boolean inside = true;
+        for (int c = 0; c < x.length; c++) {
+            model += (x[c] - mean[c]) * (x[c] - mean[c]) / x.length;
+            persistence += (x[c] - last[c]) * (x[c] - last[c]) / x.length;
+            inside &= x[c] >= lower[c] && x[c] <= upper[c];
+        }
+        Counter scored = registry.counter("hybridcast.forecast.scored", "system", system);
+        Counter modelError = registry.counter("hybridcast.forecast.squared.error", "system", system,
+                "forecast", "model");
+        Counter persistenceError = registry.counter("hybridcast.forecast.squared.error", "system", system,
+                "forecast", "persistence");
+        Counter inBand = registry.counter("hybridcast.forecast.in.band", "system", system);
+        scored.increment();
+        modelError.increment(model);
+        persistenceError.increment(persistence);
+        if (inside) {
+            inBand.increment();
+        }
+        if (registry.find("hybridcast.forecast.skill").tags("system", system).gauge() == null) {
+            io.micrometer.core.instrument.Gauge.builder("hybridcast.forecast.skill",
+                            () -> persistenceError.count() == 0 ? Double.NaN
+                                    : 1 - modelError.count() / persistenceError.count())
+                    .tag("system", system).description("Live forecast skill against persistence, 1 - MSE / MSE_persistence")
+                    .register(registry);
+            io.micrometer.core.instrument.Gauge.builder("hybridcast.forecast.band.coverage",
+                            () -> scored.count() == 0 ? Double.NaN : inBand.count() / scored.count())
+                    .tag("system", system).description("Share of actuals inside the forecast's 95 % band")
+                    .register(registry);
+        }
+    }
+
     public void modelVersion(String system, String outcome) {
         registry.counter("hybridcast.model.versions", "system", system, "outcome", outcome).increment();
     }

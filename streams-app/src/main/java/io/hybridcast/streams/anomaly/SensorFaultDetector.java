@@ -44,15 +44,16 @@ public final class SensorFaultDetector {
      * after a gap). Returns the dropout anomaly or null.
      */
     public Anomaly dropout(SensorState state, SensorReading reading) {
-        if (state.lastSequence < 0) {
+        long last = state.cursor().lastSequence();
+        if (last < 0) {
             return null;
         }
-        long missing = reading.getSequence() - state.lastSequence - 1;
+        long missing = reading.getSequence() - last - 1;
         if (missing < dropoutMinMissing) {
             return null;
         }
         long interval = SensorSystems.of(reading.getSystem()).sampleIntervalMillis();
-        long from = state.lastSequence + 1;
+        long from = last + 1;
         long to = reading.getSequence() - 1;
         return Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "dropout", missing,
                 dropoutMinMissing, from, to, reading.getEventTime().toEpochMilli(), null,
@@ -63,10 +64,11 @@ public final class SensorFaultDetector {
 
     /**
      * Range, stuck and spike checks of one reading against the sensor's previous readings (still in
-     * {@code state.recent}); updates the detectors' state. Returns the anomalies raised (usually none).
+     * {@code state.recent()}); updates the detectors' state ({@link FaultState}). Returns the anomalies raised (usually none).
      */
     public List<Anomaly> check(SensorState state, SensorReading reading) {
         List<Anomaly> raised = new ArrayList<>(0);
+        FaultState f = state.faults();
         SensorSystems.Spec spec = SensorSystems.of(reading.getSystem());
         double[] x = toArray(reading);
         long seq = reading.getSequence();
@@ -86,7 +88,13 @@ public final class SensorFaultDetector {
                 worst = c;
             }
         }
-        if (state.range.observe(rangeScore, 1.0, seq, 1, clearSamples) == Latch.Transition.RAISED) {
+        boolean event = f.eventExempt > 0;
+        if (event) {
+            f.eventExempt--;
+            // the event's own jump is announced, not a fault: no range or spike score for it
+            rangeScore = f.eventExempt == 2 ? 0 : rangeScore;
+        }
+        if (f.range.observe(rangeScore, 1.0, seq, 1, clearSamples) == Latch.Transition.RAISED) {
             raised.add(Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "out_of_range",
                     rangeScore, 1.0, seq, seq, time, null,
                     "Out of physical range: " + Channels.name(reading.getSystem(), worst) + " = " + num(x[worst])
@@ -95,14 +103,14 @@ public final class SensorFaultDetector {
         }
 
         // stuck: identical readings in a row
-        double[] previous = state.previous(0);
+        double[] previous = state.recent().previous(0);
         if (previous != null && maxAbsDiff(x, previous) <= stuckTolerance) {
-            state.stuckRun++;
+            f.stuckRun++;
         } else {
-            state.stuckRun = 0;
+            f.stuckRun = 0;
         }
-        int identical = state.stuckRun + 1;
-        if (state.stuck.observe(identical, stuckSamples - 0.5, seq, 1, clearSamples) == Latch.Transition.RAISED) {
+        int identical = f.stuckRun + 1;
+        if (f.stuck.observe(identical, stuckSamples - 0.5, seq, 1, clearSamples) == Latch.Transition.RAISED) {
             raised.add(Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "stuck",
                     identical, stuckSamples, seq - identical + 1, seq, time, null,
                     "Stuck sensor: " + identical + " identical readings in a row (" + Channels.name(reading.getSystem(), 0)
@@ -110,21 +118,21 @@ public final class SensorFaultDetector {
         }
 
         // spike: jump from the linear extrapolation of the two previous readings, in units of its usual size
-        double[] beforePrevious = state.previous(1);
+        double[] beforePrevious = state.recent().previous(1);
         double spikeScore = 0;
         int spikeChannel = 0;
         double expectedValue = 0;
         if (previous != null && beforePrevious != null) {
-            if (state.spikeScale.length != x.length) {
-                state.spikeScale = new double[x.length];
-                state.spikeScaleSamples = 0;
+            if (f.spikeScale.length != x.length) {
+                f.spikeScale = new double[x.length];
+                f.spikeScaleSamples = 0;
             }
             double[] residual = new double[x.length];
             for (int c = 0; c < x.length; c++) {
                 double predicted = 2 * previous[c] - beforePrevious[c];
                 residual[c] = Math.abs(x[c] - predicted);
                 // the floor keeps a perfectly smooth (or stuck) signal from dividing by zero
-                double scale = Math.max(state.spikeScale[c], 1e-9 * (1 + Math.abs(previous[c])));
+                double scale = Math.max(f.spikeScale[c], 1e-9 * (1 + Math.abs(previous[c])));
                 double score = residual[c] / scale;
                 if (score > spikeScore) {
                     spikeScore = score;
@@ -132,20 +140,20 @@ public final class SensorFaultDetector {
                     expectedValue = predicted;
                 }
             }
-            boolean warm = state.spikeScaleSamples >= SPIKE_WARM_UP;
-            if (!warm) {
+            boolean warm = f.spikeScaleSamples >= SPIKE_WARM_UP;
+            if (!warm || event) {
                 spikeScore = 0;
             }
-            // a spike must not teach the scale that spikes are normal
-            if (!warm || spikeScore <= spikeThreshold) {
+            // a spike must not teach the scale that spikes are normal, nor an announced jump
+            if (!event && (!warm || spikeScore <= spikeThreshold)) {
                 for (int c = 0; c < x.length; c++) {
-                    state.spikeScale[c] = state.spikeScaleSamples == 0 ? residual[c]
-                            : (1 - SPIKE_SCALE_ALPHA) * state.spikeScale[c] + SPIKE_SCALE_ALPHA * residual[c];
+                    f.spikeScale[c] = f.spikeScaleSamples == 0 ? residual[c]
+                            : (1 - SPIKE_SCALE_ALPHA) * f.spikeScale[c] + SPIKE_SCALE_ALPHA * residual[c];
                 }
-                state.spikeScaleSamples++;
+                f.spikeScaleSamples++;
             }
         }
-        if (state.spike.observe(spikeScore, spikeThreshold, seq, 1, clearSamples) == Latch.Transition.RAISED) {
+        if (f.spike.observe(spikeScore, spikeThreshold, seq, 1, clearSamples) == Latch.Transition.RAISED) {
             raised.add(Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "spike",
                     spikeScore, spikeThreshold, seq, seq, time, null,
                     "Spike: " + Channels.name(reading.getSystem(), spikeChannel) + " jumped to "

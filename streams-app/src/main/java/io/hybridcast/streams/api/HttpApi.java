@@ -191,7 +191,9 @@ public final class HttpApi implements AutoCloseable {
             json(exchange, 200, local ? localSensors() : gatherSensors());
         } else if (path.equals("/api/fleet")) {
             Map<String, Object> fleet = fleet(local ? localSensors() : gatherSensors());
-            fleet.put("score", (local ? localScore() : gatherScore()).view());
+            LiveScore.Totals totals = local ? localScore() : gatherScore();
+            fleet.put("score", totals.view());
+            fleet.put("quality", totals.quality());
             json(exchange, 200, fleet);
         } else if (path.equals("/api/score")) {
             json(exchange, 200, local ? localScore() : gatherScore());
@@ -242,11 +244,12 @@ public final class HttpApi implements AutoCloseable {
     private Map<String, Object> sensorView(SensorState s) {
         ContextSet context = this.<ContextSet>store(StoreNames.CONTEXT_SETS).get(s.sensorId);
         return Views.sensor(s, settings.system(s.system), context == null ? 0 : context.windows.size(),
-                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId));
+                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
+                this.<io.hybridcast.streams.topology.SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get(s.sensorId));
     }
 
     private LiveScore.Totals scoreOf(SensorState s) {
-        return LiveScore.score(this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
+        return LiveScore.score(s, this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
                 this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
                 settings.system(s.system).windowLength(),

@@ -3,9 +3,12 @@ package io.hybridcast.streams.api;
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SensorParameterEstimate;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.PendingForecasts;
+import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.streams.topology.SensorPhysics;
 import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.ZpHistory;
 
@@ -21,34 +24,60 @@ final class Views {
     }
 
     static Map<String, Object> sensor(SensorState s, SystemSettings windowing, int contextWindows,
-                                      AnomalyHistory anomalies) {
+                                      AnomalyHistory anomalies, SensorPhysics physics) {
+        // the context set keeps one window more than K (ContextSet#pool): the user is told about K
+        contextWindows = Math.min(contextWindows, windowing.contextWindows());
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("sensorId", s.sensorId);
         m.put("system", s.system.name());
-        m.put("status", s.status.name());
-        m.put("statusText", switch (s.status) {
+        m.put("status", s.status().name());
+        m.put("statusText", switch (s.status()) {
             case WARMING_UP -> "warming up: " + contextWindows + " of " + windowing.contextWindows()
                     + " context windows";
             case WAITING_FOR_MODEL -> "waiting for a model (readings are kept as context)";
-            case FORECASTING -> "forecasting with model version " + s.modelVersion;
+            case FORECASTING -> "forecasting with model version " + s.serving().modelVersion();
         });
         m.put("contextWindows", contextWindows);
         m.put("contextWindowsNeeded", windowing.contextWindows());
-        m.put("lastSequence", s.lastSequence);
-        m.put("lastEventTime", s.lastEventTime);
-        m.put("readings", s.readings);
-        m.put("forecasts", s.forecasts);
-        m.put("modelVersion", s.modelVersion < 0 ? null : s.modelVersion);
+        m.put("lastSequence", s.lastSequence());
+        m.put("lastEventTime", s.cursor().lastEventTime());
+        m.put("readings", s.readings());
+        m.put("forecasts", s.serving().forecasts());
+        m.put("modelVersion", s.serving().modelVersion() < 0 ? null : s.serving().modelVersion());
         Map<String, Object> active = new LinkedHashMap<>();
-        active.put("stuck", s.stuck.active());
-        active.put("spike", s.spike.active());
-        active.put("outOfRange", s.range.active());
-        active.put("forecastDeviation", s.deviation.active());
-        active.put("physicsDrift", s.drift.active());
-        active.put("unmodelledDynamics", s.unmodelled.active());
+        active.put("stuck", s.faults().stuck().active());
+        active.put("spike", s.faults().spike().active());
+        active.put("outOfRange", s.faults().range().active());
+        active.put("forecastDeviation", s.checks().deviation().active());
+        active.put("physicsDrift", s.checks().drift().active());
+        active.put("unmodelledDynamics", s.checks().unmodelled().active());
         m.put("activeFlags", active);
         m.put("anomalyCounts", anomalies == null ? Map.of() : anomalies.countsByKind);
+        m.put("physics", physics == null ? List.of() : sensorPhysics(physics));
         return m;
+    }
+
+    /**
+     * The sensor-level posterior per parameter (physical units): mean, std, 95 % interval, effective windows and
+     * between-window std; empty before the first fused window.
+     */
+    static List<Map<String, Object>> sensorPhysics(SensorPhysics physics) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        RandomEffects.Estimate[] estimates = physics.estimates();
+        for (int j = 0; j < estimates.length; j++) {
+            RandomEffects.Estimate e = estimates[j];
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", physics.names().get(j));
+            m.put("mean", e.mean());
+            m.put("std", e.std());
+            m.put("lower95", e.lower95());
+            m.put("upper95", e.upper95());
+            m.put("effectiveWindows", e.effectiveWindows());
+            m.put("betweenWindowStd", e.tau());
+            m.put("windows", physics.windows());
+            out.add(m);
+        }
+        return out;
     }
 
     static Map<String, Object> forecast(Forecast f) {
@@ -70,6 +99,19 @@ final class Views {
         m.put("physics", physics);
         m.put("neuralLatents", f.getNeuralLatents());
         m.put("contextSize", f.getContextSize());
+        List<Map<String, Object>> sensorPhysics = new ArrayList<>();
+        for (SensorParameterEstimate e : f.getSensorPhysics()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", e.getName());
+            one.put("mean", e.getMean());
+            one.put("std", e.getStd());
+            one.put("lower95", e.getLower95());
+            one.put("upper95", e.getUpper95());
+            one.put("effectiveWindows", e.getEffectiveWindows());
+            one.put("betweenWindowStd", e.getBetweenWindowStd());
+            sensorPhysics.add(one);
+        }
+        m.put("sensorPhysics", sensorPhysics);
         return m;
     }
 
@@ -88,6 +130,10 @@ final class Views {
             m.put("std", p.std());
             m.put("priorMean", p.priorMean());
             m.put("priorStd", p.priorStd());
+            m.put("sensorMean", p.sensorMean());
+            m.put("sensorStd", p.sensorStd());
+            m.put("sensorLower95", p.sensorLower());
+            m.put("sensorUpper95", p.sensorUpper());
             out.add(m);
         }
         return out;
@@ -118,12 +164,13 @@ final class Views {
     static Map<String, Object> series(SensorState s, PendingForecasts pending) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Long> seqs = new ArrayList<>();
-        long first = s.lastSequence - s.recent.size() + 1;
-        for (int i = 0; i < s.recent.size(); i++) {
+        List<double[]> recent = s.recent().asList();
+        long first = s.lastSequence() - recent.size() + 1;
+        for (int i = 0; i < recent.size(); i++) {
             seqs.add(first + i);
         }
         m.put("sequences", seqs);
-        m.put("actuals", new ArrayList<>(s.recent));
+        m.put("actuals", recent);
         List<Map<String, Object>> forecasts = new ArrayList<>();
         if (pending != null) {
             for (PendingForecasts.Entry e : pending.entries) {

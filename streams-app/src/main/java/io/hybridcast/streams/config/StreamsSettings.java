@@ -170,6 +170,32 @@ public final class StreamsSettings {
             "How many z_p estimates and anomalies are kept per sensor for the API and dashboard.", "200",
             Setting.intBetween(1, 100_000), false);
 
+    // ---- sensor-level physics and the alerts that compare its recent and long-run posteriors ----
+    public static final Setting<Double> PHYSICS_FORGETTING = new Setting<>("physics.forgetting",
+            "Sensor-level physics: weight factor per newer disjoint window in the random-effects fusion of a "
+                    + "sensor's window posteriors of z_p (1 = never forget; 0.95 = a window counts half after about "
+                    + "14 newer ones), so the estimate follows a drift.", "0.95", Setting.doubleBetween(0.5, 1), false);
+    public static final Setting<Integer> RECENT_WINDOWS = new Setting<>("anomaly.recent.windows",
+            "Physics drift and unmodelled dynamics compare the posterior of a sensor's newest this many disjoint "
+                    + "windows (short memory) with the long-run posterior of the windows before them.", "3",
+            Setting.intBetween(1, 1000), false);
+    public static final Setting<Integer> LONG_RUN_MIN_WINDOWS = new Setting<>("anomaly.longrun.min.windows",
+            "Disjoint windows the long-run posterior needs (under the serving model version, for the latents) "
+                    + "before physics drift or unmodelled dynamics can be flagged.", "4",
+            Setting.intBetween(1, 1000), false);
+    public static final Setting<Double> DRIFT_MIN_RELATIVE_CHANGE = new Setting<>(
+            "anomaly.drift.min.relative.change",
+            "Physics drift: the recent estimate must also differ from the long-run one by this fraction of it "
+                    + "(0.05 = 5 %), so a narrow interval does not turn a meaningless change into an alert.", "0.05",
+            Setting.doubleBetween(0, 10), false);
+    public static final Setting<Double> UNMODELLED_MIN_SHIFT = new Setting<>("anomaly.unmodelled.min.shift",
+            "Unmodelled dynamics: the smallest shift of a neural latent's recent mean from its long-run mean "
+                    + "(latent units; the latents' prior is a standard normal) that can be flagged; the shift must "
+                    + "also exceed anomaly.unmodelled.sigmas of the long-run scatter.", "0.5",
+            Setting.doubleBetween(0, 1e3), false);
+    private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
+            LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
+
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
             BATCH_MAX_LATENCY_MS,
@@ -201,6 +227,7 @@ public final class StreamsSettings {
     /** Every setting, global ones first, then the per-system ones. */
     public static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
+        all.addAll(SENSOR_LEVEL);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
     }

@@ -21,6 +21,7 @@ public final class HybridServingModel implements ServingModel {
     private static final double Z_95 = 1.959963984540054;
 
     private final SystemKind system;
+    private final boolean anchored;
     private final long version;
     private final Supplier<HybridModel> factory;
     private final ThreadLocal<HybridModel> perThread;
@@ -42,7 +43,24 @@ public final class HybridServingModel implements ServingModel {
      * {@code kernel} when not null ({@link KernelSelection} decides); the DJL instances stay as the reference.
      */
     public HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory, HybridModel kernel) {
+        this(system, version, factory, kernel, system == SystemKind.ADVECTION_DIFFUSION);
+    }
+
+    /** Without a kernel, anchored as given (tests). */
+    HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory, boolean anchored) {
+        this(system, version, factory, null, anchored);
+    }
+
+    /**
+     * @param anchored whether forecasts are shifted to start at the newest sample ({@link #anchor}): only where
+     *                 the model's state is the observed field itself (advection-diffusion). A pendulum's state
+     *                 also holds its unobserved velocity, so shifting the angle alone made forecasts worse
+     *                 (docs/streams-app.md)
+     */
+    private HybridServingModel(SystemKind system, long version, Supplier<HybridModel> factory, HybridModel kernel,
+                               boolean anchored) {
         this.kernel = kernel;
+        this.anchored = anchored;
         this.system = system;
         this.version = version;
         this.factory = factory;
@@ -127,14 +145,18 @@ public final class HybridServingModel implements ServingModel {
         Inference inference = model().inferWithPooledContext(windows, sums, counts, horizon);
         List<Prediction> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            double[][] mean = inference.forecastMean()[i];
+            double[] offset = anchored ? anchor(windows[i], inference.reconstruction()[i])
+                    : new double[windows[i][0].length];
             double[][] std = inference.forecastStd()[i];
+            double[][] mean = new double[std.length][];
             double[][] lower = new double[mean.length][];
             double[][] upper = new double[mean.length][];
             for (int t = 0; t < mean.length; t++) {
+                mean[t] = new double[std[t].length];
                 lower[t] = new double[mean[t].length];
                 upper[t] = new double[mean[t].length];
                 for (int c = 0; c < mean[t].length; c++) {
+                    mean[t][c] = inference.forecastMean()[i][t][c] + offset[c];
                     lower[t][c] = mean[t][c] - Z_95 * std[t][c];
                     upper[t][c] = mean[t][c] + Z_95 * std[t][c];
                 }
@@ -143,6 +165,25 @@ public final class HybridServingModel implements ServingModel {
                     inference.neuralMean()[i], inference.neuralShare(i)));
         }
         return out;
+    }
+
+    /**
+     * Where the forecast must start: the offset, per channel, of the sensor's newest sample from the model's
+     * reconstruction of it. The model's forecast continues its own trajectory, which starts at the window's
+     * first sample and runs through the whole window: with z_p off (the advection-diffusion line read D = 0.13
+     * against a true 0.015, so its profile decayed about nine times too fast) the trajectory ends far from the
+     * sensor, and the forecast started at half the current value. Shifting the forecast (and its band) by this
+     * offset makes it start where the sensor is and keeps the model's predicted change from there. Used where the
+     * state is the observed field (see the constructor).
+     */
+    static double[] anchor(double[][] window, double[][] reconstruction) {
+        double[] newest = window[window.length - 1];
+        double[] fitted = reconstruction[reconstruction.length - 1];
+        double[] offset = new double[newest.length];
+        for (int c = 0; c < offset.length; c++) {
+            offset[c] = newest[c] - fitted[c];
+        }
+        return offset;
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.hybridcast.streams.scoring;
 
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.FaultKind;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.streams.topology.ForecastScore;
+import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.topology.ZpHistory;
@@ -39,6 +42,14 @@ public final class LiveScore {
         public long anomalies;
         public long anomaliesMatched;
         public final Map<String, long[]> recallByFault = new TreeMap<>();
+        /** Per system: {scored sensor-level estimates, sum of relative errors, intervals containing the truth}. */
+        public final Map<String, double[]> sensorZpBySystem = new TreeMap<>();
+        /** Per system: {scored actuals, model squared error, persistence squared error, actuals in band}. */
+        public final Map<String, double[]> forecastBySystem = new TreeMap<>();
+        /** Hours of readings scored for alarms (readings x sample interval). */
+        public double sensorHours;
+        /** Every anomaly ever raised on those sensors (not only the kept ones). */
+        public long alarms;
 
         public void add(Totals other) {
             zpEstimates += other.zpEstimates;
@@ -54,6 +65,62 @@ public final class LiveScore {
                 mine[0] += v[0];
                 mine[1] += v[1];
             });
+            addAll(sensorZpBySystem, other.sensorZpBySystem);
+            addAll(forecastBySystem, other.forecastBySystem);
+            sensorHours += other.sensorHours;
+            alarms += other.alarms;
+        }
+
+        private static void addAll(Map<String, double[]> into, Map<String, double[]> from) {
+            from.forEach((k, v) -> {
+                double[] mine = into.computeIfAbsent(k, x -> new double[v.length]);
+                for (int i = 0; i < v.length; i++) {
+                    mine[i] += v[i];
+                }
+            });
+        }
+
+        /**
+         * The fleet's live quality, with the keys the live-quality benchmark reads; null where not measurable
+         * yet. forecast_skill_vs_physics stays null: the model API returns the physics-only trajectory x_P over
+         * the window only, not over the forecast horizon.
+         */
+        public Map<String, Object> quality() {
+            Map<String, Object> q = new LinkedHashMap<>();
+            Map<String, Object> zp = new LinkedHashMap<>();
+            double scored = 0;
+            double covered = 0;
+            for (SystemKind system : SystemKind.values()) {
+                double[] v = sensorZpBySystem.get(system.name());
+                zp.put(system.name(), v == null || v[0] == 0 ? null : v[1] / v[0]);
+                if (v != null) {
+                    scored += v[0];
+                    covered += v[2];
+                }
+            }
+            q.put("zp_rel_err", zp);
+            q.put("zp_coverage_95", scored == 0 ? null : covered / scored);
+            q.put("precision", anomalies == 0 ? null : (double) anomaliesMatched / anomalies);
+            q.put("recall", faults == 0 ? null : (double) faultsDetected / faults);
+            q.put("detection_delay_ms", faultsDetected == 0 ? null : detectionDelayMs / faultsDetected);
+            q.put("alarms_per_sensor_hour", sensorHours == 0 ? null : alarms / sensorHours);
+            Map<String, Object> skill = new LinkedHashMap<>();
+            Map<String, Object> skillVsPhysics = new LinkedHashMap<>();
+            double actuals = 0;
+            double inBand = 0;
+            for (SystemKind system : SystemKind.values()) {
+                double[] v = forecastBySystem.get(system.name());
+                skill.put(system.name(), v == null || v[2] == 0 ? null : 1 - v[1] / v[2]);
+                skillVsPhysics.put(system.name(), null);
+                if (v != null) {
+                    actuals += v[0];
+                    inBand += v[3];
+                }
+            }
+            q.put("forecast_skill", skill);
+            q.put("forecast_skill_vs_physics", skillVsPhysics);
+            q.put("band_coverage_95", actuals == 0 ? null : inBand / actuals);
+            return q;
         }
 
         /** The JSON view: rates are null where nothing was there to score. */
@@ -116,6 +183,48 @@ public final class LiveScore {
             newest = r.fromSequence();
         }
         return episodes;
+    }
+
+    /** Sensor-level estimates are scored only after a sensor's first minute (its first estimates are few). */
+    static final long FIRST_MINUTE_MS = 60_000;
+
+    /**
+     * Scores one sensor with what its state adds: the sensor-level physics against the truth (after its first
+     * minute), the live forecast score, and its alarms per hour of readings. Any store value may be null.
+     */
+    public static Totals score(SensorState state, TruthLog truth, ZpHistory zp, AnomalyHistory anomalies,
+                               long slackSamples, long onsetSamples, long sampleIntervalMs) {
+        Totals t = score(truth, zp, anomalies, slackSamples, onsetSamples, sampleIntervalMs);
+        ForecastScore f = state.score();
+        if (f.scored() > 0) {
+            t.forecastBySystem.put(state.system.name(), new double[]{f.scored(), f.squaredError(),
+                    f.persistenceSquaredError(), f.inBand()});
+        }
+        t.sensorHours = state.readings() * (double) sampleIntervalMs / 3_600_000.0;
+        t.alarms = anomalies == null ? 0 : anomalies.countsByKind.values().stream().mapToLong(Long::longValue).sum();
+        if (truth != null && zp != null) {
+            double[] v = new double[3];
+            for (ZpHistory.Point p : zp.points) {
+                TruthLog.Range range = truth.physicsAt(p.sequence());
+                if (range == null || p.sensorMean().length != p.names().size()
+                        || p.sequence() * sampleIntervalMs < FIRST_MINUTE_MS) {
+                    continue;
+                }
+                for (int j = 0; j < p.names().size(); j++) {
+                    Double trueValue = range.physics().get(p.names().get(j));
+                    if (trueValue == null) {
+                        continue;
+                    }
+                    v[0]++;
+                    v[1] += Math.abs(p.sensorMean()[j] - trueValue) / Math.max(Math.abs(trueValue), 1e-12);
+                    v[2] += p.sensorLower()[j] <= trueValue && trueValue <= p.sensorUpper()[j] ? 1 : 0;
+                }
+            }
+            if (v[0] > 0) {
+                t.sensorZpBySystem.put(state.system.name(), v);
+            }
+        }
+        return t;
     }
 
     /** Scores one sensor. Any argument may be null (nothing of that kind kept yet). */

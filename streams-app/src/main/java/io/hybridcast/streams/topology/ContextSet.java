@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A sensor's few-shot context set, one value per sensor in {@link StoreNames#CONTEXT_SETS}: its last K
+ * A sensor's few-shot context set, one value per sensor in {@link StoreNames#CONTEXT_SETS}: its last K + 1
  * complete, disjoint windows of raw samples, each with its per-window embedding, and the pooled embedding
- * (running sum and count) that conditions the model's prior.
+ * (sum and count of the K newest windows other than the query) that conditions the model's prior.
  *
  * <p>Raw windows are kept next to the embeddings because an embedding belongs to one model version: when no
  * model is loaded yet, or after a hot swap, the embeddings are (re)computed from the raw windows, so the
@@ -38,18 +38,11 @@ public final class ContextSet {
     public int pooledCount;
     public long pooledVersion = -1;
 
-    /** Adds a complete window, evicting the oldest beyond {@code capacity} and taking it out of the pooled sum. */
+    /** Adds a complete window, evicting the oldest beyond {@code capacity} (the pooled sum is recomputed per query). */
     public void add(Window window, int capacity) {
         windows.add(window);
         while (windows.size() > capacity) {
-            Window evicted = windows.remove(0);
-            if (pooledVersion >= 0 && evicted.embeddingVersion == pooledVersion
-                    && evicted.embedding.length == pooledSum.length) {
-                for (int i = 0; i < pooledSum.length; i++) {
-                    pooledSum[i] -= evicted.embedding[i];
-                }
-                pooledCount--;
-            }
+            windows.remove(0);
         }
     }
 
@@ -65,28 +58,30 @@ public final class ContextSet {
     }
 
     /**
-     * Brings the pooled sum up to date once every window has an embedding under {@code modelVersion}: adds new
-     * windows to the running sum, or rebuilds it after a model change.
+     * Pools the context of a query window starting at {@code queryFirstSequence}: the sum and count of the
+     * embeddings (under {@code modelVersion}) of the newest {@code k} windows other than the query itself.
+     *
+     * <p>Why without the query: every {@code windowLength / hop}-th hop the query window is exactly the newest
+     * context window (both end on the same sample). Counting it in the context as well would condition the
+     * posterior on the query twice, while training conditions each query on a context that excludes it: a
+     * train/serve skew. The set therefore keeps K + 1 windows, so that a query that is its newest window still
+     * has K others. Recomputing the sum from at most K + 1 windows is cheap and exact (no drift of a long
+     * running sum).
      */
-    public void pool(long modelVersion) {
-        if (pooledVersion != modelVersion) {
-            pooledSum = new double[0];
-            pooledCount = 0;
-            pooledVersion = modelVersion;
-        }
-        // Recomputing the sum from the K windows is cheap and exact (no drift of a long running sum);
-        // the count then equals the number of windows embedded under this version.
+    public void pool(long modelVersion, long queryFirstSequence, int k) {
+        pooledVersion = modelVersion;
         double[] sum = null;
         int count = 0;
-        for (Window w : windows) {
-            if (w.embeddingVersion != modelVersion) {
+        for (int i = windows.size() - 1; i >= 0 && count < k; i--) {
+            Window w = windows.get(i);
+            if (w.embeddingVersion != modelVersion || w.firstSequence == queryFirstSequence) {
                 continue;
             }
             if (sum == null) {
                 sum = new double[w.embedding.length];
             }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += w.embedding[i];
+            for (int j = 0; j < sum.length; j++) {
+                sum[j] += w.embedding[j];
             }
             count++;
         }

@@ -13,8 +13,12 @@ import java.util.List;
  */
 public final class PendingForecasts {
 
-    /** One issued forecast: steps {@code firstSequence ..} with mean and 95 % band per channel. */
-    public record Entry(long firstSequence, long modelVersion, double[][] mean, double[][] lower, double[][] upper) {
+    /**
+     * One issued forecast: steps {@code firstSequence ..} with mean and 95 % band per channel, and the newest value
+     * it was made from ({@code last}: the persistence forecast it is scored against; empty in format 1).
+     */
+    public record Entry(long firstSequence, long modelVersion, double[][] mean, double[][] lower, double[][] upper,
+                        double[] last) {
         public long lastSequence() {
             return firstSequence + mean.length - 1;
         }
@@ -41,7 +45,8 @@ public final class PendingForecasts {
         return entries.removeIf(e -> e.lastSequence() <= sequence);
     }
 
-    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 1,
+    /** Format 2 adds the persistence value per entry; format 1 is read without it. */
+    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 2, 1,
             PendingForecasts::write, PendingForecasts::read);
 
     private static void write(PendingForecasts p, DataOutputStream out) throws IOException {
@@ -52,14 +57,16 @@ public final class PendingForecasts {
             writeMatrix(out, e.mean());
             writeMatrix(out, e.lower());
             writeMatrix(out, e.upper());
+            StateSerde.writeDoubles(out, e.last());
         }
     }
 
-    private static PendingForecasts read(DataInputStream in) throws IOException {
+    private static PendingForecasts read(DataInputStream in, int version) throws IOException {
         PendingForecasts p = new PendingForecasts();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            p.entries.add(new Entry(in.readLong(), in.readLong(), readMatrix(in), readMatrix(in), readMatrix(in)));
+            p.entries.add(new Entry(in.readLong(), in.readLong(), readMatrix(in), readMatrix(in), readMatrix(in),
+                    version >= 2 ? StateSerde.readDoubles(in) : new double[0]));
         }
         return p;
     }

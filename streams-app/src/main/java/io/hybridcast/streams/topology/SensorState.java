@@ -1,165 +1,186 @@
 package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.SystemKind;
-import io.hybridcast.streams.anomaly.Latch;
-import io.hybridcast.streams.anomaly.UsualLevel;
+import io.hybridcast.streams.anomaly.FaultState;
+import io.hybridcast.streams.anomaly.ModelCheckState;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
- * Per-sensor working state, one value per sensor id in the {@link StoreNames#SENSOR_STATE} store: where the
- * sensor's sequence stands, its newest samples (the query window in the making), whether it is due for a
- * forecast, and the model-free fault detectors with their hysteresis.
+ * Per-sensor working state, one value per sensor id in the {@link StoreNames#SENSOR_STATE} store, made of small
+ * parts with their own operations: where the sensor's sequence stands ({@link SequenceCursor}), its newest
+ * samples ({@link RecentSamples}), whether it is due for a forecast ({@link DueQuery}), what a user sees about
+ * its forecasts ({@link ServingStatus}), and the memory of the model-free and model-based checks.
  */
 public final class SensorState {
 
     /** What a user sees about a sensor's forecasts. */
     public enum Status { WARMING_UP, WAITING_FOR_MODEL, FORECASTING }
 
-    public String sensorId;
-    public SystemKind system;
-    public long lastSequence = -1;
-    public long lastEventTime;
-    /** Contiguous samples since the first one or since the last sequence gap. */
-    public long contiguousSamples;
-    /** The newest samples, oldest first, at most one window. */
-    public final Deque<double[]> recent = new ArrayDeque<>();
-    public boolean due;
-    public long dueSequence = -1;
-    public long dueEventTime;
-    /** The query window as it was when the sensor became due, [time][channel]; empty when not due. */
-    public double[][] dueWindow = new double[0][];
-    public Status status = Status.WARMING_UP;
-    public long readings;
-    public long forecasts;
-    public long modelVersion = -1;
+    /** Weight of a new sample in the usual squared band residual (kept here for the band-widening test). */
+    static final double BAND_ALPHA = ModelCheckState.BAND_ALPHA;
 
-    // model-free fault detectors
-    public int stuckRun;
-    /** Typical absolute second difference per channel (an exponential moving average), the spike scale. */
-    public double[] spikeScale = new double[0];
-    public int spikeScaleSamples;
-    public Latch stuck = new Latch();
-    public Latch spike = new Latch();
-    public Latch range = new Latch();
-
-    /** Weight of a new forecast in the usual neural share once warmed up. */
-    static final double NEURAL_SHARE_ALPHA = 0.1;
-    /** Weight of a new sample in the usual squared band residual: slower, there is one per sample. */
-    static final double BAND_ALPHA = 0.01;
-
-    // model-based detectors
-    public Latch deviation = new Latch();
-    public Latch drift = new Latch();
-    public Latch unmodelled = new Latch();
-    /** What the neural share usually is for this sensor under the model version in service. */
-    public UsualLevel neuralShare = new UsualLevel(NEURAL_SHARE_ALPHA);
-    /** The usual mean square of the standardised residual of this sensor's forecasts under the serving version. */
-    public UsualLevel band = new UsualLevel(BAND_ALPHA);
-
-    public SensorState() {
-    }
+    /** The sensor's id (immutable). */
+    public final String sensorId;
+    /** The sensor's system (immutable: a reading of another system is refused). */
+    public final SystemKind system;
+    private final SequenceCursor cursor;
+    private final RecentSamples recent;
+    private final DueQuery query;
+    private final ServingStatus serving;
+    private final FaultState faults;
+    private final ModelCheckState checks;
+    private final ForecastScore score;
 
     public SensorState(String sensorId, SystemKind system) {
+        this(sensorId, system, new SequenceCursor(), new RecentSamples(), new DueQuery(), new ServingStatus(),
+                new FaultState(), new ModelCheckState(), new ForecastScore());
+    }
+
+    private SensorState(String sensorId, SystemKind system, SequenceCursor cursor, RecentSamples recent,
+                        DueQuery query, ServingStatus serving, FaultState faults, ModelCheckState checks,
+                        ForecastScore score) {
         this.sensorId = sensorId;
         this.system = system;
+        this.cursor = cursor;
+        this.recent = recent;
+        this.query = query;
+        this.serving = serving;
+        this.faults = faults;
+        this.checks = checks;
+        this.score = score;
     }
 
-    /** The newest {@code n} samples as a [time][channel] array (n must be at most recent.size()). */
-    public double[][] newest(int n) {
-        double[][] out = new double[n][];
-        int skip = recent.size() - n;
-        int i = 0;
-        for (double[] sample : recent) {
-            if (skip-- > 0) {
-                continue;
-            }
-            out[i++] = sample.clone();
-        }
-        return out;
+    public SequenceCursor cursor() {
+        return cursor;
     }
 
-    /** The sample before the newest, or null. */
-    public double[] previous(int back) {
-        if (recent.size() <= back) {
-            return null;
-        }
-        var it = recent.descendingIterator();
-        for (int i = 0; i < back; i++) {
-            it.next();
-        }
-        return it.next();
+    public RecentSamples recent() {
+        return recent;
     }
 
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 4,
+    public DueQuery query() {
+        return query;
+    }
+
+    public ServingStatus serving() {
+        return serving;
+    }
+
+    public FaultState faults() {
+        return faults;
+    }
+
+    public ModelCheckState checks() {
+        return checks;
+    }
+
+    /** The live forecast score against persistence and the band's coverage. */
+    public ForecastScore score() {
+        return score;
+    }
+
+
+    // shorthands used by the API and tests
+
+    public Status status() {
+        return serving.status();
+    }
+
+    public long lastSequence() {
+        return cursor.lastSequence();
+    }
+
+    public long readings() {
+        return cursor.readings();
+    }
+
+    /** After a sequence gap: the window and the detectors' memory of the previous samples start afresh. */
+    void restartAfterGap() {
+        recent.clear();
+        cursor.restartRun();
+        faults.restartAfterGap();
+    }
+
+    /**
+     * A new session of the sensor (it rebooted and restarted its sequence count): the window, the due query and
+     * the detectors' memory of the previous samples start afresh; counters, calibration and histories stay.
+     */
+    void startNewSession() {
+        restartAfterGap();
+        cursor.newSession();
+        query.clear();
+        serving.warmingUp();
+    }
+
+    /** Accepts a reading: its sample joins the window of {@code windowLength}, the cursor advances. */
+    void accept(double[] sample, long sequence, long eventTime, int windowLength) {
+        recent.add(sample, windowLength);
+        cursor.advance(sequence, eventTime);
+    }
+
+    /**
+     * Format 5: format 4 (the flat class's fields, in its order) without the usual neural share (unmodelled
+     * dynamics now compares latents) and followed by the live forecast score. Format 4 is still read, with no
+     * forecast score yet, so an upgrade keeps the sensors' state.
+     */
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 5, 4,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
         out.writeUTF(s.sensorId);
         out.writeUTF(s.system.name());
-        out.writeLong(s.lastSequence);
-        out.writeLong(s.lastEventTime);
-        out.writeLong(s.contiguousSamples);
-        out.writeInt(s.recent.size());
-        for (double[] sample : s.recent) {
+        out.writeLong(s.cursor.lastSequence());
+        out.writeLong(s.cursor.lastEventTime());
+        out.writeLong(s.cursor.contiguousSamples());
+        java.util.List<double[]> samples = s.recent.asList();
+        out.writeInt(samples.size());
+        for (double[] sample : samples) {
             StateSerde.writeDoubles(out, sample);
         }
-        out.writeBoolean(s.due);
-        out.writeLong(s.dueSequence);
-        out.writeLong(s.dueEventTime);
-        out.writeInt(s.dueWindow.length);
-        for (double[] sample : s.dueWindow) {
+        out.writeBoolean(s.query.due());
+        out.writeLong(s.query.sequence());
+        out.writeLong(s.query.eventTime());
+        out.writeInt(s.query.window().length);
+        for (double[] sample : s.query.window()) {
             StateSerde.writeDoubles(out, sample);
         }
-        out.writeUTF(s.status.name());
-        out.writeLong(s.readings);
-        out.writeLong(s.forecasts);
-        out.writeLong(s.modelVersion);
-        out.writeInt(s.stuckRun);
-        StateSerde.writeDoubles(out, s.spikeScale);
-        out.writeInt(s.spikeScaleSamples);
-        for (Latch latch : new Latch[]{s.stuck, s.spike, s.range, s.deviation, s.drift, s.unmodelled}) {
-            latch.write(out);
-        }
-        s.neuralShare.write(out);
-        s.band.write(out);
+        out.writeUTF(s.serving.status().name());
+        out.writeLong(s.cursor.readings());
+        out.writeLong(s.serving.forecasts());
+        out.writeLong(s.serving.modelVersion());
+        s.faults.write(out);
+        s.checks.write(out);
+        s.score.write(out);
     }
 
-    private static SensorState read(DataInputStream in) throws IOException {
-        SensorState s = new SensorState(in.readUTF(), SystemKind.valueOf(in.readUTF()));
-        s.lastSequence = in.readLong();
-        s.lastEventTime = in.readLong();
-        s.contiguousSamples = in.readLong();
+    private static SensorState read(DataInputStream in, int version) throws IOException {
+        String sensorId = in.readUTF();
+        SystemKind system = SystemKind.valueOf(in.readUTF());
+        long lastSequence = in.readLong();
+        long lastEventTime = in.readLong();
+        long contiguous = in.readLong();
+        RecentSamples recent = new RecentSamples();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            s.recent.addLast(StateSerde.readDoubles(in));
+            recent.add(StateSerde.readDoubles(in), Integer.MAX_VALUE);
         }
-        s.due = in.readBoolean();
-        s.dueSequence = in.readLong();
-        s.dueEventTime = in.readLong();
-        s.dueWindow = new double[in.readInt()][];
-        for (int i = 0; i < s.dueWindow.length; i++) {
-            s.dueWindow[i] = StateSerde.readDoubles(in);
+        boolean due = in.readBoolean();
+        long dueSequence = in.readLong();
+        long dueEventTime = in.readLong();
+        double[][] window = new double[in.readInt()][];
+        for (int i = 0; i < window.length; i++) {
+            window[i] = StateSerde.readDoubles(in);
         }
-        s.status = Status.valueOf(in.readUTF());
-        s.readings = in.readLong();
-        s.forecasts = in.readLong();
-        s.modelVersion = in.readLong();
-        s.stuckRun = in.readInt();
-        s.spikeScale = StateSerde.readDoubles(in);
-        s.spikeScaleSamples = in.readInt();
-        s.stuck = Latch.read(in);
-        s.spike = Latch.read(in);
-        s.range = Latch.read(in);
-        s.deviation = Latch.read(in);
-        s.drift = Latch.read(in);
-        s.unmodelled = Latch.read(in);
-        s.neuralShare = UsualLevel.read(in, NEURAL_SHARE_ALPHA);
-        s.band = UsualLevel.read(in, BAND_ALPHA);
-        return s;
+        Status status = Status.valueOf(in.readUTF());
+        long readings = in.readLong();
+        long forecasts = in.readLong();
+        long modelVersion = in.readLong();
+        return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
+                recent, new DueQuery(due, dueSequence, dueEventTime, window),
+                new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in, version),
+                version >= 5 ? ForecastScore.read(in) : new ForecastScore());
     }
 }

@@ -33,16 +33,36 @@ public final class StateSerde<T> implements Serde<T> {
         T read(DataInputStream in) throws IOException;
     }
 
+    /** Reads the fields of a state value written by format {@code version} (between the oldest readable and now). */
+    @FunctionalInterface
+    public interface VersionedReader<T> {
+        T read(DataInputStream in, int version) throws IOException;
+    }
+
     private final String name;
     private final byte formatVersion;
+    private final byte oldestReadable;
     private final Writer<T> writer;
-    private final Reader<T> reader;
+    private final VersionedReader<T> reader;
     /** The largest value written so far: the next buffer starts that big instead of growing by copies. */
     private volatile int sizeHint = 256;
 
     public StateSerde(String name, int formatVersion, Writer<T> writer, Reader<T> reader) {
+        this(name, formatVersion, formatVersion, writer, (in, version) -> reader.read(in));
+    }
+
+    /**
+     * A serde that writes {@code formatVersion} and still reads the older formats from {@code oldestReadable} on
+     * (state written before an upgrade is read, not lost).
+     */
+    public StateSerde(String name, int formatVersion, int oldestReadable, Writer<T> writer, VersionedReader<T> reader) {
+        if (oldestReadable > formatVersion) {
+            throw new IllegalArgumentException("oldest readable format " + oldestReadable + " is newer than "
+                    + formatVersion);
+        }
         this.name = name;
         this.formatVersion = (byte) formatVersion;
+        this.oldestReadable = (byte) oldestReadable;
         this.writer = writer;
         this.reader = reader;
     }
@@ -75,11 +95,12 @@ public final class StateSerde<T> implements Serde<T> {
             }
             try (DataInputStream in = new DataInputStream(new Input(data))) {
                 byte version = in.readByte();
-                if (version != formatVersion) {
+                if (version < oldestReadable || version > formatVersion) {
                     throw new SerializationException("Cannot decode " + name + ": format version " + version
-                            + ", this build reads " + formatVersion);
+                            + ", this build reads " + (oldestReadable == formatVersion ? String.valueOf(formatVersion)
+                            : oldestReadable + " to " + formatVersion));
                 }
-                return reader.read(in);
+                return reader.read(in, version);
             } catch (IOException e) {
                 throw new SerializationException("Cannot decode " + name + ": " + e.getMessage(), e);
             }

@@ -12,6 +12,8 @@ public final class StoreNames {
     public static final String LATEST_FORECASTS = "latest-forecasts";
     /** {@link ZpHistory} per sensor id: recent physics-parameter estimates. */
     public static final String ZP_HISTORY = "zp-history";
+    /** {@link SensorPhysics} per sensor id: fused window posteriors, the sensor-level physics. */
+    public static final String SENSOR_PHYSICS = "sensor-physics";
     /** {@link AnomalyHistory} per sensor id: recent anomalies. */
     public static final String ANOMALY_HISTORY = "anomaly-history";
 

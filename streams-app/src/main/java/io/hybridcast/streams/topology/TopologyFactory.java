@@ -52,6 +52,8 @@ public final class TopologyFactory {
         topology.addStateStore(WriteBehindStore.builder(StoreNames.PENDING_FORECASTS, PendingForecasts.SERDE, capacity), FORECASTER);
         topology.addStateStore(store(StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
         topology.addStateStore(WriteBehindStore.builder(StoreNames.ZP_HISTORY, ZpHistory.SERDE, capacity), FORECASTER);
+        // the sensor-level physics in a store of its own: it changes once per disjoint window, the state every reading
+        topology.addStateStore(WriteBehindStore.builder(StoreNames.SENSOR_PHYSICS, SensorPhysics.SERDE, capacity), FORECASTER);
         topology.addStateStore(WriteBehindStore.builder(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE, capacity), FORECASTER);
         // ground truth, when a simulator publishes it: kept beside the sensor's state for live scoring
         topology.addSource(TRUTH_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),

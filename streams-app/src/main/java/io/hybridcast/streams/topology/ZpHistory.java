@@ -9,9 +9,15 @@ import java.util.List;
 /** The recent physics-parameter (z_p) estimates of one sensor, oldest first, bounded in length. */
 public final class ZpHistory {
 
-    /** One estimate: posterior mean and std per parameter, and the context prior it was compared with. */
+    /**
+     * One forecast's estimates: the window posterior (mean, std per parameter), the long-run posterior it was
+     * compared with for drift ({@code priorMean}, {@code priorStd}; empty until there is one), and the
+     * sensor-level posterior after it ({@code sensorMean}, {@code sensorStd}, 95 % interval; empty before the
+     * first fused window). All in the parameters' physical units.
+     */
     public record Point(long sequence, long eventTime, long modelVersion, List<String> names, double[] mean,
-                        double[] std, double[] priorMean, double[] priorStd) {
+                        double[] std, double[] priorMean, double[] priorStd, double[] sensorMean,
+                        double[] sensorStd, double[] sensorLower, double[] sensorUpper) {
     }
 
     public final List<Point> points = new ArrayList<>();
@@ -23,7 +29,8 @@ public final class ZpHistory {
         }
     }
 
-    public static final StateSerde<ZpHistory> SERDE = new StateSerde<>("z_p history", 1,
+    /** Format 2 adds the sensor-level posterior to each point; format 1 is read with none. */
+    public static final StateSerde<ZpHistory> SERDE = new StateSerde<>("z_p history", 2, 1,
             ZpHistory::write, ZpHistory::read);
 
     private static void write(ZpHistory h, DataOutputStream out) throws IOException {
@@ -36,27 +43,31 @@ public final class ZpHistory {
             for (String n : p.names()) {
                 out.writeUTF(n);
             }
-            StateSerde.writeDoubles(out, p.mean());
-            StateSerde.writeDoubles(out, p.std());
-            StateSerde.writeDoubles(out, p.priorMean());
-            StateSerde.writeDoubles(out, p.priorStd());
+            for (double[] values : new double[][]{p.mean(), p.std(), p.priorMean(), p.priorStd(), p.sensorMean(),
+                    p.sensorStd(), p.sensorLower(), p.sensorUpper()}) {
+                StateSerde.writeDoubles(out, values);
+            }
         }
     }
 
-    private static ZpHistory read(DataInputStream in) throws IOException {
+    private static ZpHistory read(DataInputStream in, int version) throws IOException {
         ZpHistory h = new ZpHistory();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
             long seq = in.readLong();
             long time = in.readLong();
-            long version = in.readLong();
+            long modelVersion = in.readLong();
             int names = in.readInt();
             List<String> list = new ArrayList<>(names);
             for (int j = 0; j < names; j++) {
                 list.add(in.readUTF());
             }
-            h.points.add(new Point(seq, time, version, list, StateSerde.readDoubles(in), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in)));
+            double[][] values = new double[8][];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = k < 4 || version >= 2 ? StateSerde.readDoubles(in) : new double[0];
+            }
+            h.points.add(new Point(seq, time, modelVersion, list, values[0], values[1], values[2], values[3],
+                    values[4], values[5], values[6], values[7]));
         }
         return h;
     }

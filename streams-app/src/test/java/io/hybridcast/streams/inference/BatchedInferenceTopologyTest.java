@@ -102,7 +102,7 @@ class BatchedInferenceTopologyTest {
     void sizeTriggerThenLatencyTriggerOneModelCallPerBatch() {
         pipeAll(5, 0, 39);
         assertThat(fixture.forecasts()).isEmpty(); // K = 2 context windows are not complete yet
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status)
+        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status())
                 .isEqualTo(SensorState.Status.WARMING_UP);
         pipeAll(5, 39, 40); // five sensors become due; the third fills a batch
         List<Forecast> first = fixture.forecasts();
@@ -120,7 +120,8 @@ class BatchedInferenceTopologyTest {
         assertThat(f.getAlgorithm()).isEqualTo("meta-hybrid-vae");
         assertThat(f.getFirstSequence()).isEqualTo(40);
         assertThat(f.getStepMillis()).isEqualTo(50);
-        assertThat(f.getContextSize()).isEqualTo(2);
+        // the query (20..39) is the newest context window, so its context is the K - 1 = 1 window before it
+        assertThat(f.getContextSize()).isEqualTo(1);
         assertThat(f.getMean()).hasSize(10).allSatisfy(step -> assertThat(step).hasSize(1));
         for (int t = 0; t < 10; t++) {
             double mean = f.getMean().get(t).get(0);
@@ -134,7 +135,7 @@ class BatchedInferenceTopologyTest {
             assertThat(p.getStd()).isPositive();
         });
         assertThat(f.getNeuralLatents()).hasSize(2);
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status)
+        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("s0").status())
                 .isEqualTo(SensorState.Status.FORECASTING);
 
         // one forecast per sensor per hop

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Physics drift and unmodelled dynamics through the real topology. The real (tiny) model serves, and from
- * a chosen moment its z_p estimate or its neural share is shifted by a known amount: a controlled stand-in
- * for a pendulum whose omega changed or whose damping grew, so the detectors' arithmetic, hysteresis and
+ * a chosen moment its z_p estimate or its neural latents are shifted by a known amount: a controlled stand-in
+ * for a pendulum whose omega changed or whose unmodelled drive changed, so the detectors' arithmetic, hysteresis and
  * sentences can be checked exactly.
  */
 class ModelAnomalyTopologyTest {
@@ -33,9 +33,8 @@ class ModelAnomalyTopologyTest {
     /** The real model with a shift added to its outputs. */
     static final class ShiftedModel extends BatchedInferenceTopologyTest.CountingModel {
         volatile double zpShift;
-        volatile double shareShift;
-        /** When set, replaces the model's neural share (the real tiny model's share swings widely by itself). */
-        volatile java.util.function.DoubleSupplier share;
+        /** When set, replaces the model's neural latents (the real tiny model's move with the window's phase). */
+        volatile java.util.function.Supplier<double[]> latents;
         final List<Double> stds = new ArrayList<>();
         ShiftedModel(ServingModel real) {
             super(real);
@@ -46,7 +45,7 @@ class ModelAnomalyTopologyTest {
             for (Prediction p : super.predict(queries, horizon)) {
                 stds.add(p.zpStd()[0]);
                 out.add(new Prediction(p.mean(), p.lower(), p.upper(), new double[]{p.zpMean()[0] + zpShift},
-                        p.zpStd(), p.zn(), share == null ? p.neuralShare() + shareShift : share.getAsDouble()));
+                        p.zpStd(), latents == null ? p.zn() : latents.get(), p.neuralShare()));
             }
             return out;
         }
@@ -105,9 +104,10 @@ class ModelAnomalyTopologyTest {
             assertThat(a.getScore()).isGreaterThan(4.0);
             assertThat(a.getModelVersion()).isEqualTo(1L);
             assertThat(a.getExplanation()).startsWith("Physics drift: omega moved from ")
-                    .contains(" rad/s (z = ").endsWith(" > 4).");
+                    .contains(" rad/s (long-run 95 % ").contains(", newest 3 windows ").endsWith(" > 4).");
         });
-        // the drift is reported once: after the context caught up, no new alert although omega stays shifted
+        // the drift is reported once: while the long-run posterior catches up, no new alert although omega stays
+        // shifted; old value = long-run posterior before the shift, new value = the newest windows' posterior
         String sentence = drifts.get(0).getExplanation();
         double from = Double.parseDouble(sentence.replaceAll(".*moved from (\\S+) to.*", "$1"));
         double to = Double.parseDouble(sentence.replaceAll(".*to (\\S+) rad/s.*", "$1"));
@@ -115,51 +115,60 @@ class ModelAnomalyTopologyTest {
         assertThat(from).isCloseTo(omegaBefore, org.assertj.core.data.Offset.offset(0.5));
     }
 
-    @Test
-    void growingNeuralShareIsFlaggedOnce() {
-        java.util.Random random = new java.util.Random(3);
-        model.share = () -> 0.2 + 0.04 * (random.nextDouble() - 0.5);
-        hops(25); // past the context warm-up and the 10 forecasts that build the sensor's usual share
-        assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).isEmpty();
-        model.share = () -> 0.8 + 0.04 * (random.nextDouble() - 0.5);
-        hops(10);
-        assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).singleElement().satisfies(a -> {
-            assertThat(a.getScore()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(0.05));
-            assertThat(a.getThreshold()).isEqualTo(0.25); // the floor: 4 sigma of +-0.02 noise is below it
-            String sentence = a.getExplanation();
-            assertThat(sentence).startsWith("Unmodelled dynamics: the neural part now carries ")
-                    .contains(" % of the model's signal energy, up from a usual ");
-            double now = Double.parseDouble(sentence.replaceAll(".*now carries (\\S+) %.*", "$1"));
-            double usual = Double.parseDouble(sentence.replaceAll(".*a usual (\\S+) ± .*", "$1"));
-            assertThat(now).isCloseTo(80, org.assertj.core.data.Offset.offset(2.0));
-            assertThat(usual).isCloseTo(20, org.assertj.core.data.Offset.offset(1.0));
-        });
+    /** Two latents around (0.1, -0.2) with window-to-window noise of +-{@code noise}, the second shifted. */
+    static java.util.function.Supplier<double[]> latents(java.util.Random random, double noise, double shift) {
+        return () -> new double[]{0.1 + noise * (random.nextDouble() - 0.5),
+                -0.2 + shift + noise * (random.nextDouble() - 0.5)};
     }
 
     @Test
-    void aShareThatOnlyFluctuatesIsNotFlagged() {
-        // a sensor whose share swings +-0.4 from window to window (as a forced pendulum's does with the phase
-        // of its forcing): often beyond the 0.25 floor, but within four standard deviations of its own spread
+    void aShiftedLatentIsFlaggedOnceNamingIt() {
+        java.util.Random random = new java.util.Random(3);
+        model.latents = latents(random, 0.1, 0);
+        hops(40); // past 3 recent + 4 long-run disjoint windows (one per 4 hops)
+        assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).isEmpty();
+        model.latents = latents(random, 0.1, 1.0); // the unmodelled drive changed: the encoder moves z_n[1]
+        hops(16);
+        assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).singleElement().satisfies(a -> {
+            assertThat(a.getDetail()).isEqualTo("z_n[1]");
+            assertThat(a.getThreshold()).isEqualTo(4.0);
+            assertThat(a.getScore()).isGreaterThan(4.0);
+            String sentence = a.getExplanation();
+            assertThat(sentence).startsWith("Unmodelled dynamics: neural latent z_n[1] moved from ");
+            double from = Double.parseDouble(sentence.replaceAll(".*moved from (\\S+) ± .*", "$1"));
+            double to = Double.parseDouble(sentence.replaceAll(".*\\(long run\\) to (\\S+) \\(newest.*", "$1"));
+            assertThat(from).isCloseTo(-0.2, org.assertj.core.data.Offset.offset(0.05));
+            // flagged as soon as the recent mean moved past the 0.5 floor: two or three of its windows shifted
+            assertThat(to).isBetween(from + 0.5, 0.85);
+        });
+        assertThat(of(AnomalyKind.PHYSICS_DRIFT)).isEmpty();
+    }
+
+    @Test
+    void aLatentThatOnlyFluctuatesIsNotFlagged() {
+        // latents that swing +-0.8 from window to window (as a forced pendulum's may with the phase of its forcing):
+        // often beyond the 0.5 floor, but within four standard errors of their own scatter
         java.util.Random random = new java.util.Random(5);
-        model.share = () -> 0.4 + 0.8 * (random.nextDouble() - 0.5);
+        model.latents = latents(random, 1.6, 0);
         hops(100);
         assertThat(fixture.forecasts()).hasSizeGreaterThan(80);
         assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).isEmpty();
     }
 
     @Test
-    void aNewModelVersionWithAnotherSplitIsNotAChangeOfTheWorld() throws Exception {
-        model.share = () -> 0.1;
-        hops(25);
+    void aNewModelVersionWithOtherLatentsIsNotAChangeOfTheWorld() throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        model.latents = latents(random, 0.1, 0);
+        hops(40);
         ShiftedModel next = new ShiftedModel(new BundleModelLoader().load(TinyModels.pendulumVersion(2, null),
                 TinyModels.pendulumBundle()));
-        next.share = () -> 0.7; // version 2 gives the neural part far more of the same signal
+        next.latents = latents(random, 0.1, 2.0); // version 2 places the same windows elsewhere in latent space
         fixture.models.swap(next);
-        hops(25);
+        hops(40);
         assertThat(fixture.forecasts()).anySatisfy(f -> assertThat(f.getModelVersion()).isEqualTo(2L));
         assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).isEmpty();
-        next.share = () -> 0.99; // a real change under version 2 is still seen
-        hops(10);
+        next.latents = latents(random, 0.1, 3.0); // a real change under version 2 is still seen
+        hops(16);
         assertThat(of(AnomalyKind.UNMODELLED_DYNAMICS)).singleElement()
                 .satisfies(a -> assertThat(a.getModelVersion()).isEqualTo(2L));
     }

@@ -50,7 +50,7 @@ class HotSwapTopologyTest {
             }
             f.advanceWallClock(Duration.ofMillis(100));
             assertThat(f.forecasts()).isEmpty();
-            assertThat(f.<SensorState>store(StoreNames.SENSOR_STATE).get("a").status)
+            assertThat(f.<SensorState>store(StoreNames.SENSOR_STATE).get("a").status())
                     .isEqualTo(SensorState.Status.WAITING_FOR_MODEL);
 
             assertThat(swapper.accept(TinyModels.pendulumVersion(1, "secret"))).isEqualTo(ModelSwapper.Outcome.ACCEPTED);
@@ -96,8 +96,8 @@ class HotSwapTopologyTest {
             assertThat(f.<ContextSet>store(StoreNames.CONTEXT_SETS).get("a").pooledVersion).isEqualTo(2);
             // no reading lost or refused on the way
             assertThat(f.deadLetters()).isEmpty();
-            long accepted = f.<SensorState>store(StoreNames.SENSOR_STATE).get("a").readings
-                    + f.<SensorState>store(StoreNames.SENSOR_STATE).get("b").readings;
+            long accepted = f.<SensorState>store(StoreNames.SENSOR_STATE).get("a").readings()
+                    + f.<SensorState>store(StoreNames.SENSOR_STATE).get("b").readings();
             assertThat(accepted).isEqualTo(piped);
         } finally {
             registry.close();

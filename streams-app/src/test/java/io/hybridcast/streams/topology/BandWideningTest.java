@@ -20,22 +20,22 @@ class BandWideningTest {
 
     @Test
     void theWideningIsTheRmsResidualAfterTheWarmUpAndNeverBelowOne() {
-        assertThat(ForecasterProcessor.bandWidening(level(9), 2)).isEqualTo(1); // still warming up
-        assertThat(ForecasterProcessor.bandWidening(level(9, 16), 2)).isCloseTo(Math.sqrt(12.5), within(1e-12));
-        assertThat(ForecasterProcessor.bandWidening(level(0.25, 0.25), 2)).isEqualTo(1); // only ever widened
+        assertThat(ForecastDeviationCheck.bandWidening(level(9), 2)).isEqualTo(1); // still warming up
+        assertThat(ForecastDeviationCheck.bandWidening(level(9, 16), 2)).isCloseTo(Math.sqrt(12.5), within(1e-12));
+        assertThat(ForecastDeviationCheck.bandWidening(level(0.25, 0.25), 2)).isEqualTo(1); // only ever widened
     }
 
     @Test
     void afterTheWarmUpItFollowsSlowly() {
-        assertThat(ForecasterProcessor.bandWidening(level(4, 4, 0), 2))
+        assertThat(ForecastDeviationCheck.bandWidening(level(4, 4, 0), 2))
                 .isCloseTo(Math.sqrt(4 * (1 - SensorState.BAND_ALPHA)), within(1e-12));
     }
 
     @Test
     void calibrationOffOrANewModelVersionMeansNoWidening() {
         UsualLevel band = level(25, 25);
-        assertThat(ForecasterProcessor.bandWidening(band, 0)).isEqualTo(1);
+        assertThat(ForecastDeviationCheck.bandWidening(band, 0)).isEqualTo(1);
         band.useModelVersion(2);
-        assertThat(ForecasterProcessor.bandWidening(band, 2)).isEqualTo(1);
+        assertThat(ForecastDeviationCheck.bandWidening(band, 2)).isEqualTo(1);
     }
 }

@@ -100,7 +100,7 @@ class SensorFaultTopologyTest {
         });
         // the window restarted after the gap: only contiguous samples since sequence 39
         SensorState state = fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1");
-        assertThat(state.contiguousSamples).isEqualTo(21);
+        assertThat(state.cursor().contiguousSamples()).isEqualTo(21);
     }
 
     @Test
@@ -124,15 +124,14 @@ class SensorFaultTopologyTest {
         healthyRange("p1", 0, 15);
         org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, SensorState> states =
                 fixture.store(StoreNames.SENSOR_STATE);
-        assertThat(states.get("p1").status).isEqualTo(SensorState.Status.WARMING_UP);
+        assertThat(states.get("p1").status()).isEqualTo(SensorState.Status.WARMING_UP);
         healthyRange("p1", 15, 20);
-        assertThat(states.get("p1").status).isEqualTo(SensorState.Status.WAITING_FOR_MODEL);
+        assertThat(states.get("p1").status()).isEqualTo(SensorState.Status.WAITING_FOR_MODEL);
         healthyRange("p1", 20, 45);
         ContextSet context = fixture.<ContextSet>store(StoreNames.CONTEXT_SETS).get("p1");
-        assertThat(context.windows).hasSize(2);
-        assertThat(context.windows.get(0).firstSequence).isEqualTo(20); // K = 2: windows 0 and 10 were evicted
-        assertThat(context.windows.get(1).firstSequence).isEqualTo(30); // 40..44 is not complete yet
-        assertThat(context.windows.get(1).samples).hasDimensions(10, 1);
+        // K + 1 = 3 windows (a query that is the newest still has K others): window 0 was evicted
+        assertThat(context.windows).extracting(w -> w.firstSequence).containsExactly(10L, 20L, 30L);
+        assertThat(context.windows.get(2).samples).hasDimensions(10, 1); // 40..44 is not complete yet
         assertThat(fixture.forecasts()).isEmpty();
     }
 }

@@ -97,8 +97,8 @@ class ValidationTopologyTest {
                 "sensor p1 is a PENDULUM sensor but this reading says DOUBLE_PENDULUM");
         assertThat(letters).extracting(DeadLetter::getSourceOffset).containsExactly(1L, 2L, 4L);
         SensorState state = fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1");
-        assertThat(state.lastSequence).isEqualTo(6);
-        assertThat(state.readings).isEqualTo(2);
+        assertThat(state.lastSequence()).isEqualTo(6);
+        assertThat(state.readings()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,181 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.ParameterEstimate;
+import io.hybridcast.avro.SensorParameterEstimate;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.streams.inference.ServingModel;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The forecaster's inference: for a batch of due sensors of one system, one embedding call for the context
+ * windows that have none under the serving version and one batched prediction call, both under one model
+ * version; then each sensor's forecast goes to the forecasts topic, the latest-forecast store and its pending
+ * forecasts, and the caller's checks see the prediction while the model version is still leased.
+ */
+final class BatchInference {
+
+    /** What the checks get after each forecast, with the model that made it. */
+    @FunctionalInterface
+    interface AfterForecast {
+        void accept(SensorState state, SensorPhysics physics, ServingModel.Prediction prediction, ServingModel model,
+                    boolean fused);
+    }
+
+    private final StreamsSettings settings;
+    private final ModelRegistry models;
+    private final AppMetrics metrics;
+    private final ProcessorContext<Object, Object> context;
+    private final ForecasterStores stores;
+    private final double forgetting;
+    private final int physicsCapacity;
+
+    BatchInference(StreamsSettings settings, ModelRegistry models, AppMetrics metrics,
+                   ProcessorContext<Object, Object> context, ForecasterStores stores) {
+        this.settings = settings;
+        this.models = models;
+        this.metrics = metrics;
+        this.context = context;
+        this.stores = stores;
+        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
+                + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
+    }
+
+    /**
+     * Windows a sensor's physics keeps: those whose forgetting weight is still above 1 % (beyond them a window
+     * hardly counts), plus the recent and long-run minimum of the alerts, at most 256.
+     */
+    static int physicsCapacity(double forgetting, int minimum) {
+        int memory = forgetting >= 1 ? 256 : (int) Math.ceil(Math.log(0.01) / Math.log(forgetting));
+        return Math.min(256, memory + minimum);
+    }
+
+    /** Infers the batch; returns false (and infers nothing) when no model version serves the system. */
+    boolean run(SystemKind system, List<SensorState> batch, AfterForecast after) {
+        try (ModelRegistry.Lease lease = models.acquire(system)) {
+            if (lease == null) {
+                return false;
+            }
+            ServingModel model = lease.model();
+            long started = System.nanoTime();
+            List<ContextSet> contextSets = new ArrayList<>(batch.size());
+            List<ContextSet.Window> stale = new ArrayList<>();
+            for (SensorState state : batch) {
+                ContextSet contextSet = stores.contextOf(state.sensorId);
+                contextSets.add(contextSet);
+                stale.addAll(contextSet.stale(model.version()));
+            }
+            if (!stale.isEmpty()) {
+                double[][][] windows = new double[stale.size()][][];
+                for (int i = 0; i < windows.length; i++) {
+                    windows[i] = stale.get(i).samples;
+                }
+                double[][] embeddings = model.embed(windows);
+                for (int i = 0; i < windows.length; i++) {
+                    stale.get(i).embedding = embeddings[i];
+                    stale.get(i).embeddingVersion = model.version();
+                }
+            }
+            List<ServingModel.Query> queries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                ContextSet contextSet = contextSets.get(i);
+                DueQuery query = batch.get(i).query();
+                contextSet.pool(model.version(), query.sequence() - query.window().length + 1,
+                        settings.system(system).contextWindows());
+                queries.add(new ServingModel.Query(batch.get(i).query().window(), contextSet.pooledSum,
+                        contextSet.pooledCount));
+            }
+            List<ServingModel.Prediction> predictions = model.predict(queries, settings.system(system).horizon());
+            metrics.batch(batch.size(), System.nanoTime() - started);
+            for (int i = 0; i < batch.size(); i++) {
+                SensorState state = batch.get(i);
+                if (!stale.isEmpty()) {
+                    stores.contexts.write(state.sensorId, contextSets.get(i));
+                }
+                ServingModel.Prediction p = predictions.get(i);
+                DueQuery query = state.query();
+                SensorPhysics physics = stores.physicsOf(state.sensorId);
+                boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
+                        p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity);
+                if (fused) {
+                    stores.physics.write(state.sensorId, physics);
+                }
+                publish(state, physics, contextSets.get(i), p, model);
+                after.accept(state, physics, p, model, fused);
+            }
+            return true;
+        }
+    }
+
+    /** The sensor-level posterior per parameter, as published. */
+    static List<SensorParameterEstimate> sensorPhysics(SensorPhysics physics) {
+        List<SensorParameterEstimate> out = new ArrayList<>();
+        RandomEffects.Estimate[] estimates = physics.estimates();
+        for (int j = 0; j < estimates.length; j++) {
+            RandomEffects.Estimate e = estimates[j];
+            out.add(new SensorParameterEstimate(physics.names().get(j), e.mean(), e.std(), e.lower95(), e.upper95(),
+                    e.effectiveWindows(), e.tau()));
+        }
+        return out;
+    }
+
+    private void publish(SensorState state, SensorPhysics sensorPhysics, ContextSet contextSet,
+                         ServingModel.Prediction p, ServingModel model) {
+        String sensorId = state.sensorId;
+        SensorSystems.Spec spec = SensorSystems.of(state.system);
+        long time = state.query().eventTime();
+        long firstSequence = state.query().sequence() + 1;
+        List<ParameterEstimate> physics = new ArrayList<>();
+        for (int j = 0; j < model.physicsNames().size(); j++) {
+            physics.add(new ParameterEstimate(model.physicsNames().get(j), p.zpMean()[j], p.zpStd()[j]));
+        }
+        List<Double> zn = new ArrayList<>(p.zn().length);
+        for (double v : p.zn()) {
+            zn.add(v);
+        }
+        Forecast forecast = Forecast.newBuilder()
+                .setSensorId(sensorId)
+                .setSystem(state.system)
+                .setModelVersion(model.version())
+                .setAlgorithm(model.algorithm())
+                .setIssueTime(Instant.ofEpochMilli(time))
+                .setFirstSequence(firstSequence)
+                .setStepMillis(spec.sampleIntervalMillis())
+                .setMean(PendingForecasts.toLists(p.mean()))
+                .setLower(PendingForecasts.toLists(p.lower()))
+                .setUpper(PendingForecasts.toLists(p.upper()))
+                .setPhysics(physics)
+                .setNeuralLatents(zn)
+                .setContextSize(contextSet.pooledCount)
+                .setSensorPhysics(sensorPhysics(sensorPhysics))
+                .build();
+        context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
+        metrics.forecast();
+        stores.latest.put(sensorId, forecast);
+
+        if (state.query().sequence() - state.query().window().length + 1 <= sensorPhysics.lastEventSequence()) {
+            // made from a window with an operating event in it (or before one that came in meanwhile): the jump
+            // is announced, not a fault, so the forecast is published but not scored against the actuals
+            return;
+        }
+        PendingForecasts forecasts = stores.pending.read(sensorId);
+        if (forecasts == null) {
+            forecasts = new PendingForecasts();
+        }
+        double[][] window = state.query().window();
+        forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), p.mean(), p.lower(),
+                p.upper(), window[window.length - 1].clone()));
+        stores.pending.write(sensorId, forecasts);
+    }
+}

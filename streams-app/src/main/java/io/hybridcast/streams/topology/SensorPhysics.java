@@ -1,0 +1,236 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.streams.inference.RandomEffects;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A sensor's physics at sensor level: the posteriors of its successive disjoint windows (z_p mean and std per
+ * parameter, and the neural latents' mean under the model version that inferred them), and the sensor-level
+ * posterior fused from them ({@link RandomEffects}). Kept across operating events and model versions (z_p is
+ * in physical units); the latents only count under the version that inferred them.
+ *
+ * <p>Why disjoint windows only: successive queries overlap by all but a hop, so their posteriors are nearly the
+ * same evidence; fusing each would count it window/hop times over and make the interval too narrow.
+ */
+public final class SensorPhysics {
+
+    /** One fused window. */
+    record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents) {
+    }
+
+    private List<String> names = List.of();
+    private final Deque<WindowEstimate> windows = new ArrayDeque<>();
+    private long lastSequence = -1;
+    /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
+    private long lastEventSequence = -1;
+    private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
+
+    /**
+     * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
+     * keeping at most {@code capacity} windows, and fuses the sensor-level posterior with {@code forgetting} per
+     * window. Returns whether it was added.
+     */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double forgetting, int capacity) {
+        if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
+            return false;
+        }
+        if (!names.equals(this.names)) {
+            windows.clear(); // another parameterisation: nothing to fuse with
+            this.names = List.copyOf(names);
+        }
+        windows.addLast(new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone()));
+        while (windows.size() > capacity) {
+            windows.removeFirst();
+        }
+        lastSequence = sequence;
+        estimates = new RandomEffects.Estimate[names.size()];
+        for (int j = 0; j < estimates.length; j++) {
+            estimates[j] = fuse(j, 0, forgetting);
+        }
+        return true;
+    }
+
+    /**
+     * Fuses parameter {@code j} over the windows before the newest {@code skipNewest}, with {@code forgetting}
+     * per window counted from the newest of them; null when there are none.
+     */
+    RandomEffects.Estimate fuse(int j, int skipNewest, double forgetting) {
+        int n = windows.size() - skipNewest;
+        if (n <= 0) {
+            return null;
+        }
+        double[] means = new double[n];
+        double[] stds = new double[n];
+        double[] weights = new double[n];
+        Iterator<WindowEstimate> it = windows.descendingIterator();
+        for (int s = 0; s < skipNewest; s++) {
+            it.next();
+        }
+        double weight = 1;
+        for (int i = n - 1; i >= 0; i--) {
+            WindowEstimate w = it.next();
+            means[i] = w.mean()[j];
+            stds[i] = w.std()[j];
+            weights[i] = weight;
+            weight *= forgetting;
+        }
+        return RandomEffects.fuse(means, stds, weights);
+    }
+
+    /** The recent posterior of parameter {@code j}: its newest {@code recent} windows, fused without forgetting. */
+    RandomEffects.Estimate recent(int j, int recent) {
+        if (windows.size() < recent) {
+            return null;
+        }
+        double[] means = new double[recent];
+        double[] stds = new double[recent];
+        double[] weights = new double[recent];
+        Iterator<WindowEstimate> it = windows.descendingIterator();
+        for (int i = recent - 1; i >= 0; i--) {
+            WindowEstimate w = it.next();
+            means[i] = w.mean()[j];
+            stds[i] = w.std()[j];
+            weights[i] = 1;
+        }
+        return RandomEffects.fuse(means, stds, weights);
+    }
+
+    /**
+     * The neural latents' recent and long-run posteriors under {@code modelVersion}: per latent, the mean of the
+     * newest {@code recent} windows and the weighted mean, variance and effective count of the windows before them
+     * (forgetting per window); null when fewer than {@code recent + minLongRun} windows of that version exist.
+     *
+     * @return {recentMean[], longRunMean[], longRunVariance[], {effectiveLongRunWindows}}
+     */
+    double[][] latentShift(long modelVersion, int recent, int minLongRun, double forgetting, int windowLength) {
+        List<double[]> same = new ArrayList<>();
+        Iterator<WindowEstimate> it = windows.descendingIterator();
+        while (it.hasNext()) {
+            WindowEstimate w = it.next();
+            if (w.modelVersion() != modelVersion || w.sequence() - windowLength + 1 <= lastEventSequence) {
+                break; // the latents of another version mean something else; before an event, another drive
+            }
+            same.add(w.latents());
+        }
+        if (same.size() < recent + minLongRun || same.get(0).length == 0) {
+            return null;
+        }
+        int latents = same.get(0).length;
+        double[] recentMean = new double[latents];
+        for (int i = 0; i < recent; i++) {
+            for (int k = 0; k < latents; k++) {
+                recentMean[k] += same.get(i)[k] / recent;
+            }
+        }
+        double[] sum = new double[latents];
+        double[] sumSquares = new double[latents];
+        double weights = 0;
+        double weights2 = 0;
+        double weight = 1;
+        for (int i = recent; i < same.size(); i++, weight *= forgetting) {
+            for (int k = 0; k < latents; k++) {
+                double v = same.get(i)[k];
+                sum[k] += weight * v;
+                sumSquares[k] += weight * v * v;
+            }
+            weights += weight;
+            weights2 += weight * weight;
+        }
+        double[] mean = new double[latents];
+        double[] variance = new double[latents];
+        for (int k = 0; k < latents; k++) {
+            mean[k] = sum[k] / weights;
+            variance[k] = Math.max(0, sumSquares[k] / weights - mean[k] * mean[k]);
+        }
+        return new double[][]{recentMean, mean, variance, {weights * weights / weights2}};
+    }
+
+    /**
+     * An operating event at {@code sequence}: the physics is unchanged (the window posteriors are kept), but the
+     * unmodelled drive may change, so the latents' long run starts again after it.
+     */
+    void operatingEvent(long sequence) {
+        lastEventSequence = sequence;
+    }
+
+    /** Sequence of the newest operating event, -1 for none. */
+    public long lastEventSequence() {
+        return lastEventSequence;
+    }
+
+    /** Parameter names, in the order of {@link #estimates()}. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** The sensor-level posterior per parameter (empty before the first window; entries never null then). */
+    public RandomEffects.Estimate[] estimates() {
+        return estimates;
+    }
+
+    /** Windows fused so far (at most the capacity). */
+    public int windows() {
+        return windows.size();
+    }
+
+    /**
+     * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
+     * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
+     */
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 1,
+            (p, out) -> p.write(out), SensorPhysics::read);
+
+    void write(DataOutputStream out) throws IOException {
+        out.writeInt(names.size());
+        for (String name : names) {
+            out.writeUTF(name);
+        }
+        out.writeLong(lastSequence);
+        out.writeLong(lastEventSequence);
+        out.writeInt(windows.size());
+        for (WindowEstimate w : windows) {
+            out.writeLong(w.sequence());
+            out.writeLong(w.modelVersion());
+            StateSerde.writeDoubles(out, w.mean());
+            StateSerde.writeDoubles(out, w.std());
+            StateSerde.writeDoubles(out, w.latents());
+        }
+        out.writeInt(estimates.length);
+        for (RandomEffects.Estimate e : estimates) {
+            StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
+                    e.effectiveWindows(), e.tau()});
+        }
+    }
+
+    static SensorPhysics read(DataInputStream in) throws IOException {
+        SensorPhysics p = new SensorPhysics();
+        int n = in.readInt();
+        List<String> names = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            names.add(in.readUTF());
+        }
+        p.names = List.copyOf(names);
+        p.lastSequence = in.readLong();
+        p.lastEventSequence = in.readLong();
+        int w = in.readInt();
+        for (int i = 0; i < w; i++) {
+            p.windows.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
+                    StateSerde.readDoubles(in), StateSerde.readDoubles(in)));
+        }
+        p.estimates = new RandomEffects.Estimate[in.readInt()];
+        for (int j = 0; j < p.estimates.length; j++) {
+            double[] e = StateSerde.readDoubles(in);
+            p.estimates[j] = new RandomEffects.Estimate(e[0], e[1], e[2], e[3], e[4], e[5]);
+        }
+        return p;
+    }
+}
