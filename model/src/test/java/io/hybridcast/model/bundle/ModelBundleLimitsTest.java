@@ -79,7 +79,7 @@ class ModelBundleLimitsTest {
 
     @Test
     void aSpecImplyingMoreParametersThanTheBundleHoldsIsRefused() throws Exception {
-        // within every single bound, but 4096 x (4 x 10000) floats cannot be in a parameter file this small
+        // within every single bound, but 4096 x 10000 floats cannot be in a parameter file this small
         byte[] wide = rewriteManifest(bundle, m -> ((ObjectNode) m.get("spec")).put("hidden", 4096)
                 .put("windowLength", 10_000));
         assertThatThrownBy(() -> ModelBundle.read(wide)).isInstanceOf(InvalidBundleException.class)

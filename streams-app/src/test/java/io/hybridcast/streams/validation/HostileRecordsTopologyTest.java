@@ -64,7 +64,7 @@ class HostileRecordsTopologyTest {
             assertThat(l.getStage()).isEqualTo("validate");
             assertThat(l.getReason()).contains("eventTime -5000 ms is before 1970");
         });
-        assertThat(state("p1").lastSequence).isEqualTo(1);
+        assertThat(state("p1").lastSequence()).isEqualTo(1);
     }
 
     @Test
@@ -103,7 +103,7 @@ class HostileRecordsTopologyTest {
                 .endsWith("(key cut from 358400 to 1024 bytes)");
         assertThat(letter.getKey().remaining()).isEqualTo(DeadLetters.MAX_KEY_BYTES);
         assertThat(record.value().length).isLessThan(2 * 1024);
-        assertThat(state("p1").readings).isEqualTo(1);
+        assertThat(state("p1").readings()).isEqualTo(1);
     }
 
     @Test

@@ -56,9 +56,9 @@ class SequencePolicyTopologyTest {
         assertThat(fixture.deadLetters()).isEmpty();
         assertThat(fixture.anomalies()).extracting(Anomaly::getDetail).doesNotContain("dropout");
         SensorState state = fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1");
-        assertThat(state.lastSequence).isEqualTo(5);
-        assertThat(state.readings).isEqualTo(46);
-        assertThat(state.contiguousSamples).isEqualTo(6);
+        assertThat(state.lastSequence()).isEqualTo(5);
+        assertThat(state.readings()).isEqualTo(46);
+        assertThat(state.cursor().contiguousSamples()).isEqualTo(6);
         assertThat(contextWindows("p1")).isZero();
         // and the new session builds its windows again
         for (long s = 6; s < 10; s++) {
@@ -81,7 +81,7 @@ class SequencePolicyTopologyTest {
         assertThat(fixture.deadLetters()).extracting(DeadLetter::getReason).singleElement().asString()
                 .startsWith("sequence 1000000000000000 jumps 999999999999991 ahead of the last (9) but only 50 ms");
         assertThat(fixture.anomalies()).extracting(Anomaly::getDetail).containsExactly("dropout");
-        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1").lastSequence).isEqualTo(500);
+        assertThat(fixture.<SensorState>store(StoreNames.SENSOR_STATE).get("p1").lastSequence()).isEqualTo(500);
     }
 
     @Test
