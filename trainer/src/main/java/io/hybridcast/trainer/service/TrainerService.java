@@ -6,6 +6,7 @@ import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
@@ -205,15 +206,10 @@ public final class TrainerService implements AutoCloseable {
     /** The spec of a first model of this trainer's system. */
     ModelSpec newSpec() {
         SensorSystems.Spec s = SensorSystems.of(settings.system());
-        // prior ranges of z_p: SCIENCE.md section 2 where given, else a margin around the simulator's range
-        double[] prior = switch (settings.system()) {
-            case PENDULUM -> new double[] {0.392, 3.53};
-            case ADVECTION_DIFFUSION -> new double[] {5e-3, 0.2};
-            case DOUBLE_PENDULUM -> new double[] {1.0, 12.0};
-        };
+        PriorRange prior = PriorRange.forSystem(settings.system().name());
         int neural = Math.max(1, s.unmodelledParameters().size());
         return new ModelSpec(settings.system().name(), settings.algorithm(), settings.windowLength(), s.channels(),
-                s.dtSeconds(), settings.horizon(), s.physicsParameters().get(0), prior[0], prior[1], neural, 64, 32,
+                s.dtSeconds(), settings.horizon(), s.physicsParameters().get(0), prior.min(), prior.max(), neural, 64, 32,
                 1, "rk4", -9, true, true, "meta-hybrid-vae".equals(settings.algorithm()));
     }
 
