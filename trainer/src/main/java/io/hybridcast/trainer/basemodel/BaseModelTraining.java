@@ -48,11 +48,13 @@ public final class BaseModelTraining {
      * @param testSensors       sensors of the test set
      * @param validateEvery     steps between validations
      * @param patience          validations without a 1 % improvement before stopping (0: never stop early)
+     * @param maxMinutes        wall-clock budget of the joint fit: at its end a last validation, then stop (0: none);
+     *                          the model is then the best checkpoint, which {@code --steps <bestStep>} reproduces
      */
     public record Settings(SystemKind system, int tasks, int steps, long seed, double seconds, double meanEventGap,
                            int windowLength, int hop, int trainHop, int contextSize, int horizon, int batch,
                            String solver, double targetWeight, int validationSensors, int testSensors,
-                           int validateEvery, int patience) {
+                           int validateEvery, int patience, double maxMinutes) {
     }
 
     /** One validation along the way. */
@@ -176,7 +178,9 @@ public final class BaseModelTraining {
             // the trainer's total rounds the budget up to whole epochs; the budget is the settings' steps
             progress.onStep(Math.min(step, totalSteps), totalSteps, epoch, loss, elapsedNanos);
             int joint = step - PHYSICS_WARMUP;
-            boolean last = step >= totalSteps;
+            boolean outOfTime = settings.maxMinutes() > 0 && joint > 0
+                    && System.nanoTime() - start > settings.maxMinutes() * 60e9;
+            boolean last = step >= totalSteps || outOfTime;
             if (joint > 0 && (joint % settings.validateEvery() == 0 || last)) {
                 PopulationScore v = PopulationScore.of(model, validation, live);
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -198,6 +202,9 @@ public final class BaseModelTraining {
             }
             if (last) {
                 stop = true;
+                if (outOfTime) {
+                    log.accept("wall-clock budget of " + settings.maxMinutes() + " min used up at step " + joint);
+                }
             }
         }
 

@@ -41,7 +41,7 @@ public final class BaseModelsCommand implements Callable<Integer> {
     @Option(names = "--tasks", defaultValue = "400", description = "Simulated training sensors (tasks). Default: ${DEFAULT-VALUE}.")
     int tasks;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "Optimiser steps of the joint fit (early stopping "
+    @Option(names = "--steps", defaultValue = "4000", description = "Optimiser steps of the joint fit (early stopping "
             + "may end sooner). Default: ${DEFAULT-VALUE}.")
     int steps;
 
@@ -78,13 +78,13 @@ public final class BaseModelsCommand implements Callable<Integer> {
             + "<system>.horizon. Default: ${DEFAULT-VALUE}.")
     int horizon;
 
-    @Option(names = "--batch", defaultValue = "64", description = "Query windows per step. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch", defaultValue = "128", description = "Query windows per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--solver", defaultValue = "rk4", description = "rk4 or euler. Default: ${DEFAULT-VALUE}.")
     String solver;
 
-    @Option(names = "--target-weight", defaultValue = "1", description = "Weight of the supervised z_p term on the "
+    @Option(names = "--target-weight", defaultValue = "100", description = "Weight of the supervised z_p term on the "
             + "twin's known parameters (0: unsupervised). Default: ${DEFAULT-VALUE}.")
     double targetWeight;
 
@@ -101,6 +101,10 @@ public final class BaseModelsCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "4", description = "Validations without a 1 %% improvement before "
             + "stopping early (0: never). Default: ${DEFAULT-VALUE}.")
     int patience;
+
+    @Option(names = "--max-minutes", defaultValue = "0", description = "Wall-clock budget of the training (0: none); "
+            + "the best checkpoint so far is kept, and --steps <bestStep> reproduces it. Default: ${DEFAULT-VALUE}.")
+    double maxMinutes;
 
     @Override
     public Integer call() throws IOException, InvalidBundleException {
@@ -121,9 +125,10 @@ public final class BaseModelsCommand implements Callable<Integer> {
         require(testSensors >= 1, "--test-sensors", testSensors, ">= 1");
         require(validateEvery >= 1, "--validate-every", validateEvery, ">= 1");
         require(patience >= 0, "--patience", patience, ">= 0");
+        require(maxMinutes >= 0 && Double.isFinite(maxMinutes), "--max-minutes", maxMinutes, ">= 0");
         BaseModelTraining.Settings settings = new BaseModelTraining.Settings(system, tasks, steps, seed, seconds,
                 eventGap, windowLength, hop, trainHop, contextSize, horizon, batch, solver, targetWeight,
-                validationSensors, testSensors, validateEvery, patience);
+                validationSensors, testSensors, validateEvery, patience, maxMinutes);
         PrintWriter err = spec.commandLine().getErr();
         String command = "java -jar trainer/target/trainer.jar " + String.join(" ",
                 spec.commandLine().getParseResult().originalArgs());
