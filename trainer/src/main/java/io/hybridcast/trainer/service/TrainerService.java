@@ -6,6 +6,7 @@ import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.trainer.basemodel.BaseModels;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -41,6 +42,7 @@ public final class TrainerService implements AutoCloseable {
     }
 
     private final TrainerSettings settings;
+    private final ContinuationSettings continuation;
     private final MeterRegistry meters;
     private final AtomicLong publishedVersion = new AtomicLong();
     private final AtomicLong trainingProgressPermille = new AtomicLong();
@@ -52,16 +54,26 @@ public final class TrainerService implements AutoCloseable {
     private Thread loop;
     private long runs;
 
+    /** A trainer without base model and replay ({@link ContinuationSettings#OFF}). */
     public TrainerService(TrainerSettings settings) {
         this(settings, new SimpleMeterRegistry());
     }
 
-    /** A trainer that reports its runs, training time, progress and published version to {@code meters}. */
+    /** A trainer without base model and replay that reports to {@code meters}. */
     public TrainerService(TrainerSettings settings, MeterRegistry meters) {
+        this(settings, ContinuationSettings.OFF, meters);
+    }
+
+    /**
+     * A trainer that starts from the shipped base model and continues it as {@code continuation} says, and
+     * reports its runs, training time, progress and published version to {@code meters}.
+     */
+    public TrainerService(TrainerSettings settings, ContinuationSettings continuation, MeterRegistry meters) {
         this.settings = settings;
+        this.continuation = continuation;
         this.meters = meters;
         this.promotion = new PromotionRule(settings);
-        this.training = new CandidateTraining(settings, trainingProgressPermille::set);
+        this.training = new CandidateTraining(settings, continuation, trainingProgressPermille::set);
         this.publisher = new VersionPublisher(settings.bootstrapServers(), settings.system(), settings.hmacKey());
         Gauge.builder("hybridcast.trainer.published.version", publishedVersion, AtomicLong::get)
                 .description("Last model version this trainer published").tag("system", settings.system().name())
@@ -121,6 +133,50 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the shipped base model of this system ({@code trainer base-models}) as the first version when
+     * nothing is served yet, signed like every version; does nothing when a version is served, when none is
+     * shipped, or when the shipped one does not fit this trainer's window length, horizon or algorithm.
+     */
+    public synchronized Outcome publishBaseModel() {
+        SystemKind system = settings.system();
+        ServedVersion.Lookup lookup = ServedVersion.lookup(settings.bootstrapServers(), system, settings.hmacKey(),
+                KAFKA_TIMEOUT);
+        if (lookup.newest().isPresent()) {
+            return new Outcome(Outcome.Kind.SKIPPED, 0, "version " + lookup.newest().get().version()
+                    + " is served already", null, null);
+        }
+        Optional<byte[]> shipped = BaseModels.shipped(system);
+        if (shipped.isEmpty()) {
+            return new Outcome(Outcome.Kind.SKIPPED, 0, "no base model shipped for " + system, null, null);
+        }
+        ModelBundle bundle;
+        try {
+            bundle = ModelBundle.read(shipped.get(), system.name());
+        } catch (InvalidBundleException e) {
+            throw new IllegalStateException("The shipped base model of " + system + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+        String misfit = bundle.spec().windowLength() != settings.windowLength()
+                ? "window length " + bundle.spec().windowLength() + " != --window-length " + settings.windowLength()
+                : bundle.spec().maxHorizon() < settings.horizon()
+                ? "horizon " + bundle.spec().maxHorizon() + " < --horizon " + settings.horizon()
+                : !bundle.spec().algorithm().equals(settings.algorithm())
+                ? "algorithm " + bundle.spec().algorithm() + " != --algorithm " + settings.algorithm() : null;
+        if (misfit != null) {
+            LOG.warn("Shipped base model of {} not published: {}", system, misfit);
+            return new Outcome(Outcome.Kind.REJECTED, 0, "base model does not fit: " + misfit, null, null);
+        }
+        long version = lookup.highestVersion() + 1;
+        publisher.publish(shipped.get(), new VersionPublisher.Version(version, null, bundle.spec().algorithm(),
+                bundle.trainingJson(), "base model: simulated population (trainer base-models), sha256 "
+                + BaseModels.sha256(shipped.get()), bundle.metrics()));
+        publishedVersion.set(version);
+        LOG.info("Published the shipped base model of {} as version {} ({} bytes): {}", system, version,
+                shipped.get().length, bundle.metrics());
+        return new Outcome(Outcome.Kind.PUBLISHED, version, "base model", null, null);
+    }
+
     private HybridVae instantiate(ServedVersion version, NDManager manager) {
         try {
             return ModelBundle.read(version.payload(), settings.system().name()).instantiate(manager);
@@ -153,7 +209,8 @@ public final class TrainerService implements AutoCloseable {
         if (loop != null) {
             return;
         }
-        schedule = new TrainingSchedule(settings, this::countedRun);
+        schedule = new TrainingSchedule(settings, this::countedRun,
+                continuation.publishBaseModel() ? this::publishBaseModel : null);
         loop = new Thread(schedule, "trainer-" + settings.system());
         loop.setDaemon(true);
         loop.start();

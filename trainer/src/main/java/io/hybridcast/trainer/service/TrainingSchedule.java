@@ -28,11 +28,18 @@ final class TrainingSchedule implements Runnable {
 
     private final TrainerSettings settings;
     private final Supplier<TrainerService.Outcome> run;
+    private final Supplier<TrainerService.Outcome> first;
     private volatile boolean running = true;
 
-    TrainingSchedule(TrainerSettings settings, Supplier<TrainerService.Outcome> run) {
+    /**
+     * @param run   one training run
+     * @param first run once before the schedule starts (publishing the base model), or null
+     */
+    TrainingSchedule(TrainerSettings settings, Supplier<TrainerService.Outcome> run,
+                     Supplier<TrainerService.Outcome> first) {
         this.settings = settings;
         this.run = run;
+        this.first = first;
     }
 
     /** Asks the loop to end after the current check or run. */
@@ -43,6 +50,19 @@ final class TrainingSchedule implements Runnable {
     @Override
     public void run() {
         long lastRun = 0;
+        if (first != null) {
+            try {
+                TrainerService.Outcome outcome = first.get();
+                LOG.info("Before the first run of {}: {} {}", settings.system(), outcome.kind(), outcome.reason());
+                if (outcome.kind() == TrainerService.Outcome.Kind.PUBLISHED) {
+                    // a good model is served now: the first training waits for the interval, not for 16 windows
+                    lastRun = System.nanoTime();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Publishing the base model of {} failed; training from the live data instead",
+                        settings.system(), e);
+            }
+        }
         long readingsAtLastRun = -1;
         long anomaliesAtLastRun = -1;
         while (running) {
