@@ -1,5 +1,7 @@
 package io.hybridcast.trainer.basemodel;
 
+import io.hybridcast.avro.SystemKind;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -92,8 +94,8 @@ public record LiveWindows(double[][][] queries, double[][][][] contexts, int[] s
      * whose squared errors overflow float32 training; such windows are left out (counted in the report by
      * their absence). Infinite for the advection-diffusion line, whose readings stay small.
      */
-    public static double readingBound(io.hybridcast.avro.SystemKind system) {
-        return system == io.hybridcast.avro.SystemKind.ADVECTION_DIFFUSION ? Double.POSITIVE_INFINITY : 2 * Math.PI;
+    public static double readingBound(SystemKind system) {
+        return system == SystemKind.ADVECTION_DIFFUSION ? Double.POSITIVE_INFINITY : 2 * Math.PI;
     }
 
     private static boolean within(double[][] samples, int from, int to, double bound) {
