@@ -96,6 +96,9 @@ final class TrainingSchedule implements Runnable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return; // interrupted by close(): a shutdown, not a failed run
+                }
                 // a failed run publishes nothing; the next one starts from a clean snapshot
                 LOG.error("Training run for {} failed; nothing was published", settings.system(), e);
                 lastRun = System.nanoTime();
