@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.StreamsService;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.trainer.service.ContinuationSettings;
 import io.hybridcast.trainer.service.TrainerService;
 import io.hybridcast.trainer.service.TrainerSettings;
 
@@ -223,10 +224,13 @@ public final class LocalStack implements Callable<Integer> {
     private Trainers startTrainers(String bootstrapServers, KafkaClientConfig kafka, FleetSimulator fleet) {
         List<TrainerService> services = new ArrayList<>();
         for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
-            // small first model quickly (bootstrap), then short warm-started runs every few minutes
+            // the shipped base model at once (trainer base-models), then warm-started runs on the live history
+            // with a replay of the simulated population (ContinuationSettings.DEFAULTS)
             TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
                     "meta-hybrid-vae", retrainEvery, 0, 200, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
-                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed).withKafkaConfig(kafka));
+                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed).withKafkaConfig(kafka),
+                    ContinuationSettings.DEFAULTS,
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             trainer.start();
             services.add(trainer);
         }

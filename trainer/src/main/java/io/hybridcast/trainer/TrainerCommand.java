@@ -1,5 +1,6 @@
 package io.hybridcast.trainer;
 
+import io.hybridcast.trainer.basemodel.BaseModelsCommand;
 import io.hybridcast.trainer.experiment.ExperimentCommand;
 import io.hybridcast.trainer.service.ServiceCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "hybridcast trainer: continuous re-meta-training and offline experiments.",
-        subcommands = {ServiceCommand.class, ExperimentCommand.class})
+        subcommands = {ServiceCommand.class, ExperimentCommand.class, BaseModelsCommand.class})
 public final class TrainerCommand implements Runnable {
 
     @CommandLine.Spec

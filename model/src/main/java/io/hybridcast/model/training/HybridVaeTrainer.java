@@ -62,13 +62,26 @@ public final class HybridVaeTrainer {
     /** Trains an existing model further (warm start). */
     public static void continueTraining(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
                                         TrainingListener listener) {
+        continueTraining(model, config, windows, taskIds, PhysicsTargets.NONE, listener);
+    }
+
+    /**
+     * Trains an existing model further, with the physics head also supervised where {@code targets} knows the
+     * window's z_p (simulated windows of a digital twin; NaN where it does not, e.g. live data).
+     */
+    public static void continueTraining(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
+                                        PhysicsTargets targets, TrainingListener listener) {
+        if (targets.weight() > 0 && targets.values().length != windows.length) {
+            throw new IllegalArgumentException(windows.length + " windows but " + targets.values().length
+                    + " physics targets");
+        }
         synchronized (TRAINING) {
-            trainLocked(model, config, windows, taskIds, listener);
+            trainLocked(model, config, windows, taskIds, targets, listener);
         }
     }
 
     private static void trainLocked(HybridVae model, TrainingConfig config, double[][][] windows, int[] taskIds,
-                                    TrainingListener listener) {
+                                    PhysicsTargets targets, TrainingListener listener) {
         ModelSpec spec = model.spec();
         if (windows.length == 0) {
             throw new IllegalArgumentException("no training windows");
@@ -136,14 +149,16 @@ public final class HybridVaeTrainer {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        boolean stopped = false;
+        for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
             shuffle(order, random);
-            for (int b = 0; b < batches; b++) {
+            for (int b = 0; b < batches && !stopped; b++) {
                 int from = b * config.batchSize();
                 int to = Math.min(order.length, from + config.batchSize());
                 int[] queries = java.util.Arrays.copyOfRange(order, from, to);
                 try (NDManager stepManager = model.manager().newSubManager()) {
-                    Batch batch = Batch.of(stepManager, spec, windows, queries, taskIds, byTask, k, random);
+                    Batch batch = Batch.of(stepManager, spec, windows, queries, taskIds, byTask, k, random)
+                            .withTargets(stepManager, targets, queries);
                     long augSeed = random.nextLong();
                     double value;
                     if (config.samRho() > 0) {
@@ -154,6 +169,7 @@ public final class HybridVaeTrainer {
                     }
                     step++;
                     listener.onStep(step, total, epoch, value, System.nanoTime() - start);
+                    stopped = listener.stopRequested();
                 }
             }
         }
@@ -161,7 +177,8 @@ public final class HybridVaeTrainer {
 
     private static double backward(HybridVaeLoss loss, Batch batch, long augSeed) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray value = loss.compute(batch.windows(), batch.contexts(), batch.contextCounts(), augSeed, true);
+            NDArray value = loss.compute(batch.windows(), batch.contexts(), batch.contextCounts(), augSeed, true,
+                    batch.targets(), batch.targetMask(), batch.targetWeight());
             collector.backward(value);
             double v = value.getFloat();
             if (!Double.isFinite(v)) {
@@ -246,8 +263,32 @@ public final class HybridVaeTrainer {
         }
     }
 
-    /** One batch of query windows with their context sets, as NDArrays in the step's manager. */
-    record Batch(NDArray windows, NDArray contexts, NDArray contextCounts) {
+    /**
+     * One batch of query windows with their context sets, as NDArrays in the step's manager, and the known z_p
+     * of its windows ([B, 1], mask 1 where known) when the physics head is supervised.
+     */
+    record Batch(NDArray windows, NDArray contexts, NDArray contextCounts, NDArray targets, NDArray targetMask,
+                 double targetWeight) {
+
+        Batch(NDArray windows, NDArray contexts, NDArray contextCounts) {
+            this(windows, contexts, contextCounts, null, null, 0);
+        }
+
+        /** This batch with the targets of its queries; unchanged without supervision. */
+        Batch withTargets(NDManager m, PhysicsTargets physicsTargets, int[] queries) {
+            if (physicsTargets.weight() <= 0) {
+                return this;
+            }
+            float[] values = new float[queries.length];
+            float[] mask = new float[queries.length];
+            for (int i = 0; i < queries.length; i++) {
+                double v = physicsTargets.values()[queries[i]];
+                values[i] = Double.isNaN(v) ? 0f : (float) v;
+                mask[i] = Double.isNaN(v) ? 0f : 1f;
+            }
+            return new Batch(windows, contexts, contextCounts, m.create(values, new Shape(queries.length, 1)),
+                    m.create(mask, new Shape(queries.length, 1)), physicsTargets.weight());
+        }
 
         static Batch of(NDManager m, ModelSpec spec, double[][][] data, int[] queries, int[] taskIds,
                         Map<Integer, List<Integer>> byTask, int k, Random random) {

@@ -13,6 +13,13 @@ public interface TrainingListener {
      */
     void onStep(int step, int totalSteps, int epoch, double loss, long elapsedNanos);
 
+    /**
+     * Asked after every step: true ends the run there (early stopping); the steps done so far stay applied.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
+
     /** A listener that ignores progress. */
     TrainingListener NONE = (step, total, epoch, loss, elapsed) -> { };
 }

@@ -49,6 +49,21 @@ public final class HybridVaeLoss {
      * @return the scalar loss, averaged over the batch
      */
     public NDArray compute(NDArray windows, NDArray contexts, NDArray contextCounts, long augSeed, boolean training) {
+        return compute(windows, contexts, contextCounts, augSeed, training, null, null, 0);
+    }
+
+    /**
+     * The objective plus, where {@code targetMask} is 1, the supervised physics term of a digital twin's windows
+     * ({@link io.hybridcast.model.training.PhysicsTargets}): {@code w·((μ_zp − z_p)/width)²} for the head's mean
+     * and {@code w·½(log σ² + sg(μ_zp − z_p)²/σ²)} for its log variance (the error held fixed, so the variance
+     * learns the size of the error without pulling the mean).
+     *
+     * @param targets    [B, 1] known z_p (any value where the mask is 0), or null
+     * @param targetMask [B, 1] 1 where the z_p is known, else 0; null without supervision
+     * @param weight     w; 0 without supervision
+     */
+    public NDArray compute(NDArray windows, NDArray contexts, NDArray contextCounts, long augSeed, boolean training,
+                           NDArray targets, NDArray targetMask, double weight) {
         NDManager m = windows.getManager();
         long b = windows.getShape().get(0);
         int n = spec.neuralLatents();
@@ -103,6 +118,9 @@ public final class HybridVaeLoss {
         }
         double sigma2 = Math.exp(spec.logObsVariance());
         NDArray loss = reconstruction.add(klP.add(klN).mul(c.of(config.klWeight() * (1 + config.alpha()) * sigma2)));
+        if (targets != null && weight > 0 && spec.usePhysics()) {
+            loss = loss.add(physicsSupervision(q, targets, targetMask).mul(c.of(weight)));
+        }
         if (spec.useNeural() && spec.maxHorizon() > 0 && config.horizonResidualWeight() > 0) {
             loss = loss.add(horizonResidual(zp, zn, training).mul(c.of(config.horizonResidualWeight())));
         }
@@ -121,6 +139,19 @@ public final class HybridVaeLoss {
             return loss;
         }
         return loss.mean();
+    }
+
+    /** The supervised physics term per window, [B]: zero where the mask is 0. */
+    private NDArray physicsSupervision(HybridVae.Posterior q, NDArray targets, NDArray mask) {
+        long b = targets.getShape().get(0);
+        NDArray error = q.physicsMean().sub(targets);
+        NDArray meanTerm = error.div(c.of(spec.physicsWidth())).square();
+        // a floor of (1e-3 width)² keeps the log variance finite on windows the head already reads exactly
+        double floor = 1e-6 * spec.physicsWidth() * spec.physicsWidth();
+        NDArray fixedError = error.stopGradient().square().add(c.of(floor));
+        NDArray logVar = q.physicsLogVar();
+        NDArray varianceTerm = logVar.add(fixedError.div(logVar.exp())).mul(c.of(0.5));
+        return meanTerm.add(varianceTerm).mul(mask).reshape(b);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.metrics.Correlation;
 import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
+import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
@@ -82,16 +83,10 @@ public final class Experiment {
         };
     }
 
-    /**
-     * Prior range of z_p: SCIENCE.md section 2 where given (pendulum, advection-diffusion), else our margin
-     * around the simulator's range (double pendulum, docs/model.md); the same as the trainer service's.
-     */
+    /** Prior range of z_p, as {min, max}: {@link PriorRange}, the same as the trainer service's. */
     static double[] priorRange(SystemKind system) {
-        return switch (system) {
-            case PENDULUM -> new double[] {0.392, 3.53};
-            case ADVECTION_DIFFUSION -> new double[] {5e-3, 0.2};
-            case DOUBLE_PENDULUM -> new double[] {1.0, 12.0};
-        };
+        PriorRange prior = PriorRange.forSystem(system.name());
+        return new double[] {prior.min(), prior.max()};
     }
 
     /** z_p range of the out-of-distribution test set: above the training range, inside the prior range. */

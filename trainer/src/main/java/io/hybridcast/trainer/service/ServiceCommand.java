@@ -122,6 +122,25 @@ public final class ServiceCommand implements Callable<Integer> {
             description = "Kafka client properties file (security.protocol, ssl.*, sasl.*) for every Kafka client "
                     + "(default: none, a plaintext cluster).")
     String kafkaConfig;
+    @Option(names = "--base-model", defaultValue = "${env:HYBRIDCAST_TRAINER_BASE_MODEL:-true}", arity = "1",
+            description = "Publish the shipped base model as the first version when nothing is served "
+                    + "(default: ${DEFAULT-VALUE}).")
+    boolean baseModel;
+
+    @Option(names = "--replay-tasks", defaultValue = "${env:HYBRIDCAST_TRAINER_REPLAY_TASKS:-100}",
+            description = "Simulated population sensors replayed with the live windows in warm-started runs; "
+                    + "0 = none (default: ${DEFAULT-VALUE}).")
+    int replayTasks;
+
+    @Option(names = "--warm-steps", defaultValue = "${env:HYBRIDCAST_TRAINER_WARM_STEPS:-600}",
+            description = "Optimiser steps of a warm-started run; 0 = --epochs over the live windows "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int warmSteps;
+
+    /** How the trainers start from and continue the base models. */
+    public ContinuationSettings continuation() {
+        return new ContinuationSettings(baseModel, replayTasks, warmSteps);
+    }
 
     /** The settings of one system's trainer. */
     public TrainerSettings settings(SystemKind system) {
@@ -162,7 +181,13 @@ public final class ServiceCommand implements Callable<Integer> {
         }
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer metricsServer = metricsPort == 0 ? null : serveMetrics(meters);
-        List<TrainerService> services = all.stream().map(s -> new TrainerService(s, meters)).toList();
+        ContinuationSettings continuation;
+        try {
+            continuation = continuation();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        List<TrainerService> services = all.stream().map(s -> new TrainerService(s, continuation, meters)).toList();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             services.forEach(TrainerService::close);

@@ -3,6 +3,7 @@ package io.hybridcast.trainer.service;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
 import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.physics.PriorRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,8 +22,8 @@ class CandidateScoreTest {
     record FixedModel(double[] zp) implements HybridModel {
         @Override
         public ModelSpec spec() {
-            return new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, HORIZON, "omega", 0.392, 3.53, 2,
-                    8, 4, 1, "rk4", -9, true, true, true);
+            return new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, HORIZON, "omega",
+                    PriorRange.PENDULUM.min(), PriorRange.PENDULUM.max(), 2, 8, 4, 1, "rk4", -9, true, true, true);
         }
 
         @Override
@@ -76,7 +77,8 @@ class CandidateScoreTest {
 
     @Test
     void aCollapsedPhysicsHeadHasNoRelativeSpreadAndIsOnTheBound() {
-        CandidateScore s = score(0.392, 0.392, 0.392, 0.392);
+        double low = PriorRange.PENDULUM.min();
+        CandidateScore s = score(low, low, low, low);
         assertThat(s.zpSpread()).isZero();                                  // what the old rule rewarded
         assertThat(s.zpRelativeSpread()).isInfinite();
         assertThat(s.zpAtBound()).isEqualTo(1.0);

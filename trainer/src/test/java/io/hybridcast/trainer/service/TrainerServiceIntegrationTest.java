@@ -150,21 +150,20 @@ class TrainerServiceIntegrationTest {
 
     @Test
     void theWorseCandidateIsNotPublished() {
-        try (TrainerService trainer = new TrainerService(settings("secret"))) {
-            CandidateScore served = new CandidateScore(0.010, 0.005, 0.30, 0.10, 40);
-            assertThat(trainer.promotionRejection(new CandidateScore(0.012, 0.004, 0.20, 0.0, 40), served))
-                    .contains("prediction MSE");
-            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, 0.50, 0.0, 40), served))
-                    .contains("physics consistency");
-            assertThat(trainer.promotionRejection(new CandidateScore(Double.NaN, 0.004, 0.20, 0.0, 40), served))
-                    .contains("NaN");
-            // a physics head that collapsed to one value for every sensor has no relative spread at all
-            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, Double.POSITIVE_INFINITY, 0.0,
-                    40), served)).contains("physics consistency");
-            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, 0.20, 0.9, 40), served))
-                    .contains("stuck at its bounds");
-            assertThat(trainer.promotionRejection(new CandidateScore(0.008, 0.004, 0.32, 0.2, 40), served)).isNull();
-            assertThat(trainer.promotionRejection(new CandidateScore(0.5, 0.4, 0.5, 1.0, 40), null)).isNull();
-        }
+        PromotionRule rule = new PromotionRule(settings("secret"));
+        CandidateScore served = new CandidateScore(0.010, 0.005, 0.30, 0.10, 40);
+        assertThat(rule.rejection(new CandidateScore(0.012, 0.004, 0.20, 0.0, 40), served))
+                .contains("prediction MSE");
+        assertThat(rule.rejection(new CandidateScore(0.008, 0.004, 0.50, 0.0, 40), served))
+                .contains("physics consistency");
+        assertThat(rule.rejection(new CandidateScore(Double.NaN, 0.004, 0.20, 0.0, 40), served))
+                .contains("NaN");
+        // a physics head that collapsed to one value for every sensor has no relative spread at all
+        assertThat(rule.rejection(new CandidateScore(0.008, 0.004, Double.POSITIVE_INFINITY, 0.0,
+                40), served)).contains("physics consistency");
+        assertThat(rule.rejection(new CandidateScore(0.008, 0.004, 0.20, 0.9, 40), served))
+                .contains("stuck at its bounds");
+        assertThat(rule.rejection(new CandidateScore(0.008, 0.004, 0.32, 0.2, 40), served)).isNull();
+        assertThat(rule.rejection(new CandidateScore(0.5, 0.4, 0.5, 1.0, 40), null)).isNull();
     }
 }
