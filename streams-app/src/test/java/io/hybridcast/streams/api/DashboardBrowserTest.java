@@ -122,7 +122,9 @@ class DashboardBrowserTest {
                     });
                     // a drawn line of 10 forecast steps across the plot area is hundreds of pixels wide and 2 high
                     assertThat(pixels).isGreaterThan(100);
-                    assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("Sensor browser-1");
+                    // the title names the sensor and its sensor-level estimate with the 95 % interval
+                    assertThat(browser.findElement(By.id("title")).getText()).startsWith("Sensor browser-1: omega = ")
+                            .containsPattern("\\(95 % -?[0-9.]+ to [0-9.]+\\)");
                     Object labels = ((JavascriptExecutor) browser).executeScript(
                             "return Chart.getChart(document.getElementById('forecastChart')).data.datasets.map(d => d.label)");
                     assertThat(labels).asInstanceOf(InstanceOfAssertFactories.LIST).contains("actual", "band low", "band high", "forecast (model v10)");

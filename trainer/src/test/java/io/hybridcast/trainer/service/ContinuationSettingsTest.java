@@ -22,11 +22,11 @@ class ContinuationSettingsTest {
     @Test
     void aBadContinuationSettingNamesTheFlagAndTheValue() {
         StringWriter err = new StringWriter();
-        assertThat(run(err, "service", "--replay-tasks", "-1")).isEqualTo(2);
+        assertThat(run(err, "service", "--hmac-key", "k", "--replay-tasks", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--replay-tasks").contains("got -1");
 
         err = new StringWriter();
-        assertThat(run(err, "service", "--warm-steps", "-5")).isEqualTo(2);
+        assertThat(run(err, "service", "--hmac-key", "k", "--warm-steps", "-5")).isEqualTo(2);
         assertThat(err.toString()).contains("--warm-steps").contains("got -5");
     }
 

@@ -96,7 +96,7 @@ class SaslSslTrainerTest {
         CommandLine cli = new CommandLine(new TrainerCommand());
         cli.setErr(new PrintWriter(err));
         cli.setOut(new PrintWriter(new StringWriter()));
-        assertThat(cli.execute("service", "--kafka-config", typo.toString())).isEqualTo(2);
+        assertThat(cli.execute("service", "--hmac-key", "k", "--kafka-config", typo.toString())).isEqualTo(2);
         assertThat(err.toString()).contains(typo.toString()).contains("sasl.mechansim");
 
         ServiceCommand command = new ServiceCommand();
