@@ -100,7 +100,8 @@ class SaslSslTrainerTest {
         assertThat(err.toString()).contains(typo.toString()).contains("sasl.mechansim");
 
         ServiceCommand command = new ServiceCommand();
-        new CommandLine(command).parseArgs("--kafka-config", dir.resolve("client.properties").toString());
+        new CommandLine(command).parseArgs("--hmac-key", "k", "--kafka-config",
+                dir.resolve("client.properties").toString());
         assertThat(command.settings(SystemKind.PENDULUM).kafkaConfig().properties())
                 .containsEntry("security.protocol", "SASL_SSL");
     }
