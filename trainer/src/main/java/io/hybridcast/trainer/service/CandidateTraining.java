@@ -76,9 +76,18 @@ final class CandidateTraining {
             config = config.withKlAndWarmup(config.klWeight(), BOOTSTRAP_PHYSICS_WARMUP_STEPS);
         }
         TrainingListener log = new LogProgress(settings.system());
-        TrainingListener progress = (step, total, epoch, loss, elapsed) -> {
-            progressPermille.accept((int) (1000L * step / total));
-            log.onStep(step, total, epoch, loss, elapsed);
+        TrainingListener progress = new TrainingListener() {
+            @Override
+            public void onStep(int step, int total, int epoch, double loss, long elapsed) {
+                progressPermille.accept((int) (1000L * step / total));
+                log.onStep(step, total, epoch, loss, elapsed);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                // close() interrupts the trainer's thread: a shutdown must not wait for the rest of a run
+                return Thread.currentThread().isInterrupted();
+            }
         };
         if (served.isPresent()) {
             // warm start: a fresh copy of the served model, trained further; the served one stays as it was
@@ -113,7 +122,7 @@ final class CandidateTraining {
 
             @Override
             public boolean stopRequested() {
-                return done >= steps;
+                return done >= steps || progress.stopRequested();
             }
         };
     }

@@ -117,6 +117,11 @@ public final class TrainerService implements AutoCloseable {
         try (NDManager runManager = root.newSubManager()) {
             Optional<HybridVae> served = lookup.newest().map(v -> instantiate(v, runManager));
             HybridVae candidate = training.train(served, split.train(), seed, runManager);
+            if (Thread.currentThread().isInterrupted()) {
+                // close() cut the run short: a partly trained candidate is neither scored nor published
+                LOG.info("Training run for {} stopped: the trainer is closing", system);
+                return new Outcome(Outcome.Kind.SKIPPED, 0, "the trainer is closing", null, null);
+            }
             CandidateScore candidateScore = CandidateScore.of(candidate, split.heldOut(), split.train(),
                     settings.windowLength(), settings.horizon(), settings.contextSize(), truth);
             CandidateScore servedScore = served.map(m -> CandidateScore.of(m, split.heldOut(), split.train(),

@@ -1,0 +1,65 @@
+package io.hybridcast.trainer.service;
+
+import ai.djl.ndarray.NDManager;
+import io.hybridcast.avro.SystemKind;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A trainer that is closing (its thread interrupted) ends the run in progress instead of finishing it. */
+class CandidateTrainingStopTest {
+
+    private static final int WINDOW = 50;
+
+    private static TaskWindows windows() {
+        int n = 8;
+        double[][][] w = new double[n][WINDOW][1];
+        int[] tasks = new int[n];
+        long[] starts = new long[n];
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            tasks[i] = i / 4;
+            starts[i] = 10L * i;
+            for (int t = 0; t < WINDOW; t++) {
+                w[i][t][0] = 0.5 * Math.sin(2.0 * 0.05 * (t + 10 * i));
+            }
+        }
+        ids.add("a");
+        ids.add("b");
+        return new TaskWindows(w, tasks, starts, ids);
+    }
+
+    private static int stepsRun(boolean interrupted) throws Exception {
+        TrainerSettings settings = new TrainerSettings("127.0.0.1:9", SystemKind.PENDULUM, "meta-hybrid-vae",
+                Duration.ofMinutes(5), 0, 0, 1000, WINDOW, 10, 10, 2, 1, 6, 0.2,
+                TrainerSettings.Promotion.ALWAYS, 1.1, "k", 1);
+        AtomicInteger reports = new AtomicInteger();
+        CandidateTraining training = new CandidateTraining(settings, ContinuationSettings.OFF,
+                permille -> reports.incrementAndGet());
+        Thread runner = new Thread(() -> {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            try (NDManager manager = NDManager.newBaseManager()) {
+                training.train(Optional.empty(), windows(), 1, manager);
+            }
+        });
+        runner.start();
+        runner.join();
+        return reports.get();
+    }
+
+    @Test
+    void anInterruptedRunStopsAfterItsFirstJointStep() throws Exception {
+        // a first model: the physics warm-up (a few seconds, not interruptible), then 6 epochs of one batch
+        int full = stepsRun(false);
+        int interrupted = stepsRun(true);
+        assertThat(full - interrupted).as("joint steps left out by the interrupted run").isEqualTo(6 - 1);
+    }
+}
