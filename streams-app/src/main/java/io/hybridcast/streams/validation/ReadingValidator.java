@@ -2,9 +2,8 @@ package io.hybridcast.streams.validation;
 
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
-import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.schemas.reading.ReadingChecks;
 
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -45,25 +44,15 @@ public final class ReadingValidator {
         if (system == null || !servedSystems.contains(system)) {
             return "unknown system " + system + ": this app serves " + servedSystems;
         }
-        SensorSystems.Spec spec = SensorSystems.of(system);
-        List<Double> values = reading.getValues();
-        if (values == null || values.size() != spec.channels()) {
-            return "values has " + (values == null ? 0 : values.size()) + " entries, " + system + " expects "
-                    + spec.channels();
-        }
-        for (int i = 0; i < values.size(); i++) {
-            Double v = values.get(i);
-            if (v == null || !Double.isFinite(v)) {
-                return "values[" + i + "] is " + v + " (not a finite number)";
-            }
-        }
-        if (reading.getSequence() < 0) {
-            return "sequence " + reading.getSequence() + " is negative";
-        }
         long eventTime = reading.getEventTime().toEpochMilli();
         if (eventTime < 0) {
             // a Kafka record cannot carry it: forwarding anything stamped with it would fail outside this check
             return "eventTime " + eventTime + " ms is before 1970-01-01T00:00:00Z (not a plausible sample time)";
+        }
+        // the value and sequence checks the trainer applies too, so both refuse the same readings
+        String shared = ReadingChecks.check(reading, servedSystems);
+        if (shared != null) {
+            return shared;
         }
         if (eventTime > wallClockMs + futureToleranceMillis) {
             return "eventTime " + reading.getEventTime() + " is " + (eventTime - wallClockMs)
