@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Restart gaps on a real broker: the streams start only once the published model versions are replayed (so
  * no hop falls due without the model that is already on the topic), the version watcher survives a version
- * whose loading throws an {@link OutOfMemoryError}, and the compacted topic keeps only the newest version of a
- * system instead of every version ever published.
+ * whose loading throws an {@link OutOfMemoryError} and waits for a broker that is not up yet, and the
+ * compacted topic keeps only the newest version of a system instead of every version ever published.
  */
 class ModelReplayIntegrationTest {
 
@@ -154,6 +154,38 @@ class ModelReplayIntegrationTest {
             } finally {
                 registry.close();
             }
+        }
+    }
+
+    @Test
+    void theWatcherWaitsForABrokerThatIsNotUpYet() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of("pendulum.window.length", "20",
+                "pendulum.horizon", "10", "model.hmac.key", KEY), "test");
+        ModelRegistry registry = new ModelRegistry();
+        AppMetrics metrics = AppMetrics.inMemory();
+        ModelSwapper swapper = new ModelSwapper(registry, new BundleModelLoader(), settings, metrics);
+        try (ModelVersionWatcher watcher = new ModelVersionWatcher("127.0.0.1:" + port, swapper, metrics)) {
+            watcher.start();
+            Thread.sleep(12_000); // longer than one metadata timeout of the watcher: it must not give up
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).start();
+                 Admin admin = broker.createAdmin()) {
+                Topics.createAll(admin, 1);
+                try (KafkaProducer<String, ModelVersion> models = producer(broker, "late-broker-test")) {
+                    publish(models, TinyModels.pendulumVersion(1, null), 1024 * 1024);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (registry.version(SystemKind.PENDULUM) < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(registry.version(SystemKind.PENDULUM)).isEqualTo(1);
+                assertThat(watcher.caughtUp()).isTrue();
+            }
+        } finally {
+            registry.close();
         }
     }
 

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -25,12 +26,13 @@ import java.util.Properties;
  * reads every version) and hands each chunk to the {@link ModelSwapper}. It is {@link #caughtUp() caught up}
  * once it has read up to the end offsets seen at start, which the readiness check waits for and which runs
  * the {@link #onCaughtUp} actions (the service starts its streams then, so no hop is skipped for want of a
- * model that is on the topic). A record that fails in any way, even with an {@link Error}, is logged, counted
+ * model that is on the topic). An unreachable broker is waited for, not given up on. A record that fails in any way, even with an {@link Error}, is logged, counted
  * and skipped: the watcher keeps following the topic and the models in service keep serving.
  */
 public final class ModelVersionWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelVersionWatcher.class);
+    private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final ModelSwapper swapper;
@@ -98,19 +100,15 @@ public final class ModelVersionWatcher implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> partitions = waitForPartitions();
-            if (partitions == null) {
+            Map<TopicPartition, Long> endAtStart = assignFromTheBeginning();
+            if (endAtStart == null) {
                 return;
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     handle(record);
                 }
-                if (!caughtUp && endAtStart.entrySet().stream()
-                        .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp && reachedAll(endAtStart)) {
                     markCaughtUp();
                 }
             }
@@ -130,17 +128,48 @@ public final class ModelVersionWatcher implements AutoCloseable {
         }
     }
 
-    private List<TopicPartition> waitForPartitions() {
+    /**
+     * Assigns every partition of the topic from its beginning and returns their end offsets, retrying while the
+     * broker cannot be reached (a service started before its broker, or during a broker restart), so the
+     * watcher does not give up for good on a transient outage; {@code null} once closed.
+     */
+    private Map<TopicPartition, Long> assignFromTheBeginning() {
         while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-                return partitions;
+            try {
+                List<PartitionInfo> infos = consumer.partitionsFor(Topics.MODEL_VERSIONS.name(),
+                        Duration.ofSeconds(10));
+                if (infos != null && !infos.isEmpty()) {
+                    List<TopicPartition> partitions = new ArrayList<>();
+                    infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+                    consumer.assign(partitions);
+                    consumer.seekToBeginning(partitions);
+                    return consumer.endOffsets(partitions);
+                }
+                LOG.info("Waiting for topic {}", Topics.MODEL_VERSIONS.name());
+            } catch (RetriableException e) {
+                LOG.warn("Cannot reach the broker to read {} yet ({}); retrying", Topics.MODEL_VERSIONS.name(),
+                        e.getMessage());
             }
-            LOG.info("Waiting for topic {}", Topics.MODEL_VERSIONS.name());
+            pause(RETRY_BACKOFF);
         }
         return null;
+    }
+
+    /** Whether every partition has been read up to {@code end}; false while the positions cannot be had. */
+    private boolean reachedAll(Map<TopicPartition, Long> end) {
+        try {
+            return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), RETRY_BACKOFF) >= e.getValue());
+        } catch (RetriableException e) {
+            return false;
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
