@@ -226,9 +226,10 @@ public final class LocalStack implements Callable<Integer> {
         for (SystemKind system : new TreeSet<>(fleet.sensorKinds().values())) {
             // the shipped base model at once (trainer base-models), then warm-started runs on the live history
             // with a replay of the simulated population (ContinuationSettings.DEFAULTS)
-            TrainerService trainer = new TrainerService(new TrainerSettings(bootstrapServers, system,
-                    "meta-hybrid-vae", retrainEvery, 0, 200, 20_000, 50, 20, 10, 5, 3, 10, 0.2,
-                    TrainerSettings.Promotion.BETTER, 1.1, hmacKey, seed).withKafkaConfig(kafka),
+            TrainerService trainer = new TrainerService(TrainerSettings.builder()
+                    .setBootstrapServers(bootstrapServers).setSystem(system).setHmacKey(hmacKey)
+                    .optInterval(retrainEvery).optMinNewAnomalies(200).optMaxReadingsPerPartition(20_000)
+                    .optEpochs(3, 10).optSeed(seed).optKafkaConfig(kafka).build(),
                     ContinuationSettings.DEFAULTS,
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             trainer.start();

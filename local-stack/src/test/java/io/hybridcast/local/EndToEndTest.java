@@ -47,8 +47,9 @@ class EndToEndTest {
     private static final int HOP = 10;
 
     static TrainerSettings trainer(String bootstrap, TrainerSettings.Promotion promotion, long seed) {
-        return new TrainerSettings(bootstrap, SystemKind.PENDULUM, "meta-hybrid-vae", Duration.ofHours(1), 0, 0, 100_000,
-                50, 20, HOP, 5, 2, 6, 0.2, promotion, 1.1, KEY, seed);
+        return TrainerSettings.builder().setBootstrapServers(bootstrap).setSystem(SystemKind.PENDULUM).setHmacKey(KEY)
+                .optInterval(Duration.ofHours(1)).optMaxReadingsPerPartition(100_000).optWindows(50, 20, HOP)
+                .optEpochs(2, 6).optPromotion(promotion).optSeed(seed).build();
     }
 
     @Test

@@ -144,10 +144,13 @@ public final class ServiceCommand implements Callable<Integer> {
 
     /** The settings of one system's trainer. */
     public TrainerSettings settings(SystemKind system) {
-        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
-                maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
-                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned)
-                .withKafkaConfig(KafkaClientConfig.load(kafkaConfig));
+        return TrainerSettings.builder().setBootstrapServers(bootstrapServers).setSystem(system).setHmacKey(hmacKey)
+                .optAlgorithm(algorithm).optInterval(interval).optMinNewReadings(minNewReadings)
+                .optMinNewAnomalies(minNewAnomalies).optMaxReadingsPerPartition(maxReadingsPerPartition)
+                .optWindows(windowLength, horizon, hop).optContextSize(contextSize).optEpochs(epochs, bootstrapEpochs)
+                .optHeldOutFraction(heldOutFraction).optPromotion(promotion).optSpreadTolerance(spreadTolerance)
+                .optSeed(seed).optAllowUnsigned(allowUnsigned).optKafkaConfig(KafkaClientConfig.load(kafkaConfig))
+                .build();
     }
 
     /** Prometheus scrape endpoint on localhost: runs by outcome, run time, progress, last published version. */

@@ -6,8 +6,8 @@ import io.hybridcast.schemas.kafka.KafkaClientConfig;
 import java.time.Duration;
 
 /**
- * Every setting of the continuous trainer, validated: a bad value names the setting and the value. The
- * command line ({@link ServiceCommand}) fills it from flags, environment variables
+ * Every setting of the continuous trainer, validated: a bad value names the setting and the value. Made with
+ * {@link #builder()}; the command line ({@link ServiceCommand}) fills it from flags, environment variables
  * ({@code HYBRIDCAST_TRAINER_*}) or an argument file ({@code @trainer.args}).
  *
  * @param bootstrapServers   Kafka bootstrap servers
@@ -71,33 +71,136 @@ public record TrainerSettings(String bootstrapServers, SystemKind system, String
         }
     }
 
-    /** Settings with signatures required ({@code allowUnsigned} false), without a Kafka client properties file. */
-    public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
-                           long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
-                           int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
-                           double heldOutFraction, Promotion promotion, double spreadTolerance, String hmacKey,
-                           long seed) {
-        this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
-                windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
-                spreadTolerance, hmacKey, seed, false, KafkaClientConfig.none());
+    /** A builder with the service's defaults; the bootstrap servers, the system and the signing key are required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** Settings without a Kafka client properties file (a plaintext cluster). */
-    public TrainerSettings(String bootstrapServers, SystemKind system, String algorithm, Duration interval,
-                           long minNewReadings, long minNewAnomalies, long maxReadingsPerPartition, int windowLength,
-                           int horizon, int hop, int contextSize, int epochs, int bootstrapEpochs,
-                           double heldOutFraction, Promotion promotion, double spreadTolerance, String hmacKey,
-                           long seed, boolean allowUnsigned) {
-        this(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies, maxReadingsPerPartition,
-                windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs, heldOutFraction, promotion,
-                spreadTolerance, hmacKey, seed, allowUnsigned, KafkaClientConfig.none());
-    }
+    /**
+     * Builds {@link TrainerSettings}: {@code setX} for the required values (bootstrap servers, system, signing
+     * key unless {@link Builder#optAllowUnsigned unsigned}), {@code optX} for the rest, whose defaults are those
+     * of {@code trainer service}. {@link #build()} validates every value.
+     */
+    public static final class Builder {
+        private String bootstrapServers;
+        private SystemKind system;
+        private String hmacKey;
+        private String algorithm = "meta-hybrid-vae";
+        private Duration interval = Duration.ofMinutes(5);
+        private long minNewReadings;
+        private long minNewAnomalies;
+        private long maxReadingsPerPartition = 50_000;
+        private int windowLength = 50;
+        private int horizon = 20;
+        private int hop = 10;
+        private int contextSize = 5;
+        private int epochs = 5;
+        private int bootstrapEpochs = 10;
+        private double heldOutFraction = 0.2;
+        private Promotion promotion = Promotion.BETTER;
+        private double spreadTolerance = 1.1;
+        private long seed = 1;
+        private boolean allowUnsigned;
+        private KafkaClientConfig kafkaConfig = KafkaClientConfig.none();
 
-    /** A copy whose Kafka clients also get this client properties file. */
-    public TrainerSettings withKafkaConfig(KafkaClientConfig value) {
-        return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
-                maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
-                heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned, value);
+        private Builder() {
+        }
+
+        public Builder setBootstrapServers(String value) {
+            bootstrapServers = value;
+            return this;
+        }
+
+        public Builder setSystem(SystemKind value) {
+            system = value;
+            return this;
+        }
+
+        public Builder setHmacKey(String value) {
+            hmacKey = value;
+            return this;
+        }
+
+        public Builder optAlgorithm(String value) {
+            algorithm = value;
+            return this;
+        }
+
+        public Builder optInterval(Duration value) {
+            interval = value;
+            return this;
+        }
+
+        public Builder optMinNewReadings(long value) {
+            minNewReadings = value;
+            return this;
+        }
+
+        public Builder optMinNewAnomalies(long value) {
+            minNewAnomalies = value;
+            return this;
+        }
+
+        public Builder optMaxReadingsPerPartition(long value) {
+            maxReadingsPerPartition = value;
+            return this;
+        }
+
+        /** Window length, horizon and hop: must match the streams app's. */
+        public Builder optWindows(int length, int horizonSteps, int hopSamples) {
+            windowLength = length;
+            horizon = horizonSteps;
+            hop = hopSamples;
+            return this;
+        }
+
+        public Builder optContextSize(int value) {
+            contextSize = value;
+            return this;
+        }
+
+        /** Epochs of a warm-started run and of the first model trained from scratch. */
+        public Builder optEpochs(int warmStarted, int fromScratch) {
+            epochs = warmStarted;
+            bootstrapEpochs = fromScratch;
+            return this;
+        }
+
+        public Builder optHeldOutFraction(double value) {
+            heldOutFraction = value;
+            return this;
+        }
+
+        public Builder optPromotion(Promotion value) {
+            promotion = value;
+            return this;
+        }
+
+        public Builder optSpreadTolerance(double value) {
+            spreadTolerance = value;
+            return this;
+        }
+
+        public Builder optSeed(long value) {
+            seed = value;
+            return this;
+        }
+
+        public Builder optAllowUnsigned(boolean value) {
+            allowUnsigned = value;
+            return this;
+        }
+
+        public Builder optKafkaConfig(KafkaClientConfig value) {
+            kafkaConfig = value;
+            return this;
+        }
+
+        public TrainerSettings build() {
+            return new TrainerSettings(bootstrapServers, system, algorithm, interval, minNewReadings, minNewAnomalies,
+                    maxReadingsPerPartition, windowLength, horizon, hop, contextSize, epochs, bootstrapEpochs,
+                    heldOutFraction, promotion, spreadTolerance, hmacKey, seed, allowUnsigned, kafkaConfig);
+        }
     }
 
     private static void require(boolean ok, String name, Object value, String expected) {

@@ -36,9 +36,9 @@ class BaseModelPublicationTest {
     }
 
     static TrainerSettings settings(String key) {
-        return new TrainerSettings(broker.bootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, 0, 100_000, 50, 20, 10, 5, 2, 8, 0.2, TrainerSettings.Promotion.BETTER, 1.1,
-                key, 11);
+        return TrainerSettings.builder().setBootstrapServers(broker.bootstrapServers()).setSystem(SystemKind.PENDULUM)
+                .setHmacKey(key).optMaxReadingsPerPartition(100_000).optWindows(50, 20, 10).optEpochs(2, 8)
+                .optSeed(11).build();
     }
 
     @Test

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,9 +35,10 @@ class CandidateTrainingStopTest {
     }
 
     private static int stepsRun(boolean interrupted) throws Exception {
-        TrainerSettings settings = new TrainerSettings("127.0.0.1:9", SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, 0, 1000, WINDOW, 10, 10, 2, 1, 6, 0.2,
-                TrainerSettings.Promotion.ALWAYS, 1.1, "k", 1);
+        TrainerSettings settings = TrainerSettings.builder().setBootstrapServers("127.0.0.1:9")
+                .setSystem(SystemKind.PENDULUM).setHmacKey("k").optMaxReadingsPerPartition(1000)
+                .optWindows(WINDOW, 10, 10).optContextSize(2).optEpochs(1, 6)
+                .optPromotion(TrainerSettings.Promotion.ALWAYS).build();
         AtomicInteger reports = new AtomicInteger();
         CandidateTraining training = new CandidateTraining(settings, ContinuationSettings.OFF,
                 permille -> reports.incrementAndGet());

@@ -55,9 +55,10 @@ class SaslSslTrainerTest {
     }
 
     static TrainerSettings settings(KafkaClientConfig kafka) {
-        return new TrainerSettings(broker.saslSslBootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, 0, 100_000, 50, 20, 25, 5, 2, 8, 0.2, TrainerSettings.Promotion.ALWAYS, 1.1,
-                "secret", 11).withKafkaConfig(kafka);
+        return TrainerSettings.builder().setBootstrapServers(broker.saslSslBootstrapServers())
+                .setSystem(SystemKind.PENDULUM).setHmacKey("secret").optMaxReadingsPerPartition(100_000)
+                .optWindows(50, 20, 25).optEpochs(2, 8).optPromotion(TrainerSettings.Promotion.ALWAYS).optSeed(11)
+                .optKafkaConfig(kafka).build();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.hybridcast.trainer.service;
 
+import io.hybridcast.avro.SystemKind;
 import io.hybridcast.trainer.TrainerCommand;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -8,7 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The trainer service's command line and settings: validation, defaults, help. */
 class ServiceCommandTest {
 
     private static int run(StringWriter err, String... args) {
@@ -39,6 +42,24 @@ class ServiceCommandTest {
         assertThat(run(err, "service", "--hmac-key", "")).isEqualTo(2);
         assertThat(err.toString()).contains("--hmac-key").contains("--allow-unsigned")
                 .contains("model.allow.unsigned=true");
+    }
+
+    @Test
+    void theBuildersDefaultsAreTheServicesDefaults() {
+        ServiceCommand command = new ServiceCommand();
+        new CommandLine(command).parseArgs("--hmac-key", "k");
+        TrainerSettings fromFlags = command.settings(SystemKind.DOUBLE_PENDULUM);
+        TrainerSettings fromBuilder = TrainerSettings.builder().setBootstrapServers("localhost:9092")
+                .setSystem(SystemKind.DOUBLE_PENDULUM).setHmacKey("k").build();
+        assertThat(fromBuilder).isEqualTo(fromFlags);
+    }
+
+    @Test
+    void theBuilderNamesAMissingRequiredSetting() {
+        assertThatThrownBy(() -> TrainerSettings.builder().setSystem(SystemKind.PENDULUM).setHmacKey("k").build())
+                .hasMessageContaining("--bootstrap-servers");
+        assertThatThrownBy(() -> TrainerSettings.builder().setBootstrapServers("b:1").setHmacKey("k").build())
+                .hasMessageContaining("--system");
     }
 
     @Test

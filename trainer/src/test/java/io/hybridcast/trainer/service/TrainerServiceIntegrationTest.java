@@ -57,9 +57,9 @@ class TrainerServiceIntegrationTest {
     }
 
     static TrainerSettings settings(String key, long minNewAnomalies) {
-        return new TrainerSettings(broker.bootstrapServers(), SystemKind.PENDULUM, "meta-hybrid-vae",
-                Duration.ofMinutes(5), 0, minNewAnomalies, 100_000, 50, 20, 25, 5, 2, 8, 0.2, TrainerSettings.Promotion.BETTER, 1.1,
-                key, 11);
+        return TrainerSettings.builder().setBootstrapServers(broker.bootstrapServers()).setSystem(SystemKind.PENDULUM)
+                .setHmacKey(key).optMinNewAnomalies(minNewAnomalies).optMaxReadingsPerPartition(100_000)
+                .optWindows(50, 20, 25).optEpochs(2, 8).optSeed(11).build();
     }
 
     @Test
