@@ -2,6 +2,7 @@ package io.hybridcast.simulator;
 
 import io.hybridcast.simulator.fleet.FaultSpec;
 import io.hybridcast.schemas.kafka.KafkaClientConfig;
+import io.hybridcast.simulator.fleet.FleetBuilder;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.FleetStats;
 import io.hybridcast.simulator.fleet.Rate;
@@ -142,7 +143,7 @@ public final class SimulatorCommand implements Callable<Integer> {
             flagFaults.add(Scenario.parseFlag(fault));
         }
         scenario = scenario.plus(flagFaults);
-        FleetSimulator.Builder builder = FleetSimulator.builder()
+        FleetBuilder builder = FleetSimulator.builder()
                 .bootstrapServers(bootstrapServers).rate(rate)
                 .pendulums(pendulums).advectionDiffusion(advectionDiffusion).doublePendulums(doublePendulums)
                 .scenario(scenario).seed(seed).maxRecords(maxRecords).duration(duration).topicPartitions(partitions).threads(threads).tolerance(tolerance)

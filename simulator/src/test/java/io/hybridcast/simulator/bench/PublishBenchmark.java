@@ -8,6 +8,7 @@ import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.simulator.fleet.FleetBuilder;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.FleetSink;
 import io.hybridcast.simulator.fleet.FleetStats;
@@ -203,7 +204,7 @@ public final class PublishBenchmark implements Callable<Integer> {
         return 0;
     }
 
-    private FleetSimulator.Builder fleet() {
+    private FleetBuilder fleet() {
         return FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(advectionDiffusion)
                 .doublePendulums(doublePendulums).seed(1).threads(threads).tolerance(tolerance).rate(Rate.AS_FAST_AS_POSSIBLE)
                 .startEventTime(Instant.parse("2026-01-01T00:00:00Z"));

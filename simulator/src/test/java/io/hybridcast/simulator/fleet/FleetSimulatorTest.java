@@ -24,7 +24,7 @@ class FleetSimulatorTest {
 
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static CollectingSink run(FleetSimulator.Builder builder, long maxRecords) throws InterruptedException {
+    private static CollectingSink run(FleetBuilder builder, long maxRecords) throws InterruptedException {
         CollectingSink sink = new CollectingSink();
         try (FleetSimulator fleet = builder.sink(sink).rate(Rate.AS_FAST_AS_POSSIBLE).startEventTime(T0)
                 .maxRecords(maxRecords).build().start()) {

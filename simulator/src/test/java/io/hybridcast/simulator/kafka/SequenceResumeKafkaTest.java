@@ -4,6 +4,7 @@ import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SensorTruth;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
 import io.hybridcast.schemas.Topics;
+import io.hybridcast.simulator.fleet.FleetBuilder;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
@@ -24,12 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SequenceResumeKafkaTest {
 
-    private static FleetSimulator.Builder fleet(String bootstrap, int pendulums, long maxRecords) {
+    private static FleetBuilder fleet(String bootstrap, int pendulums, long maxRecords) {
         return FleetSimulator.builder().bootstrapServers(bootstrap).pendulums(pendulums).advectionDiffusion(1)
                 .doublePendulums(1).topicPartitions(2).rate(Rate.AS_FAST_AS_POSSIBLE).seed(4).maxRecords(maxRecords);
     }
 
-    private static Map<String, Long> runToCompletion(FleetSimulator.Builder builder) throws InterruptedException {
+    private static Map<String, Long> runToCompletion(FleetBuilder builder) throws InterruptedException {
         try (FleetSimulator fleet = builder.build().start()) {
             assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
             assertThat(fleet.failure()).isNull();
