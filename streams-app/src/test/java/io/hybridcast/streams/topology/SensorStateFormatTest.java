@@ -1,6 +1,7 @@
 package io.hybridcast.streams.topology;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.fusion.IntervalCalibration;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
