@@ -65,17 +65,4 @@ class IntervalCalibrationTest {
         assertThatThrownBy(() -> new IntervalCalibration(-0.1, OMEGA))
                 .hasMessageContaining(IntervalCalibration.METRIC);
     }
-
-    @Test
-    void onlyTheLineSpansEnoughDecadesForLogScaleErrorsAndDraws() {
-        assertThat(PriorRange.ADVECTION_DIFFUSION.logScale()).isTrue();
-        assertThat(PriorRange.PENDULUM.logScale()).isFalse();
-        assertThat(PriorRange.DOUBLE_PENDULUM.logScale()).isFalse();
-        PriorRange d = PriorRange.ADVECTION_DIFFUSION;
-        // log-uniform: the geometric mean at u = 0.5
-        assertThat(d.draw(0.5)).isCloseTo(Math.sqrt(d.min() * d.max()), within(1e-12));
-        assertThat(d.draw(0)).isCloseTo(d.min(), within(1e-15));
-        assertThat(d.draw(1)).isCloseTo(d.max(), within(1e-12));
-        assertThat(PriorRange.PENDULUM.draw(0.5)).isCloseTo((0.392 + 3.53) / 2, within(1e-12));
-    }
 }
