@@ -41,25 +41,6 @@ public record PriorRange(double min, double max) {
         return max - min;
     }
 
-    /**
-     * Whether the range spans more than an order of magnitude (max/min of at least {@value #LOG_SCALE_RATIO}; the
-     * line's D: 40x): then errors and draws are taken relative to the value, not to the width. Why: with the
-     * width as scale a 100 % error at D = 0.01 costs (0.01/0.195)^2 = 0.3 % of the range and is never learnt
-     * (the line's base model read the live D = 0.015 about 3x high, docs/trainer.md); a uniform draw puts 3 % of
-     * the sensors below 0.015, a log-uniform one 14 %.
-     */
-    public boolean logScale() {
-        return max / min >= LOG_SCALE_RATIO;
-    }
-
-    /** Ratio max/min from which {@link #logScale()} holds. */
-    public static final double LOG_SCALE_RATIO = 20;
-
-    /** {@code u} in [0, 1] mapped into the range: linearly, or log-uniformly where {@link #logScale()}. */
-    public double draw(double u) {
-        return logScale() ? min * Math.exp(u * Math.log(max / min)) : min + u * width();
-    }
-
     /** Whether {@code value} lies within the range, bounds included. */
     public boolean contains(double value) {
         return value >= min && value <= max;

@@ -1,7 +1,5 @@
 package io.hybridcast.model.vae;
 
-import io.hybridcast.model.physics.PriorRange;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -9,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.physics.Constants;
-import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.solver.OdeSolver;
 import io.hybridcast.model.solver.PhysicsTrajectories;
 import io.hybridcast.model.training.TrainingConfig;
@@ -57,9 +54,7 @@ public final class HybridVaeLoss {
 
     /**
      * The objective plus, where {@code targetMask} is 1, the supervised physics term of a digital twin's windows
-     * ({@link io.hybridcast.model.training.PhysicsTargets}): {@code w·((μ_zp − z_p)/width)²}
-     * (or {@code w·(log μ_zp − log z_p)²} where the range spans decades, {@link PriorRange#logScale()}) for the
-     * head's mean
+     * ({@link io.hybridcast.model.training.PhysicsTargets}): {@code w·((μ_zp − z_p)/width)²} for the head's mean
      * and {@code w·½(log σ² + sg(μ_zp − z_p)²/σ²)} for its log variance (the error held fixed, so the variance
      * learns the size of the error without pulling the mean).
      *
@@ -150,11 +145,7 @@ public final class HybridVaeLoss {
     private NDArray physicsSupervision(HybridVae.Posterior q, NDArray targets, NDArray mask) {
         long b = targets.getShape().get(0);
         NDArray error = q.physicsMean().sub(targets);
-        // where the range spans decades (PriorRange.logScale) the error is taken in log space, i.e. relative to
-        // the value: squared relative errors made training unstable (a head reading 0.2 for D = 0.01 costs 19²)
-        NDArray meanTerm = new PriorRange(spec.physicsMin(), spec.physicsMax()).logScale()
-                ? q.physicsMean().log().sub(targets.maximum(c.of(spec.physicsMin())).log()).square()
-                : error.div(c.of(spec.physicsWidth())).square();
+        NDArray meanTerm = error.div(c.of(spec.physicsWidth())).square();
         // a floor of (1e-3 width)² keeps the log variance finite on windows the head already reads exactly
         double floor = 1e-6 * spec.physicsWidth() * spec.physicsWidth();
         NDArray fixedError = error.stopGradient().square().add(c.of(floor));

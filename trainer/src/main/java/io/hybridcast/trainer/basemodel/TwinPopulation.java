@@ -86,7 +86,7 @@ public final class TwinPopulation {
     private static Sensor simulateOne(PhysicalSystem system, Spec spec, SplittableRandom rng) {
         double dt = system.dt();
         int n = (int) Math.round(spec.seconds() / dt);
-        double physics = spec.physicsRange().draw(rng.nextDouble()); // log-uniform for the line's D
+        double physics = spec.physicsRange().min() + spec.physicsRange().width() * rng.nextDouble();
         double[] unmodelled = system.sampleUnmodelled(rng);
         // the pendulum's drive is its forcing amplitude A; other systems have no drive to switch
         int drive = spec.system() == SystemKind.PENDULUM ? 1 : -1;
