@@ -7,7 +7,7 @@ import io.hybridcast.avro.SensorParameterEstimate;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.PendingForecasts;
-import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.topology.SensorPhysics;
 import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.ZpHistory;

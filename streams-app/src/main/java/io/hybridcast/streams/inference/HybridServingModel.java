@@ -3,9 +3,12 @@ package io.hybridcast.streams.inference;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
+import io.hybridcast.model.fusion.IntervalCalibration;
+import io.hybridcast.model.physics.PriorRange;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -30,6 +33,8 @@ public final class HybridServingModel implements ServingModel {
     /** The fused serving kernel when it passed its golden check (thread-safe, one for all threads), else null. */
     private final HybridModel kernel;
     private volatile boolean closed;
+    /** The sensor-level interval calibration: the bundle's (set by the loader), else none, clipped to the spec's range. */
+    private volatile IntervalCalibration calibration;
 
     /**
      * @param factory builds a fresh instance of this version; called once now and once per further thread
@@ -66,6 +71,8 @@ public final class HybridServingModel implements ServingModel {
         this.factory = factory;
         this.first = factory.get();
         instances.add(first);
+        this.calibration = IntervalCalibration.fromMetrics(Map.of(),
+                new PriorRange(first.spec().physicsMin(), first.spec().physicsMax()));
         Thread owner = Thread.currentThread();
         this.perThread = ThreadLocal.withInitial(() -> {
             if (Thread.currentThread() == owner) {
@@ -107,6 +114,20 @@ public final class HybridServingModel implements ServingModel {
     @Override
     public String algorithm() {
         return first.spec().algorithm();
+    }
+
+    /**
+     * Takes the sensor-level interval calibration from the bundle's {@code metrics}
+     * ({@link IntervalCalibration#METRIC}; none there: the intervals are only clipped); returns this.
+     */
+    public HybridServingModel calibrateIntervals(Map<String, Double> metrics) {
+        calibration = IntervalCalibration.fromMetrics(metrics, calibration.range());
+        return this;
+    }
+
+    @Override
+    public IntervalCalibration intervalCalibration() {
+        return calibration;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.hybridcast.streams.inference;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.fusion.IntervalCalibration;
 
 import java.util.List;
 
@@ -19,6 +20,14 @@ public interface ServingModel extends AutoCloseable {
 
     /** Physics parameter names, in the order of {@link Prediction#zpMean()}. */
     List<String> physicsNames();
+
+    /**
+     * How this version's sensor-level z_p intervals are widened and clipped (its bundle's calibration and prior
+     * range, {@link IntervalCalibration}); none by default.
+     */
+    default IntervalCalibration intervalCalibration() {
+        return IntervalCalibration.NONE;
+    }
 
     /** Samples per window the model reads. */
     int windowLength();

@@ -58,7 +58,7 @@ public final class BundleModelLoader implements ModelLoader {
             } catch (InvalidBundleException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-        }, kernel);
+        }, kernel).calibrateIntervals(bundle.metrics());
     }
 
     /** Writes the bundle of a trained model (what a publisher puts in the payload), with no metrics. */

@@ -8,7 +8,7 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
-import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -107,7 +107,8 @@ final class BatchInference {
                 DueQuery query = state.query();
                 SensorPhysics physics = stores.physicsOf(state.sensorId);
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
-                        p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity);
+                        p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity,
+                        model.intervalCalibration());
                 if (fused) {
                     stores.physics.write(state.sensorId, physics);
                 }

@@ -5,7 +5,7 @@ import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
 
 import static io.hybridcast.streams.anomaly.Channels.num;

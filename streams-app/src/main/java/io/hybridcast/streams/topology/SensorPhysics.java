@@ -1,6 +1,7 @@
 package io.hybridcast.streams.topology;
 
-import io.hybridcast.streams.inference.RandomEffects;
+import io.hybridcast.model.fusion.IntervalCalibration;
+import io.hybridcast.model.fusion.RandomEffects;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,10 +37,11 @@ public final class SensorPhysics {
     /**
      * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
      * keeping at most {@code capacity} windows, and fuses the sensor-level posterior with {@code forgetting} per
-     * window. Returns whether it was added.
+     * window, its interval widened and clipped by the serving version's {@code calibration}. Returns whether it
+     * was added.
      */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double forgetting, int capacity) {
+                double[] latents, double forgetting, int capacity, IntervalCalibration calibration) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -54,7 +56,7 @@ public final class SensorPhysics {
         lastSequence = sequence;
         estimates = new RandomEffects.Estimate[names.size()];
         for (int j = 0; j < estimates.length; j++) {
-            estimates[j] = fuse(j, 0, forgetting);
+            estimates[j] = calibration.apply(fuse(j, 0, forgetting));
         }
         return true;
     }

@@ -106,8 +106,29 @@ public final class BaseModelsCommand implements Callable<Integer> {
             + "the best checkpoint so far is kept, and --steps <bestStep> reproduces it. Default: ${DEFAULT-VALUE}.")
     double maxMinutes;
 
+    @Option(names = "--calibration-sensors", defaultValue = "100", description = "Simulated sensors the sensor-level "
+            + "interval calibration is fitted on, and as many it is checked on (0: no calibration). Default: "
+            + "${DEFAULT-VALUE}.")
+    int calibrationSensors;
+
+    @Option(names = "--calibration-seconds", defaultValue = "150", description = "Seconds of operation per "
+            + "calibration sensor (the calibration counts what follows each sensor's first minute, as the live "
+            + "score does). Default: ${DEFAULT-VALUE}.")
+    double calibrationSeconds;
+
+    @Option(names = "--calibrate-only", description = "Do not train: fit the interval calibration of the existing "
+            + "<out>/<system>.bundle, and rewrite it and its manifest with it (same parameters).")
+    boolean calibrateOnly;
+
     @Override
     public Integer call() throws IOException, InvalidBundleException {
+        require(calibrationSensors >= 0, "--calibration-sensors", calibrationSensors, ">= 0");
+        require(calibrationSeconds > BaseModelCalibration.MIN_SECONDS + 10, "--calibration-seconds",
+                calibrationSeconds, "> " + (BaseModelCalibration.MIN_SECONDS + 10));
+        if (calibrateOnly) {
+            require(calibrationSensors >= 1, "--calibration-sensors", calibrationSensors, ">= 1 with --calibrate-only");
+            return calibrateExisting();
+        }
         require(tasks >= 2, "--tasks", tasks, ">= 2");
         require(steps >= 1, "--steps", steps, ">= 1");
         require(seconds * 1000 >= (contextSize + 2) * windowLength * 50, "--seconds", seconds,
@@ -140,6 +161,11 @@ public final class BaseModelsCommand implements Callable<Integer> {
                         err.flush();
                     });
             Map<String, Double> metrics = metrics(result);
+            BaseModelCalibration.Result calibration = null;
+            if (calibrationSensors > 0) {
+                calibration = calibrate(result.model(), err);
+                metrics.putAll(calibration.metrics());
+            }
             byte[] bundle = ModelBundle.write(result.model(), metrics, trainingJson(settings, result));
             Files.createDirectories(out);
             String name = BaseModels.fileName(system);
@@ -164,11 +190,72 @@ public final class BaseModelsCommand implements Callable<Integer> {
             manifest.put("untrained", result.untrained());
             manifest.put("test", result.test());
             manifest.put("validations", result.validations());
+            if (calibration != null) {
+                manifest.put("calibration", calibrationJson(calibration));
+            }
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValue(out.resolve(name + ".json").toFile(), manifest);
             spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s (%d bytes, sha256 %s) in %.0f s: %s%n",
                     out.resolve(name + ".bundle"), bundle.length, manifest.get("sha256"), result.seconds(),
                     result.test().summary());
+        }
+        return 0;
+    }
+
+    private BaseModelCalibration.Result calibrate(io.hybridcast.model.api.HybridModel model, PrintWriter err) {
+        return BaseModelCalibration.of(model, system, calibrationSensors, calibrationSeconds, eventGap, windowLength,
+                hop, contextSize, seed, line -> {
+                    err.println(line);
+                    err.flush();
+                });
+    }
+
+    private Map<String, Object> calibrationJson(BaseModelCalibration.Result c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sensors", calibrationSensors);
+        m.put("secondsPerSensor", calibrationSeconds);
+        m.put("fitPoints", c.fit().size());
+        m.put("checkPoints", c.check().size());
+        m.put("metrics", c.metrics());
+        return m;
+    }
+
+    /**
+     * --calibrate-only: the bundle's parameters unchanged, its metrics with the calibration added, the manifest's
+     * checksums and calibration section updated and the calibration command recorded.
+     */
+    private int calibrateExisting() throws IOException, InvalidBundleException {
+        String name = BaseModels.fileName(system);
+        Path bundlePath = out.resolve(name + ".bundle");
+        Path manifestPath = out.resolve(name + ".json");
+        ModelBundle existing = ModelBundle.read(bundlePath);
+        PrintWriter err = spec.commandLine().getErr();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            io.hybridcast.model.vae.HybridVae model = existing.instantiate(manager);
+            BaseModelCalibration.Result calibration = calibrate(model, err);
+            Map<String, Double> metrics = new LinkedHashMap<>(existing.metrics());
+            metrics.putAll(calibration.metrics());
+            byte[] bundle = ModelBundle.write(model, metrics, existing.trainingJson());
+            String parameters = ModelBundle.read(bundle).parametersSha256();
+            if (!parameters.equals(existing.parametersSha256())) {
+                throw new IllegalStateException("rewriting " + bundlePath + " changed its parameters (" +
+                        existing.parametersSha256() + " -> " + parameters + ")");
+            }
+            Files.write(bundlePath, bundle);
+            ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> manifest = Files.exists(manifestPath)
+                    ? json.readValue(manifestPath.toFile(), LinkedHashMap.class) : new LinkedHashMap<>();
+            manifest.put("sha256", BaseModels.sha256(bundle));
+            manifest.put("metrics", metrics);
+            Map<String, Object> section = calibrationJson(calibration);
+            section.put("command", ("java -jar trainer/target/trainer.jar " + String.join(" ",
+                    spec.commandLine().getParseResult().originalArgs())).strip());
+            manifest.put("calibration", section);
+            json.writeValue(manifestPath.toFile(), manifest);
+            spec.commandLine().getOut().printf(Locale.ROOT, "Calibrated %s: b = %.4f, held-out coverage %.3f%n",
+                    bundlePath, calibration.calibration().systematic(),
+                    calibration.check().coverage(calibration.calibration()));
         }
         return 0;
     }

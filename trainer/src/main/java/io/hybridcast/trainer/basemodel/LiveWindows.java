@@ -19,8 +19,9 @@ import java.util.List;
  * @param contexts [N][k][length][C] their context windows
  * @param sensor   [N] index of each query's sensor
  * @param truth    [N] the sensor's true z_p
+ * @param end      [N] sample index (exclusive) at which each query ends, counted from the sensor's first sample
  */
-public record LiveWindows(double[][][] queries, double[][][][] contexts, int[] sensor, double[] truth) {
+public record LiveWindows(double[][][] queries, double[][][][] contexts, int[] sensor, double[] truth, int[] end) {
 
     /** Number of query windows. */
     public int size() {
@@ -36,6 +37,7 @@ public record LiveWindows(double[][][] queries, double[][][][] contexts, int[] s
         List<double[][][]> contexts = new ArrayList<>();
         List<Integer> owner = new ArrayList<>();
         List<Double> truth = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
         for (int s = 0; s < sensors.size(); s++) {
             double[][] samples = sensors.get(s).samples();
             int hops = 0;
@@ -58,11 +60,13 @@ public record LiveWindows(double[][][] queries, double[][][][] contexts, int[] s
                 contexts.add(context);
                 owner.add(s);
                 truth.add(sensors.get(s).physics());
+                ends.add(end);
             }
         }
         return new LiveWindows(queries.toArray(new double[0][][]), contexts.toArray(new double[0][][][]),
                 owner.stream().mapToInt(Integer::intValue).toArray(),
-                truth.stream().mapToDouble(Double::doubleValue).toArray());
+                truth.stream().mapToDouble(Double::doubleValue).toArray(),
+                ends.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**

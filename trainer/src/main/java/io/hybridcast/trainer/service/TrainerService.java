@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.trainer.basemodel.BaseModels;
@@ -15,7 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -132,8 +135,10 @@ public final class TrainerService implements AutoCloseable {
                 LOG.info("Candidate for {} not published: {}", system, rejection);
                 return new Outcome(Outcome.Kind.REJECTED, 0, rejection, candidateScore, servedScore);
             }
+            Map<String, Double> metrics = new LinkedHashMap<>(candidateScore.asMetrics());
+            lookup.newest().ifPresent(v -> metrics.putAll(inheritedCalibration(v)));
             publish(candidate, version, lookup.newest().map(ServedVersion::version).orElse(null), candidateScore,
-                    snapshot, seed, (System.nanoTime() - started) / 1e9);
+                    metrics, snapshot, seed, (System.nanoTime() - started) / 1e9);
             return new Outcome(Outcome.Kind.PUBLISHED, version, "", candidateScore, servedScore);
         }
     }
@@ -190,16 +195,31 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
+    /**
+     * The served version's sensor-level interval calibration ({@link IntervalCalibration#METRIC}), which a
+     * warm-started candidate carries on: it was fitted on the digital twin's sensors for the parent, and a few
+     * hundred steps of continuation with the population replayed do not refit it (docs/trainer.md).
+     */
+    private Map<String, Double> inheritedCalibration(ServedVersion served) {
+        try {
+            Double b = ModelBundle.read(served.payload(), settings.system().name()).metrics()
+                    .get(IntervalCalibration.METRIC);
+            return b == null ? Map.of() : Map.of(IntervalCalibration.METRIC, b);
+        } catch (InvalidBundleException e) {
+            return Map.of();
+        }
+    }
+
     private void publish(HybridVae candidate, long version, Long parent, CandidateScore score,
-                         ReadingsSnapshot snapshot, long seed, double seconds) {
+                         Map<String, Double> metrics, ReadingsSnapshot snapshot, long seed, double seconds) {
         String trainingJson = String.format(Locale.ROOT,
                 "{\"epochs\":%d,\"seed\":%d,\"hop\":%d,\"contextSize\":%d,\"heldOutFraction\":%s,\"seconds\":%.1f}",
                 parent == null ? settings.bootstrapEpochs() : settings.epochs(), seed, settings.hop(),
                 settings.contextSize(), settings.heldOutFraction(), seconds);
-        byte[] bundle = ModelBundle.write(candidate, score.asMetrics(), trainingJson);
+        byte[] bundle = ModelBundle.write(candidate, metrics, trainingJson);
         int chunks = publisher.publish(bundle, new VersionPublisher.Version(version, parent,
                 candidate.spec().algorithm(), trainingJson,
-                Topics.SENSOR_READINGS.name() + " offsets " + snapshot.range(), score.asMetrics()));
+                Topics.SENSOR_READINGS.name() + " offsets " + snapshot.range(), metrics));
         LOG.info("Published {} model version {} (parent {}, {} bytes in {} chunk(s)): mse_pred {}, z_p spread {} "
                         + "(relative to the fleet {}, on a bound {}), "
                         + "trained on {} windows in {} s", settings.system(), version, parent, bundle.length,

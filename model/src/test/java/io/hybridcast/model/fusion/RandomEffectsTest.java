@@ -1,4 +1,4 @@
-package io.hybridcast.streams.inference;
+package io.hybridcast.model.fusion;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.hybridcast.streams.inference;
+package io.hybridcast.model.fusion;
 
 /**
  * Random-effects fusion of one parameter's window posteriors into a sensor-level posterior, with forgetting.
@@ -99,7 +99,7 @@ public final class RandomEffects {
      * The 97.5 % quantile of Student's t with {@code df} degrees of freedom (interpolated; the normal one for a
      * single window, whose own posterior is all there is).
      */
-    static double quantile975(double df) {
+    public static double quantile975(double df) {
         if (df < 1e-9) {
             return Z_975;
         }
