@@ -135,8 +135,9 @@ public final class StreamsSettings {
             "forecast.calibration.warmup",
             "Actuals a horizon step of a sensor's forecasts needs before its own errors set the published mean "
                     + "(minimum-variance blend of model and persistence) and the conformal 95 % band; before, the "
-                    + "model's own are published and forecast deviation is not judged.", "30",
-            Setting.intBetween(1, 1_000_000), false);
+                    + "model's own are published and forecast deviation is not judged. 0 turns the calibration off (the "
+                    + "model's own forecast is published and judged at once).", "30",
+            Setting.intBetween(0, 1_000_000), false);
     public static final Setting<Double> FORECAST_CALIBRATION_ALPHA = new Setting<>("forecast.calibration.alpha",
             "Weight of the newest actual in a sensor's running forecast-error moments per horizon step (about "
                     + "1 / alpha actuals of memory), so the calibration follows a changed sensor or model.", "0.02",

@@ -22,8 +22,9 @@ import java.io.IOException;
  * 95 % of the actuals on every channel at once, which the model's own band (calibrated offline on other sensors)
  * does not.
  *
- * <p>Until a step has {@code warmup} actuals the model's own mean and band are used unchanged, and forecast
- * deviation is not judged: a deviation from a band nobody has checked on this sensor says nothing.
+ * <p>The blend starts with the first actual of a step (exact running means). Until a step has {@code warmup}
+ * actuals the band is the model's own half-width around the blend, and forecast deviation is not judged: a
+ * deviation from a band nobody has checked on this sensor says nothing.
  */
 public final class ForecastCalibration {
 
@@ -59,9 +60,9 @@ public final class ForecastCalibration {
         combinedSq = new double[horizon][width];
     }
 
-    /** Whether step {@code step} has seen at least {@code warmup} actuals. */
+    /** Whether step {@code step} has seen at least {@code warmup} actuals (always, with warmup 0: calibration off). */
     public boolean warmedUp(int step, int warmup) {
-        return step < steps && count[step] >= warmup;
+        return warmup == 0 || step < steps && count[step] >= warmup;
     }
 
     /** The weight of the model's mean at {@code step} (1 - weight goes to persistence). */
@@ -121,27 +122,33 @@ public final class ForecastCalibration {
     }
 
     /**
-     * The published forecast: per step, once warmed up, the combined mean and the conformal band; before, the
-     * model's own. Returns {mean, lower, upper}.
+     * The published forecast: per step, the combined mean once the step has an actual, and the conformal band
+     * once it has {@code warmup}; before, the model's own. Returns {mean, lower, upper}.
      */
     public double[][][] apply(double[][] mean, double[][] lower, double[][] upper, double[] last, int warmup) {
+        if (warmup == 0) {
+            return new double[][][] {mean, lower, upper}; // calibration off: the model's own
+        }
         double[][] m = new double[mean.length][];
         double[][] lo = new double[mean.length][];
         double[][] hi = new double[mean.length][];
         for (int h = 0; h < mean.length; h++) {
-            if (!warmedUp(h, warmup) || mean[h].length != channels || last.length != channels) {
+            if (!(h < steps && count[h] >= 1) || mean[h].length != channels || last.length != channels) {
                 m[h] = mean[h].clone();
                 lo[h] = lower[h].clone();
                 hi[h] = upper[h].clone();
                 continue;
             }
+            // the blend from the first actuals on (exact means: a model without skill stops costing at once), the
+            // conformal band once the step has warmed up (the model's own half-widths around the blend before)
             double w = modelWeight(h);
+            boolean conformal = warmedUp(h, warmup);
             m[h] = new double[channels];
             lo[h] = new double[channels];
             hi[h] = new double[channels];
             for (int c = 0; c < channels; c++) {
                 m[h][c] = w * mean[h][c] + (1 - w) * last[c];
-                double half = multiplier[h] * Math.sqrt(combinedSq[h][c]);
+                double half = conformal ? multiplier[h] * Math.sqrt(combinedSq[h][c]) : (upper[h][c] - lower[h][c]) / 2;
                 lo[h][c] = m[h][c] - half;
                 hi[h][c] = m[h][c] + half;
             }
