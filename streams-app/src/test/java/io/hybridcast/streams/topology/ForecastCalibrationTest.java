@@ -62,7 +62,8 @@ class ForecastCalibrationTest {
                     calibration.learn(h, HORIZON, x, f.model()[h], f.mean()[h], f.last(), 0.02);
                 }
             }
-            pending.removeIf(f -> f.first() + HORIZON - 1 <= t);
+            long now = t;
+            pending.removeIf(f -> f.first() + HORIZON - 1 <= now);
             last = x;
             if (t % HOP == HOP - 1) {
                 double[][] mean = new double[HORIZON][];
