@@ -69,7 +69,7 @@ public final class LiveQualityBenchmark implements Callable<Integer> {
     Path jar;
 
     @Option(names = "--jvm-args", split = " ",
-            defaultValue = "-Xmx4g -Dai.djl.offline=true -DDJL_CACHE_DIR=.cache/djl -Djna.tmpdir=.cache/djl/jna "
+            defaultValue = "-Xmx4g --add-modules jdk.incubator.vector -Dai.djl.offline=true -DDJL_CACHE_DIR=.cache/djl -Djna.tmpdir=.cache/djl/jna "
                     + "-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1",
             description = "JVM arguments of each run, space-separated (default: run-local.sh's).")
     List<String> jvmArgs;

@@ -122,17 +122,26 @@ public final class StreamsSettings {
     public static final Setting<Double> DRIFT_THRESHOLD = new Setting<>("anomaly.drift.threshold",
             "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
             "4.0", Setting.doubleBetween(0.1, 1e6), false);
-    public static final Setting<Double> UNMODELLED_THRESHOLD = new Setting<>("anomaly.unmodelled.threshold",
-            "Unmodelled dynamics: the smallest growth of the neural share |x_PAB - x_P|^2 / (|x_P|^2 + "
-                    + "|x_PAB - x_P|^2) (a fraction, 0..1) over the sensor's usual share that can be flagged.",
-            "0.25", Setting.doubleBetween(0.001, 1), false);
     public static final Setting<Double> UNMODELLED_SIGMAS = new Setting<>("anomaly.unmodelled.sigmas",
             "Unmodelled dynamics: the growth must also exceed this many standard deviations of the sensor's "
                     + "usual window-to-window fluctuation of the share.", "4.0", Setting.doubleBetween(0, 1e3), false);
-    public static final Setting<Integer> UNMODELLED_WARMUP = new Setting<>("anomaly.unmodelled.warmup.forecasts",
-            "Unmodelled dynamics: forecasts of a model version that build a sensor's usual share before it can "
-                    + "be flagged (the baseline starts again under each new model version).", "10",
-            Setting.intBetween(1, 100_000), false);
+    public static final Setting<Integer> UNMODELLED_WARMUP = new Setting<>("anomaly.unmodelled.warmup.windows",
+            "Unmodelled dynamics: disjoint windows (under the serving model version, since the last operating "
+                    + "event) the latents' long run needs before a shift can be flagged. The long-run scatter is the "
+                    + "yardstick of a shift; from a handful of windows, some still in a start-up transient, it is "
+                    + "too small and every settling latent looks like a change.", "12",
+            Setting.intBetween(1, 1000), false);
+    public static final Setting<Integer> FORECAST_CALIBRATION_WARMUP = new Setting<>(
+            "forecast.calibration.warmup",
+            "Actuals a horizon step of a sensor's forecasts needs before its own errors set the published mean "
+                    + "(minimum-variance blend of model and persistence) and the conformal 95 % band; before, the "
+                    + "model's own are published and forecast deviation is not judged. 0 turns the calibration off (the "
+                    + "model's own forecast is published and judged at once).", "30",
+            Setting.intBetween(0, 1_000_000), false);
+    public static final Setting<Double> FORECAST_CALIBRATION_ALPHA = new Setting<>("forecast.calibration.alpha",
+            "Weight of the newest actual in a sensor's running forecast-error moments per horizon step (about "
+                    + "1 / alpha actuals of memory), so the calibration follows a changed sensor or model.", "0.02",
+            Setting.doubleBetween(1e-6, 1), false);
     public static final Setting<Integer> MODEL_RAISE = new Setting<>("anomaly.model.raise.forecasts",
             "Consecutive forecasts above threshold before a physics-drift or unmodelled-dynamics flag.", "2",
             Setting.intBetween(1, 100_000), false);
@@ -202,7 +211,7 @@ public final class StreamsSettings {
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
             DRIFT_THRESHOLD,
-            UNMODELLED_THRESHOLD, UNMODELLED_SIGMAS, UNMODELLED_WARMUP, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
+            UNMODELLED_SIGMAS, UNMODELLED_WARMUP, FORECAST_CALIBRATION_WARMUP, FORECAST_CALIBRATION_ALPHA, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_ALLOW_UNSIGNED,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);

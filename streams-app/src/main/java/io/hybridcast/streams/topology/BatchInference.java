@@ -39,6 +39,7 @@ final class BatchInference {
     private final ForecasterStores stores;
     private final double forgetting;
     private final int physicsCapacity;
+    private final int calibrationWarmup;
 
     BatchInference(StreamsSettings settings, ModelRegistry models, AppMetrics metrics,
                    ProcessorContext<Object, Object> context, ForecasterStores stores) {
@@ -48,6 +49,7 @@ final class BatchInference {
         this.context = context;
         this.stores = stores;
         this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
         this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
                 + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
     }
@@ -145,6 +147,14 @@ final class BatchInference {
         for (double v : p.zn()) {
             zn.add(v);
         }
+        PendingForecasts forecasts = stores.pending.read(sensorId);
+        if (forecasts == null) {
+            forecasts = new PendingForecasts();
+        }
+        double[][] window = state.query().window();
+        double[] last = window[window.length - 1].clone();
+        // published: the sensor's own calibration of the model's forecast (model's own until it has learnt)
+        double[][][] calibrated = forecasts.calibration.apply(p.mean(), p.lower(), p.upper(), last, calibrationWarmup);
         Forecast forecast = Forecast.newBuilder()
                 .setSensorId(sensorId)
                 .setSystem(state.system)
@@ -153,9 +163,9 @@ final class BatchInference {
                 .setIssueTime(Instant.ofEpochMilli(time))
                 .setFirstSequence(firstSequence)
                 .setStepMillis(spec.sampleIntervalMillis())
-                .setMean(PendingForecasts.toLists(p.mean()))
-                .setLower(PendingForecasts.toLists(p.lower()))
-                .setUpper(PendingForecasts.toLists(p.upper()))
+                .setMean(PendingForecasts.toLists(calibrated[0]))
+                .setLower(PendingForecasts.toLists(calibrated[1]))
+                .setUpper(PendingForecasts.toLists(calibrated[2]))
                 .setPhysics(physics)
                 .setNeuralLatents(zn)
                 .setContextSize(contextSet.pooledCount)
@@ -170,13 +180,8 @@ final class BatchInference {
             // is announced, not a fault, so the forecast is published but not scored against the actuals
             return;
         }
-        PendingForecasts forecasts = stores.pending.read(sensorId);
-        if (forecasts == null) {
-            forecasts = new PendingForecasts();
-        }
-        double[][] window = state.query().window();
-        forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), p.mean(), p.lower(),
-                p.upper(), window[window.length - 1].clone()));
+        forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), calibrated[0], calibrated[1],
+                calibrated[2], last, p.mean()));
         stores.pending.write(sensorId, forecasts);
     }
 }

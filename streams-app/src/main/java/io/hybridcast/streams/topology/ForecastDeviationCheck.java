@@ -9,12 +9,15 @@ import io.hybridcast.streams.anomaly.ModelCheckState;
 import io.hybridcast.streams.anomaly.UsualLevel;
 import io.hybridcast.streams.config.StreamsSettings;
 
+import java.util.List;
+
 import static io.hybridcast.streams.anomaly.Channels.num;
 
 /**
  * Forecast deviation: compares each actual with the newest pending forecast covering it, in units of the band
- * (widened to the sensor's usual forecast error once calibrated), with hysteresis; drops the forecasts whose
- * last step has passed. Each scored actual also feeds the sensor's live forecast score and the metrics.
+ * (the sensor's own conformal band, {@link ForecastCalibration}, widened to its usual forecast error), with
+ * hysteresis, and only at steps whose calibration has warmed up; every covering forecast teaches the calibration;
+ * drops the forecasts whose last step has passed. Each scored actual also feeds the sensor's live forecast score and the metrics.
  */
 final class ForecastDeviationCheck {
 
@@ -26,6 +29,8 @@ final class ForecastDeviationCheck {
     private final int raise;
     private final int clear;
     private final int calibration;
+    private final int calibrationWarmup;
+    private final double calibrationAlpha;
 
     ForecastDeviationCheck(StreamsSettings settings, WriteBehindStore<PendingForecasts> pending,
                            AnomalyEmitter emitter, AppMetrics metrics) {
@@ -36,6 +41,8 @@ final class ForecastDeviationCheck {
         this.raise = settings.get(StreamsSettings.DEVIATION_RAISE);
         this.clear = settings.get(StreamsSettings.DEVIATION_CLEAR);
         this.calibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
+        this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
+        this.calibrationAlpha = settings.get(StreamsSettings.FORECAST_CALIBRATION_ALPHA);
     }
 
     void check(SensorState state, double[] x, long seq, long time) {
@@ -43,6 +50,16 @@ final class ForecastDeviationCheck {
         PendingForecasts forecasts = pending.read(sensorId);
         if (forecasts == null || forecasts.entries.isEmpty()) {
             return;
+        }
+        // every forecast with a step for this actual teaches the sensor's calibration of that step; not while a
+        // deviation is flagged, so a fault does not become the usual error while it lasts
+        for (PendingForecasts.Entry e : state.checks().deviation().active() ? List.<PendingForecasts.Entry>of()
+                : forecasts.allCovering(seq)) {
+            int h = (int) (seq - e.firstSequence());
+            if (e.last().length == x.length) {
+                forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
+                        calibrationAlpha);
+            }
         }
         PendingForecasts.Entry entry = forecasts.newestCovering(seq);
         if (entry != null) {
@@ -73,9 +90,12 @@ final class ForecastDeviationCheck {
             double widen = bandWidening(usual, calibration);
             double score = Math.sqrt(meanSquare) / widen;
             Latch deviation = checks.deviation();
-            Latch.Transition transition = deviation.observe(score, threshold, seq, raise, clear);
+            // a band this sensor's own errors have not calibrated yet says nothing about a deviation
+            boolean judged = forecasts.calibration.warmedUp(step, calibrationWarmup);
+            Latch.Transition transition = deviation.observe(judged ? score : 0, threshold, seq, raise, clear);
             // the calibration learns from every sample of its warm-up, then from normal samples only
-            if (calibration > 0 && (!usual.warmedUp(calibration) || (!deviation.active() && score <= threshold))) {
+            if (judged && calibration > 0
+                    && (!usual.warmedUp(calibration) || (!deviation.active() && score <= threshold))) {
                 usual.addNormal(meanSquare, calibration);
             }
             if (transition == Latch.Transition.RAISED) {
@@ -91,9 +111,8 @@ final class ForecastDeviationCheck {
                                 + "x to this sensor's usual forecast error)" : "") + "."), time);
             }
         }
-        if (forecasts.expireThrough(seq)) {
-            pending.write(sensorId, forecasts);
-        }
+        forecasts.expireThrough(seq);
+        pending.write(sensorId, forecasts); // the calibration learnt from this actual
     }
 
     /**

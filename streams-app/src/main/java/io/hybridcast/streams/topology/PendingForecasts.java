@@ -15,10 +15,12 @@ public final class PendingForecasts {
 
     /**
      * One issued forecast: steps {@code firstSequence ..} with mean and 95 % band per channel, and the newest value
-     * it was made from ({@code last}: the persistence forecast it is scored against; empty in format 1).
+     * it was made from ({@code last}: the persistence forecast it is scored against; empty in format 1), and the
+     * model's own mean before {@link ForecastCalibration} combined it with persistence ({@code model}; the
+     * published mean in formats 1 and 2).
      */
     public record Entry(long firstSequence, long modelVersion, double[][] mean, double[][] lower, double[][] upper,
-                        double[] last) {
+                        double[] last, double[][] model) {
         public long lastSequence() {
             return firstSequence + mean.length - 1;
         }
@@ -29,6 +31,19 @@ public final class PendingForecasts {
     }
 
     public final List<Entry> entries = new ArrayList<>();
+    /** What this sensor's past actuals taught about its forecasts (kept when the entries are cleared). */
+    public ForecastCalibration calibration = new ForecastCalibration();
+
+    /** Every forecast that has a step for this sequence, oldest first. */
+    public List<Entry> allCovering(long sequence) {
+        List<Entry> out = new ArrayList<>(2);
+        for (Entry e : entries) {
+            if (e.covers(sequence)) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
 
     /** The newest forecast that has a step for this sequence, or null. */
     public Entry newestCovering(long sequence) {
@@ -45,8 +60,11 @@ public final class PendingForecasts {
         return entries.removeIf(e -> e.lastSequence() <= sequence);
     }
 
-    /** Format 2 adds the persistence value per entry; format 1 is read without it. */
-    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 2, 1,
+    /**
+     * Format 2 adds the persistence value per entry; format 3 the model's own mean per entry and the sensor's
+     * forecast calibration after the entries. Formats 1 and 2 are still read (no calibration yet).
+     */
+    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 3, 1,
             PendingForecasts::write, PendingForecasts::read);
 
     private static void write(PendingForecasts p, DataOutputStream out) throws IOException {
@@ -58,15 +76,26 @@ public final class PendingForecasts {
             writeMatrix(out, e.lower());
             writeMatrix(out, e.upper());
             StateSerde.writeDoubles(out, e.last());
+            writeMatrix(out, e.model());
         }
+        p.calibration.write(out);
     }
 
     private static PendingForecasts read(DataInputStream in, int version) throws IOException {
         PendingForecasts p = new PendingForecasts();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
-            p.entries.add(new Entry(in.readLong(), in.readLong(), readMatrix(in), readMatrix(in), readMatrix(in),
-                    version >= 2 ? StateSerde.readDoubles(in) : new double[0]));
+            long first = in.readLong();
+            long modelVersion = in.readLong();
+            double[][] mean = readMatrix(in);
+            double[][] lower = readMatrix(in);
+            double[][] upper = readMatrix(in);
+            double[] last = version >= 2 ? StateSerde.readDoubles(in) : new double[0];
+            double[][] model = version >= 3 ? readMatrix(in) : mean;
+            p.entries.add(new Entry(first, modelVersion, mean, lower, upper, last, model));
+        }
+        if (version >= 3) {
+            p.calibration = ForecastCalibration.read(in);
         }
         return p;
     }

@@ -11,7 +11,8 @@ import static io.hybridcast.streams.anomaly.Channels.num;
 /**
  * Unmodelled dynamics: a shift of the neural latents' posterior. Per latent, the mean of the sensor's newest few
  * disjoint windows (short memory) against the long-run mean and scatter of the windows before them (forgetting),
- * under the serving model version and since the last operating event. Flagged when a latent moved by at least
+ * under the serving model version and since the last operating event, once that long run holds
+ * anomaly.unmodelled.warmup.windows windows (its scatter is the yardstick). Flagged when a latent moved by at least
  * anomaly.unmodelled.min.shift and by anomaly.unmodelled.sigmas standard errors; the sentence names the latent.
  *
  * <p>Why latents and not the neural share of the signal: the share swings with the phase of a forced pendulum
@@ -32,7 +33,9 @@ final class UnmodelledCheck {
         this.settings = settings;
         this.emitter = emitter;
         this.recentWindows = settings.get(StreamsSettings.RECENT_WINDOWS);
-        this.longRunMin = settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS);
+        // the latents' long run needs more windows than the physics' (a scatter, not only a mean, is compared)
+        this.longRunMin = Math.max(settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS),
+                settings.get(StreamsSettings.UNMODELLED_WARMUP));
         this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
         this.minShift = settings.get(StreamsSettings.UNMODELLED_MIN_SHIFT);
         this.sigmas = settings.get(StreamsSettings.UNMODELLED_SIGMAS);
@@ -52,6 +55,8 @@ final class UnmodelledCheck {
         double[] longRun = shift[1];
         double[] variance = shift[2];
         double effective = shift[3][0];
+        // the long run's scatter is a sample variance: unbiased (Bessel, on the effective number of windows)
+        double bessel = effective > 1 ? effective / (effective - 1) : Double.POSITIVE_INFINITY;
         double score = 0;
         int worst = -1;
         for (int k = 0; k < recent.length; k++) {
@@ -60,7 +65,7 @@ final class UnmodelledCheck {
                 continue;
             }
             // standard error of the difference of the two means, from the long run's window-to-window scatter
-            double z = moved / Math.sqrt(variance[k] * (1.0 / recentWindows + 1.0 / effective) + 1e-12);
+            double z = moved / Math.sqrt(bessel * variance[k] * (1.0 / recentWindows + 1.0 / effective) + 1e-12);
             if (z > score) {
                 score = z;
                 worst = k;

@@ -71,7 +71,7 @@ class BatchedInferenceTopologyTest {
         fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.size", String.valueOf(batchMaxSize),
-                "batch.max.latency.ms", "1000"), "test"), registry, stateDir.resolve("batch-" + batchMaxSize));
+                "batch.max.latency.ms", "1000", "forecast.calibration.warmup", "0"), "test"), registry, stateDir.resolve("batch-" + batchMaxSize));
     }
 
     /** The same topology with a size trigger that does not interfere with the round and latency triggers. */

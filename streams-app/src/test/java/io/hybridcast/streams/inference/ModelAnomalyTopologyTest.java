@@ -65,7 +65,9 @@ class ModelAnomalyTopologyTest {
         registry.swap(model);
         fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
-                "pendulum.horizon", "10", "batch.max.latency.ms", "100"), "test"), registry, stateDir);
+                "pendulum.horizon", "10", "batch.max.latency.ms", "100",
+                // the short runs here judge from the minimum long run; the warm-up has its own test
+                "anomaly.unmodelled.warmup.windows", "4", "forecast.calibration.warmup", "0"), "test"), registry, stateDir);
     }
 
     @AfterEach

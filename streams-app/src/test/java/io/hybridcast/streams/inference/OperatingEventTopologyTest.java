@@ -48,7 +48,8 @@ class OperatingEventTopologyTest {
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100",
                 // the tiny model's bands are too narrow for it: calibrate them before the event
-                "anomaly.deviation.calibration.samples", "40"), "test"), registry, stateDir);
+                "anomaly.deviation.calibration.samples", "40",
+                "anomaly.unmodelled.warmup.windows", "4", "forecast.calibration.warmup", "0"), "test"), registry, stateDir);
     }
 
     @AfterEach
