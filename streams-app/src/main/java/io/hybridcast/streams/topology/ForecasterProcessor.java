@@ -84,8 +84,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         }
         // The latency trigger when no record comes to check it: the oldest due sensor waits at most
         // batch.max.latency.ms. Checking four times per latency period (instead of flushing on every tick) lets a
-        // batch fill while records stream in; at least 1 ms apart, since every punctuation halves the records Kafka
-        // Streams processes per loop (with a latency of 0 the punctuator only serves sensors restored as due).
+        // batch fill while records stream in. With a latency of 0 every due sensor runs in process() and the
+        // punctuator only serves sensors restored as due, so it need not fire on every loop of the stream thread.
         context.schedule(Duration.ofMillis(Math.max(batchMaxLatencyMs == 0 ? 10 : 1, batchMaxLatencyMs / 4)),
                 PunctuationType.WALL_CLOCK_TIME,
                 now -> {
