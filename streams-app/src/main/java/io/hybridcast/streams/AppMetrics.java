@@ -17,6 +17,9 @@ public final class AppMetrics {
     private final DistributionSummary batchSize;
     private final Timer inferenceTime;
     private final Counter forecasts;
+    /** Per system; the processors of all stream threads share one AppMetrics. */
+    private final java.util.concurrent.ConcurrentMap<String, ScoreMeters> scoreMeters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public AppMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -78,18 +81,30 @@ public final class AppMetrics {
             persistence += (x[c] - last[c]) * (x[c] - last[c]) / x.length;
             inside &= x[c] >= lower[c] && x[c] <= upper[c];
         }
+        ScoreMeters meters = scoreMeters.computeIfAbsent(system, this::scoreMeters);
+        meters.scored.increment();
+        meters.modelError.increment(model);
+        meters.persistenceError.increment(persistence);
+        if (inside) {
+            meters.inBand.increment();
+        }
+    }
+
+    /** The meters of {@link #forecastScored} for one system. */
+    private record ScoreMeters(Counter scored, Counter modelError, Counter persistenceError, Counter inBand) {
+    }
+
+    /**
+     * Registers the score meters and gauges of {@code system} once: looking them up on every scored actual (four
+     * meter-id lookups and a scan of the registry for the gauge) cost about as much as the rest of the scoring.
+     */
+    private ScoreMeters scoreMeters(String system) {
         Counter scored = registry.counter("hybridcast.forecast.scored", "system", system);
         Counter modelError = registry.counter("hybridcast.forecast.squared.error", "system", system,
                 "forecast", "model");
         Counter persistenceError = registry.counter("hybridcast.forecast.squared.error", "system", system,
                 "forecast", "persistence");
         Counter inBand = registry.counter("hybridcast.forecast.in.band", "system", system);
-        scored.increment();
-        modelError.increment(model);
-        persistenceError.increment(persistence);
-        if (inside) {
-            inBand.increment();
-        }
         if (registry.find("hybridcast.forecast.skill").tags("system", system).gauge() == null) {
             io.micrometer.core.instrument.Gauge.builder("hybridcast.forecast.skill",
                             () -> persistenceError.count() == 0 ? Double.NaN
@@ -101,6 +116,7 @@ public final class AppMetrics {
                     .tag("system", system).description("Share of actuals inside the forecast's 95 % band")
                     .register(registry);
         }
+        return new ScoreMeters(scored, modelError, persistenceError, inBand);
     }
 
     public void modelVersion(String system, String outcome) {

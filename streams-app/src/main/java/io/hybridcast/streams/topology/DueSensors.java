@@ -7,14 +7,18 @@ import java.util.Set;
 
 /**
  * The forecaster's batching: which sensors are due for inference, in the order they became due, and when the
- * batch of them is to be inferred: at once when it is full or its round is complete (size trigger), or when the
- * oldest has waited long enough (latency trigger, checked by a wall-clock punctuator). Which sensors are due is
- * also kept in each sensor's changelogged state, so a restart finds them again ({@link #restore}).
+ * batch of them is to be inferred. In micro-batches (the default): when it is full or the oldest has waited
+ * batch.max.latency.ms (checked on every record and by a wall-clock punctuator), so no sensor waits for others that
+ * are not due yet; with a latency of 0 each sensor runs as soon as it is due. In rounds: also at once when its round
+ * is complete, and a nearly complete round waits for the rest ({@link DueRound}). Which sensors are due is also kept
+ * in each sensor's changelogged state, so a restart finds them again ({@link #restore}).
  */
 final class DueSensors {
 
     private final int maxSize;
     private final long maxLatencyMs;
+    /** batch.mode=round: complete rounds run at once and nearly complete ones wait for the rest. */
+    private final boolean rounds;
     private final Set<String> due = new LinkedHashSet<>();
     /** Which sensors hop together: completes batches early, holds nearly complete ones a little longer. */
     private final DueRound round;
@@ -25,9 +29,10 @@ final class DueSensors {
     /** Every sensor of the round is due (set when the last one becomes due, cleared by {@link #drain}). */
     private boolean roundComplete;
 
-    DueSensors(int maxSize, long maxLatencyMs) {
+    DueSensors(int maxSize, long maxLatencyMs, boolean rounds) {
         this.maxSize = maxSize;
         this.maxLatencyMs = maxLatencyMs;
+        this.rounds = rounds;
         this.round = new DueRound(maxLatencyMs);
     }
 
@@ -51,12 +56,18 @@ final class DueSensors {
         }
         newestDueAtMs = now;
         due.add(sensorId);
-        roundComplete |= round.becameDue(sensorId, now, due.size());
+        if (rounds) {
+            roundComplete |= round.becameDue(sensorId, now, due.size());
+        }
     }
 
-    /** The size trigger: the batch is full or its round complete. */
-    boolean full() {
-        return due.size() >= maxSize || roundComplete;
+    /**
+     * Whether the batch runs now, after a record at wall-clock {@code now}: it is full or its round complete, or (in
+     * micro-batches) its oldest sensor has waited batch.max.latency.ms.
+     */
+    boolean runsNow(long now) {
+        return due.size() >= maxSize || roundComplete
+                || (!rounds && !due.isEmpty() && now - oldestDueAtMs >= maxLatencyMs);
     }
 
     /**
@@ -70,6 +81,9 @@ final class DueSensors {
         long waited = now - oldestDueAtMs;
         if (due.isEmpty() || waited < maxLatencyMs) {
             return false;
+        }
+        if (!rounds) {
+            return true;
         }
         return waited >= DueRound.WAIT_FACTOR * maxLatencyMs
                 || !round.worthWaitingFor(due.size(), now - newestDueAtMs);

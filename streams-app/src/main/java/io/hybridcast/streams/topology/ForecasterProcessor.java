@@ -56,7 +56,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.models = models;
         this.metrics = metrics;
         this.batchMaxLatencyMs = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
-        this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs);
+        this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs,
+                settings.get(StreamsSettings.BATCH_MODE).equals("round"));
     }
 
     @Override
@@ -81,9 +82,12 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 }
             });
         }
-        // The latency trigger: the oldest due sensor waits at most batch.max.latency.ms. Checking four times
-        // per latency period (instead of flushing on every tick) lets a batch fill while records stream in.
-        context.schedule(Duration.ofMillis(Math.max(1, batchMaxLatencyMs / 4)), PunctuationType.WALL_CLOCK_TIME,
+        // The latency trigger when no record comes to check it: the oldest due sensor waits at most
+        // batch.max.latency.ms. Checking four times per latency period (instead of flushing on every tick) lets a
+        // batch fill while records stream in. With a latency of 0 every due sensor runs in process() and the
+        // punctuator only serves sensors restored as due, so it need not fire on every loop of the stream thread.
+        context.schedule(Duration.ofMillis(Math.max(batchMaxLatencyMs == 0 ? 10 : 1, batchMaxLatencyMs / 4)),
+                PunctuationType.WALL_CLOCK_TIME,
                 now -> {
                     if (due.latencyTriggerFires(now)) {
                         flush();
@@ -115,7 +119,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             intake.deadLetter(origin, DeadLetters.Stage.PROCESS, "processing failed: " + e, e, now);
             return;
         }
-        if (due.full()) {
+        if (due.runsNow(context.currentSystemTimeMs())) {
             flush();
         }
     }

@@ -3,8 +3,11 @@ package io.hybridcast.streams.topology;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The recent physics-parameter (z_p) estimates of one sensor, oldest first, bounded in length. */
 public final class ZpHistory {
@@ -22,6 +25,13 @@ public final class ZpHistory {
 
     public final List<Point> points = new ArrayList<>();
 
+    /**
+     * Each point's bytes once encoded (a point does not change once added): the history is written whole at every
+     * commit after a forecast appended one point, and re-encoding the up to api.history.size older points each
+     * time was most of the write (JFR). Keyed by identity; only this processor's instance ever holds entries.
+     */
+    private final Map<Point, byte[]> encoded = new IdentityHashMap<>();
+
     public void add(Point point, int capacity) {
         points.add(point);
         while (points.size() > capacity) {
@@ -36,17 +46,39 @@ public final class ZpHistory {
     private static void write(ZpHistory h, DataOutputStream out) throws IOException {
         out.writeInt(h.points.size());
         for (Point p : h.points) {
-            out.writeLong(p.sequence());
-            out.writeLong(p.eventTime());
-            out.writeLong(p.modelVersion());
-            out.writeInt(p.names().size());
-            for (String n : p.names()) {
-                out.writeUTF(n);
+            byte[] bytes = h.encoded.get(p);
+            if (bytes == null) {
+                ByteArrayOutputStream buffer = new ByteArrayOutputStream(160);
+                DataOutputStream pointOut = new DataOutputStream(buffer);
+                writePoint(p, pointOut);
+                pointOut.flush();
+                bytes = buffer.toByteArray();
+                h.encoded.put(p, bytes);
             }
-            for (double[] values : new double[][]{p.mean(), p.std(), p.priorMean(), p.priorStd(), p.sensorMean(),
-                    p.sensorStd(), p.sensorLower(), p.sensorUpper()}) {
-                StateSerde.writeDoubles(out, values);
+            out.write(bytes, 0, bytes.length);
+        }
+        if (h.encoded.size() > h.points.size()) {
+            // points fell out of the bounded history: forget their bytes
+            Map<Point, byte[]> kept = new IdentityHashMap<>();
+            for (Point p : h.points) {
+                kept.put(p, h.encoded.get(p));
             }
+            h.encoded.clear();
+            h.encoded.putAll(kept);
+        }
+    }
+
+    private static void writePoint(Point p, DataOutputStream out) throws IOException {
+        out.writeLong(p.sequence());
+        out.writeLong(p.eventTime());
+        out.writeLong(p.modelVersion());
+        out.writeInt(p.names().size());
+        for (String n : p.names()) {
+            out.writeUTF(n);
+        }
+        for (double[] values : new double[][]{p.mean(), p.std(), p.priorMean(), p.priorStd(), p.sensorMean(),
+                p.sensorStd(), p.sensorLower(), p.sensorUpper()}) {
+            StateSerde.writeDoubles(out, values);
         }
     }
 

@@ -84,6 +84,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     @Option(names = "--warmup-rounds", description = "Untimed rounds first, to let the JIT compile both paths "
             + "(default ${DEFAULT-VALUE}).")
     int warmupRounds = 2;
+    @Option(names = "--compare-guarantees", description = "Also run the forecaster and the latency run under the "
+            + "other processing guarantee (exactly_once_v2 / at_least_once), side by side in the report.")
+    boolean compareGuarantees;
     @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
             + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
     boolean skipBaseline;
@@ -142,12 +145,18 @@ public final class StreamsBenchmark implements Callable<Integer> {
             // Pass-through and forecaster alternate, each round on fresh application ids (empty state, input from
             // the start): the machine is shared and its speed drifts, so a ratio is only fair from neighbouring runs.
             ModelRegistry registry = new ModelRegistry();
-            registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
+            CpuTimedModel served = new CpuTimedModel(models.apply(HybridVae.BandMethod.parse(
+                    base.get(StreamsSettings.MODEL_BAND_METHOD))));
+            registry.swap(served);
             List<Double> passthroughRuns = new ArrayList<>();
             List<Double> forecasterRuns = new ArrayList<>();
             List<Double> passthroughCpu = new ArrayList<>();
             List<Double> forecasterCpu = new ArrayList<>();
             List<Double> roundRatios = new ArrayList<>();
+            List<Double> nonModelUs = new ArrayList<>();
+            List<Double> nonModelCpuUs = new ArrayList<>();
+            List<Double> modelCpuUs = new ArrayList<>();
+            List<Double> passthroughThreadCpuUs = new ArrayList<>();
             List<Map<String, Object>> inferenceRuns = new ArrayList<>();
             double forecasts = 0;
             // Untimed warm-up rounds first: a profile of this benchmark (perf) showed the JIT compilers taking 45 % of
@@ -157,7 +166,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
                         : "Round " + (round + 1) + " of " + rounds;
                 System.out.printf("%s: pass-through run...%n", label);
                 long cpu0 = processCpuNanos();
-                double pt = runToEnd(broker, passthroughTopology(passthroughTopic), base.with(Map.of(
+                long[] passthroughThreadCpu = new long[1];
+                double pt = runToEnd(passthroughThreadCpu, broker, passthroughTopology(passthroughTopic), base.with(Map.of(
                         "application.id", "bench-passthrough-" + round,
                         "state.dir", work.resolve("pt" + round).toString())), n);
                 long cpu1 = processCpuNanos();
@@ -167,8 +177,11 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 AppMetrics metrics = AppMetrics.inMemory();
                 StreamsSettings forecasterSettings = base.with(Map.of("application.id", "bench-forecaster-" + round,
                         "state.dir", work.resolve("fc" + round).toString()));
-                double fc = runToEnd(broker, TopologyFactory.buildTopology(forecasterSettings, registry, metrics),
-                        forecasterSettings, n);
+                long modelCpu0 = served.cpuNanos();
+                long[] streamThreadCpu = new long[1];
+                double fc = runToEnd(streamThreadCpu, broker, TopologyFactory.buildTopology(forecasterSettings,
+                        registry, metrics), forecasterSettings, n);
+                long modelCpu = served.cpuNanos() - modelCpu0;
                 long cpu2 = processCpuNanos();
                 forecasts = metrics.registry().find("hybridcast.forecasts").counter().count();
                 var batches = metrics.registry().find("hybridcast.inference.batch.size").summary();
@@ -189,6 +202,12 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 passthroughCpu.add((cpu1 - cpu0) / 1e3 / n);
                 forecasterCpu.add((cpu2 - cpu1) / 1e3 / n);
                 roundRatios.add(Math.round(fc / pt * 1000) / 1000.0);
+                // the stream thread's time per record outside the model calls (one thread, one partition)
+                nonModelUs.add(Math.round((1e6 / fc - inferenceTime.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)
+                        / 1e3 / n) * 10) / 10.0);
+                nonModelCpuUs.add(Math.round((streamThreadCpu[0] - modelCpu) / 1e3 / n * 10) / 10.0);
+                passthroughThreadCpuUs.add(Math.round(passthroughThreadCpu[0] / 1e3 / n * 10) / 10.0);
+                modelCpuUs.add(Math.round(modelCpu / 1e3 / n * 10) / 10.0);
             }
             double passthrough = median(passthroughRuns);
             double forecaster = median(forecasterRuns);
@@ -203,7 +222,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 StreamsSettings baselineSettings = base.with(Map.of("application.id", "bench-baseline",
                         "state.dir", work.resolve("bl").toString(), "state.cache.entries", "1",
                         "model.band.method", "monte-carlo"));
-                double rate = runToEnd(broker, TopologyFactory.buildTopology(baselineSettings, baselineModels,
+                double rate = runToEnd(null, broker, TopologyFactory.buildTopology(baselineSettings, baselineModels,
                         baselineMetrics), baselineSettings, n);
                 var baselineTime = baselineMetrics.registry().find("hybridcast.inference.time").timer();
                 before = new LinkedHashMap<>();
@@ -218,18 +237,60 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 System.out.printf("  %.0f records/s, %s%n", rate, before);
             }
 
+            String guarantee = base.get(StreamsSettings.PROCESSING_GUARANTEE);
+            String other = guarantee.equals("exactly_once_v2") ? "at_least_once" : "exactly_once_v2";
+            Map<String, Object> otherGuarantee = null;
+            if (compareGuarantees) {
+                System.out.printf("Forecaster run under %s...%n", other);
+                AppMetrics otherMetrics = AppMetrics.inMemory();
+                StreamsSettings otherSettings = base.with(Map.of("application.id", "bench-forecaster-" + other,
+                        "state.dir", work.resolve("fc-" + other).toString(), "processing.guarantee", other));
+                double rate = runToEnd(null, broker, TopologyFactory.buildTopology(otherSettings, registry, otherMetrics),
+                        otherSettings, n);
+                otherGuarantee = new LinkedHashMap<>();
+                otherGuarantee.put("processing_guarantee", other);
+                otherGuarantee.put("forecaster_records_per_s", Math.round(rate));
+                otherGuarantee.put("ratio", Math.round(rate / passthrough * 1000) / 1000.0);
+                System.out.printf("  %.0f records/s%n", rate);
+            }
+
             double latencyRate = latencyRateOption > 0 ? latencyRateOption : forecaster / 2;
             System.out.printf("Latency run at %.0f records/s...%n", latencyRate);
-            long[] latencies = latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
+            LatencyRun latency = latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
                     "state.dir", work.resolve("lat").toString())), registry, windowing, latencyRate);
+            long[] latencies = latency.latencies();
+            if (otherGuarantee != null) {
+                System.out.printf("Latency run under %s at %.0f records/s...%n", other, latencyRate);
+                LatencyRun otherLatency = latencyRun(broker, base.with(Map.of("application.id", "bench-latency-" + other,
+                        "state.dir", work.resolve("lat-" + other).toString(), "processing.guarantee", other)),
+                        registry, windowing, latencyRate);
+                otherGuarantee.put("latency_ms", latencyReport(otherLatency));
+            }
+            String engine;
+            try (ModelRegistry.Lease lease = registry.acquire(system)) {
+                engine = served.real() instanceof io.hybridcast.streams.inference.HybridServingModel h ? h.engine() : "?";
+            }
+            if (engine.equals("kernel")) {
+                engine += " (" + io.hybridcast.model.kernel.ServingKernel.Backend.available() + " backend)";
+            }
             registry.close();
 
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("passthrough_records_per_s", Math.round(passthrough));
             report.put("forecaster_records_per_s", Math.round(forecaster));
             report.put("ratio", Math.round(forecaster / passthrough * 1000) / 1000.0);
-            report.put("latency_ms", Map.of("p50", pct(latencies, 0.50), "p99", pct(latencies, 0.99),
-                    "p999", pct(latencies, 0.999), "samples", latencies.length));
+            report.put("latency_ms", latencyReport(latency));
+            report.put("non_model_us_per_record", median(nonModelUs));
+            report.put("non_model_runs_us_per_record", nonModelUs);
+            // the same split in CPU time of the stream thread: robust to waiting for a core on a loaded machine
+            report.put("non_model_cpu_us_per_record", median(nonModelCpuUs));
+            report.put("non_model_cpu_runs_us_per_record", nonModelCpuUs);
+            report.put("model_cpu_runs_us_per_record", modelCpuUs);
+            report.put("passthrough_stream_thread_cpu_runs_us_per_record", passthroughThreadCpuUs);
+            report.put("served_by", engine);
+            if (otherGuarantee != null) {
+                report.put("other_guarantee_same_run", otherGuarantee);
+            }
             report.put("sensors", sensors);
             report.put("hop", windowing.hop());
             report.put("forecaster_inference", inference);
@@ -261,6 +322,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("commit_interval_ms", base.get(StreamsSettings.COMMIT_INTERVAL_MS));
             used.put("batch_max_size", base.get(StreamsSettings.BATCH_MAX_SIZE));
             used.put("batch_max_latency_ms", base.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
+            used.put("batch_mode", base.get(StreamsSettings.BATCH_MODE));
             used.put("model_band_method", base.get(StreamsSettings.MODEL_BAND_METHOD));
             used.put("state_cache_entries", base.get(StreamsSettings.STATE_CACHE_ENTRIES));
             used.put("partitions", 1);
@@ -311,9 +373,12 @@ public final class StreamsBenchmark implements Callable<Integer> {
         return t;
     }
 
-    /** Runs a topology until its committed input offsets reach the end; returns records per second. */
-    private static double runToEnd(EmbeddedKafkaBroker broker, Topology topology, StreamsSettings settings, long n)
-            throws Exception {
+    /**
+     * Runs a topology until its committed input offsets reach the end; returns records per second, and the CPU time
+     * of its stream threads in {@code streamThreadCpu[0]} when that is not null.
+     */
+    private static double runToEnd(long[] streamThreadCpu, EmbeddedKafkaBroker broker, Topology topology,
+                                   StreamsSettings settings, long n) throws Exception {
         Properties props = StreamsService.streamsProperties(settings, 0);
         props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
         String app = settings.get(StreamsSettings.APPLICATION_ID);
@@ -341,13 +406,38 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - runningAt[0]) / 1e9;
+            if (streamThreadCpu != null) {
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith(app + "-") && t.getName().contains("StreamThread")) {
+                        streamThreadCpu[0] += threads.getThreadCpuTime(t.getId());
+                    }
+                }
+            }
             streams.close(Duration.ofSeconds(30));
             return n / seconds;
         }
     }
 
+    /** The append-to-forecast latencies of a latency run (sorted, ms) and its model calls. */
+    private record LatencyRun(long[] latencies, long calls, double meanBatch) {
+    }
+
+    private static Map<String, Object> latencyReport(LatencyRun run) {
+        long[] l = run.latencies();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("p50", pct(l, 0.50));
+        out.put("p99", pct(l, 0.99));
+        out.put("p999", pct(l, 0.999));
+        out.put("max", l.length == 0 ? -1 : l[l.length - 1]);
+        out.put("samples", l.length);
+        out.put("model_calls", run.calls());
+        out.put("mean_batch_size", Math.round(run.meanBatch() * 10) / 10.0);
+        return out;
+    }
+
     /** Sends live readings at {@code rate} and measures append-to-forecast latency, ms. */
-    private long[] latencyRun(EmbeddedKafkaBroker broker, StreamsSettings settings, ModelRegistry registry,
+    private LatencyRun latencyRun(EmbeddedKafkaBroker broker, StreamsSettings settings, ModelRegistry registry,
                               SystemSettings windowing, double rate) throws Exception {
         // fresh sensors, so the run starts with empty state and ends with the warm-up behind it
         Properties props = StreamsService.streamsProperties(settings, 0);
@@ -445,7 +535,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
             out = latencies.stream().mapToLong(Long::longValue).toArray();
         }
         Arrays.sort(out);
-        return out;
+        var batches = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
+        return new LatencyRun(out, batches.count(), batches.mean());
     }
 
     /** Waits until the app's committed input offset reaches the current end of the input. */

@@ -26,8 +26,8 @@ import static io.hybridcast.streams.testing.TopologyFixture.reading;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Batched inference through the real topology with a real (tiny, trained) Meta-Hybrid-VAE: the size trigger,
- * the complete-round trigger and the wall-clock latency trigger (punctuator fired by advancing the driver's
+ * Batched inference in rounds ({@code batch.mode=round}) through the real topology with a real (tiny, trained)
+ * Meta-Hybrid-VAE: the size trigger, the complete-round trigger and the wall-clock latency trigger (punctuator fired by advancing the driver's
  * clock), one model call per batch, forecasts with bands and z_p, and forecast-deviation flags.
  */
 class BatchedInferenceTopologyTest {
@@ -71,7 +71,8 @@ class BatchedInferenceTopologyTest {
         fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.size", String.valueOf(batchMaxSize),
-                "batch.max.latency.ms", "1000", "forecast.calibration.warmup", "0"), "test"), registry, stateDir.resolve("batch-" + batchMaxSize));
+                "batch.max.latency.ms", "1000", "forecast.calibration.warmup", "0", "batch.mode", "round"), "test"),
+                registry, stateDir.resolve("batch-" + batchMaxSize));
     }
 
     /** The same topology with a size trigger that does not interfere with the round and latency triggers. */
