@@ -19,6 +19,19 @@ final class ChildJvm implements AutoCloseable {
     private final Path log;
     private Process process;
 
+    private ChildJvm(String name, List<String> command, Path log) {
+        this.name = name;
+        this.command = command;
+        this.log = log;
+    }
+
+    /** The same service with more arguments (before it is started). */
+    ChildJvm withArgs(List<String> more) {
+        List<String> c = new ArrayList<>(command);
+        c.addAll(more);
+        return new ChildJvm(name, List.copyOf(c), log);
+    }
+
     ChildJvm(String name, String heap, List<String> jvmFlags, String mainClass, List<String> args, Path logDir) {
         this.name = name;
         this.log = logDir.resolve(name + ".log");
