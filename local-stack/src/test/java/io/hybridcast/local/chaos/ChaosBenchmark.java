@@ -45,6 +45,7 @@ public final class ChaosBenchmark implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String HMAC_KEY = "chaos-benchmark";
     private static final int HOP = 10;
+    private static final String APPLICATION_ID = "hybridcast-chaos";
 
     @Option(names = "--minutes", defaultValue = "10", description = "Minutes of faults after the first forecast.")
     double minutes;
@@ -111,7 +112,7 @@ public final class ChaosBenchmark implements Callable<Integer> {
         for (int i = 0; i < 2; i++) {
             streams.add(new ChildJvm("streams-" + (char) ('a' + i), "1g", flags, "io.hybridcast.streams.StreamsMain",
                     List.of("--bootstrap-servers", bootstrap, "--http-port", Integer.toString(httpPorts[i]),
-                            "--set", "application.id=hybridcast-chaos",
+                            "--set", "application.id=" + APPLICATION_ID,
                             "--set", "state.dir=" + work.resolve("streams-" + i),
                             "--set", "model.hmac.key=" + HMAC_KEY, "--set", "pendulum.hop=" + HOP,
                             // at 2x event time runs ahead of the wall clock on purpose
@@ -188,6 +189,7 @@ public final class ChaosBenchmark implements Callable<Integer> {
             }
             sleepUntil(firstForecast + window);
             simulator.stop();
+            awaitCaughtUp(broker);
             awaitQuiet(ledger);
             for (Map<String, Object> event : events) {
                 long at = firstForecast + (long) ((double) event.get("at_s") * 1000);
@@ -279,6 +281,32 @@ public final class ChaosBenchmark implements Callable<Integer> {
         }
         trainer.kill();
         return "kill -9 trainer (no training run ended within 2 min), then restart";
+    }
+
+    /**
+     * Waits (up to 5 minutes) until the streams' committed offsets reach the end of the readings: a just restarted
+     * instance on a busy machine can take longer than the quiet period to start, and its readings are not lost.
+     */
+    private static void awaitCaughtUp(EmbeddedKafkaBroker broker) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        try (Admin admin = broker.createAdmin()) {
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+                    new LinkedHashMap<>();
+            for (int p = 0; p < 2; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(Topics.SENSOR_READINGS.name(), p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            while (System.nanoTime() < deadline) {
+                var committed = admin.listConsumerGroupOffsets(APPLICATION_ID).partitionsToOffsetAndMetadata().get();
+                if (ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue().offset())) {
+                    return;
+                }
+                Thread.sleep(500);
+            }
+            LOG.warn("The streams did not reach the end of the readings within 5 minutes");
+        }
     }
 
     /** Waits until no new forecast arrived for 15 s (at most 2 minutes): the streams have drained. */
