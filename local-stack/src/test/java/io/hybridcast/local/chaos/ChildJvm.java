@@ -40,7 +40,8 @@ final class ChildJvm implements AutoCloseable {
         c.add("-Xmx" + heap);
         c.addAll(jvmFlags);
         c.add("-cp");
-        c.add(System.getProperty("java.class.path"));
+        // under Surefire java.class.path is a manifest-only jar; the real test classpath is in its own property
+        c.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         c.add(mainClass);
         c.addAll(args);
         this.command = List.copyOf(c);
