@@ -125,6 +125,34 @@ class ModelReplayIntegrationTest {
     }
 
     @Test
+    void theWatcherWaitsForABrokerThatAnswersLate() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of("model.hmac.key", KEY), "test");
+        ModelRegistry registry = new ModelRegistry();
+        AppMetrics metrics = AppMetrics.inMemory();
+        ModelSwapper swapper = new ModelSwapper(registry, new BundleModelLoader(), settings, metrics);
+        // the metadata request times out after 10 s while no broker answers (a restart, a starved machine)
+        try (ModelVersionWatcher watcher = new ModelVersionWatcher("127.0.0.1:" + port, swapper, metrics)) {
+            watcher.start();
+            Thread.sleep(12_000);
+            try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(port).start();
+                 Admin admin = broker.createAdmin()) {
+                Topics.createAll(admin, 1);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (!watcher.caughtUp() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(watcher.caughtUp()).isTrue();
+            }
+        } finally {
+            registry.close();
+        }
+    }
+
+    @Test
     void theWatcherSurvivesAVersionWhoseLoadingRunsOutOfMemory() throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(); Admin admin = broker.createAdmin()) {
             Topics.createAll(admin, 1);

@@ -104,7 +104,7 @@ public final class ModelVersionWatcher implements AutoCloseable {
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> endAtStart = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> endAtStart = endOffsets(partitions);
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     handle(record);
@@ -130,9 +130,30 @@ public final class ModelVersionWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The end offsets, asked again while the broker does not answer in time: a restarted instance on a starved
+     * machine or during a broker restart timed out here, gave up the replay and served no model until restarted.
+     */
+    private Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+        while (true) {
+            try {
+                return consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                LOG.warn("No end offsets of {} yet ({}); asking again", Topics.MODEL_VERSIONS.name(), e.getMessage());
+            }
+        }
+    }
+
     private List<TopicPartition> waitForPartitions() {
         while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), Duration.ofSeconds(10));
+            List<PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(Topics.MODEL_VERSIONS.name(), Duration.ofSeconds(10));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // the broker is not reachable (yet): the same as a topic not there yet, not a reason to stop
+                LOG.warn("No metadata for {} yet ({}); asking again", Topics.MODEL_VERSIONS.name(), e.getMessage());
+                continue;
+            }
             if (infos != null && !infos.isEmpty()) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
