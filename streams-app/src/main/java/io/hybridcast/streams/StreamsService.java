@@ -110,6 +110,15 @@ public final class StreamsService implements AutoCloseable {
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         // a record that can never be produced is logged and counted, not a stream thread failing on it for ever
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnproducibleRecordHandler.class.getName());
+        // fail-over in seconds rather than the defaults' 45 s session and 10 s transaction (docs/decisions.md)
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.get(StreamsSettings.STANDBY_REPLICAS));
+        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, settings.get(StreamsSettings.ACCEPTABLE_RECOVERY_LAG));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                settings.get(StreamsSettings.SESSION_TIMEOUT_MS));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                settings.get(StreamsSettings.HEARTBEAT_INTERVAL_MS));
+        p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                settings.get(StreamsSettings.TRANSACTION_TIMEOUT_MS));
         return settings.get(StreamsSettings.KAFKA_CONFIG).merge(p, "streams app");
     }
 

@@ -99,6 +99,9 @@ final class ChaosLedger implements AutoCloseable {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) {
+                        continue; // a tombstone (the trainer retires old model versions' chunks): nothing published
+                    }
                     each.accept(topic.valueSerde().deserializer().deserialize(r.topic(), r.value()));
                 }
             }

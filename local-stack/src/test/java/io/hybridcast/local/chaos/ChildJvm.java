@@ -19,6 +19,19 @@ final class ChildJvm implements AutoCloseable {
     private final Path log;
     private Process process;
 
+    private ChildJvm(String name, List<String> command, Path log) {
+        this.name = name;
+        this.command = command;
+        this.log = log;
+    }
+
+    /** The same service with more arguments (before it is started). */
+    ChildJvm withArgs(List<String> more) {
+        List<String> c = new ArrayList<>(command);
+        c.addAll(more);
+        return new ChildJvm(name, List.copyOf(c), log);
+    }
+
     ChildJvm(String name, String heap, List<String> jvmFlags, String mainClass, List<String> args, Path logDir) {
         this.name = name;
         this.log = logDir.resolve(name + ".log");
@@ -27,7 +40,8 @@ final class ChildJvm implements AutoCloseable {
         c.add("-Xmx" + heap);
         c.addAll(jvmFlags);
         c.add("-cp");
-        c.add(System.getProperty("java.class.path"));
+        // under Surefire java.class.path is a manifest-only jar; the real test classpath is in its own property
+        c.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         c.add(mainClass);
         c.addAll(args);
         this.command = List.copyOf(c);

@@ -213,6 +213,32 @@ public final class StreamsSettings {
                     + "(latent units; the latents' prior is a standard normal) that can be flagged; the shift must "
                     + "also exceed anomaly.unmodelled.sigmas of the long-run scatter.", "0.5",
             Setting.doubleBetween(0, 1e3), false);
+    // ---- fail-over between instances (issue 12 item 5, issue 14): docs/decisions.md "Fail-over in seconds" ----
+    public static final Setting<Integer> STANDBY_REPLICAS = new Setting<>("num.standby.replicas",
+            "Warm copies of each task's state kept on other instances (restored continuously from the changelogs), "
+                    + "so a dead instance's sensors move to an instance that needs no restore. Costs a copy of the "
+                    + "state and the changelog reads per replica; with a single instance no replica is placed.", "1",
+            Setting.intBetween(0, 10), false);
+    public static final Setting<Integer> SESSION_TIMEOUT_MS = new Setting<>("session.timeout.ms",
+            "How long the group waits for a silent instance (killed, frozen, cut off) before its tasks move, ms. "
+                    + "Lower moves them sooner but a pause longer than this (GC, a starved machine) costs a rebalance; "
+                    + "the broker refuses values under its group.min.session.timeout.ms (6000 by default).", "6000",
+            Setting.intBetween(1000, 1_800_000), false);
+    public static final Setting<Integer> HEARTBEAT_INTERVAL_MS = new Setting<>("heartbeat.interval.ms",
+            "How often an instance tells the group it is alive, ms; at most a third of session.timeout.ms.", "1500",
+            Setting.intBetween(100, 600_000), false);
+    public static final Setting<Integer> TRANSACTION_TIMEOUT_MS = new Setting<>("transaction.timeout.ms",
+            "Exactly-once: how long a killed instance's open transaction can hold back every committed reader of the "
+                    + "partitions it wrote to (forecasts, anomalies, changelogs) before the broker aborts it, ms. Must "
+                    + "exceed commit.interval.ms; a transaction open longer (a stall) is aborted and its task moves.",
+            "5000", Setting.intBetween(1000, 900_000), false);
+    public static final Setting<Long> ACCEPTABLE_RECOVERY_LAG = new Setting<>("acceptable.recovery.lag",
+            "Changelog records an instance's copy of a task may lag and still count as caught up: a task moves only "
+                    + "to a caught-up instance (a standby), otherwise it stays and a warm-up copy is built first.",
+            "10000", Setting.longBetween(0, Long.MAX_VALUE), false);
+    private static final List<Setting<?>> FAIL_OVER = List.of(STANDBY_REPLICAS, SESSION_TIMEOUT_MS,
+            HEARTBEAT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, ACCEPTABLE_RECOVERY_LAG);
+
     private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
             LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
 
@@ -248,6 +274,7 @@ public final class StreamsSettings {
     public static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
         all.addAll(SENSOR_LEVEL);
+        all.addAll(FAIL_OVER);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
     }
@@ -311,9 +338,28 @@ public final class StreamsSettings {
         for (Setting<?> setting : byKey.values()) {
             typed.put(setting.key(), setting.parse(raw.get(setting.key()), sourceOf.get(setting.key())));
         }
+        checkFailOver(typed, sourceOf);
         Map<SystemKind, SystemSettings> systems = new EnumMap<>(SystemKind.class);
         PER_SYSTEM.forEach((kind, keys) -> systems.put(kind, keys.read(kind, typed, sourceOf)));
         return new StreamsSettings(Collections.unmodifiableMap(typed), systems);
+    }
+
+    /** Kafka would refuse these at the first rebalance or commit, long after start-up: name them now. */
+    private static void checkFailOver(Map<String, Object> typed, Map<String, String> sourceOf) {
+        int session = (Integer) typed.get(SESSION_TIMEOUT_MS.key());
+        int heartbeat = (Integer) typed.get(HEARTBEAT_INTERVAL_MS.key());
+        if (heartbeat * 3L > session) {
+            throw new SettingsException("heartbeat.interval.ms = " + heartbeat + " (from "
+                    + sourceOf.get(HEARTBEAT_INTERVAL_MS.key()) + ") must be at most a third of session.timeout.ms = "
+                    + session + " (from " + sourceOf.get(SESSION_TIMEOUT_MS.key()) + ")");
+        }
+        int transaction = (Integer) typed.get(TRANSACTION_TIMEOUT_MS.key());
+        long commit = (Long) typed.get(COMMIT_INTERVAL_MS.key());
+        if (transaction <= commit) {
+            throw new SettingsException("transaction.timeout.ms = " + transaction + " (from "
+                    + sourceOf.get(TRANSACTION_TIMEOUT_MS.key()) + ") must exceed commit.interval.ms = " + commit
+                    + " (from " + sourceOf.get(COMMIT_INTERVAL_MS.key()) + "): every transaction would be aborted");
+        }
     }
 
     private static void put(Map<String, Setting<?>> byKey, Map<String, String> raw, Map<String, String> sourceOf,

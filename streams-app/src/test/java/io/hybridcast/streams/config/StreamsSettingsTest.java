@@ -79,4 +79,33 @@ class StreamsSettingsTest {
         assertThat(settings.with(Map.of("batch.max.size", "3")).get(StreamsSettings.MODEL_HMAC_KEY))
                 .isEqualTo("s3cret");
     }
+
+    @Test
+    void failOverSettingsReachKafkaStreamsWithSecondsNotKafkasDefaults() {
+        java.util.Properties p = io.hybridcast.streams.StreamsService.streamsProperties(StreamsSettings.defaults(), 0);
+        assertThat(p.get("num.standby.replicas")).isEqualTo(1);
+        assertThat(p.get("acceptable.recovery.lag")).isEqualTo(10_000L);
+        assertThat(p.get("consumer.session.timeout.ms")).isEqualTo(6000);
+        assertThat(p.get("consumer.heartbeat.interval.ms")).isEqualTo(1500);
+        assertThat(p.get("producer.transaction.timeout.ms")).isEqualTo(5000);
+        java.util.Properties set = io.hybridcast.streams.StreamsService.streamsProperties(StreamsSettings.fromMap(
+                Map.of("num.standby.replicas", "0", "session.timeout.ms", "30000"), "x"), 0);
+        assertThat(set.get("num.standby.replicas")).isEqualTo(0);
+        assertThat(set.get("consumer.session.timeout.ms")).isEqualTo(30000);
+    }
+
+    @Test
+    void failOverSettingsAreValidatedAgainstEachOther() {
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("num.standby.replicas", "-1"), "x"))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("num.standby.replicas");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("heartbeat.interval.ms", "3000"), "test flags"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("heartbeat.interval.ms = 3000 (from test flags)")
+                .hasMessageContaining("session.timeout.ms = 6000 (from default)");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("transaction.timeout.ms", "2000",
+                "commit.interval.ms", "2000"), "x"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("transaction.timeout.ms = 2000")
+                .hasMessageContaining("commit.interval.ms = 2000");
+    }
 }
