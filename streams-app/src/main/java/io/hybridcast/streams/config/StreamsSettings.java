@@ -193,6 +193,15 @@ public final class StreamsSettings {
                     + "(latent units; the latents' prior is a standard normal) that can be flagged; the shift must "
                     + "also exceed anomaly.unmodelled.sigmas of the long-run scatter.", "0.5",
             Setting.doubleBetween(0, 1e3), false);
+    // ---- state retention ----
+    public static final Setting<java.time.Duration> SENSOR_TTL = new Setting<>("sensor.ttl",
+            "A sensor with no reading for this long (in event time: behind the newest reading its stream task has "
+                    + "accepted) is removed from every per-sensor store, with tombstones to their changelogs; a "
+                    + "later reading starts it afresh (warming up). Bounds the state that one-off or retired ids "
+                    + "leave behind. E.g. 24h, 90m, 7d.", "24h",
+            Setting.durationBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(3650)), false);
+    private static final List<Setting<?>> RETENTION = List.of(SENSOR_TTL);
+
     private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
             LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
 
@@ -228,6 +237,7 @@ public final class StreamsSettings {
     public static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
         all.addAll(SENSOR_LEVEL);
+        all.addAll(RETENTION);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
     }
