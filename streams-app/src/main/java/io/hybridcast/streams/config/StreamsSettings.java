@@ -202,6 +202,17 @@ public final class StreamsSettings {
             Setting.durationBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(3650)), false);
     private static final List<Setting<?>> RETENTION = List.of(SENSOR_TTL);
 
+    // ---- wire format ----
+    public static final Setting<String> SCHEMA_REGISTRY_URL = new Setting<>("schema.registry.url",
+            "Schema registry with the Confluent-compatible API (e.g. http://apicurio:8080/apis/ccompat/v7): when set, "
+                    + "records are written in its wire format (magic byte 0 + 4-byte schema id) for Kafka Connect, "
+                    + "ksqlDB and other registry consumers. Empty (default): Avro single-object encoding, no registry. "
+                    + "Both are read either way. Also HYBRIDCAST_SCHEMA_REGISTRY_URL (README).", "", text -> {
+                io.hybridcast.schemas.registry.SchemaRegistryClient.ofOrNone(text);
+                return text;
+            }, false);
+    private static final List<Setting<?>> WIRE_FORMAT = List.of(SCHEMA_REGISTRY_URL);
+
     private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
             LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
 
@@ -238,6 +249,7 @@ public final class StreamsSettings {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
         all.addAll(SENSOR_LEVEL);
         all.addAll(RETENTION);
+        all.addAll(WIRE_FORMAT);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
     }
