@@ -30,11 +30,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * it never returns {@code null} for non-null bytes. Every length and count in a message is checked against
  * {@link DecodeLimits} before Avro allocates anything by it, so a length bomb is such an exception too.
  *
+ * <p>Optionally ({@link #useRegistry}: the services' {@code schema.registry.url}) records are written in the
+ * schema-registry wire format instead: a 0 byte, the 4-byte big-endian id of the writer schema in a registry with
+ * the Confluent-compatible API (registered under the subject {@code <topic>-value}), then the same Avro binary.
+ * That is what Kafka Connect's Avro converter, ksqlDB, Flink SQL and other languages' registry serdes read.
+ * Reading accepts both framings whatever the setting (by the first byte: {@code C3} or {@code 00}), so a topic
+ * can be switched over while old records are still in it.
+ *
  * @param <T> the generated record class
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private static final int HEADER_LENGTH = 10;
+    /** Schema-registry framing: magic byte 0 and a 4-byte schema id. */
+    private static final int REGISTRY_HEADER_LENGTH = 5;
+    /** The registry every serde of the process writes through; null: single-object encoding (the default). */
+    private static volatile io.hybridcast.schemas.registry.SchemaRegistryClient registry;
     private static final byte MAGIC_0 = (byte) 0xC3;
     private static final byte MAGIC_1 = (byte) 0x01;
     private static final int INITIAL_SCRATCH_BYTES = 512;
@@ -85,6 +96,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.header = head.toByteArray();
     }
 
+    /**
+     * Makes every serde of this process write the schema-registry wire format through {@code client}, or, with
+     * null, Avro single-object encoding again (the default, which needs no registry service). Set once at start.
+     */
+    public static void useRegistry(io.hybridcast.schemas.registry.SchemaRegistryClient client) {
+        registry = client;
+    }
+
     /** The record class this serde reads and writes. */
     public Class<T> type() {
         return type;
@@ -99,6 +118,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (value == null) {
             return null;
         }
+        byte[] singleObject = encodeSingleObject(topic, value);
+        io.hybridcast.schemas.registry.SchemaRegistryClient client = registry;
+        if (client == null) {
+            return singleObject;
+        }
+        int id = client.register(topic + "-value", readerSchema);
+        byte[] framed = new byte[REGISTRY_HEADER_LENGTH + singleObject.length - HEADER_LENGTH];
+        ByteBuffer.wrap(framed).put((byte) 0).putInt(id);
+        System.arraycopy(singleObject, HEADER_LENGTH, framed, REGISTRY_HEADER_LENGTH,
+                singleObject.length - HEADER_LENGTH);
+        return framed;
+    }
+
+    private byte[] encodeSingleObject(String topic, T value) {
         if (direct != null) {
             byte[] bytes = encodeDirect(value);
             if (bytes != null) {
@@ -139,22 +172,50 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             return null;
         }
         String where = type.getSimpleName() + " from topic " + topic;
+        if (bytes.length > 0 && bytes[0] == 0) {
+            return decodeRegistryFramed(bytes, where);
+        }
         if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
             throw new RecordDecodingException("Cannot decode " + where + ": not Avro single-object encoding"
-                    + " (expected header C3 01 + 8-byte schema fingerprint, got " + bytes.length + " bytes starting "
+                    + " (expected header C3 01 + 8-byte schema fingerprint, or 00 + 4-byte schema-registry id; got "
+                    + bytes.length + " bytes starting "
                     + HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, HEADER_LENGTH)) + ")", null);
         }
         long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-        DatumReader<T> reader = readerFor(fingerprint, where);
+        return decodeBody(bytes, HEADER_LENGTH, readerFor(fingerprint, where, null), fingerprint, where);
+    }
+
+    /** Schema-registry framing: the writer schema is the registry's schema with the record's id. */
+    private T decodeRegistryFramed(byte[] bytes, String where) {
+        if (bytes.length < REGISTRY_HEADER_LENGTH) {
+            throw new RecordDecodingException("Cannot decode " + where + ": schema-registry framing (magic byte 0) "
+                    + "but only " + bytes.length + " bytes, fewer than the 5 of magic byte and schema id", null);
+        }
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        io.hybridcast.schemas.registry.SchemaRegistryClient client = registry;
+        if (client == null) {
+            throw new RecordDecodingException("Cannot decode " + where + ": schema-registry framing (magic byte 0, "
+                    + "schema id " + id + ") but this service has no schema registry (set schema.registry.url)", null);
+        }
+        Schema writer = client.schema(id);
+        if (writer == null) {
+            throw new UnknownSchemaException("Cannot decode " + where + ": schema id " + id + " is not in the schema "
+                    + "registry " + client.url(), id, null);
+        }
+        long fingerprint = KnownSchemas.fingerprint(writer);
+        return decodeBody(bytes, REGISTRY_HEADER_LENGTH, readerFor(fingerprint, where, writer), fingerprint, where);
+    }
+
+    private T decodeBody(byte[] bytes, int offset, DatumReader<T> reader, long fingerprint, String where) {
         // every count checked before Avro allocates by it: a length bomb is a dead letter, not an OutOfMemoryError
-        String overLimit = DecodeLimits.check(writerSchemas.get(fingerprint), bytes, HEADER_LENGTH,
-                bytes.length - HEADER_LENGTH);
+        String overLimit = DecodeLimits.check(writerSchemas.get(fingerprint), bytes, offset,
+                bytes.length - offset);
         if (overLimit != null) {
             throw new RecordDecodingException("Cannot decode " + where + ": " + overLimit, null);
         }
         try {
-            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
-                    bytes.length - HEADER_LENGTH, null);
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset,
+                    bytes.length - offset, null);
             T value = reader.read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new RecordDecodingException("Cannot decode " + where + ": record ends before the message"
@@ -171,7 +232,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    private DatumReader<T> readerFor(long fingerprint, String where) {
+    /** The reader for a writer schema; {@code registered} (may be null) is used when no known schema matches. */
+    private DatumReader<T> readerFor(long fingerprint, String where, Schema registered) {
         DatumReader<T> cached = readersByWriterFingerprint.get(fingerprint);
         if (cached != null) {
             return cached;
@@ -179,6 +241,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         Schema writer = fingerprint == readerFingerprint
                 ? readerSchema
                 : knownSchemas.store().findByFingerprint(fingerprint);
+        if (writer == null) {
+            writer = registered;
+        }
         if (writer == null) {
             throw new UnknownSchemaException("Cannot decode " + where + ": writer schema fingerprint "
                     + Long.toHexString(fingerprint) + " is unknown (a schema version this build does not have; "

@@ -106,6 +106,13 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "(default: none, a plaintext cluster).")
     String kafkaConfig;
 
+    @Option(names = "--schema-registry-url", paramLabel = "URL",
+            defaultValue = "${env:HYBRIDCAST_SCHEMA_REGISTRY_URL:-}",
+            description = "Schema registry with the Confluent-compatible API (e.g. "
+                    + "http://apicurio:8080/apis/ccompat/v7): write records in its wire format (magic byte 0 + schema "
+                    + "id). Default: none, Avro single-object encoding. Both are read either way.")
+    String schemaRegistryUrl;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -136,6 +143,9 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the serdes are the process's (Topics): the wire format is set once, before any record is written
+        io.hybridcast.schemas.AvroSerde.useRegistry(
+                io.hybridcast.schemas.registry.SchemaRegistryClient.ofOrNone(schemaRegistryUrl));
         PrintWriter out = spec.commandLine().getOut();
         Scenario scenario = scenarioFile == null ? Scenario.NONE : Scenario.read(scenarioFile);
         List<FaultSpec> flagFaults = new ArrayList<>();

@@ -70,6 +70,10 @@ public final class StreamsMain implements Callable<Integer> {
         if (shared != null) {
             environment.putIfAbsent(StreamsSettings.KAFKA_CONFIG.environmentName(), shared);
         }
+        String registry = environment.get(io.hybridcast.schemas.registry.SchemaRegistryClient.ENVIRONMENT_VARIABLE);
+        if (registry != null) {
+            environment.putIfAbsent(StreamsSettings.SCHEMA_REGISTRY_URL.environmentName(), registry);
+        }
         StreamsSettings settings;
         try {
             settings = StreamsSettings.load(config, environment, all);

@@ -45,6 +45,9 @@ public final class StreamsService implements AutoCloseable {
     private final StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
 
     private StreamsService(StreamsSettings settings, ModelLoader loader) {
+        // the serdes are the process's (Topics): the wire format is set once, before any record is written
+        io.hybridcast.schemas.AvroSerde.useRegistry(io.hybridcast.schemas.registry.SchemaRegistryClient.ofOrNone(
+                settings.get(StreamsSettings.SCHEMA_REGISTRY_URL)));
         AppMetrics metrics = new AppMetrics(prometheus);
         ModelSwapper swapper = new ModelSwapper(models, loader, settings, metrics);
         try {

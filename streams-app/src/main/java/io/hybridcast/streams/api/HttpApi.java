@@ -18,11 +18,15 @@ import io.hybridcast.streams.topology.ZpHistory;
 import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.scoring.LiveScore;
 import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.schemas.Topics;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -45,6 +49,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -58,14 +63,14 @@ import java.util.function.Supplier;
  * that instance (found through the streams metadata); fleet-wide lists gather every instance's local part.
  *
  * <pre>
- * GET /api/sensors                     every sensor: status (warming up / waiting for a model / forecasting), counts
+ * GET /api/sensors?limit=&after=      a page of sensors in id order: status, counts; Link rel="next" while full
  * GET /api/sensors/{id}                one sensor
  * GET /api/sensors/{id}/forecast       its latest forecast
  * GET /api/sensors/{id}/zp             its z_p history (posterior and context prior per forecast)
  * GET /api/sensors/{id}/anomalies      its recent anomalies with sentences
  * GET /api/sensors/{id}/series         recent actuals and open forecasts (the dashboard chart)
  * GET /api/sensors/{id}/score         live score against the simulator's ground truth (z_p error, precision, recall, delay)
- * GET /api/fleet                       sensors by status, anomalies by kind, fleet-wide live score
+ * GET /api/fleet                       (counted as the stores stream by, no sensor list) sensors by status, anomalies by kind, fleet-wide live score
  * GET /api/models                      model version in service per system, last refusal
  * GET /health, /ready                  liveness (DEGRADED / DOWN when stream threads fail); readiness
  * GET /metrics                         Prometheus
@@ -188,9 +193,21 @@ public final class HttpApi implements AutoCloseable {
         } else if (path.equals("/api/models")) {
             json(exchange, 200, modelsView());
         } else if (path.equals("/api/sensors")) {
-            json(exchange, 200, local ? localSensors() : gatherSensors());
+            Map<String, String> params = SensorPages.query(exchange.getRequestURI().getRawQuery(),
+                    Set.of("local", "limit", "after"));
+            SensorPages.Request page = SensorPages.request(params);
+            List<Map<String, Object>> sensors = "true".equals(params.get("local")) ? localSensors(page)
+                    : gatherSensors(page);
+            String next = SensorPages.nextAfter(sensors, page.limit());
+            if (next != null) {
+                exchange.getResponseHeaders().set("Link", "</api/sensors?limit=" + page.limit() + "&after="
+                        + encode(next) + ">; rel=\"next\"");
+            }
+            json(exchange, 200, sensors);
         } else if (path.equals("/api/fleet")) {
-            Map<String, Object> fleet = fleet(local ? localSensors() : gatherSensors());
+            local = "true".equals(SensorPages.query(exchange.getRequestURI().getRawQuery(), Set.of("local"))
+                    .get("local"));
+            Map<String, Object> fleet = local ? localFleet() : gatherFleet();
             LiveScore.Totals totals = local ? localScore() : gatherScore();
             fleet.put("score", totals.view());
             fleet.put("quality", totals.quality());
@@ -276,42 +293,95 @@ public final class HttpApi implements AutoCloseable {
         return totals;
     }
 
-    private List<Map<String, Object>> localSensors() {
+    /** A page of this instance's sensors: at most {@code limit} per local partition are read. */
+    private List<Map<String, Object>> localSensors(SensorPages.Request page) {
         List<Map<String, Object>> out = new ArrayList<>();
-        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
-            all.forEachRemaining(kv -> out.add(sensorView(kv.value)));
+        for (SensorState s : SensorPages.localPage(localStatePartitions(), page)) {
+            out.add(sensorView(s));
         }
         return out;
     }
 
+    /** The sensor-state store of each partition this instance serves actively. */
+    private List<ReadOnlyKeyValueStore<String, SensorState>> localStatePartitions() {
+        if (streams == null) {
+            throw new InvalidStateStoreException("streams not started");
+        }
+        List<ReadOnlyKeyValueStore<String, SensorState>> out = new ArrayList<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                for (TopicPartition tp : task.topicPartitions()) {
+                    if (tp.topic().equals(Topics.SENSOR_READINGS.name())) {
+                        out.add(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SENSOR_STATE,
+                                QueryableStoreTypes.<String, SensorState>keyValueStore()).withPartition(tp.partition())));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A page of every instance's sensors: each instance answers at most one page, merged here. */
     @SuppressWarnings("unchecked")
-    private List<Map<String, Object>> gatherSensors() throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>(localSensors());
+    private List<Map<String, Object>> gatherSensors(SensorPages.Request page) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>(localSensors(page));
+        String query = "/api/sensors?" + LOCAL + "&limit=" + page.limit()
+                + (page.after() == null ? "" : "&after=" + encode(page.after()));
         for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
             if (instance.hostInfo().equals(self())) {
                 continue;
             }
-            String body = fetch(instance.hostInfo(), "/api/sensors?" + LOCAL);
-            out.addAll(JSON.readValue(body, List.class));
+            out.addAll(JSON.readValue(fetch(instance.hostInfo(), query), List.class));
         }
-        out.sort((a, b) -> String.valueOf(a.get("sensorId")).compareTo(String.valueOf(b.get("sensorId"))));
-        return out;
+        return SensorPages.merge(out, page.limit());
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> fleet(List<Map<String, Object>> sensors) {
+    /** Sensors by status and anomalies by kind over this instance's sensors, counted as they stream by. */
+    private Map<String, Object> localFleet() {
         Map<String, Long> byStatus = new TreeMap<>();
         Map<String, Long> anomalies = new TreeMap<>();
-        for (Map<String, Object> s : sensors) {
-            byStatus.merge(String.valueOf(s.get("status")), 1L, Long::sum);
-            ((Map<String, Object>) s.get("anomalyCounts")).forEach((kind, n) ->
-                    anomalies.merge(kind, ((Number) n).longValue(), Long::sum));
+        long sensors = 0;
+        ReadOnlyKeyValueStore<String, AnomalyHistory> history = store(StoreNames.ANOMALY_HISTORY);
+        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
+            while (all.hasNext()) {
+                SensorState s = all.next().value;
+                sensors++;
+                byStatus.merge(s.status().name(), 1L, Long::sum);
+                AnomalyHistory h = history.get(s.sensorId);
+                if (h != null) {
+                    h.countsByKind.forEach((kind, n) -> anomalies.merge(kind, n, Long::sum));
+                }
+            }
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sensors", sensors.size());
+        m.put("sensors", sensors);
         m.put("byStatus", byStatus);
         m.put("anomaliesByKind", anomalies);
         return m;
+    }
+
+    /** The fleet counts of every instance, each counted where its sensors live: no sensor list travels. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> gatherFleet() throws IOException {
+        Map<String, Object> fleet = localFleet();
+        for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
+            if (instance.hostInfo().equals(self())) {
+                continue;
+            }
+            Map<String, Object> other = JSON.readValue(fetch(instance.hostInfo(), "/api/fleet?" + LOCAL), Map.class);
+            fleet.merge("sensors", ((Number) other.get("sensors")).longValue(), (a, b) -> (Long) a + (Long) b);
+            for (String part : List.of("byStatus", "anomaliesByKind")) {
+                Map<String, Long> mine = (Map<String, Long>) fleet.get(part);
+                ((Map<String, Object>) other.get(part)).forEach((k, n) ->
+                        mine.merge(k, ((Number) n).longValue(), Long::sum));
+            }
+        }
+        return fleet;
+    }
+
+    /** Percent-encodes a query value so that {@link PathSegments#decode} gives it back ({@code +} stays plus). */
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private Map<String, Object> modelsView() {

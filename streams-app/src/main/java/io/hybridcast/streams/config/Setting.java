@@ -109,4 +109,35 @@ public record Setting<T>(String key, String doc, String defaultValue, Function<S
             return text;
         };
     }
+
+    /**
+     * A duration between {@code min} and {@code max}: a whole number with a unit ({@code 24h}, {@code 30m},
+     * {@code 90s}, {@code 1500ms}, {@code 7d}) or ISO-8601 ({@code PT24H}, which is also how a value is shown).
+     */
+    static Function<String, java.time.Duration> durationBetween(java.time.Duration min, java.time.Duration max) {
+        return text -> {
+            java.time.Duration value;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h|d)").matcher(text);
+            try {
+                if (m.matches()) {
+                    long n = Long.parseLong(m.group(1));
+                    value = switch (m.group(2)) {
+                        case "ms" -> java.time.Duration.ofMillis(n);
+                        case "s" -> java.time.Duration.ofSeconds(n);
+                        case "m" -> java.time.Duration.ofMinutes(n);
+                        case "h" -> java.time.Duration.ofHours(n);
+                        default -> java.time.Duration.ofDays(n);
+                    };
+                } else {
+                    value = java.time.Duration.parse(text);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a duration (e.g. 24h, 30m, 90s, 1500ms, 7d or PT24H)");
+            }
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return value;
+        };
+    }
 }

@@ -238,6 +238,25 @@ public final class StreamsSettings {
             "10000", Setting.longBetween(0, Long.MAX_VALUE), false);
     private static final List<Setting<?>> FAIL_OVER = List.of(STANDBY_REPLICAS, SESSION_TIMEOUT_MS,
             HEARTBEAT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, ACCEPTABLE_RECOVERY_LAG);
+    // ---- state retention ----
+    public static final Setting<java.time.Duration> SENSOR_TTL = new Setting<>("sensor.ttl",
+            "A sensor with no reading for this long (in event time: behind the newest reading its stream task has "
+                    + "accepted) is removed from every per-sensor store, with tombstones to their changelogs; a "
+                    + "later reading starts it afresh (warming up). Bounds the state that one-off or retired ids "
+                    + "leave behind. E.g. 24h, 90m, 7d.", "24h",
+            Setting.durationBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(3650)), false);
+    private static final List<Setting<?>> RETENTION = List.of(SENSOR_TTL);
+
+    // ---- wire format ----
+    public static final Setting<String> SCHEMA_REGISTRY_URL = new Setting<>("schema.registry.url",
+            "Schema registry with the Confluent-compatible API (e.g. http://apicurio:8080/apis/ccompat/v7): when set, "
+                    + "records are written in its wire format (magic byte 0 + 4-byte schema id) for Kafka Connect, "
+                    + "ksqlDB and other registry consumers. Empty (default): Avro single-object encoding, no registry. "
+                    + "Both are read either way. Also HYBRIDCAST_SCHEMA_REGISTRY_URL (README).", "", text -> {
+                io.hybridcast.schemas.registry.SchemaRegistryClient.ofOrNone(text);
+                return text;
+            }, false);
+    private static final List<Setting<?>> WIRE_FORMAT = List.of(SCHEMA_REGISTRY_URL);
 
     private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
             LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
@@ -275,6 +294,8 @@ public final class StreamsSettings {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
         all.addAll(SENSOR_LEVEL);
         all.addAll(FAIL_OVER);
+        all.addAll(RETENTION);
+        all.addAll(WIRE_FORMAT);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
     }

@@ -74,6 +74,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());
+        new SensorExpiry(stores, settings.get(StreamsSettings.SENSOR_TTL), metrics).schedule(context);
         // sensors that were due when the task last stopped
         try (KeyValueIterator<String, SensorState> all = stores.states.all()) {
             all.forEachRemaining(kv -> {

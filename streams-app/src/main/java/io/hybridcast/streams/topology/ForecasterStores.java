@@ -52,6 +52,14 @@ final class ForecasterStores {
         }
     }
 
+    /** Removes the sensor from every store of the forecaster, with a tombstone to each changelog (sensor.ttl). */
+    void deleteSensor(String sensorId) {
+        for (WriteBehindStore<?> store : writeBehind) {
+            store.delete(sensorId);
+        }
+        latest.delete(sensorId);
+    }
+
     /** The sensor's physics, empty when it has none yet. */
     SensorPhysics physicsOf(String sensorId) {
         SensorPhysics p = physics.read(sensorId);

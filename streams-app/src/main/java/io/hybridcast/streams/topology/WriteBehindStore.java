@@ -113,6 +113,16 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
         changed.remove(key);
     }
 
+    /**
+     * Deletes {@code key} now: its cached value is dropped unwritten and the inner store gets a delete, which
+     * reaches the changelog as a tombstone in the current transaction (so compaction removes the key).
+     */
+    public void delete(String key) {
+        values.remove(key);
+        changed.remove(key);
+        wrapped().delete(key);
+    }
+
     /** Forgets every value without writing any (the stores may have been rewound under the processor). */
     public void forgetAll() {
         values.clear();

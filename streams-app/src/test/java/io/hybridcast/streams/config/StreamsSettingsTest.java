@@ -108,4 +108,17 @@ class StreamsSettingsTest {
                 .hasMessageContaining("transaction.timeout.ms = 2000")
                 .hasMessageContaining("commit.interval.ms = 2000");
     }
+
+    @Test
+    void sensorTtlIsADurationWithUnitsAndBounds() {
+        assertThat(StreamsSettings.defaults().get(StreamsSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(StreamsSettings.fromMap(Map.of("sensor.ttl", "90m"), "x").get(StreamsSettings.SENSOR_TTL))
+                .isEqualTo(java.time.Duration.ofMinutes(90));
+        StreamsSettings iso = StreamsSettings.fromMap(Map.of("sensor.ttl", "PT2H"), "x");
+        assertThat(iso.with(Map.of()).get(StreamsSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(2));
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("sensor.ttl", "soon"), "x"))
+                .hasMessageContaining("sensor.ttl").hasMessageContaining("'soon'").hasMessageContaining("24h");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("sensor.ttl", "10s"), "x"))
+                .hasMessageContaining("sensor.ttl").hasMessageContaining("between PT1M");
+    }
 }

@@ -122,6 +122,13 @@ public final class ServiceCommand implements Callable<Integer> {
             description = "Kafka client properties file (security.protocol, ssl.*, sasl.*) for every Kafka client "
                     + "(default: none, a plaintext cluster).")
     String kafkaConfig;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL",
+            defaultValue = "${env:HYBRIDCAST_SCHEMA_REGISTRY_URL:-}",
+            description = "Schema registry with the Confluent-compatible API (e.g. "
+                    + "http://apicurio:8080/apis/ccompat/v7): write records in its wire format (magic byte 0 + schema "
+                    + "id). Default: none, Avro single-object encoding. Both are read either way.")
+    String schemaRegistryUrl;
     @Option(names = "--base-model", defaultValue = "${env:HYBRIDCAST_TRAINER_BASE_MODEL:-true}", arity = "1",
             description = "Publish the shipped base model as the first version when nothing is served "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -170,6 +177,9 @@ public final class ServiceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException, IOException {
+        // the serdes are the process's (Topics): the wire format is set once, before any record is written
+        io.hybridcast.schemas.AvroSerde.useRegistry(
+                io.hybridcast.schemas.registry.SchemaRegistryClient.ofOrNone(schemaRegistryUrl));
         List<TrainerSettings> all = new ArrayList<>();
         for (SystemKind system : systems) {
             try {
