@@ -105,9 +105,12 @@ public final class Aphynity implements HybridModel {
 
     /** The APHYNITY spec derived from a hybrid VAE spec: same window, solver and z_p range, no neural latent. */
     public static ModelSpec specFrom(ModelSpec base) {
-        return new ModelSpec(base.system(), ID, base.windowLength(), base.channels(), base.dt(), base.maxHorizon(),
-                base.physicsName(), base.physicsMin(), base.physicsMax(), 0, base.hidden(), base.embedding(),
-                base.substeps(), base.solver(), base.logObsVariance(), true, true, false, base.physicsHeadMap());
+        return ModelSpec.builder().setSystem(base.system()).setAlgorithm(ID).setWindowLength(base.windowLength())
+                .setChannels(base.channels()).setDt(base.dt()).optMaxHorizon(base.maxHorizon())
+                .setPhysicsName(base.physicsName()).setPhysicsRange(base.physicsMin(), base.physicsMax())
+                .setNeuralLatents(0).setHidden(base.hidden()).setEmbedding(base.embedding())
+                .optSubsteps(base.substeps()).optSolver(base.solver()).optLogObsVariance(base.logObsVariance())
+                .optPhysicsHeadMap(base.physicsHeadMap()).build();
     }
 
     private static Block mlp(boolean smooth, int... units) {

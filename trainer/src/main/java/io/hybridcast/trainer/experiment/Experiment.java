@@ -111,10 +111,11 @@ public final class Experiment {
     ModelSpec baseSpec() {
         SensorSystems.Spec s = SensorSystems.of(settings.system());
         double[] prior = priorRange(settings.system());
-        return new ModelSpec(settings.system().name(), "meta-hybrid-vae", WINDOW, s.channels(), s.dtSeconds(),
-                settings.horizon(), s.physicsParameters().get(0), prior[0], prior[1],
-                Math.max(1, s.unmodelledParameters().size()), 64, 32, 1, "rk4", -9, true, true, true,
-                settings.physicsHeadMap());
+        return ModelSpec.builder().setSystem(settings.system().name()).setAlgorithm("meta-hybrid-vae")
+                .setWindowLength(WINDOW).setChannels(s.channels()).setDt(s.dtSeconds())
+                .optMaxHorizon(settings.horizon()).setPhysicsName(s.physicsParameters().get(0))
+                .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
+                .setHidden(64).setEmbedding(32).optMeta(true).optPhysicsHeadMap(settings.physicsHeadMap()).build();
     }
 
     /** Trains and scores one variant with one seed. */
