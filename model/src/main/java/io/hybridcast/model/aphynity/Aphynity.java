@@ -192,6 +192,15 @@ public final class Aphynity implements HybridModel {
      */
     public static Aphynity train(ModelSpec spec, AphynityConfig config, double[][][] windows, NDManager parent,
                                  TrainingListener listener) {
+        return train(spec, config, windows, parent, model -> listener);
+    }
+
+    /**
+     * Trains a new model on windows [N][T][C] with a listener made for the new model (early stopping needs its
+     * parameters and its inference).
+     */
+    public static Aphynity train(ModelSpec spec, AphynityConfig config, double[][][] windows, NDManager parent,
+                                 java.util.function.Function<Aphynity, TrainingListener> listenerFor) {
         if (windows.length == 0) {
             throw new IllegalArgumentException("no training windows");
         }
@@ -199,7 +208,7 @@ public final class Aphynity implements HybridModel {
         try {
             model.checkWindows(windows);
             synchronized (TRAINING) {
-                model.fit(config, windows, listener);
+                model.fit(config, windows, listenerFor.apply(model));
             }
             return model;
         } catch (RuntimeException e) {
@@ -220,8 +229,10 @@ public final class Aphynity implements HybridModel {
         for (Parameter p : params.values()) {
             p.getArray().setRequiresGradient(true);
         }
+        // the listener may schedule the rate (EarlyStopping's reduce-on-plateau); 1x by default
+        Tracker rate = update -> (float) (config.learningRate() * listener.learningRateFactor());
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .optLearningRateTracker(rate)
                 .build();
         Random random = new Random(config.seed());
         int[] order = new int[windows.length];
@@ -233,7 +244,8 @@ public final class Aphynity implements HybridModel {
         int step = 0;
         lambda = config.lambda0();
         long start = System.nanoTime();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        boolean stopped = false;
+        for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
             for (int i = order.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = order[i];
@@ -272,6 +284,10 @@ public final class Aphynity implements HybridModel {
                 lambda += config.tau2() * mseValue;
                 step++;
                 listener.onStep(step, total, epoch, lossValue, System.nanoTime() - start);
+                stopped = listener.stopRequested();
+                if (stopped) {
+                    break;
+                }
             }
         }
     }
