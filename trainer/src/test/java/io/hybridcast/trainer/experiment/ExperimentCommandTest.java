@@ -50,6 +50,23 @@ class ExperimentCommandTest {
         assertThat(aphynity.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
         assertThat(aphynity.get("mcc_zn").get("mean").isNull()).isTrue();
         assertThat(aphynity.get("mse_pred").get("mean").asDouble()).isFinite();
+
+        // calibrated posteriors (issue 13): the 95 % interval of ω, after the variance scaling fitted on the
+        // validation split, covers the truth on held-out test windows at least 85 % of the time (target 0.90-0.98;
+        // 80 test windows in fast mode, so a sampling error of about 3 points); the ELBO's own interval does not
+        for (JsonNode model : new JsonNode[] {meta, aphynity}) {
+            assertThat(model.get("coverage_95_zp_calibrated").get("mean").asDouble()).isBetween(0.85, 1.0);
+            JsonNode curve = model.get("calibration_curve_zp");
+            assertThat(curve.get("expected").size()).isEqualTo(3);
+            assertThat(curve.get("observed").get(2).asDouble()).isEqualTo(model.get("coverage_95_zp").get("mean")
+                    .asDouble());
+        }
+        assertThat(meta.get("coverage_95_zp").get("mean").asDouble()).isLessThan(0.85);
+        // out of range: correlation and the nearest-edge baseline are reported
+        JsonNode edge = results.get("ood_nearest_edge_baseline");
+        assertThat(edge.get("rel_err_zp_ood_pct").asDouble()).isPositive();
+        assertThat(meta.get("corr_zp_ood").get("mean").isNumber()).isTrue();
+        assertThat(meta.get("per_seed").get(0).get("seed").asLong()).isEqualTo(1);
     }
 
     @Test
