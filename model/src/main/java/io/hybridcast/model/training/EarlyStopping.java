@@ -13,7 +13,8 @@ import java.util.function.DoubleSupplier;
  * {@code validateEvery} steps after the first {@code skipSteps} (a physics warm-up) it computes the metric, keeps
  * a copy of the parameters of the best validation, halves the learning rate after {@code decayAfter} validations
  * without a 1 % improvement (reduce-on-plateau; the trainers read {@link #learningRateFactor()}), and stops after
- * {@code patience} such validations or at the last step. {@link #restoreBest()} puts the best checkpoint back.
+ * {@code patience} such validations, at the last step, or when the wall-clock budget is used up (a last
+ * validation first). {@link #restoreBest()} puts the best checkpoint back.
  *
  * <p>Progress goes on to {@code progress}, including {@link TrainingListener#onValidation} so a progress bar can
  * show the validation metric.
@@ -34,9 +35,18 @@ public final class EarlyStopping implements TrainingListener {
      * @param patience      validations without a 1 % improvement before stopping (0: never stop early)
      * @param decayAfter    validations without a 1 % improvement before the learning rate is halved (0: never)
      * @param skipSteps     leading steps not validated (a physics warm-up before the joint fit)
+     * @param maxMinutes    wall-clock budget from the first step, then a last validation and stop (0: none)
      */
-    public record Schedule(int validateEvery, int patience, int decayAfter, int skipSteps) {
+    public record Schedule(int validateEvery, int patience, int decayAfter, int skipSteps, double maxMinutes) {
+        /** A schedule without a wall-clock budget. */
+        public Schedule(int validateEvery, int patience, int decayAfter, int skipSteps) {
+            this(validateEvery, patience, decayAfter, skipSteps, 0);
+        }
+
         public Schedule {
+            if (!(maxMinutes >= 0)) {
+                throw new IllegalArgumentException("early stopping maxMinutes must be >= 0, got " + maxMinutes);
+            }
             if (validateEvery < 1 || patience < 0 || decayAfter < 0 || skipSteps < 0) {
                 throw new IllegalArgumentException("early stopping needs validateEvery >= 1 and patience, decayAfter, "
                         + "skipSteps >= 0, got " + validateEvery + ", " + patience + ", " + decayAfter + ", "
@@ -58,6 +68,7 @@ public final class EarlyStopping implements TrainingListener {
     private int stepsDone;
     private double learningRateFactor = 1;
     private boolean stop;
+    private long startNanos = -1;
 
     /**
      * @param parameters the model's parameters by id (snapshot and restore)
@@ -76,9 +87,14 @@ public final class EarlyStopping implements TrainingListener {
     @Override
     public void onStep(int step, int total, int epoch, double loss, long elapsedNanos) {
         stepsDone = step;
+        long now = System.nanoTime();
+        if (startNanos < 0) {
+            startNanos = now;
+        }
         progress.onStep(step, total, epoch, loss, elapsedNanos);
         int joint = step - schedule.skipSteps();
-        boolean last = step >= total;
+        boolean outOfTime = schedule.maxMinutes() > 0 && now - startNanos > schedule.maxMinutes() * 60e9;
+        boolean last = step >= total || outOfTime && joint > 0;
         if (joint <= 0 || !(joint % schedule.validateEvery() == 0 || last)) {
             return;
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Early stopping keeps the best checkpoint, halves the rate on a plateau and stops after the patience. */
@@ -66,6 +67,22 @@ class EarlyStoppingTest {
             probe.getArray().set(later);
             stopping.restoreBest();
             assertArrayEquals(seen.get(4), probe.getArray().toFloatArray());
+        }
+    }
+
+    @Test
+    void aUsedUpWallClockBudgetValidatesOnceMoreAndEnds() throws InterruptedException {
+        try (NDManager root = NDManager.newBaseManager(); HybridVae model = new HybridVae(SPEC, root, 1)) {
+            int[] calls = {0};
+            EarlyStopping stopping = new EarlyStopping(model.allParameters(), () -> ++calls[0],
+                    new EarlyStopping.Schedule(1000, 0, 0, 0, 1e-4), TrainingListener.NONE);
+            stopping.onStep(1, 100, 1, 0, 0);
+            assertFalse(stopping.stopRequested());
+            Thread.sleep(20); // the budget is 6 ms
+            stopping.onStep(2, 100, 1, 0, 0);
+            assertEquals(1, calls[0]);
+            assertTrue(stopping.stopRequested());
+            assertEquals(2, stopping.bestStep());
         }
     }
 

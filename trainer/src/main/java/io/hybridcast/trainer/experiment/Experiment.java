@@ -39,7 +39,7 @@ public final class Experiment {
     public record Settings(SystemKind system, int trainTasks, int perTask, int testTasks, int epochs, int batchSize, double learningRate,
                            List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
                            String physicsHeadMap, double klWeight, int physicsWarmupSteps,
-                           double horizonResidualWeight, int validateEvery, int patience, String solver,
+                           double horizonResidualWeight, int validateEvery, int patience, double maxMinutes, String solver,
                            boolean plausiblePrior) {
     }
 
@@ -248,7 +248,8 @@ public final class Experiment {
                                   TrainingListener listener) {
         int patience = settings.patience();
         return new EarlyStopping(parameters, () -> evaluate(model, validation).msePred,
-                new EarlyStopping.Schedule(settings.validateEvery(), patience, Math.max(1, patience / 2), skipSteps),
+                new EarlyStopping.Schedule(settings.validateEvery(), patience, Math.max(1, patience / 2), skipSteps,
+                        settings.maxMinutes()),
                 listener);
     }
 

@@ -104,6 +104,11 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}; 0 never stops early but still keeps the best checkpoint).")
     int patience;
 
+    @Option(names = "--max-minutes", defaultValue = "0",
+            description = "Early stopping: wall-clock budget of each training run, then a last validation and the "
+                    + "best checkpoint (default: ${DEFAULT-VALUE}, none).")
+    double maxMinutes;
+
     @Option(names = "--solver", defaultValue = "rk4",
             description = "ODE solver of every model: rk4, or euler as the official Phys-VAE code (default: "
                     + "${DEFAULT-VALUE}).")
@@ -145,6 +150,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(horizonResidual >= 0 && Double.isFinite(horizonResidual), "--horizon-residual", horizonResidual);
         require(validateEvery >= 0, "--validate-every", validateEvery);
         require(patience >= 0, "--patience", patience);
+        require(maxMinutes >= 0 && Double.isFinite(maxMinutes), "--max-minutes", maxMinutes);
         require(List.of("rk4", "euler").contains(solver), "--solver (rk4 or euler)", solver);
         require(List.of("service", "plausible").contains(prior), "--prior (service or plausible)", prior);
         for (int tasks : taskSweep) {
@@ -153,7 +159,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
         Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
                 learningRate, seeds, 20, 5, variants, physicsHead, klWeight, physicsWarmup,
-                horizonResidual, validateEvery, patience, solver, "plausible".equals(prior)));
+                horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior)));
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

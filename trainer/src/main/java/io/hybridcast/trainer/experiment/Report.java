@@ -131,6 +131,7 @@ public final class Report {
         json.put("prior_range", labels.priorRange());
         json.put("validate_every", settings.validateEvery());
         json.put("patience", settings.validateEvery() > 0 ? settings.patience() : null);
+        json.put("max_minutes", settings.validateEvery() > 0 ? settings.maxMinutes() : null);
         Experiment.Score any = results.values().iterator().next().get(0);
         Map<String, Object> edge = new LinkedHashMap<>();
         edge.put("mse_zp_ood", any.mseZpOodEdge());
