@@ -105,9 +105,12 @@ public final class Aphynity implements HybridModel {
 
     /** The APHYNITY spec derived from a hybrid VAE spec: same window, solver and z_p range, no neural latent. */
     public static ModelSpec specFrom(ModelSpec base) {
-        return new ModelSpec(base.system(), ID, base.windowLength(), base.channels(), base.dt(), base.maxHorizon(),
-                base.physicsName(), base.physicsMin(), base.physicsMax(), 0, base.hidden(), base.embedding(),
-                base.substeps(), base.solver(), base.logObsVariance(), true, true, false, base.physicsHeadMap());
+        return ModelSpec.builder().setSystem(base.system()).setAlgorithm(ID).setWindowLength(base.windowLength())
+                .setChannels(base.channels()).setDt(base.dt()).optMaxHorizon(base.maxHorizon())
+                .setPhysicsName(base.physicsName()).setPhysicsRange(base.physicsMin(), base.physicsMax())
+                .setNeuralLatents(0).setHidden(base.hidden()).setEmbedding(base.embedding())
+                .optSubsteps(base.substeps()).optSolver(base.solver()).optLogObsVariance(base.logObsVariance())
+                .optPhysicsHeadMap(base.physicsHeadMap()).build();
     }
 
     private static Block mlp(boolean smooth, int... units) {
@@ -189,6 +192,15 @@ public final class Aphynity implements HybridModel {
      */
     public static Aphynity train(ModelSpec spec, AphynityConfig config, double[][][] windows, NDManager parent,
                                  TrainingListener listener) {
+        return train(spec, config, windows, parent, model -> listener);
+    }
+
+    /**
+     * Trains a new model on windows [N][T][C] with a listener made for the new model (early stopping needs its
+     * parameters and its inference).
+     */
+    public static Aphynity train(ModelSpec spec, AphynityConfig config, double[][][] windows, NDManager parent,
+                                 java.util.function.Function<Aphynity, TrainingListener> listenerFor) {
         if (windows.length == 0) {
             throw new IllegalArgumentException("no training windows");
         }
@@ -196,7 +208,7 @@ public final class Aphynity implements HybridModel {
         try {
             model.checkWindows(windows);
             synchronized (TRAINING) {
-                model.fit(config, windows, listener);
+                model.fit(config, windows, listenerFor.apply(model));
             }
             return model;
         } catch (RuntimeException e) {
@@ -217,8 +229,10 @@ public final class Aphynity implements HybridModel {
         for (Parameter p : params.values()) {
             p.getArray().setRequiresGradient(true);
         }
+        // the listener may schedule the rate (EarlyStopping's reduce-on-plateau); 1x by default
+        Tracker rate = update -> (float) (config.learningRate() * listener.learningRateFactor());
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .optLearningRateTracker(rate)
                 .build();
         Random random = new Random(config.seed());
         int[] order = new int[windows.length];
@@ -230,7 +244,8 @@ public final class Aphynity implements HybridModel {
         int step = 0;
         lambda = config.lambda0();
         long start = System.nanoTime();
-        for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+        boolean stopped = false;
+        for (int epoch = 1; epoch <= config.epochs() && !stopped; epoch++) {
             for (int i = order.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
                 int t = order[i];
@@ -269,6 +284,10 @@ public final class Aphynity implements HybridModel {
                 lambda += config.tau2() * mseValue;
                 step++;
                 listener.onStep(step, total, epoch, lossValue, System.nanoTime() - start);
+                stopped = listener.stopRequested();
+                if (stopped) {
+                    break;
+                }
             }
         }
     }

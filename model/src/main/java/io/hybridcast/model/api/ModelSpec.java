@@ -76,7 +76,13 @@ public record ModelSpec(
         require(useNeural || usePhysics, "useNeural/usePhysics", "false/false", "at least one true");
     }
 
-    /** A spec with the default physics head map ({@value #HEAD_SIGMOID}). */
+    /**
+     * The old positional form with the default head map, kept only so that branches written before the builder
+     * still compile when merged; use {@link #builder()}.
+     *
+     * @deprecated 18 positional arguments; use {@link #builder()}
+     */
+    @Deprecated
     public ModelSpec(String system, String algorithm, int windowLength, int channels, double dt, int maxHorizon,
                      String physicsName, double physicsMin, double physicsMax, int neuralLatents, int hidden,
                      int embedding, int substeps, String solver, double logObsVariance, boolean useNeural,
@@ -99,16 +105,192 @@ public record ModelSpec(
 
     /** A copy with another algorithm id and ablation switches. */
     public ModelSpec withVariant(String newAlgorithm, boolean neural, boolean physics, boolean isMeta) {
-        return new ModelSpec(system, newAlgorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
-                physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, neural, physics, isMeta,
-                physicsHeadMap);
+        return toBuilder().setAlgorithm(newAlgorithm).optUseNeural(neural).optUsePhysics(physics).optMeta(isMeta)
+                .build();
     }
 
     /** A copy with another physics head map ({@value #HEAD_SIGMOID} or {@value #HEAD_CLAMP}). */
     public ModelSpec withPhysicsHeadMap(String map) {
-        return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
-                physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural, usePhysics,
-                meta, map);
+        return toBuilder().optPhysicsHeadMap(map).build();
+    }
+
+    /** A builder with nothing set: every {@code setX} is required, every {@code optX} has the default it names. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every value of this spec, to derive a copy. */
+    public Builder toBuilder() {
+        return builder().setSystem(system).setAlgorithm(algorithm).setWindowLength(windowLength).setChannels(channels)
+                .setDt(dt).optMaxHorizon(maxHorizon).setPhysicsName(physicsName).setPhysicsRange(physicsMin, physicsMax)
+                .setNeuralLatents(neuralLatents).setHidden(hidden).setEmbedding(embedding).optSubsteps(substeps)
+                .optSolver(solver).optLogObsVariance(logObsVariance).optUseNeural(useNeural).optUsePhysics(usePhysics)
+                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap);
+    }
+
+    /**
+     * Builds a {@link ModelSpec}. {@code setX} values have no default and {@link #build()} names any that is
+     * missing; {@code optX} values default to: maxHorizon 0, substeps 1, solver rk4, logObsVariance -9 (Phys-VAE),
+     * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}. The values themselves are
+     * validated by the spec's constructor.
+     */
+    public static final class Builder {
+        private String system;
+        private String algorithm;
+        private Integer windowLength;
+        private Integer channels;
+        private Double dt;
+        private int maxHorizon;
+        private String physicsName;
+        private Double physicsMin;
+        private Double physicsMax;
+        private Integer neuralLatents;
+        private Integer hidden;
+        private Integer embedding;
+        private int substeps = 1;
+        private String solver = "rk4";
+        private double logObsVariance = -9;
+        private boolean useNeural = true;
+        private boolean usePhysics = true;
+        private boolean meta;
+        private String physicsHeadMap = HEAD_SIGMOID;
+
+        private Builder() {
+        }
+
+        /** Physical system, as {@code SystemKind} names it. */
+        public Builder setSystem(String value) {
+            system = value;
+            return this;
+        }
+
+        /** Algorithm id ({@code meta-hybrid-vae}, {@code phys-vae}, an ablation id). */
+        public Builder setAlgorithm(String value) {
+            algorithm = value;
+            return this;
+        }
+
+        /** Samples per window T. */
+        public Builder setWindowLength(int value) {
+            windowLength = value;
+            return this;
+        }
+
+        /** Observed channels per sample. */
+        public Builder setChannels(int value) {
+            channels = value;
+            return this;
+        }
+
+        /** Seconds between samples. */
+        public Builder setDt(double value) {
+            dt = value;
+            return this;
+        }
+
+        /** Longest forecast in samples beyond the window (default 0). */
+        public Builder optMaxHorizon(int value) {
+            maxHorizon = value;
+            return this;
+        }
+
+        /** Name of the physics parameter z_p. */
+        public Builder setPhysicsName(String value) {
+            physicsName = value;
+            return this;
+        }
+
+        /** Prior range of z_p, lower and upper end. */
+        public Builder setPhysicsRange(double min, double max) {
+            physicsMin = min;
+            physicsMax = max;
+            return this;
+        }
+
+        /** Dimension of z_n. */
+        public Builder setNeuralLatents(int value) {
+            neuralLatents = value;
+            return this;
+        }
+
+        /** Width of every hidden layer. */
+        public Builder setHidden(int value) {
+            hidden = value;
+            return this;
+        }
+
+        /** Width of the context-set embedding. */
+        public Builder setEmbedding(int value) {
+            embedding = value;
+            return this;
+        }
+
+        /** Solver substeps per sample (default 1). */
+        public Builder optSubsteps(int value) {
+            substeps = value;
+            return this;
+        }
+
+        /** {@code rk4} (default) or {@code euler}. */
+        public Builder optSolver(String value) {
+            solver = value;
+            return this;
+        }
+
+        /** Fixed log variance of the observation noise (default -9). */
+        public Builder optLogObsVariance(double value) {
+            logObsVariance = value;
+            return this;
+        }
+
+        /** False for the physics-only ablation (default true). */
+        public Builder optUseNeural(boolean value) {
+            useNeural = value;
+            return this;
+        }
+
+        /** False for the neural-only ablation (default true). */
+        public Builder optUsePhysics(boolean value) {
+            usePhysics = value;
+            return this;
+        }
+
+        /** True when the prior of z_n is conditioned on a context set (default false). */
+        public Builder optMeta(boolean value) {
+            meta = value;
+            return this;
+        }
+
+        /** {@value #HEAD_SIGMOID} (default) or {@value #HEAD_CLAMP}. */
+        public Builder optPhysicsHeadMap(String value) {
+            physicsHeadMap = value;
+            return this;
+        }
+
+        /** The spec; refuses a missing required value or an invalid one, naming the setting. */
+        public ModelSpec build() {
+            required(system, "system");
+            required(algorithm, "algorithm");
+            required(windowLength, "windowLength");
+            required(channels, "channels");
+            required(dt, "dt");
+            required(physicsName, "physicsName");
+            required(physicsMin, "physicsRange");
+            required(neuralLatents, "neuralLatents");
+            required(hidden, "hidden");
+            required(embedding, "embedding");
+            require(physicsHeadMap != null, "physicsHeadMap", null, HEAD_SIGMOID + " or " + HEAD_CLAMP);
+            return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
+                    physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural,
+                    usePhysics, meta, physicsHeadMap);
+        }
+
+        private static void required(Object value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException("model setting " + name + " is required (call set"
+                        + Character.toUpperCase(name.charAt(0)) + name.substring(1) + ")");
+            }
+        }
     }
 
     /** Whether the physics head is the smooth sigmoid map rather than the clamp. */

@@ -3,10 +3,11 @@ package io.hybridcast.model.kernel;
 import io.hybridcast.model.api.Inference;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.physics.Physics;
+import io.hybridcast.model.vae.SigmaPointWeights;
 
 /**
  * The sigma-point band of the serving kernel: the same rows, weights and statistics as {@code SigmaPointInference}
- * (2d + 1 sigma points of the diagonal Gaussian posterior of (z_p, z_n), κ = max(0, 3 − d), the forecast the decode
+ * (the sigma points and weights of {@link SigmaPointWeights} on the diagonal Gaussian posterior of (z_p, z_n), the forecast the decode
  * of the posterior mean), computed on plain arrays.
  */
 final class SigmaPoints {
@@ -21,11 +22,9 @@ final class SigmaPoints {
         int length = t + horizon;
         int n = spec.neuralLatents();
         int d = 1 + n;
-        int p = 2 * d + 1;
-        double kappa = Math.max(0, 3 - d);
-        double spread = Math.sqrt(d + kappa);
-        double w0 = kappa / (d + kappa);
-        double wi = 1 / (2 * (d + kappa));
+        SigmaPointWeights weights = SigmaPointWeights.of(d);
+        int p = weights.points();
+        double spread = weights.spread();
         int sigmaRows = b * p;
         int stateDim = physics.stateDim();
         float lo = (float) spec.physicsMin();
@@ -43,8 +42,8 @@ final class SigmaPoints {
                 float zpValue = q.zpMean()[i];
                 System.arraycopy(q.znMean(), i * n, zn, r * n, n);
                 if (k > 0) {
-                    int axis = (k - 1) / 2;
-                    float sign = (k - 1) % 2 == 0 ? 1f : -1f;
+                    int axis = SigmaPointWeights.axis(k);
+                    float sign = SigmaPointWeights.sign(k);
                     if (axis == 0) {
                         zpValue += (float) (sign * spread * zpStd);
                     } else {
@@ -99,7 +98,7 @@ final class SigmaPoints {
                             x += residual[s][(k * ch + m)];
                         }
                         values[s] = x;
-                        mean += (s == 0 ? w0 : wi) * x;
+                        mean += weights.weight(s) * x;
                     }
                     if (k < t) {
                         reconstruction[i][k][m] = values[0];
@@ -108,7 +107,7 @@ final class SigmaPoints {
                         double variance = 0;
                         for (int s = 0; s < p; s++) {
                             double dev = values[s] - mean;
-                            variance += (s == 0 ? w0 : wi) * dev * dev;
+                            variance += weights.weight(s) * dev * dev;
                         }
                         forecastMean[i][k - t][m] = values[0];
                         forecastStd[i][k - t][m] = Math.sqrt(variance + obsVariance);

@@ -107,8 +107,10 @@ public final class HybridVaeTrainer {
         for (Parameter p : all.values()) {
             p.getArray().setRequiresGradient(true);
         }
+        // the listener may schedule the rate (EarlyStopping's reduce-on-plateau); 1x by default
+        Tracker rate = update -> (float) (config.learningRate() * listener.learningRateFactor());
         Optimizer adam = Optimizer.adam()
-                .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                .optLearningRateTracker(rate)
                 .build();
         HybridVaeLoss loss = new HybridVaeLoss(model, config);
         int k = spec.meta() ? config.contextSize() : 0;

@@ -20,6 +20,24 @@ public interface TrainingListener {
         return false;
     }
 
+    /**
+     * Factor on the configured learning rate, read by the trainers at every update (a schedule such as
+     * {@link EarlyStopping}'s reduce-on-plateau); 1 by default.
+     */
+    default double learningRateFactor() {
+        return 1;
+    }
+
+    /**
+     * A validation along the way (from {@link EarlyStopping}), for progress bars.
+     *
+     * @param step   step validated
+     * @param metric validation metric at that step (lower is better)
+     * @param best   best metric so far
+     */
+    default void onValidation(int step, double metric, double best) {
+    }
+
     /** A listener that ignores progress. */
     TrainingListener NONE = (step, total, epoch, loss, elapsed) -> { };
 }

@@ -48,7 +48,7 @@ import java.util.List;
  * </ul>
  * The in-ODE net must be the three-layer tanh MLP {@link Networks#smoothMlp} builds; anything else is refused.
  */
-final class SigmaPointInference {
+final class SigmaPointInference implements BandInference {
 
     private final HybridVae vae;
     private final ModelSpec spec;
@@ -69,27 +69,16 @@ final class SigmaPointInference {
         }
     }
 
-    /** Number of sigma points for d latent dimensions. */
-    static int points(int d) {
-        return 2 * d + 1;
-    }
-
-    /** κ of the unscented transform for d latent dimensions. */
-    static double kappa(int d) {
-        return Math.max(0, 3 - d);
-    }
-
-    Inference infer(NDManager step, HybridVae.Posterior q, int b, int horizon) {
+    @Override
+    public Inference infer(NDManager step, HybridVae.Posterior q, int b, int horizon) {
         int t = spec.windowLength();
         int ch = spec.channels();
         int length = t + horizon;
         int n = spec.neuralLatents();
         int d = 1 + n;
-        int p = points(d);
-        double kappa = kappa(d);
-        double spread = Math.sqrt(d + kappa);
-        double w0 = kappa / (d + kappa);
-        double wi = 1 / (2 * (d + kappa));
+        SigmaPointWeights weights = SigmaPointWeights.of(d);
+        int p = weights.points();
+        double spread = weights.spread();
         int sigmaRows = b * p;
         int rows = sigmaRows + b; // + one physics-only row per window
         int stateDim = physics.stateDim();
@@ -116,8 +105,8 @@ final class SigmaPointInference {
                     zn[r * n + j] = znMean[i * n + j];
                 }
                 if (k > 0) {
-                    int axis = (k - 1) / 2;
-                    float sign = (k - 1) % 2 == 0 ? 1f : -1f;
+                    int axis = SigmaPointWeights.axis(k);
+                    float sign = SigmaPointWeights.sign(k);
                     if (axis == 0) {
                         zpValue += (float) (sign * spread * zpStd);
                     } else {
@@ -178,7 +167,7 @@ final class SigmaPointInference {
                             x += residual[(r * residualLength + k) * ch + m];
                         }
                         values[s] = x;
-                        mean += (s == 0 ? w0 : wi) * x;
+                        mean += weights.weight(s) * x;
                     }
                     if (k < t) {
                         reconstruction[i][k][m] = values[0];
@@ -187,7 +176,7 @@ final class SigmaPointInference {
                         double variance = 0;
                         for (int s = 0; s < p; s++) {
                             double dev = values[s] - mean;
-                            variance += (s == 0 ? w0 : wi) * dev * dev;
+                            variance += weights.weight(s) * dev * dev;
                         }
                         forecastMean[i][k - t][m] = values[0];
                         forecastStd[i][k - t][m] = Math.sqrt(variance + obsVariance);

@@ -14,8 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AphynityMemoryTest {
 
-    static final ModelSpec SPEC = Aphynity.specFrom(new ModelSpec("PENDULUM", "phys-vae", 20, 1, 0.05, 10, "omega",
-            0.392, 3.53, 3, 16, 8, 1, "rk4", -9, true, true, false));
+    static final ModelSpec SPEC = Aphynity.specFrom(ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("phys-vae")
+            .setWindowLength(20).setChannels(1).setDt(0.05).optMaxHorizon(10).setPhysicsName("omega")
+            .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(16).setEmbedding(8).build());
 
     static double[][][] windows(int b, long seed) {
         Random r = new Random(seed);

@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.within;
 class AphynityTest {
 
     static ModelSpec spec() {
-        return Aphynity.specFrom(new ModelSpec("PENDULUM", "phys-vae", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 64,
-                32, 1, "rk4", -9, true, true, false));
+        return Aphynity.specFrom(ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("phys-vae")
+                .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega")
+                .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(64).setEmbedding(32).build());
     }
 
     @Test
@@ -52,8 +53,9 @@ class AphynityTest {
 
     @Test
     void rejectsASpecWithNeuralLatentsAndBadSettings() {
-        ModelSpec withLatents = new ModelSpec("PENDULUM", "aphynity", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 64,
-                32, 1, "rk4", -9, true, true, false);
+        ModelSpec withLatents = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("aphynity").setWindowLength(50)
+                .setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega").setPhysicsRange(0.392, 3.53)
+                .setNeuralLatents(3).setHidden(64).setEmbedding(32).build();
         try (NDManager m = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> new Aphynity(withLatents, m, 1)).hasMessageContaining("neuralLatents");
         }

@@ -53,8 +53,10 @@ public final class TrainingStepBenchmark {
                 "meta-hybrid-vae+sam/rk4")) {
             boolean meta = variant.startsWith("meta");
             String solver = variant.substring(variant.indexOf('/') + 1);
-            ModelSpec spec = new ModelSpec("PENDULUM", meta ? "meta-hybrid-vae" : "phys-vae", 50, 1, 0.05, 20, "omega",
-                    0.392, 3.53, 3, 64, 32, 1, solver, -9, true, true, meta);
+            ModelSpec spec = ModelSpec.builder().setSystem("PENDULUM")
+                    .setAlgorithm(meta ? "meta-hybrid-vae" : "phys-vae").setWindowLength(50).setChannels(1)
+                    .setDt(0.05).optMaxHorizon(20).setPhysicsName("omega").setPhysicsRange(0.392, 3.53)
+                    .setNeuralLatents(3).setHidden(64).setEmbedding(32).optSolver(solver).optMeta(meta).build();
             TrainingConfig config = TrainingConfig.defaults("PENDULUM", WARMUP + MEASURED, 1)
                     .withSchedule(WARMUP + MEASURED, 200);
             if (variant.contains("+sam")) {
@@ -103,8 +105,9 @@ public final class TrainingStepBenchmark {
         report.put("training_step", training);
         report.put("load_average_1m_after_training", round(java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean().getSystemLoadAverage()));
-        ModelSpec spec = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 64, 32,
-                1, "rk4", -9, true, true, true);
+        ModelSpec spec = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae").setWindowLength(50)
+                .setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega").setPhysicsRange(0.392, 3.53)
+                .setNeuralLatents(3).setHidden(64).setEmbedding(32).optMeta(true).build();
         Map<String, Object> inference = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager(); HybridVae model = new HybridVae(spec, m, 1)) {
             for (int batch : new int[] {1, 16, 64}) {

@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModelBundleTest {
 
-    static final ModelSpec SPEC = new ModelSpec("PENDULUM", "meta-hybrid-vae", 20, 1, 0.05, 10, "omega", 0.392,
-            3.53, 3, 16, 8, 1, "rk4", -9, true, true, true);
+    static final ModelSpec SPEC = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae")
+            .setWindowLength(20).setChannels(1).setDt(0.05).optMaxHorizon(10).setPhysicsName("omega")
+            .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(16).setEmbedding(8).optMeta(true).build();
     static NDManager root;
     static HybridVae model;
     static byte[] bundle;

@@ -19,8 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class PhysicsTargetsTest {
 
-    private static final ModelSpec META = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 10, "omega",
-            PriorRange.PENDULUM.min(), PriorRange.PENDULUM.max(), 3, 16, 8, 1, "rk4", -9, true, true, true);
+    private static final ModelSpec META = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae")
+            .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(10).setPhysicsName("omega")
+            .setPhysicsRange(PriorRange.PENDULUM.min(), PriorRange.PENDULUM.max()).setNeuralLatents(3).setHidden(16)
+            .setEmbedding(8).optMeta(true).build();
     private static final double TARGET = 3.0;
 
     private static double[][][] windows(int b) {

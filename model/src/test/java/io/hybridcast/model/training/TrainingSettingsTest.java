@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TrainingSettingsTest {
 
-    private static final ModelSpec META = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 10, "omega",
-            0.392, 3.53, 3, 32, 16, 1, "rk4", -9, true, true, true);
+    private static final ModelSpec META = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae")
+            .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(10).setPhysicsName("omega")
+            .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(32).setEmbedding(16).optMeta(true).build();
 
     private static double[][][] windows(int b) {
         Random r = new Random(3);

@@ -30,8 +30,10 @@ class HybridVaeTrainingTest {
     }
 
     static ModelSpec spec(boolean meta, boolean neural, boolean physics) {
-        return new ModelSpec("PENDULUM", meta ? "meta-hybrid-vae" : "phys-vae", 50, 1, 0.05, 20, "omega",
-                0.392, 3.53, 3, 64, 32, 1, "rk4", -9, neural, physics, meta);
+        return ModelSpec.builder().setSystem("PENDULUM").setAlgorithm(meta ? "meta-hybrid-vae" : "phys-vae")
+                .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega")
+                .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(64).setEmbedding(32).optUseNeural(neural)
+                .optUsePhysics(physics).optMeta(meta).build();
     }
 
     static double pearson(double[] a, double[] b) {

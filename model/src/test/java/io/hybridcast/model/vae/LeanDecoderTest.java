@@ -27,12 +27,18 @@ class LeanDecoderTest {
 
     static ModelSpec spec(String system, boolean neural, boolean physics, String solver) {
         return switch (system) {
-            case "PENDULUM" -> new ModelSpec(system, "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392, 3.53, 3, 32,
-                    16, 1, solver, -9, neural, physics, true);
-            case "ADVECTION_DIFFUSION" -> new ModelSpec(system, "meta-hybrid-vae", 30, 20, 0.02, 10, "D", 0.01,
-                    0.2, 2, 32, 16, 1, solver, -9, neural, physics, true);
-            default -> new ModelSpec(system, "meta-hybrid-vae", 40, 2, 0.05, 10, "g_over_l", 1, 12, 2, 32, 16, 2,
-                    solver, -9, neural, physics, true);
+            case "PENDULUM" -> ModelSpec.builder().setSystem(system).setAlgorithm("meta-hybrid-vae")
+                    .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega")
+                    .setPhysicsRange(0.392, 3.53).setNeuralLatents(3).setHidden(32).setEmbedding(16).optSolver(solver)
+                    .optUseNeural(neural).optUsePhysics(physics).optMeta(true).build();
+            case "ADVECTION_DIFFUSION" -> ModelSpec.builder().setSystem(system).setAlgorithm("meta-hybrid-vae")
+                    .setWindowLength(30).setChannels(20).setDt(0.02).optMaxHorizon(10).setPhysicsName("D")
+                    .setPhysicsRange(0.01, 0.2).setNeuralLatents(2).setHidden(32).setEmbedding(16).optSolver(solver)
+                    .optUseNeural(neural).optUsePhysics(physics).optMeta(true).build();
+            default -> ModelSpec.builder().setSystem(system).setAlgorithm("meta-hybrid-vae").setWindowLength(40)
+                    .setChannels(2).setDt(0.05).optMaxHorizon(10).setPhysicsName("g_over_l").setPhysicsRange(1, 12)
+                    .setNeuralLatents(2).setHidden(32).setEmbedding(16).optSubsteps(2).optSolver(solver)
+                    .optUseNeural(neural).optUsePhysics(physics).optMeta(true).build();
         };
     }
 

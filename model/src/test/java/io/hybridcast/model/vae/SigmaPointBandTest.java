@@ -22,8 +22,9 @@ class SigmaPointBandTest {
     /** Mean relative deviation of the band's std from the 4000-sample band allowed, over all steps. */
     private static final double MEAN_TOLERANCE = 0.15;
 
-    private static final ModelSpec META = new ModelSpec("PENDULUM", "meta-hybrid-vae", 30, 1, 0.05, 15, "omega",
-            0.392, 3.53, 2, 16, 8, 1, "rk4", -9, true, true, true);
+    private static final ModelSpec META = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae")
+            .setWindowLength(30).setChannels(1).setDt(0.05).optMaxHorizon(15).setPhysicsName("omega")
+            .setPhysicsRange(0.392, 3.53).setNeuralLatents(2).setHidden(16).setEmbedding(8).optMeta(true).build();
 
     private static double[][][] windows(int b, long seed) {
         Random r = new Random(seed);

@@ -26,8 +26,9 @@ import java.util.Map;
 final class BenchmarkModels {
 
     /** Window 50, horizon 20 (the streams-app defaults), hidden 32, embedding 16, 2 neural latents, RK4. */
-    static final ModelSpec SPEC = new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 20, "omega", 0.392,
-            3.53, 2, 32, 16, 1, "rk4", -9, true, true, true);
+    static final ModelSpec SPEC = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae")
+            .setWindowLength(50).setChannels(1).setDt(0.05).optMaxHorizon(20).setPhysicsName("omega")
+            .setPhysicsRange(0.392, 3.53).setNeuralLatents(2).setHidden(32).setEmbedding(16).optMeta(true).build();
 
     private BenchmarkModels() {
     }

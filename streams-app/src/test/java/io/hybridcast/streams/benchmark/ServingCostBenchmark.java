@@ -49,10 +49,12 @@ public final class ServingCostBenchmark {
 
     private static ModelSpec variant(int hidden, String solver) {
         ModelSpec s = BenchmarkModels.SPEC;
-        return new ModelSpec(s.system(), s.algorithm(), s.windowLength(), s.channels(), s.dt(), s.maxHorizon(),
-                s.physicsName(), s.physicsMin(), s.physicsMax(), s.neuralLatents(), hidden, s.embedding(),
-                s.substeps(), solver, s.logObsVariance(), s.useNeural(), s.usePhysics(), s.meta(),
-                s.physicsHeadMap());
+        return ModelSpec.builder().setSystem(s.system()).setAlgorithm(s.algorithm()).setWindowLength(s.windowLength())
+                .setChannels(s.channels()).setDt(s.dt()).optMaxHorizon(s.maxHorizon()).setPhysicsName(s.physicsName())
+                .setPhysicsRange(s.physicsMin(), s.physicsMax()).setNeuralLatents(s.neuralLatents()).setHidden(hidden)
+                .setEmbedding(s.embedding()).optSubsteps(s.substeps()).optSolver(solver)
+                .optLogObsVariance(s.logObsVariance()).optUseNeural(s.useNeural()).optUsePhysics(s.usePhysics())
+                .optMeta(s.meta()).optPhysicsHeadMap(s.physicsHeadMap()).build();
     }
 
     public static void main(String[] args) throws Exception {

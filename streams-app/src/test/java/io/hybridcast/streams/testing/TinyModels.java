@@ -30,8 +30,9 @@ public final class TinyModels {
     }
 
     public static ModelSpec pendulumSpec() {
-        return new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, HORIZON, "omega", 0.392, 3.53, 2, 16,
-                8, 1, "rk4", -9, true, true, true);
+        return ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae").setWindowLength(WINDOW)
+                .setChannels(1).setDt(0.05).optMaxHorizon(HORIZON).setPhysicsName("omega")
+                .setPhysicsRange(0.392, 3.53).setNeuralLatents(2).setHidden(16).setEmbedding(8).optMeta(true).build();
     }
 
     /** Bundle bytes of a trained tiny pendulum model. */

@@ -79,9 +79,11 @@ public final class BaseModelTraining {
         SensorSystems.Spec sys = SensorSystems.of(s.system());
         PriorRange prior = PriorRange.forSystem(s.system().name());
         int neural = Math.max(1, sys.unmodelledParameters().size());
-        return new ModelSpec(s.system().name(), "meta-hybrid-vae", s.windowLength(), sys.channels(),
-                sys.dtSeconds(), s.horizon(), sys.physicsParameters().get(0), prior.min(), prior.max(), neural, 64, 32,
-                1, s.solver(), -9, true, true, true);
+        return ModelSpec.builder().setSystem(s.system().name()).setAlgorithm("meta-hybrid-vae")
+                .setWindowLength(s.windowLength()).setChannels(sys.channels()).setDt(sys.dtSeconds())
+                .optMaxHorizon(s.horizon()).setPhysicsName(sys.physicsParameters().get(0))
+                .setPhysicsRange(prior.min(), prior.max()).setNeuralLatents(neural).setHidden(64).setEmbedding(32)
+                .optSolver(s.solver()).optMeta(true).build();
     }
 
     /** The simulator's range of z_p, from which the live fleet is drawn. */

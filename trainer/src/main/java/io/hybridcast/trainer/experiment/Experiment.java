@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.experiment;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.aphynity.Aphynity;
 import io.hybridcast.model.aphynity.AphynityConfig;
@@ -11,7 +12,9 @@ import io.hybridcast.model.metrics.Correlation;
 import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
+import io.hybridcast.model.training.EarlyStopping;
 import io.hybridcast.model.training.HybridVaeTrainer;
+import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
 import io.hybridcast.schemas.SensorSystems;
@@ -36,14 +39,25 @@ public final class Experiment {
     public record Settings(SystemKind system, int trainTasks, int perTask, int testTasks, int epochs, int batchSize, double learningRate,
                            List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
                            String physicsHeadMap, double klWeight, int physicsWarmupSteps,
-                           double horizonResidualWeight) {
+                           double horizonResidualWeight, int validateEvery, int patience, double maxMinutes, String solver,
+                           boolean plausiblePrior) {
     }
 
     /** Metrics of one trained model. */
     public record Score(double mseZp, double relErrZpPct, double mccZn, double mseRec, double msePred,
                         double[] msePredPerStep, double mseZpOod, double msePredOod, double[] learnedZp,
                         double[] trueZp, double[] firstLatent, double trainSeconds, double[][] learnedZn,
-                        double[][] trueZn, double zpAtBoundPct) {
+                        double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
+                        Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
+                        double relErrZpOodEdgePct, int bestStep, int stepsDone) {
+    }
+
+    /** A trained model and where its early stopping ended (best step = steps done without early stopping). */
+    record Trained(HybridModel model, int bestStep, int stepsDone) implements AutoCloseable {
+        @Override
+        public void close() {
+            model.close();
+        }
     }
 
     /**
@@ -58,6 +72,7 @@ public final class Experiment {
 
     private final Settings settings;
     private final EpisodicDataset train;
+    private final EpisodicDataset validation;
     private final EpisodicDataset test;
     private final EpisodicDataset ood;
 
@@ -66,6 +81,10 @@ public final class Experiment {
         SystemKind system = settings.system();
         DatasetSpec base = DatasetSpec.defaults(system, settings.trainTasks(), settings.perTask());
         train = EpisodicDatasets.generate(base, 1000);
+        // the validation split: tasks of the training distribution the training never sees (early stopping on its
+        // forecast error; the calibration of the z_p posterior on its simulated z_p)
+        validation = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(WINDOW + settings.horizon()), 1500);
         test = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(WINDOW + settings.horizon()), 2000);
         double[] oodRange = oodRange(system);
@@ -89,6 +108,23 @@ public final class Experiment {
         return new double[] {prior.min(), prior.max()};
     }
 
+    /**
+     * The physically plausible range of z_p, much wider than the training range, so that the physics head can
+     * reach values the training never showed (issue 13, out of range): pendulum ω = √(g/l) for lengths from
+     * 0.1 m to 100 m, [0.3, 10] rad/s; advection-diffusion D in [1e-3, 1]; double pendulum g/l in [0.5, 50].
+     */
+    static double[] plausibleRange(SystemKind system) {
+        return switch (system) {
+            case PENDULUM -> new double[] {0.3, 10.0};
+            case ADVECTION_DIFFUSION -> new double[] {1e-3, 1.0};
+            case DOUBLE_PENDULUM -> new double[] {0.5, 50.0};
+        };
+    }
+
+    private double[] prior() {
+        return settings.plausiblePrior() ? plausibleRange(settings.system()) : priorRange(settings.system());
+    }
+
     /** z_p range of the out-of-distribution test set: above the training range, inside the prior range. */
     static double[] oodRange(SystemKind system) {
         return switch (system) {
@@ -104,17 +140,19 @@ public final class Experiment {
         DatasetSpec d = DatasetSpec.defaults(settings.system(), 1, 1);
         return new Labels(datasetName(settings.system()), s.physicsParameters().get(0), s.unmodelledParameters(),
                 s.dtSeconds(), s.channels(), new double[] {d.physicsMin(), d.physicsMax()}, oodRange(settings.system()),
-                priorRange(settings.system()));
+                prior());
     }
 
     /** Base spec every variant derives from. */
     ModelSpec baseSpec() {
         SensorSystems.Spec s = SensorSystems.of(settings.system());
-        double[] prior = priorRange(settings.system());
-        return new ModelSpec(settings.system().name(), "meta-hybrid-vae", WINDOW, s.channels(), s.dtSeconds(),
-                settings.horizon(), s.physicsParameters().get(0), prior[0], prior[1],
-                Math.max(1, s.unmodelledParameters().size()), 64, 32, 1, "rk4", -9, true, true, true,
-                settings.physicsHeadMap());
+        double[] prior = prior();
+        return ModelSpec.builder().setSystem(settings.system().name()).setAlgorithm("meta-hybrid-vae")
+                .setWindowLength(WINDOW).setChannels(s.channels()).setDt(s.dtSeconds())
+                .optMaxHorizon(settings.horizon()).setPhysicsName(s.physicsParameters().get(0))
+                .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
+                .setHidden(64).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
+                .optPhysicsHeadMap(settings.physicsHeadMap()).build();
     }
 
     /** Trains and scores one variant with one seed. */
@@ -129,37 +167,98 @@ public final class Experiment {
     Score run(ModelVariant variant, long seed, EpisodicDataset data, int epochs, TrainingListener listener) {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-             HybridModel model = train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
+             Trained trained = train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
+            HybridModel model = trained.model();
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation in = evaluate(model, test);
             Evaluation out = evaluate(model, ood);
+            Evaluation val = evaluate(model, validation);
             double[] truth = column(test.physics(), 0);
+            double[] oodTruth = column(ood.physics(), 0);
+            // post-hoc calibration of the z_p posterior, fitted on the validation split only
+            Calibration calibration = Calibration.fit(val.zp, val.zpStd, column(validation.physics(), 0));
+            // the nearest-edge baseline: every out-of-range window guesses the nearest end of the training range
+            double[] edge = nearestEdge(oodTruth, labels().trainRange());
             // APHYNITY has no neural latent: its MCC is undefined (NaN, written as null in results.json)
             double mcc = in.zn[0].length == 0 ? Double.NaN
                     : Mcc.compute(in.zn, test.unmodelled(), Mcc.Method.PEARSON).mcc();
             return new Score(Errors.mse(in.zp, truth), Errors.relativeErrorPercent(in.zp, truth), mcc, in.mseRec,
-                    in.msePred, in.msePerStep, Errors.mse(out.zp, column(ood.physics(), 0)), out.msePred, in.zp,
+                    in.msePred, in.msePerStep, Errors.mse(out.zp, oodTruth), out.msePred, in.zp,
                     truth, in.zn[0].length == 0 ? new double[0] : column(in.zn, 0), seconds, in.zn,
-                    test.unmodelled(), atBoundPercent(in.zp, model.spec()));
+                    test.unmodelled(), atBoundPercent(in.zp, model.spec()),
+                    Calibration.NONE.coverage(in.zp, in.zpStd, truth), calibration.coverage(in.zp, in.zpStd, truth),
+                    calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
+                    Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
+                    trained.stepsDone());
         }
     }
 
-    /** Trains one variant: APHYNITY with its own loss and λ schedule, every other id as a hybrid VAE. */
-    HybridModel train(ModelVariant variant, long seed, EpisodicDataset data, int epochs, int batchSize,
-                      NDManager manager, TrainingListener listener) {
+    /** For each value, the nearest end of {@code range} ({min, max}): the guess of a model that cannot extrapolate. */
+    static double[] nearestEdge(double[] values, double[] range) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.min(range[1], Math.max(range[0], values[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Trains one variant: APHYNITY with its own loss and λ schedule, every other id as a hybrid VAE. With
+     * {@code validateEvery > 0}, early stopping on the forecast MSE of the validation split (label-free), with the
+     * learning rate halved after half the patience without improvement and the best checkpoint restored.
+     */
+    Trained train(ModelVariant variant, long seed, EpisodicDataset data, int epochs, int batchSize,
+                  NDManager manager, TrainingListener listener) {
+        boolean stopping = settings.validateEvery() > 0;
+        EarlyStopping[] stopper = new EarlyStopping[1];
         if (variant.aphynity()) {
             AphynityConfig paper = AphynityConfig.defaults(settings.system().name(), epochs, seed);
             AphynityConfig config = new AphynityConfig(epochs, batchSize, settings.learningRate(), paper.lambda0(),
                     paper.tau2(), paper.innerSteps(), paper.gradientClip(), paper.normaliseByState(), seed);
-            return Aphynity.train(Aphynity.specFrom(baseSpec()), config, data.observations(), manager, listener);
+            Aphynity model = Aphynity.train(Aphynity.specFrom(baseSpec()), config, data.observations(), manager,
+                    m -> stopping ? (stopper[0] = stopper(m, m.parameters(), 0, listener)) : listener);
+            return finish(model, stopper[0]);
         }
         TrainingConfig paper = TrainingConfig.defaults(settings.system().name(), epochs, seed);
         TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
                 settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
                 paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
                 settings.horizonResidualWeight()));
-        return HybridVaeTrainer.train(variant.spec(baseSpec()), config, data.observations(), data.taskIds(), manager,
+        if (!stopping) {
+            HybridVae model = HybridVaeTrainer.train(variant.spec(baseSpec()), config, data.observations(),
+                    data.taskIds(), manager, listener);
+            return finish(model, null);
+        }
+        // as HybridVaeTrainer.train, with a listener that can reach the new model
+        HybridVae model = new HybridVae(variant.spec(baseSpec()), manager, config.seed());
+        try {
+            if (config.horizonResidualWeight() > 0) {
+                model.zeroHorizonResidual();
+            }
+            stopper[0] = stopper(model, model.allParameters(), config.physicsWarmupSteps(), listener);
+            HybridVaeTrainer.continueTraining(model, config, data.observations(), data.taskIds(), stopper[0]);
+            return finish(model, stopper[0]);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private EarlyStopping stopper(HybridModel model, Map<String, Parameter> parameters, int skipSteps,
+                                  TrainingListener listener) {
+        int patience = settings.patience();
+        return new EarlyStopping(parameters, () -> evaluate(model, validation).msePred,
+                new EarlyStopping.Schedule(settings.validateEvery(), patience, Math.max(1, patience / 2), skipSteps,
+                        settings.maxMinutes()),
                 listener);
+    }
+
+    private static Trained finish(HybridModel model, EarlyStopping stopper) {
+        if (stopper == null) {
+            return new Trained(model, -1, -1);
+        }
+        stopper.restoreBest();
+        return new Trained(model, stopper.bestStep(), stopper.stepsDone());
     }
 
     /**
@@ -175,7 +274,7 @@ public final class Experiment {
         List<Long> times = new ArrayList<>();
         long[] last = {0};
         try (NDManager manager = NDManager.newBaseManager();
-             HybridModel model = train(variant, 1, timing, 1, 200, manager,
+             Trained model = train(variant, 1, timing, 1, 200, manager,
                      (step, total, epoch, loss, elapsed) -> {
                          // physics warm-up steps (epoch 0) are not training steps of the joint fit
                          if (epoch > 0) {
@@ -252,7 +351,8 @@ public final class Experiment {
                 d.unmodelledNames(), unmodelled);
     }
 
-    private record Evaluation(double[] zp, double[][] zn, double mseRec, double msePred, double[] msePerStep) {
+    private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
+                              double[] msePerStep) {
     }
 
     private Evaluation evaluate(HybridModel model, EpisodicDataset data) {
@@ -273,7 +373,7 @@ public final class Experiment {
         }
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
-        return new Evaluation(column(inf.physicsMean(), 0), inf.neuralMean(), Errors.mse(inf.reconstruction(), windows),
+        return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(), Errors.mse(inf.reconstruction(), windows),
                 Errors.mse(inf.forecastMean(), future), perStep);
     }
 

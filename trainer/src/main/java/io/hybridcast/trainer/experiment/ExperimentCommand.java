@@ -92,6 +92,33 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; 0 turns it off).")
     double horizonResidual;
 
+    @Option(names = "--validate-every", defaultValue = "0",
+            description = "Early stopping: steps between validations of the forecast MSE on a validation split of "
+                    + "the training distribution; the best checkpoint is kept and the learning rate halved after "
+                    + "half the patience without a 1 %% improvement; 0 trains for --epochs as before (default: "
+                    + "${DEFAULT-VALUE}).")
+    int validateEvery;
+
+    @Option(names = "--patience", defaultValue = "10",
+            description = "Early stopping: validations without a 1 %% improvement before stopping (default: "
+                    + "${DEFAULT-VALUE}; 0 never stops early but still keeps the best checkpoint).")
+    int patience;
+
+    @Option(names = "--max-minutes", defaultValue = "0",
+            description = "Early stopping: wall-clock budget of each training run, then a last validation and the "
+                    + "best checkpoint (default: ${DEFAULT-VALUE}, none).")
+    double maxMinutes;
+
+    @Option(names = "--solver", defaultValue = "rk4",
+            description = "ODE solver of every model: rk4, or euler as the official Phys-VAE code (default: "
+                    + "${DEFAULT-VALUE}).")
+    String solver;
+
+    @Option(names = "--prior", defaultValue = "service",
+            description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
+                    + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
+    String prior;
+
     @Option(names = "--fast", description = "Small data, few epochs: a smoke run in about a minute per model.")
     boolean fast;
 
@@ -121,13 +148,18 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(klWeight >= 0 && Double.isFinite(klWeight), "--kl-weight", klWeight);
         require(physicsWarmup >= 0, "--physics-warmup", physicsWarmup);
         require(horizonResidual >= 0 && Double.isFinite(horizonResidual), "--horizon-residual", horizonResidual);
+        require(validateEvery >= 0, "--validate-every", validateEvery);
+        require(patience >= 0, "--patience", patience);
+        require(maxMinutes >= 0 && Double.isFinite(maxMinutes), "--max-minutes", maxMinutes);
+        require(List.of("rk4", "euler").contains(solver), "--solver (rk4 or euler)", solver);
+        require(List.of("service", "plausible").contains(prior), "--prior (service or plausible)", prior);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
         Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
                 learningRate, seeds, 20, 5, variants, physicsHead, klWeight, physicsWarmup,
-                horizonResidual));
+                horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior)));
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->
@@ -182,18 +214,28 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
     }
 
-    /** A one-line progress bar on stderr: percentage, loss and ETA, redrawn in place. */
+    /** A one-line progress bar on stderr: percentage, loss, the last validation metric and ETA, redrawn in place. */
     static TrainingListener progressBar(PrintWriter err, String label) {
-        return (step, total, epoch, loss, elapsedNanos) -> {
-            int width = 30;
-            int done = (int) ((long) step * width / total);
-            double eta = elapsedNanos / 1e9 / step * (total - step);
-            err.printf(Locale.ROOT, "\r%-26s [%s%s] %3d%% loss %9.4f ETA %4.0f s", label, "#".repeat(done),
-                    " ".repeat(width - done), step * 100 / total, loss, eta);
-            if (step == total) {
-                err.println();
+        return new TrainingListener() {
+            private String validation = "";
+
+            @Override
+            public void onStep(int step, int total, int epoch, double loss, long elapsedNanos) {
+                int width = 30;
+                int done = (int) ((long) step * width / total);
+                double eta = elapsedNanos / 1e9 / step * (total - step);
+                err.printf(Locale.ROOT, "\r%-26s [%s%s] %3d%% loss %9.4f%s ETA %4.0f s", label, "#".repeat(done),
+                        " ".repeat(width - done), step * 100 / total, loss, validation, eta);
+                if (step == total) {
+                    err.println();
+                }
+                err.flush();
             }
-            err.flush();
+
+            @Override
+            public void onValidation(int step, double metric, double best) {
+                validation = String.format(Locale.ROOT, " val %.4g (best %.4g)", metric, best);
+            }
         };
     }
 }

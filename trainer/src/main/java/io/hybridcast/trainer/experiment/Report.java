@@ -55,6 +55,52 @@ public final class Report {
         return out;
     }
 
+    /** Expected against observed coverage of the z_p intervals, before and after the calibration (mean over seeds). */
+    static Map<String, Object> calibrationCurve(List<Experiment.Score> scores) {
+        Map<String, Object> curve = new LinkedHashMap<>();
+        int levels = Calibration.LEVELS.length;
+        double[] raw = new double[levels];
+        double[] calibrated = new double[levels];
+        for (int k = 0; k < levels; k++) {
+            int level = k;
+            raw[k] = scores.stream().mapToDouble(sc -> sc.coverageRaw()[level]).average().orElse(Double.NaN);
+            calibrated[k] = scores.stream().mapToDouble(sc -> sc.coverageCalibrated()[level]).average()
+                    .orElse(Double.NaN);
+        }
+        curve.put("expected", Calibration.LEVELS);
+        curve.put("observed", raw);
+        curve.put("observed_calibrated", calibrated);
+        curve.put("method", "variance scaling fitted on the validation split (Calibration)");
+        return curve;
+    }
+
+    /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
+    static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores) {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < scores.size(); i++) {
+            Experiment.Score sc = scores.get(i);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seed", seeds.get(i));
+            m.put("mse_zp", sc.mseZp());
+            m.put("rel_err_zp_pct", sc.relErrZpPct());
+            m.put("mcc_zn", Double.isNaN(sc.mccZn()) ? null : sc.mccZn());
+            m.put("mse_pred", sc.msePred());
+            m.put("coverage_zp", sc.coverageRaw());
+            m.put("coverage_zp_calibrated", sc.coverageCalibrated());
+            m.put("calibration_scale", Double.isNaN(sc.calibration().scale()) ? null : sc.calibration().scale());
+            m.put("calibration_constant_std",
+                    Double.isNaN(sc.calibration().constant()) ? null : sc.calibration().constant());
+            m.put("mse_zp_ood", sc.mseZpOod());
+            m.put("rel_err_zp_ood_pct", sc.relErrZpOodPct());
+            m.put("corr_zp_ood", Double.isNaN(sc.corrZpOod()) ? null : sc.corrZpOod());
+            m.put("best_step", sc.bestStep());
+            m.put("steps_done", sc.stepsDone());
+            m.put("train_seconds", sc.trainSeconds());
+            out.add(m);
+        }
+        return out;
+    }
+
     private static Map<String, Double> meanStdOf(List<Double> values) {
         Map<String, Double> m = new LinkedHashMap<>();
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
@@ -80,6 +126,17 @@ public final class Report {
         json.put("kl_weight", settings.klWeight());
         json.put("physics_warmup_steps", settings.physicsWarmupSteps());
         json.put("horizon_residual_weight", settings.horizonResidualWeight());
+        json.put("solver", settings.solver());
+        json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
+        json.put("prior_range", labels.priorRange());
+        json.put("validate_every", settings.validateEvery());
+        json.put("patience", settings.validateEvery() > 0 ? settings.patience() : null);
+        json.put("max_minutes", settings.validateEvery() > 0 ? settings.maxMinutes() : null);
+        Experiment.Score any = results.values().iterator().next().get(0);
+        Map<String, Object> edge = new LinkedHashMap<>();
+        edge.put("mse_zp_ood", any.mseZpOodEdge());
+        edge.put("rel_err_zp_ood_pct", any.relErrZpOodEdgePct());
+        json.put("ood_nearest_edge_baseline", edge);
         Map<String, Object> models = new LinkedHashMap<>();
         results.forEach((variant, scores) -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -94,6 +151,13 @@ public final class Report {
             m.put("zp_at_bound_pct", meanStd(scores, Experiment.Score::zpAtBoundPct));
             m.put("train_seconds", meanStd(scores, Experiment.Score::trainSeconds));
             m.put("mcc_zn_between_seeds", meanStdOf(mccBetweenSeeds(scores)));
+            m.put("coverage_95_zp", meanStd(scores, sc -> sc.coverageRaw()[2]));
+            m.put("coverage_95_zp_calibrated", meanStd(scores, sc -> sc.coverageCalibrated()[2]));
+            m.put("calibration_curve_zp", calibrationCurve(scores));
+            m.put("corr_zp_ood", meanStd(scores, Experiment.Score::corrZpOod));
+            m.put("rel_err_zp_ood_pct", meanStd(scores, Experiment.Score::relErrZpOodPct));
+            m.put("best_step", meanStd(scores, Experiment.Score::bestStep));
+            m.put("per_seed", perSeed(settings.seeds(), scores));
             models.put(variant.id(), m);
         });
         json.put("models", models);
@@ -156,6 +220,32 @@ public final class Report {
                 .append(cell(scores, Experiment.Score::zpAtBoundPct)).append(cell(scores, Experiment.Score::trainSeconds)).append(cell(meanStdOf(mccBetweenSeeds(scores))))
                 .append(" |\n"));
         md.append("\nn/a: undefined for that model (APHYNITY has no neural latent z_n).\n");
+        md.append(String.format(Locale.ROOT, "%nOut of the training range (%s ∈ [%s, %s], training range [%s, %s], "
+                        + "prior range [%s, %s]). Nearest-edge baseline (every window guesses the nearest end of the "
+                        + "training range): MSE %.4g, rel. err %.3g %%.%n%n| model | MSE z_p OOD | rel. err z_p OOD %% | "
+                        + "corr(ẑ_p, z_p) OOD | MSE pred OOD |%n|---|---|---|---|---|%n", zp, labels.oodRange()[0],
+                labels.oodRange()[1], labels.trainRange()[0], labels.trainRange()[1], labels.priorRange()[0],
+                labels.priorRange()[1], any.mseZpOodEdge(), any.relErrZpOodEdgePct()));
+        results.forEach((variant, scores) -> md.append("| ").append(variant.id())
+                .append(cell(scores, Experiment.Score::mseZpOod)).append(cell(scores, Experiment.Score::relErrZpOodPct))
+                .append(cell(scores, Experiment.Score::corrZpOod)).append(cell(scores, Experiment.Score::msePredOod))
+                .append(" |\n"));
+        md.append("\nCalibration of the z_p posterior: observed coverage of the central 50/80/95 % intervals on the "
+                + "test windows, as the model gives them and after variance scaling fitted on the validation split "
+                + "(a point-estimate model gets the validation RMSE as its σ).\n\n| model | 50 % | 80 % | 95 % | "
+                + "50 % cal. | 80 % cal. | 95 % cal. |\n|---|---|---|---|---|---|---|\n");
+        results.forEach((variant, scores) -> {
+            md.append("| ").append(variant.id());
+            for (int k = 0; k < Calibration.LEVELS.length; k++) {
+                int level = k;
+                md.append(cell(scores, sc -> sc.coverageRaw()[level]));
+            }
+            for (int k = 0; k < Calibration.LEVELS.length; k++) {
+                int level = k;
+                md.append(cell(scores, sc -> sc.coverageCalibrated()[level]));
+            }
+            md.append(" |\n");
+        });
         if (!mccVsTasks.isEmpty()) {
             md.append("\nMCC of z_n against the number of training tasks (first seed; every point trained for the same "
                     + "number of optimiser steps as the main runs):\n\n| model |");

@@ -166,9 +166,11 @@ final class CandidateTraining {
         SensorSystems.Spec s = SensorSystems.of(settings.system());
         PriorRange prior = PriorRange.forSystem(settings.system().name());
         int neural = Math.max(1, s.unmodelledParameters().size());
-        return new ModelSpec(settings.system().name(), settings.algorithm(), settings.windowLength(), s.channels(),
-                s.dtSeconds(), settings.horizon(), s.physicsParameters().get(0), prior.min(), prior.max(), neural, 64,
-                32, 1, "rk4", -9, true, true, "meta-hybrid-vae".equals(settings.algorithm()));
+        return ModelSpec.builder().setSystem(settings.system().name()).setAlgorithm(settings.algorithm())
+                .setWindowLength(settings.windowLength()).setChannels(s.channels()).setDt(s.dtSeconds())
+                .optMaxHorizon(settings.horizon()).setPhysicsName(s.physicsParameters().get(0))
+                .setPhysicsRange(prior.min(), prior.max()).setNeuralLatents(neural).setHidden(64).setEmbedding(32)
+                .optMeta("meta-hybrid-vae".equals(settings.algorithm())).build();
     }
 
     /** Logs training progress about every 10 % with loss and ETA. */

@@ -50,6 +50,28 @@ class ExperimentCommandTest {
         assertThat(aphynity.get("corr_zp").get("mean").asDouble()).isGreaterThan(0.6);
         assertThat(aphynity.get("mcc_zn").get("mean").isNull()).isTrue();
         assertThat(aphynity.get("mse_pred").get("mean").asDouble()).isFinite();
+
+        // calibrated posteriors (issue 13): the 95 % interval of ω, after the variance scaling fitted on the
+        // validation split, covers the truth on held-out test windows at least 85 % of the time (target 0.90-0.98;
+        // 80 test windows in fast mode, so a sampling error of about 3 points); the ELBO's own interval does not
+        for (JsonNode model : new JsonNode[] {meta, aphynity}) {
+            assertThat(model.get("coverage_95_zp_calibrated").get("mean").asDouble()).isBetween(0.85, 1.0);
+            JsonNode curve = model.get("calibration_curve_zp");
+            assertThat(curve.get("expected").size()).isEqualTo(3);
+            assertThat(curve.get("observed").get(2).asDouble()).isEqualTo(model.get("coverage_95_zp").get("mean")
+                    .asDouble());
+        }
+        assertThat(meta.get("coverage_95_zp").get("mean").asDouble()).isLessThan(0.85);
+        // out of range (ω in [3.14, 3.5], trained on [0.785, 3.14]): correlation and the nearest-edge baseline are
+        // reported. At fast scale no model beats that baseline (5.06 %): Meta measured 15.9 % in this test
+        // (2026-12-02). The documented bar is 4x the baseline's error, a regression guard that an estimate
+        // collapsing towards the middle of the range (about 40 %) fails; beating the baseline is not reached
+        JsonNode edge = results.get("ood_nearest_edge_baseline");
+        double edgeError = edge.get("rel_err_zp_ood_pct").asDouble();
+        assertThat(edgeError).isBetween(1.0, 10.0);
+        assertThat(meta.get("rel_err_zp_ood_pct").get("mean").asDouble()).isLessThan(4 * edgeError);
+        assertThat(meta.get("corr_zp_ood").get("mean").isNumber()).isTrue();
+        assertThat(meta.get("per_seed").get(0).get("seed").asLong()).isEqualTo(1);
     }
 
     @Test

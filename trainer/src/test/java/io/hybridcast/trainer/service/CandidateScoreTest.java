@@ -22,8 +22,10 @@ class CandidateScoreTest {
     record FixedModel(double[] zp) implements HybridModel {
         @Override
         public ModelSpec spec() {
-            return new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, HORIZON, "omega",
-                    PriorRange.PENDULUM.min(), PriorRange.PENDULUM.max(), 2, 8, 4, 1, "rk4", -9, true, true, true);
+            return ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae").setWindowLength(WINDOW)
+                    .setChannels(1).setDt(0.05).optMaxHorizon(HORIZON).setPhysicsName("omega")
+                    .setPhysicsRange(PriorRange.PENDULUM.min(), PriorRange.PENDULUM.max()).setNeuralLatents(2)
+                    .setHidden(8).setEmbedding(4).optMeta(true).build();
         }
 
         @Override

@@ -1,0 +1,90 @@
+package io.hybridcast.model.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.physics.Constants;
+import io.hybridcast.model.physics.Physics;
+
+/**
+ * The encoder of {@link HybridVae}: a set network embeds each window; the mean of the embeddings of
+ * {context ∪ query} gives the posterior of z_n (the context alone its conditional prior). An unmixer
+ * {@code u = x + g(x, μ_zn)} strips what the physics does not explain before a range-bounded physics head infers
+ * z_p; a velocity head infers the unobserved part of the initial state.
+ */
+final class VaeEncoder {
+
+    private final ModelSpec spec;
+    private final Physics physics;
+    private final Constants c;
+    private final BlockRunner runner;
+    private final int inputSize;
+    private final int n;
+    private final Block setEmbed;
+    private final Block latentHead;
+    private final Block unmixer;
+    private final Block physicsHead;
+    private final Block velocityHead;
+
+    VaeEncoder(ModelSpec spec, Physics physics, Constants c, BlockRunner runner, Block setEmbed, Block latentHead,
+               Block unmixer, Block physicsHead, Block velocityHead) {
+        this.spec = spec;
+        this.physics = physics;
+        this.c = c;
+        this.runner = runner;
+        this.inputSize = spec.windowLength() * spec.channels();
+        this.n = spec.neuralLatents();
+        this.setEmbed = setEmbed;
+        this.latentHead = latentHead;
+        this.unmixer = unmixer;
+        this.physicsHead = physicsHead;
+        this.velocityHead = velocityHead;
+    }
+
+    /** Per-window embeddings, [B, E]. {@code windows} is [B, T, C]. */
+    NDArray embed(NDArray windows, boolean training) {
+        return runner.forward(setEmbed, flat(windows), training);
+    }
+
+    NDArray flat(NDArray windows) {
+        return windows.reshape(windows.getShape().get(0), inputSize);
+    }
+
+    /**
+     * @param windows       [B, T, C]
+     * @param embeddingSums [B, E] sum of the context embeddings (zeros for none)
+     * @param counts        [B, 1] number of context windows (float)
+     */
+    HybridVae.Posterior encode(NDArray windows, NDArray embeddingSums, NDArray counts, boolean training) {
+        NDArray x = flat(windows);
+        NDArray own = runner.forward(setEmbed, x, training);
+        NDArray pooled = spec.meta()
+                ? own.add(embeddingSums).div(counts.add(c.of(1)))
+                : own;
+        NDArray latent = runner.forward(latentHead, pooled, training);
+        NDArray latentMean = n == 0 ? latent.get(":, 0:0") : latent.get(":, 0:" + n);
+        NDArray latentLogVar = n == 0 ? latent.get(":, 0:0") : latent.get(":, " + n + ":" + (2 * n));
+        NDArray unmixed = x.add(runner.forward(unmixer, NDArrays.concat(new NDList(x, latentMean), 1), training));
+        NDArray[] head = physicsHead(unmixed, training);
+        NDArray first = windows.get(":, 0, :");
+        NDArray initial = physics.unobservedDim() == 0 ? first
+                : NDArrays.concat(new NDList(first, runner.forward(velocityHead, x, training)), 1);
+        return new HybridVae.Posterior(latentMean, latentLogVar, head[0], head[1], unmixed, initial);
+    }
+
+    /** Mean (mapped into the prior range, {@link PhysicsHeadMap}) and log variance of z_p, each [B, 1]. */
+    NDArray[] physicsHead(NDArray unmixed, boolean training) {
+        NDArray out = runner.forward(physicsHead, unmixed, training);
+        NDArray mean = PhysicsHeadMap.apply(spec, out.get(":, 0:1"), c);
+        return new NDArray[] {mean, out.get(":, 1:2")};
+    }
+
+    /** Conditional prior of z_n from the context alone: mean and log variance, [B, n] each. */
+    NDArray[] contextPrior(NDArray embeddingSums, NDArray counts, boolean training) {
+        NDArray pooled = embeddingSums.div(counts.maximum(c.of(1)));
+        NDArray latent = runner.forward(latentHead, pooled, training);
+        return new NDArray[] {latent.get(":, 0:" + n), latent.get(":, " + n + ":" + (2 * n))};
+    }
+}
