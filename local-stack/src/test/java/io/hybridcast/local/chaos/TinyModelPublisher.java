@@ -40,8 +40,10 @@ final class TinyModelPublisher {
 
     /** Trains the model and publishes it as version 1 of the pendulum, signed with {@code hmacKey}. */
     static void publish(String bootstrap, String hmacKey) {
-        ModelSpec spec = new ModelSpec("PENDULUM", "meta-hybrid-vae", WINDOW, 1, 0.05, HORIZON, "omega", 0.392, 3.53,
-                2, 16, 8, 1, "rk4", -9, true, true, true);
+        ModelSpec spec = ModelSpec.builder().setSystem("PENDULUM").setAlgorithm("meta-hybrid-vae").setWindowLength(WINDOW)
+                .setChannels(1).setDt(0.05).optMaxHorizon(HORIZON).setPhysicsName("omega").setPhysicsRange(0.392, 3.53)
+                .setNeuralLatents(2).setHidden(16).setEmbedding(8).optSubsteps(1).optSolver("rk4").optLogObsVariance(-9)
+                .optUseNeural(true).optUsePhysics(true).optMeta(true).build();
         byte[] bundle;
         try (NDManager manager = NDManager.newBaseManager();
              HybridVae model = HybridVaeTrainer.train(spec, TrainingConfig.defaults("PENDULUM", 2, 1)

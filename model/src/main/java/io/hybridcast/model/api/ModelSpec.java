@@ -76,22 +76,6 @@ public record ModelSpec(
         require(useNeural || usePhysics, "useNeural/usePhysics", "false/false", "at least one true");
     }
 
-    /**
-     * The old positional form with the default head map, kept only so that branches written before the builder
-     * still compile when merged; use {@link #builder()}.
-     *
-     * @deprecated 18 positional arguments; use {@link #builder()}
-     */
-    @Deprecated
-    public ModelSpec(String system, String algorithm, int windowLength, int channels, double dt, int maxHorizon,
-                     String physicsName, double physicsMin, double physicsMax, int neuralLatents, int hidden,
-                     int embedding, int substeps, String solver, double logObsVariance, boolean useNeural,
-                     boolean usePhysics, boolean meta) {
-        this(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin, physicsMax,
-                neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural, usePhysics, meta,
-                HEAD_SIGMOID);
-    }
-
     private static void require(boolean ok, String name, Object value, String expected) {
         if (!ok) {
             throw new IllegalArgumentException("model setting " + name + " must be " + expected + ", got " + value);
