@@ -162,16 +162,16 @@ final class ForecastDeviationCheck {
         if (judged) {
             DeviationCusum cusum = forecasts.cusum;
             int block = 2 * entry.mean().length; // residuals stay correlated over a forecast's horizon
-            double increment = DeviationCusum.increment(sumSquares / x.length, x.length);
-            if (cusum.observe(increment, seq, true, block, arlSamples)) {
+            double increment = DeviationCusum.increment(sumSquares / x.length);
+            if (cusum.observe(increment, seq, true, block, arlSamples, holdSamples())) {
                 String unit = Channels.unit(state.system);
                 long from = cusum.startSequence();
-                double threshold = cusum.threshold(block, arlSamples);
+                double threshold = cusum.lastThreshold();
                 emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.FORECAST_DEVIATION,
-                        Channels.name(state.system, worst), cusum.statistic(), threshold, from, seq, time,
+                        Channels.name(state.system, worst), cusum.lastStatistic(), threshold, from, seq, time,
                         entry.modelVersion(), "Forecast deviation: the errors of " + Channels.name(state.system, worst)
                                 + " and the other channels grew beyond this sensor's calibrated forecast error for "
-                                + (seq - from + 1) + " samples (sequential test " + num(cusum.statistic()) + " > "
+                                + (seq - from + 1) + " samples (sequential test " + num(cusum.lastStatistic()) + " > "
                                 + num(threshold) + ", set for one false alarm per " + num(arlSamples)
                                 + " samples); observed " + num(x[worst]) + unit + ", forecast "
                                 + num(entry.mean()[step][worst]) + unit + " (band " + num(entry.lower()[step][worst])
@@ -180,6 +180,11 @@ final class ForecastDeviationCheck {
         }
         forecasts.expireThrough(seq);
         pending.write(state.sensorId, forecasts);
+    }
+
+    /** Judged actuals the test holds for after an alarm or an event: two memories of the calibration. */
+    long holdSamples() {
+        return Math.round(2 / calibrationAlpha);
     }
 
     /**

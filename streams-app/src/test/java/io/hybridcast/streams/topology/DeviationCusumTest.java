@@ -18,6 +18,7 @@ class DeviationCusumTest {
 
     static final int BLOCK = 40; // two horizons of 20
     static final double ARL = 20_000;
+    static final long HOLD = 100;
 
     /** Unit-variance AR(1) residuals with coefficient {@code phi}, as one channel's standardised errors. */
     static double[] residuals(long seed, int n, double phi) {
@@ -36,7 +37,7 @@ class DeviationCusumTest {
         DeviationCusum cusum = new DeviationCusum();
         int alarms = 0;
         for (int i = 0; i < z.length; i++) {
-            alarms += cusum.observe(DeviationCusum.increment(z[i] * z[i], 1), i, true, BLOCK, ARL) ? 1 : 0;
+            alarms += cusum.observe(DeviationCusum.increment(z[i] * z[i]), i, true, BLOCK, ARL, HOLD) ? 1 : 0;
         }
         return alarms;
     }
@@ -60,7 +61,7 @@ class DeviationCusumTest {
         int alarms = 0;
         boolean active = false;
         for (double v : z) {
-            s = Math.max(0, s + DeviationCusum.increment(v * v, 1));
+            s = Math.max(0, s + DeviationCusum.increment(v * v));
             if (active && s == 0) {
                 active = false;
             } else if (!active && s > h) {
@@ -80,7 +81,7 @@ class DeviationCusumTest {
         DeviationCusum cusum = new DeviationCusum();
         long raised = -1;
         for (int i = 0; i < z.length && raised < 0; i++) {
-            if (cusum.observe(DeviationCusum.increment(z[i] * z[i], 1), i, true, BLOCK, ARL)) {
+            if (cusum.observe(DeviationCusum.increment(z[i] * z[i]), i, true, BLOCK, ARL, HOLD)) {
                 raised = i;
             }
         }
@@ -102,7 +103,7 @@ class DeviationCusumTest {
         DeviationCusum cusum = new DeviationCusum();
         double[] z = residuals(3, 1000, 0.5);
         for (int i = 0; i < z.length; i++) {
-            cusum.observe(DeviationCusum.increment(z[i] * z[i] * 4, 1), i, true, BLOCK, ARL);
+            cusum.observe(DeviationCusum.increment(z[i] * z[i] * 4), i, true, BLOCK, ARL, HOLD);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         cusum.write(new DataOutputStream(bytes));
