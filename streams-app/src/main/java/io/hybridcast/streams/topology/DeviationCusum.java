@@ -12,7 +12,8 @@ import java.io.IOException;
  *
  * <p>Per actual, with s = mean over the m channels of z², z the residual of the published mean in units of the
  * sensor's calibrated RMS error at that horizon step ({@link ForecastCalibration#scale}), the increment is
- * {@code l = m/2 ((1 - 1/rho) min(s, S_CAP) - ln rho)} and {@code S = max(0, S + l)}. For independent residuals l
+ * {@code l = 1/2 ((1 - 1/rho) min(s, S_CAP) - ln rho)} (one degree of freedom: channels move together) and
+ * {@code S = max(0, S + l)}. For independent residuals l
  * is a log-likelihood ratio, so {@code E[e^l] = 1} and the run length to a threshold h is about e^h (Wald). The
  * residuals of consecutive steps and of overlapping forecasts are strongly correlated, though, which lengthens
  * the excursions of S: in the Brownian approximation the exponent shrinks from 1 to 1/tau, tau the variance
