@@ -22,7 +22,7 @@ import java.io.IOException;
  * increments' mean; mu, tau come from this sensor's own normal samples, tau as an upper 95 % confidence bound
  * over the blocks seen (a variance from a few blocks is often far too small, and then the test alarms several
  * times as often as set). Simulated AR(1) residuals (coefficient 0.5, 0.9, 0.97; blocks of 40, 2e6 samples,
- * target ARL 20 000, {@code DeviationCusumTest}) alarm 15, 38 and 89 times against 100 at the target rate; with
+ * target ARL 20 000, {@code DeviationCusumTest}) alarm 13, 37 and 95 times against 100 at the target rate; with
  * Wald's i.i.d. threshold ln(ARL), 369, 4 918 and 4 249 times. The cap on s keeps one wild sample (a spike: the sensor-fault checks' business) from raising
  * alone.
  */
