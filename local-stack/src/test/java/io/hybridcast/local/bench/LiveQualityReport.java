@@ -64,7 +64,7 @@ final class LiveQualityReport {
                 new Target("precision", "precision >= 0.9 on example and random", Scope.FAULT_RUNS, 0.9, null, false),
                 new Target("recall", "recall >= 0.9 over every fault kind on example and random", Scope.FAULT_RUNS, 0.9,
                         null, false),
-                new Target("detection_delay_ms", "mean detection delay <= 2 s on example and random", Scope.FAULT_RUNS,
+                new Target("detection_delay_ms", "mean detection delay <= 2 s for steps and sensor faults on example and random (drifts apart)", Scope.FAULT_RUNS,
                         null, 2000.0, false),
                 new Target("alarms_per_sensor_hour", "<= 1 alarm per sensor-hour on fault-free", Scope.FAULT_FREE, null,
                         1.0, false),
@@ -94,6 +94,7 @@ final class LiveQualityReport {
         copy(run, sources, "precision", quality, score, "precision");
         copy(run, sources, "recall", quality, score, "recall");
         copy(run, sources, "detection_delay_ms", quality, score, "meanDetectionDelayMs");
+        copy(run, sources, "drift_detection_delay_ms", quality, score, "meanDriftDetectionDelayMs");
         if (number(quality.path("alarms_per_sensor_hour")) != null) {
             run.put("alarms_per_sensor_hour", number(quality.path("alarms_per_sensor_hour")));
             sources.put("alarms_per_sensor_hour", "quality.alarms_per_sensor_hour");

@@ -116,7 +116,8 @@ public final class StreamsSettings {
 
     // ---- model-based anomalies ----
     public static final Setting<Double> DEVIATION_THRESHOLD = new Setting<>("anomaly.deviation.threshold",
-            "Forecast deviation score threshold: RMS over channels of (actual - forecast mean) / (band half-width / 1.96).",
+            "Forecast deviation with the per-sensor calibration off (forecast.calibration.warmup=0): score threshold, "
+                    + "RMS over channels of (actual - forecast mean) / (band half-width / 1.96).",
             "3.0", Setting.doubleBetween(0.1, 1e6), false);
     public static final Setting<Integer> DEVIATION_RAISE = new Setting<>("anomaly.deviation.raise.samples",
             "Consecutive readings above the deviation threshold before a forecast deviation is flagged.", "3",
@@ -130,6 +131,12 @@ public final class StreamsSettings {
                     + "from its forecasts (in band units); after them the score is divided by that RMS (at least 1), "
                     + "so a band too narrow for the sensor is widened instead of alerting every few seconds. "
                     + "0 turns the calibration off.", "200", Setting.intBetween(0, 10_000_000), false);
+    public static final Setting<Double> DEVIATION_ARL_SAMPLES = new Setting<>("anomaly.deviation.arl.samples",
+            "Forecast deviation with the per-sensor calibration on: the average run length, in samples, between "
+                    + "false alarms the sequential test (a CUSUM on the sensor's calibrated residuals) is set for; "
+                    + "its threshold is derived from it and the sensor's own residuals. 72000 = one alarm per "
+                    + "sensor-hour at 20 Hz. (The threshold, raise and clear settings apply with the calibration off.)",
+            "72000", Setting.doubleBetween(10, 1e12), false);
     public static final Setting<Double> DRIFT_THRESHOLD = new Setting<>("anomaly.drift.threshold",
             "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
             "4.0", Setting.doubleBetween(0.1, 1e6), false);
@@ -266,6 +273,7 @@ public final class StreamsSettings {
             BATCH_MAX_LATENCY_MS, BATCH_MODE,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
+            DEVIATION_ARL_SAMPLES,
             DRIFT_THRESHOLD,
             UNMODELLED_SIGMAS, UNMODELLED_WARMUP, FORECAST_CALIBRATION_WARMUP, FORECAST_CALIBRATION_ALPHA, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_ALLOW_UNSIGNED,

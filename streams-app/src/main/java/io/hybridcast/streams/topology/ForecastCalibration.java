@@ -77,6 +77,11 @@ public final class ForecastCalibration {
         return Math.min(1, Math.max(0, (persistenceSq[step] - cross[step]) / denominator));
     }
 
+    /** The RMS error of the published mean at {@code step} on {@code channel} (0 before its first actual). */
+    public double scale(int step, int channel) {
+        return step < steps && channel < channels ? Math.sqrt(combinedSq[step][channel]) : 0;
+    }
+
     /** The band multiplier of {@code step} (on the error scale). */
     public double multiplier(int step) {
         return step < steps ? multiplier[step] : START_MULTIPLIER;

@@ -14,7 +14,9 @@ import java.util.List;
 import static io.hybridcast.streams.anomaly.Channels.num;
 
 /**
- * Forecast deviation: compares each actual with the newest pending forecast covering it, in units of the band
+ * Forecast deviation. With the per-sensor calibration on (the default), a sequential test on the sensor's
+ * calibrated residuals whose false-alarm rate is set by design ({@link DeviationCusum}). With it off, the older rule:
+ * compares each actual with the newest pending forecast covering it, in units of the band
  * (the sensor's own conformal band, {@link ForecastCalibration}, widened to its usual forecast error), with
  * hysteresis, and only at steps whose calibration has warmed up; every covering forecast teaches the calibration;
  * drops the forecasts whose last step has passed. Each scored actual also feeds the sensor's live forecast score and the metrics.
@@ -31,6 +33,7 @@ final class ForecastDeviationCheck {
     private final int calibration;
     private final int calibrationWarmup;
     private final double calibrationAlpha;
+    private final double arlSamples;
 
     ForecastDeviationCheck(StreamsSettings settings, WriteBehindStore<PendingForecasts> pending,
                            AnomalyEmitter emitter, AppMetrics metrics) {
@@ -43,12 +46,17 @@ final class ForecastDeviationCheck {
         this.calibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
         this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
         this.calibrationAlpha = settings.get(StreamsSettings.FORECAST_CALIBRATION_ALPHA);
+        this.arlSamples = settings.get(StreamsSettings.DEVIATION_ARL_SAMPLES);
     }
 
     void check(SensorState state, double[] x, long seq, long time) {
         String sensorId = state.sensorId;
         PendingForecasts forecasts = pending.read(sensorId);
         if (forecasts == null || forecasts.entries.isEmpty()) {
+            return;
+        }
+        if (calibrationWarmup > 0) {
+            checkSequentially(state, forecasts, x, seq, time);
             return;
         }
         // every forecast with a step for this actual teaches the sensor's calibration of that step; not while a
@@ -113,6 +121,70 @@ final class ForecastDeviationCheck {
         }
         forecasts.expireThrough(seq);
         pending.write(sensorId, forecasts); // the calibration learnt from this actual
+    }
+
+    /**
+     * With the per-sensor calibration on: the sequential test ({@link DeviationCusum}) on the residuals of the
+     * newest covering forecast in units of the sensor's calibrated RMS error, judged before this actual teaches
+     * the calibration. The calibration learns from every actual, a fault's too: a step the model has not caught
+     * up with becomes the usual error within about 1 / alpha actuals, so the test clears and is armed for the
+     * next fault (a latch that froze the calibration stayed raised through a later noise burst on the same sensor).
+     */
+    private void checkSequentially(SensorState state, PendingForecasts forecasts, double[] x, long seq, long time) {
+        PendingForecasts.Entry entry = forecasts.newestCovering(seq);
+        double sumSquares = 0;
+        double worstZ = -1;
+        int worst = 0;
+        int step = -1;
+        boolean judged = false;
+        if (entry != null && entry.last().length == x.length) {
+            step = (int) (seq - entry.firstSequence());
+            judged = forecasts.calibration.warmedUp(step, calibrationWarmup);
+            for (int c = 0; c < x.length; c++) {
+                double z = (x[c] - entry.mean()[step][c]) / Math.max(forecasts.calibration.scale(step, c), 1e-12);
+                sumSquares += z * z;
+                if (Math.abs(z) > worstZ) {
+                    worstZ = Math.abs(z);
+                    worst = c;
+                }
+            }
+            state.score().add(x, entry.mean()[step], entry.lower()[step], entry.upper()[step], entry.last());
+            metrics.forecastScored(state.system.name(), x, entry.mean()[step], entry.lower()[step],
+                    entry.upper()[step], entry.last());
+        }
+        for (PendingForecasts.Entry e : forecasts.allCovering(seq)) {
+            int h = (int) (seq - e.firstSequence());
+            if (e.last().length == x.length) {
+                forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
+                        calibrationAlpha);
+            }
+        }
+        if (judged) {
+            DeviationCusum cusum = forecasts.cusum;
+            int block = 2 * entry.mean().length; // residuals stay correlated over a forecast's horizon
+            double increment = DeviationCusum.increment(sumSquares / x.length);
+            if (cusum.observe(increment, seq, true, block, arlSamples, holdSamples())) {
+                String unit = Channels.unit(state.system);
+                long from = cusum.startSequence();
+                double threshold = cusum.lastThreshold();
+                emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.FORECAST_DEVIATION,
+                        Channels.name(state.system, worst), cusum.lastStatistic(), threshold, from, seq, time,
+                        entry.modelVersion(), "Forecast deviation: the errors of " + Channels.name(state.system, worst)
+                                + " and the other channels grew beyond this sensor's calibrated forecast error for "
+                                + (seq - from + 1) + " samples (sequential test " + num(cusum.lastStatistic()) + " > "
+                                + num(threshold) + ", set for one false alarm per " + num(arlSamples)
+                                + " samples); observed " + num(x[worst]) + unit + ", forecast "
+                                + num(entry.mean()[step][worst]) + unit + " (band " + num(entry.lower()[step][worst])
+                                + " to " + num(entry.upper()[step][worst]) + unit + ")."), time);
+            }
+        }
+        forecasts.expireThrough(seq);
+        pending.write(state.sensorId, forecasts);
+    }
+
+    /** Judged actuals the test holds for after an alarm or an event: two memories of the calibration. */
+    long holdSamples() {
+        return Math.round(2 / calibrationAlpha);
     }
 
     /**

@@ -182,8 +182,10 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
      */
     private void operatingEvent(String sensorId, SensorState state, long seq) {
         PendingForecasts forecasts = stores.pending.read(sensorId);
-        if (forecasts != null && !forecasts.entries.isEmpty()) {
+        if (forecasts != null) {
             forecasts.entries.clear();
+            // forecasts from windows straddling the event are not the sensor's usual error: the test holds
+            forecasts.cusum.restart(deviationCheck.holdSamples());
             stores.pending.write(sensorId, forecasts);
         }
         state.faults().operatingEvent();

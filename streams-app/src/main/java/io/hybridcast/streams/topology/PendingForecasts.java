@@ -33,6 +33,8 @@ public final class PendingForecasts {
     public final List<Entry> entries = new ArrayList<>();
     /** What this sensor's past actuals taught about its forecasts (kept when the entries are cleared). */
     public ForecastCalibration calibration = new ForecastCalibration();
+    /** The sensor's sequential forecast-deviation test on its calibrated residuals. */
+    public DeviationCusum cusum = new DeviationCusum();
 
     /** Every forecast that has a step for this sequence, oldest first. */
     public List<Entry> allCovering(long sequence) {
@@ -62,9 +64,10 @@ public final class PendingForecasts {
 
     /**
      * Format 2 adds the persistence value per entry; format 3 the model's own mean per entry and the sensor's
-     * forecast calibration after the entries. Formats 1 and 2 are still read (no calibration yet).
+     * forecast calibration after the entries; format 4 the deviation test after it. Older formats are still read
+     * (no calibration or test yet).
      */
-    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 3, 1,
+    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 4, 1,
             PendingForecasts::write, PendingForecasts::read);
 
     private static void write(PendingForecasts p, DataOutputStream out) throws IOException {
@@ -79,6 +82,7 @@ public final class PendingForecasts {
             writeMatrix(out, e.model());
         }
         p.calibration.write(out);
+        p.cusum.write(out);
     }
 
     private static PendingForecasts read(DataInputStream in, int version) throws IOException {
@@ -96,6 +100,9 @@ public final class PendingForecasts {
         }
         if (version >= 3) {
             p.calibration = ForecastCalibration.read(in);
+        }
+        if (version >= 4) {
+            p.cusum = DeviationCusum.read(in);
         }
         return p;
     }

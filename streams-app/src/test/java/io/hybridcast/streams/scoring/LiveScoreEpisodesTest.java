@@ -48,7 +48,23 @@ class LiveScoreEpisodesTest {
         LiveScore.Totals t = LiveScore.score(truth, null, flags(950), SLACK, ONSET, 50);
         assertThat(t.faults).isEqualTo(1);
         assertThat(t.faultsDetected).isEqualTo(1);
-        assertThat(t.detectionDelayMs).isEqualTo((959 - 600) * 50.0);
+        // a drift's delay is kept apart from the steps' and sensor faults' mean
+        assertThat(t.driftDetectionDelayMs).isEqualTo((959 - 600) * 50.0);
+        assertThat(t.quality().get("drift_detection_delay_ms")).isEqualTo((959 - 600) * 50.0);
+        assertThat(t.delaysScored).isZero();
+        assertThat(t.quality().get("detection_delay_ms")).isNull();
+    }
+
+    @Test
+    void theMeanDelayCoversStepsAndSensorFaultsNotDrifts() {
+        TruthLog truth = log(0L, null, null, 300L, 300L, FaultKind.SPIKE,
+                600L, null, FaultKind.PARAMETER_DRIFT, 1000L, null, FaultKind.PARAMETER_DRIFT,
+                2600L, null, FaultKind.PARAMETER_STEP);
+        // spike flagged by a flag ending at 309, drift at 1509, step at 2619
+        LiveScore.Totals t = LiveScore.score(truth, null, flags(300, 1500, 2610), SLACK, ONSET, 50);
+        assertThat(t.faultsDetected).isEqualTo(3);
+        assertThat(t.quality().get("detection_delay_ms")).isEqualTo((9 + 19) * 50.0 / 2);
+        assertThat(t.quality().get("drift_detection_delay_ms")).isEqualTo((1509 - 600) * 50.0);
     }
 
     @Test
