@@ -20,6 +20,7 @@ import ai.djl.util.Pair;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
 import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.vae.VaeArrays;
 import io.hybridcast.model.physics.Constants;
 import io.hybridcast.model.physics.Physics;
 import io.hybridcast.model.solver.OdeSolver;
@@ -262,7 +263,7 @@ public final class Aphynity implements HybridModel {
                 double lossValue = 0;
                 double mseValue = 0;
                 try (NDManager stepManager = manager.newSubManager()) {
-                    NDArray x = stepManager.create(toFloat(batch), new Shape(batch.length, spec.windowLength(),
+                    NDArray x = stepManager.create(VaeArrays.toFloat(batch), new Shape(batch.length, spec.windowLength(),
                             spec.channels()));
                     // a per-step array, not a scalar overload (STACK.md 1.5); it lives until the step closes
                     NDArray lambdaArray = stepManager.create((float) lambda);
@@ -321,7 +322,7 @@ public final class Aphynity implements HybridModel {
         int ch = spec.channels();
         int length = t + horizon;
         try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.create(toFloat(windows), new Shape(b, t, ch));
+            NDArray x = step.create(VaeArrays.toFloat(windows), new Shape(b, t, ch));
             NDArray[] encoded = encode(x, false);
             float[] hybrid = solve(encoded[0], encoded[1], length, true, false)
                     .get(":, :, 0:" + ch).toFloatArray();
@@ -381,21 +382,6 @@ public final class Aphynity implements HybridModel {
                 }
             }
         }
-    }
-
-    private static float[] toFloat(double[][][] a) {
-        int t = a.length == 0 ? 0 : a[0].length;
-        int ch = t == 0 ? 0 : a[0][0].length;
-        float[] out = new float[a.length * t * ch];
-        int k = 0;
-        for (double[][] w : a) {
-            for (double[] s : w) {
-                for (double v : s) {
-                    out[k++] = (float) v;
-                }
-            }
-        }
-        return out;
     }
 
     @Override

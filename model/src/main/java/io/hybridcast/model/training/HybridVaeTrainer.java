@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.vae.VaeArrays;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.vae.HybridVaeLoss;
 
@@ -301,7 +302,7 @@ public final class HybridVaeTrainer {
             for (int i = 0; i < b; i++) {
                 q[i] = data[queries[i]];
             }
-            NDArray windows = m.create(flatten(q), new Shape(b, t, ch));
+            NDArray windows = m.create(VaeArrays.toFloat(q), new Shape(b, t, ch));
             if (k == 0) {
                 return new Batch(windows, null, null);
             }
@@ -317,23 +318,8 @@ public final class HybridVaeTrainer {
                     ctx[i * k + j] = others.isEmpty() ? new double[t][ch] : data[others.get(random.nextInt(others.size()))];
                 }
             }
-            return new Batch(windows, m.create(flatten(ctx), new Shape(b, k, t, ch)),
+            return new Batch(windows, m.create(VaeArrays.toFloat(ctx), new Shape(b, k, t, ch)),
                     m.create(counts, new Shape(b, 1)));
-        }
-
-        private static float[] flatten(double[][][] a) {
-            int t = a[0].length;
-            int ch = a[0][0].length;
-            float[] out = new float[a.length * t * ch];
-            int p = 0;
-            for (double[][] w : a) {
-                for (double[] s : w) {
-                    for (double v : s) {
-                        out[p++] = (float) v;
-                    }
-                }
-            }
-            return out;
         }
     }
 }

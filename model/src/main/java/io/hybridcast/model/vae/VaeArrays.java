@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /** Conversions between Java arrays and NDArrays, and row repetition, for the model's inference paths. */
-final class VaeArrays {
+public final class VaeArrays {
 
     private VaeArrays() {
     }
@@ -23,7 +23,8 @@ final class VaeArrays {
         return a.expandDims(1).broadcast(new Shape(expanded)).reshape(new Shape(flat));
     }
 
-    static float[] toFloat(double[][][] a) {
+    /** Row-major float copy of [B][T][C] windows, as {@code NDManager.create(float[], Shape)} takes them. */
+    public static float[] toFloat(double[][][] a) {
         int b = a.length;
         int t = b == 0 ? 0 : a[0].length;
         int ch = t == 0 ? 0 : a[0][0].length;
