@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -102,6 +101,25 @@ class DashboardBrowserTest {
             return n;
             """;
 
+    /**
+     * A snapshot of panel {@code arguments[0]} (the page redraws every second, so it is read in one script): per
+     * cell with a data-key, its text and data attributes; null while the panel has none.
+     */
+    static final String PANEL = """
+            const cells = document.querySelectorAll('#' + arguments[0] + ' td[data-key]');
+            if (!cells.length) return null;
+            const out = {};
+            for (const td of cells) out[td.dataset.key] = { text: td.textContent, value: td.dataset.value ?? null,
+                lower: td.dataset.lower ?? null, upper: td.dataset.upper ?? null };
+            return out;
+            """;
+
+    /** The cells' texts of the first anomaly timeline row with detail {@code arguments[0]}; null while none. */
+    static final String TIMELINE_ROW = """
+            const row = [...document.querySelectorAll('#timeline tbody tr')].find(r => r.dataset.detail === arguments[0]);
+            return row ? [...row.querySelectorAll('td')].map(td => td.textContent) : null;
+            """;
+
     static final double TRUE_OMEGA = 2.1;
     /** Readings before the spike: past the first minute (1200 samples of 50 ms) that z_p is scored after. */
     static final int HEALTHY = 1300;
@@ -169,13 +187,13 @@ class DashboardBrowserTest {
                     assertEstimateAndTruth(browser, wait, base);
 
                     // the spike is not there before it is injected, and is listed once it is
-                    assertThat(browser.findElements(By.cssSelector("#timeline tr[data-detail='spike']"))).isEmpty();
+                    assertThat(browser.executeScript(TIMELINE_ROW, "spike")).isNull();
                     TopicIo.send(producer, Topics.SENSOR_TRUTH, "browser-1", truth(HEALTHY, (long) HEALTHY,
                             Map.of(), FaultKind.SPIKE, "spike on theta", start.plusMillis(50L * HEALTHY)));
                     sendReadings(producer, start, HEALTHY, HEALTHY + 40, HEALTHY);
-                    WebElement spike = wait.withMessage("the anomaly timeline lists the injected spike").until(b ->
-                            b.findElements(By.cssSelector("#timeline tr[data-detail='spike']")).stream().findFirst().orElse(null));
-                    List<String> cells = spike.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+                    @SuppressWarnings("unchecked")
+                    List<String> cells = (List<String>) wait.withMessage("the anomaly timeline lists the injected spike")
+                            .until(b -> ((JavascriptExecutor) b).executeScript(TIMELINE_ROW, "spike"));
                     assertThat(cells.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}");
                     assertThat(cells.subList(1, 4)).containsExactly("sensor fault", "spike", "#" + HEALTHY);
                     assertThat(cells.get(4)).startsWith("Spike: theta jumped to 2.5");
@@ -219,20 +237,22 @@ class DashboardBrowserTest {
                 get(base + "/api/sensors/browser-1"), Map.class).get("physics");
         assertThat(physics).hasSize(1);
         Map<String, Object> omega = physics.get(0);
-        wait.withMessage("the estimate panel shows the API's newest estimate").until(b -> {
-            List<WebElement> mean = b.findElements(By.cssSelector("#estimate td[data-key='mean']"));
-            return !mean.isEmpty() && Math.abs(Double.parseDouble(mean.get(0).getDomAttribute("data-value"))
-                    - ((Number) omega.get("mean")).doubleValue()) < 1e-9;
-        });
-        WebElement interval = browser.findElement(By.cssSelector("#estimate td[data-key='interval']"));
-        double lower = Double.parseDouble(interval.getDomAttribute("data-lower"));
-        double upper = Double.parseDouble(interval.getDomAttribute("data-upper"));
+        double apiMean = ((Number) omega.get("mean")).doubleValue();
+        Map<String, Map<String, String>> panel = (Map<String, Map<String, String>>) wait
+                .withMessage("the estimate panel shows the API's newest estimate " + omega).until(b -> {
+                    Map<String, Map<String, String>> m = (Map<String, Map<String, String>>)
+                            ((JavascriptExecutor) b).executeScript(PANEL, "estimate");
+                    return m != null && m.containsKey("mean")
+                            && Math.abs(Double.parseDouble(m.get("mean").get("value")) - apiMean) < 1e-9 ? m : null;
+                });
+        double lower = Double.parseDouble(panel.get("interval").get("lower"));
+        double upper = Double.parseDouble(panel.get("interval").get("upper"));
         assertThat(lower).isCloseTo(((Number) omega.get("lower95")).doubleValue(), within(1e-9));
         assertThat(upper).isCloseTo(((Number) omega.get("upper95")).doubleValue(), within(1e-9));
         assertThat(lower).isLessThan(upper);
-        assertThat(interval.getText()).matches("-?[0-9.e+-]+ to -?[0-9.e+-]+");
-        assertThat(browser.findElement(By.cssSelector("#estimate td[data-key='name']")).getText()).isEqualTo("omega");
-        assertThat(browser.findElement(By.cssSelector("#estimate td[data-key='truth']")).getText()).isEqualTo("2.10");
+        assertThat(panel.get("interval").get("text")).matches("-?[0-9.e+-]+ to -?[0-9.e+-]+");
+        assertThat(panel.get("name").get("text")).isEqualTo("omega");
+        assertThat(panel.get("truth").get("text")).isEqualTo("2.10");
 
         List<Object> truthLine = (List<Object>) browser.executeScript("const c = Chart.getChart(document.getElementById('zpChart'));"
                 + "const d = c.data.datasets.find(d => d.label === 'omega truth'); return d ? d.data.map(p => p.y) : null");
@@ -266,24 +286,21 @@ class DashboardBrowserTest {
             assertThat(flat.get(key)).as(key).isInstanceOf(Number.class);
         }
         assertThat(((Number) flat.get("recall")).doubleValue()).isEqualTo(1.0);
-        wait.withMessage("the fleet score panel shows /api/fleet's quality " + flat).until(b -> {
-            Map<String, String> shown = new java.util.TreeMap<>();
-            for (WebElement cell : b.findElements(By.cssSelector("#quality td[data-key]"))) {
-                String value = cell.getDomAttribute("data-value");
-                shown.put(cell.getDomAttribute("data-key"), value == null ? "–" : value);
-            }
-            if (!shown.keySet().equals(flat.keySet())) {
-                return false;
-            }
-            return flat.entrySet().stream().allMatch(e -> e.getValue() == null ? shown.get(e.getKey()).equals("–")
-                    : !shown.get(e.getKey()).equals("–") && Math.abs(Double.parseDouble(shown.get(e.getKey()))
-                    - ((Number) e.getValue()).doubleValue()) < 1e-9);
-        });
+        Map<String, Map<String, String>> shown = (Map<String, Map<String, String>>) wait
+                .withMessage("the fleet score panel shows /api/fleet's quality " + flat).until(b -> {
+                    Map<String, Map<String, String>> m = (Map<String, Map<String, String>>)
+                            ((JavascriptExecutor) b).executeScript(PANEL, "quality");
+                    boolean same = m != null && m.keySet().equals(flat.keySet()) && flat.entrySet().stream().allMatch(e -> {
+                        String value = m.get(e.getKey()).get("value");
+                        return e.getValue() == null ? value == null && m.get(e.getKey()).get("text").equals("–")
+                                : value != null && Math.abs(Double.parseDouble(value)
+                                - ((Number) e.getValue()).doubleValue()) < 1e-9;
+                    });
+                    return same ? m : null;
+                });
         // and as people read it: a percentage for a rate
-        String recall = browser.findElement(By.cssSelector("#quality td[data-key='recall']")).getText();
-        assertThat(recall).isEqualTo("100.0 %");
-        String coverage = browser.findElement(By.cssSelector("#quality td[data-key='band_coverage_95']")).getText();
-        assertThat(Double.parseDouble(coverage.replace(" %", "")))
+        assertThat(shown.get("recall").get("text")).isEqualTo("100.0 %");
+        assertThat(Double.parseDouble(shown.get("band_coverage_95").get("text").replace(" %", "")))
                 .isCloseTo(100 * ((Number) flat.get("band_coverage_95")).doubleValue(), within(0.051));
     }
 
