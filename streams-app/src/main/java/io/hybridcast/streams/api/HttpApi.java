@@ -67,6 +67,7 @@ import java.util.function.Supplier;
  * GET /api/sensors/{id}                one sensor
  * GET /api/sensors/{id}/forecast       its latest forecast
  * GET /api/sensors/{id}/zp             its z_p history (posterior and context prior per forecast)
+ * GET /api/sensors/{id}/truth          the ground truth the simulator published for it (display and scoring only)
  * GET /api/sensors/{id}/anomalies      its recent anomalies with sentences
  * GET /api/sensors/{id}/series         recent actuals and open forecasts (the dashboard chart)
  * GET /api/sensors/{id}/score         live score against the simulator's ground truth (z_p error, precision, recall, delay)
@@ -249,6 +250,7 @@ public final class HttpApi implements AutoCloseable {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
                 yield s == null ? null : scoreOf(s).view();
             }
+            case "truth" -> Views.truth(this.<TruthLog>store(StoreNames.TRUTH).get(id));
             case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
             case "series" -> {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);

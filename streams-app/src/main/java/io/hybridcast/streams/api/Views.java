@@ -10,6 +10,7 @@ import io.hybridcast.streams.topology.PendingForecasts;
 import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.topology.SensorPhysics;
 import io.hybridcast.streams.topology.SensorState;
+import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.topology.ZpHistory;
 
 import java.util.ArrayList;
@@ -134,6 +135,28 @@ final class Views {
             m.put("sensorStd", p.sensorStd());
             m.put("sensorLower95", p.sensorLower());
             m.put("sensorUpper95", p.sensorUpper());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The published ground truth, oldest first: sequence range ({@code toSequence} null while open), true physics
+     * (may be empty for a fault-only range), the fault and its description. Empty where the simulator publishes
+     * none. For display and scoring only.
+     */
+    static List<Map<String, Object>> truth(TruthLog t) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (t == null) {
+            return out;
+        }
+        for (TruthLog.Range r : t.ranges) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("fromSequence", r.fromSequence());
+            m.put("toSequence", r.toSequence() == Long.MAX_VALUE ? null : r.toSequence());
+            m.put("physics", r.physics());
+            m.put("fault", r.fault() == null ? null : r.fault().name());
+            m.put("description", r.description());
             out.add(m);
         }
         return out;
