@@ -217,6 +217,8 @@ public final class LocalStack implements Callable<Integer> {
     private record Trainers(List<TrainerService> services) implements AutoCloseable {
         @Override
         public void close() {
+            // all stop at once, so that no trainer starts a run while another is being closed
+            services.forEach(TrainerService::stop);
             services.forEach(TrainerService::close);
         }
     }

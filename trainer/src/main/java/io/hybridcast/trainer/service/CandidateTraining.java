@@ -42,12 +42,22 @@ final class CandidateTraining {
     private final TrainerSettings settings;
     private final ContinuationSettings continuation;
     private final IntConsumer progressPermille;
+    private volatile boolean stopping;
     private LiveWindows.Training replay;
 
     CandidateTraining(TrainerSettings settings, ContinuationSettings continuation, IntConsumer progressPermille) {
         this.settings = settings;
         this.continuation = continuation;
         this.progressPermille = progressPermille;
+    }
+
+    /**
+     * Ends the run in progress at its next step, and every later run at its first: the service is closing. A flag
+     * as well as the thread's interrupt, because code the run calls may clear an interrupt (a caught
+     * {@link InterruptedException}), and the run went on for its whole budget after a shutdown.
+     */
+    void stop() {
+        stopping = true;
     }
 
     /** The replayed population's windows, simulated once per service (the same sensors in every run). */
@@ -85,8 +95,8 @@ final class CandidateTraining {
 
             @Override
             public boolean stopRequested() {
-                // close() interrupts the trainer's thread: a shutdown must not wait for the rest of a run
-                return Thread.currentThread().isInterrupted();
+                // a shutdown must not wait for the rest of a run
+                return stopping || Thread.currentThread().isInterrupted();
             }
         };
         if (served.isPresent()) {

@@ -203,6 +203,7 @@ public final class ServiceCommand implements Callable<Integer> {
         List<TrainerService> services = all.stream().map(s -> new TrainerService(s, continuation, meters)).toList();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            services.forEach(TrainerService::stop); // all at once: none starts a run while another closes
             services.forEach(TrainerService::close);
             if (metricsServer != null) {
                 metricsServer.stop(0);

@@ -240,8 +240,11 @@ public final class TrainerService implements AutoCloseable {
         loop.start();
     }
 
-    @Override
-    public void close() {
+    /**
+     * Asks the service to stop without waiting: no new run starts and the run in progress ends at its next step.
+     * Stopping every service first and then closing each lets several trainers wind down together.
+     */
+    public void stop() {
         Thread t;
         synchronized (this) {
             t = loop;
@@ -249,8 +252,20 @@ public final class TrainerService implements AutoCloseable {
                 schedule.stop();
             }
         }
+        training.stop();
         if (t != null) {
             t.interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        Thread t;
+        synchronized (this) {
+            t = loop;
+        }
+        if (t != null) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {

@@ -11,7 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A trainer that is closing (its thread interrupted) ends the run in progress instead of finishing it. */
+/**
+ * A trainer that is closing (its thread interrupted, or its training stopped) ends the run in progress instead of
+ * finishing it.
+ */
 class CandidateTrainingStopTest {
 
     private static final int WINDOW = 50;
@@ -34,7 +37,10 @@ class CandidateTrainingStopTest {
         return new TaskWindows(w, tasks, starts, ids);
     }
 
-    private static int stepsRun(boolean interrupted) throws Exception {
+    /** How a run is asked to stop before it starts. */
+    enum Stop { NONE, INTERRUPT, FLAG }
+
+    private static int stepsRun(Stop stop) throws Exception {
         TrainerSettings settings = TrainerSettings.builder().setBootstrapServers("127.0.0.1:9")
                 .setSystem(SystemKind.PENDULUM).setHmacKey("k").optMaxReadingsPerPartition(1000)
                 .optWindows(WINDOW, 10, 10).optContextSize(2).optEpochs(1, 6)
@@ -42,8 +48,11 @@ class CandidateTrainingStopTest {
         AtomicInteger reports = new AtomicInteger();
         CandidateTraining training = new CandidateTraining(settings, ContinuationSettings.OFF,
                 permille -> reports.incrementAndGet());
+        if (stop == Stop.FLAG) {
+            training.stop(); // from another thread, as TrainerService.close() does
+        }
         Thread runner = new Thread(() -> {
-            if (interrupted) {
+            if (stop == Stop.INTERRUPT) {
                 Thread.currentThread().interrupt();
             }
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -58,8 +67,15 @@ class CandidateTrainingStopTest {
     @Test
     void anInterruptedRunStopsAfterItsFirstJointStep() throws Exception {
         // a first model: the physics warm-up (a few seconds, not interruptible), then 6 epochs of one batch
-        int full = stepsRun(false);
-        int interrupted = stepsRun(true);
+        int full = stepsRun(Stop.NONE);
+        int interrupted = stepsRun(Stop.INTERRUPT);
         assertThat(full - interrupted).as("joint steps left out by the interrupted run").isEqualTo(6 - 1);
+    }
+
+    @Test
+    void aStoppedTrainingEndsItsRunWithoutAnInterrupt() throws Exception {
+        int full = stepsRun(Stop.NONE);
+        int stopped = stepsRun(Stop.FLAG);
+        assertThat(full - stopped).as("joint steps left out by the stopped run").isEqualTo(6 - 1);
     }
 }
