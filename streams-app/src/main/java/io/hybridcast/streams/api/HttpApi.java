@@ -39,10 +39,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +94,7 @@ public final class HttpApi implements AutoCloseable {
     private final ModelRegistry models;
     private final ModelSwapper swapper;
     private final Supplier<String> prometheus;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final PeerClient peers = new PeerClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
     private volatile KafkaStreams streams;
     private volatile BooleanSupplier modelsCaughtUp = () -> true;
     private volatile StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
@@ -156,6 +152,10 @@ public final class HttpApi implements AutoCloseable {
             boolean local = LOCAL.equals(exchange.getRequestURI().getQuery());
             try {
                 route(exchange, path, local);
+            } catch (PeerClient.PeerUnavailableException e) {
+                // a peer mid-rebalance or restarting: the client may retry, as for a store not yet queryable
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                json(exchange, 503, Map.of("error", e.getMessage() + "; retry shortly"));
             } catch (InvalidStateStoreException e) {
                 json(exchange, 503, Map.of("error", "state is not queryable right now (" + e.getMessage()
                         + "); retry shortly"));
@@ -289,7 +289,7 @@ public final class HttpApi implements AutoCloseable {
         LiveScore.Totals totals = localScore();
         for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
             if (!instance.hostInfo().equals(self())) {
-                totals.add(JSON.readValue(fetch(instance.hostInfo(), "/api/score?" + LOCAL), LiveScore.Totals.class));
+                totals.add(JSON.readValue(peers.fetch(instance.hostInfo(), "/api/score?" + LOCAL), LiveScore.Totals.class));
             }
         }
         return totals;
@@ -333,7 +333,7 @@ public final class HttpApi implements AutoCloseable {
             if (instance.hostInfo().equals(self())) {
                 continue;
             }
-            out.addAll(JSON.readValue(fetch(instance.hostInfo(), query), List.class));
+            out.addAll(JSON.readValue(peers.fetch(instance.hostInfo(), query), List.class));
         }
         return SensorPages.merge(out, page.limit());
     }
@@ -370,7 +370,7 @@ public final class HttpApi implements AutoCloseable {
             if (instance.hostInfo().equals(self())) {
                 continue;
             }
-            Map<String, Object> other = JSON.readValue(fetch(instance.hostInfo(), "/api/fleet?" + LOCAL), Map.class);
+            Map<String, Object> other = JSON.readValue(peers.fetch(instance.hostInfo(), "/api/fleet?" + LOCAL), Map.class);
             fleet.merge("sensors", ((Number) other.get("sensors")).longValue(), (a, b) -> (Long) a + (Long) b);
             for (String part : List.of("byStatus", "anomaliesByKind")) {
                 Map<String, Long> mine = (Map<String, Long>) fleet.get(part);
@@ -421,23 +421,8 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, HostInfo owner, String path) throws IOException {
-        String body = fetch(owner, path + "?" + LOCAL);
+        String body = peers.fetch(owner, path + "?" + LOCAL);
         send(exchange, 200, "application/json", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private String fetch(HostInfo host, String pathAndQuery) throws IOException {
-        try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                            URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("instance " + host + " answered " + response.statusCode() + ": " + response.body());
-            }
-            return response.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
     }
 
     private void resource(HttpExchange exchange, String name, String type) throws IOException {
