@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Losing the broker: a send that cannot get metadata within {@code max.block.ms} is retried with
  * exponential backoff (logged), which pauses the simulation; the producer itself retries in-flight batches
- * until {@code delivery.timeout.ms}. A reading that still fails is counted and logged. A truth record that
+ * until the broker takes them ({@code delivery.timeout.ms} is unbounded by default). A reading that still fails
+ * (a non-retriable error, or a shorter timeout set by the operator) is counted and logged. A truth record that
  * fails is queued and sent again until it is acknowledged: ground truth is never dropped while the sink is open,
  * and {@link #close} waits (up to {@code closeTimeout}) for every pending truth, logging an error naming how many
  * are left if the broker never comes back.
@@ -94,8 +95,9 @@ public final class KafkaFleetSink implements FleetSink {
 
     /**
      * Producer defaults: 64 KiB batches and 5 ms linger (batch size matters most for throughput, STACK.md 2.4),
-     * acks=all with idempotence so that retries neither duplicate nor reorder, 10 s max.block.ms so that a lost
-     * broker surfaces quickly to the retry loop.
+     * acks=all with idempotence so that retries neither duplicate nor reorder, no delivery timeout so that an
+     * outage delays readings instead of dropping them, 10 s max.block.ms so that a lost broker surfaces quickly to
+     * the retry loop.
      */
     public static Map<String, Object> defaultProducerConfig(String bootstrapServers) {
         Map<String, Object> config = new HashMap<>();
@@ -105,6 +107,10 @@ public final class KafkaFleetSink implements FleetSink {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // A batch is retried until the broker takes it, however long it is away: a batch that expired would leave
+        // a gap in its sensor's sequence for good. A long outage fills the buffer instead, and then send() blocks
+        // and the retry loop below pauses the simulation, as a sensor gateway with a local buffer would.
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "hybridcast-simulator");
         return config;
     }
