@@ -17,6 +17,7 @@ public final class AppMetrics {
     private final DistributionSummary batchSize;
     private final Timer inferenceTime;
     private final Counter forecasts;
+    private final Timer forecastDelay;
     /** Per system; the processors of all stream threads share one AppMetrics. */
     private final java.util.concurrent.ConcurrentMap<String, ScoreMeters> scoreMeters =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -30,6 +31,10 @@ public final class AppMetrics {
         this.inferenceTime = Timer.builder("hybridcast.inference.time")
                 .description("Time of one batched model call").publishPercentiles(0.5, 0.99).register(registry);
         this.forecasts = Counter.builder("hybridcast.forecasts").description("Forecasts emitted").register(registry);
+        this.forecastDelay = Timer.builder("hybridcast.forecast.delay")
+                .description("From the reading that makes a sensor due to its forecast's emission, on this instance "
+                        + "(waiting for a batch and the model call; the commit that makes it visible comes after)")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     /** Metrics on a throwaway in-memory registry. */
@@ -52,6 +57,11 @@ public final class AppMetrics {
     public void batch(int size, long nanos) {
         batchSize.record(size);
         inferenceTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A forecast was emitted {@code nanos} after its sensor became due. */
+    public void forecastDelay(long nanos) {
+        forecastDelay.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     public void inferenceFailure(String system) {

@@ -27,6 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -243,14 +245,18 @@ class StreamsServiceIntegrationTest {
     /**
      * The forecaster's state is written back once per commit (WriteBehindStore), so the changelog must still hold
      * every committed reading's effect: a second instance with an empty state directory restores it from the
-     * changelog alone and carries on where the first stopped, with no reading counted twice or lost.
+     * changelog alone and carries on where the first stopped, with no reading counted twice or lost; with either
+     * kind of store (on disk, or on the heap, where the changelog is all there is after a stop).
      */
-    @Test
-    void stateWrittenOncePerCommitSurvivesARestartFromTheChangelogAlone(@TempDir Path first, @TempDir Path second)
-            throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "in_memory"})
+    void stateWrittenOncePerCommitSurvivesARestartFromTheChangelogAlone(String storeType, @TempDir Path first,
+                                                                        @TempDir Path second) throws Exception {
         Map<String, String> common = Map.of("bootstrap.servers", broker.bootstrapServers(),
                 "application.id", "streams-it-restore-" + System.nanoTime(), "http.port", "0",
-                "pendulum.window.length", "10", "pendulum.hop", "5", "pendulum.context.windows", "2");
+                "pendulum.window.length", "10", "pendulum.hop", "5", "pendulum.context.windows", "2",
+                "state.store.type", storeType);
+        String sensor = "r-" + storeType; // each run its own sensor: the topic keeps the other run's readings
         ModelLoader none = (header, payload) -> {
             throw new IllegalStateException("no model in this test");
         };
@@ -258,17 +264,17 @@ class StreamsServiceIntegrationTest {
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             try (StreamsService service = StreamsService.start(StreamsSettings.fromMap(common, "test")
                     .with(Map.of("state.dir", first.toString())), none)) {
-                sendRange(producer, "r1", start, 0, 25);
+                sendRange(producer, sensor, start, 0, 25);
                 String base = "http://127.0.0.1:" + service.httpPort();
-                JsonNode r1 = awaitJson(base + "/api/sensors/r1", n -> n.get("lastSequence").asLong() == 24);
+                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor, n -> n.get("lastSequence").asLong() == 24);
                 assertThat(r1.get("readings").asLong()).isEqualTo(25);
                 assertThat(r1.get("contextWindows").asInt()).isEqualTo(2);
             }
             try (StreamsService service = StreamsService.start(StreamsSettings.fromMap(common, "test")
                     .with(Map.of("state.dir", second.toString())), none)) {
-                sendRange(producer, "r1", start, 25, 40);
+                sendRange(producer, sensor, start, 25, 40);
                 String base = "http://127.0.0.1:" + service.httpPort();
-                JsonNode r1 = awaitJson(base + "/api/sensors/r1", n -> n.get("lastSequence").asLong() == 39);
+                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor, n -> n.get("lastSequence").asLong() == 39);
                 // 40, not 15: the counters, window and context set came back from the changelog
                 assertThat(r1.get("readings").asLong()).isEqualTo(40);
                 assertThat(r1.get("status").asText()).isEqualTo("WAITING_FOR_MODEL");
@@ -277,7 +283,7 @@ class StreamsServiceIntegrationTest {
         }
         List<DeadLetter> letters = readUntil(Topics.DEAD_LETTERS, l -> false, Duration.ofSeconds(1));
         assertThat(letters).filteredOn(l -> l.getKey() != null
-                && "r1".equals(StandardCharsets.UTF_8.decode(l.getKey().duplicate()).toString())).isEmpty();
+                && sensor.equals(StandardCharsets.UTF_8.decode(l.getKey().duplicate()).toString())).isEmpty();
     }
 
     static void sendRange(KafkaProducer<byte[], byte[]> producer, String sensor, Instant start, long from, long to)

@@ -91,6 +91,19 @@ public final class StreamsSettings {
                 return text;
             }, false);
 
+    public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
+            "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
+                    + "the changelog's tail, any fleet size; in_memory: on the heap (about 20 KB per sensor), no "
+                    + "RocksDB writes or flushes at each commit (about a third less CPU per reading, shorter "
+                    + "commits), restored from the whole changelog at every start (standby replicas keep fail-over "
+                    + "fast). Both are changelogged: nothing is lost either way.",
+            "rocksdb", text -> {
+                if (!text.equals("rocksdb") && !text.equals("in_memory")) {
+                    throw new IllegalArgumentException("must be rocksdb or in_memory");
+                }
+                return text;
+            }, false);
+
     // ---- validation ----
     public static final Setting<Long> FUTURE_TOLERANCE_MS = new Setting<>("validation.future.tolerance.ms",
             "A reading whose event time is further than this ahead of the wall clock (ms) goes to dead-letters.",
@@ -270,7 +283,7 @@ public final class StreamsSettings {
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
-            BATCH_MAX_LATENCY_MS, BATCH_MODE,
+            BATCH_MAX_LATENCY_MS, BATCH_MODE, STATE_STORE_TYPE,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
             DEVIATION_ARL_SAMPLES,

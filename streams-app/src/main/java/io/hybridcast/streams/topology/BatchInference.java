@@ -173,6 +173,9 @@ final class BatchInference {
                 .build();
         context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
         metrics.forecast();
+        if (state.query().markedAtNanos() != 0) {
+            metrics.forecastDelay(System.nanoTime() - state.query().markedAtNanos());
+        }
         stores.latest.put(sensorId, forecast);
 
         if (state.query().sequence() - state.query().window().length + 1 <= sensorPhysics.lastEventSequence()) {

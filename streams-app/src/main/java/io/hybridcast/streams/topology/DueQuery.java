@@ -10,6 +10,8 @@ public final class DueQuery {
     private long sequence = -1;
     private long eventTime;
     private double[][] window = new double[0][];
+    /** When it became due on this instance's clock (System.nanoTime); 0 when restored from the store. */
+    private long markedAtNanos;
 
     DueQuery() {
     }
@@ -27,6 +29,7 @@ public final class DueQuery {
         this.sequence = sequence;
         this.eventTime = eventTime;
         this.window = window;
+        this.markedAtNanos = System.nanoTime();
     }
 
     /** The query was answered or skipped: the sensor is no longer due (its window is not kept). */
@@ -46,6 +49,11 @@ public final class DueQuery {
 
     public long eventTime() {
         return eventTime;
+    }
+
+    /** When the sensor became due, on this instance's nanosecond clock; 0 for a query restored from the store. */
+    long markedAtNanos() {
+        return markedAtNanos;
     }
 
     /** The query window, [time][channel]; empty when not due. */

@@ -8,9 +8,12 @@ import io.hybridcast.streams.validation.DeadLetters;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+
+import java.util.function.Function;
 
 /**
  * Builds the streams app's topology: a pure function of its settings, the model registry and the metrics,
@@ -44,23 +47,24 @@ public final class TopologyFactory {
     public static Topology buildTopology(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
         Topology topology = new Topology();
         int capacity = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
+        Function<String, KeyValueBytesStoreSupplier> stores = storeSupplier(settings);
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SENSOR_READINGS.name());
         topology.addProcessor(FORECASTER, () -> new ForecasterProcessor(settings, models, metrics), SOURCE);
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.SENSOR_STATE, SensorState.SERDE, capacity), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.CONTEXT_SETS, ContextSet.SERDE, capacity), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.PENDING_FORECASTS, PendingForecasts.SERDE, capacity), FORECASTER);
-        topology.addStateStore(store(StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.ZP_HISTORY, ZpHistory.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_STATE), SensorState.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.CONTEXT_SETS), ContextSet.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), PendingForecasts.SERDE, capacity), FORECASTER);
+        topology.addStateStore(store(stores, StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.ZP_HISTORY), ZpHistory.SERDE, capacity), FORECASTER);
         // the sensor-level physics in a store of its own: it changes once per disjoint window, the state every reading
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.SENSOR_PHYSICS, SensorPhysics.SERDE, capacity), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(StoreNames.ANOMALY_HISTORY, AnomalyHistory.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_PHYSICS), SensorPhysics.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.ANOMALY_HISTORY), AnomalyHistory.SERDE, capacity), FORECASTER);
         // ground truth, when a simulator publishes it: kept beside the sensor's state for live scoring
         topology.addSource(TRUTH_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SENSOR_TRUTH.name());
         topology.addProcessor(TRUTH_RECORDER, () -> new TruthProcessor(settings.get(StreamsSettings.HISTORY_SIZE),
                 metrics), TRUTH_SOURCE);
-        topology.addStateStore(store(StoreNames.TRUTH, TruthLog.SERDE), TRUTH_RECORDER);
+        topology.addStateStore(store(stores, StoreNames.TRUTH, TruthLog.SERDE), TRUTH_RECORDER);
         topology.addSink(FORECASTS_SINK, Topics.FORECASTS.name(), Topics.FORECASTS.keySerde().serializer(),
                 Topics.FORECASTS.valueSerde().serializer(), FORECASTER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), Topics.ANOMALIES.keySerde().serializer(),
@@ -70,9 +74,15 @@ public final class TopologyFactory {
         return topology;
     }
 
-    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> valueSerde) {
-        // persistent + changelogged (the default): state survives restarts and moves with its task
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), valueSerde)
-                .withCachingEnabled();
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(Function<String, KeyValueBytesStoreSupplier> stores,
+                                                                    String name, Serde<V> valueSerde) {
+        // changelogged (the default): state survives restarts and moves with its task
+        return Stores.keyValueStoreBuilder(stores.apply(name), Serdes.String(), valueSerde).withCachingEnabled();
+    }
+
+    /** The inner stores of the state.store.type: RocksDB on local disk, or the heap (both changelogged). */
+    private static Function<String, KeyValueBytesStoreSupplier> storeSupplier(StreamsSettings settings) {
+        return settings.get(StreamsSettings.STATE_STORE_TYPE).equals("in_memory")
+                ? Stores::inMemoryKeyValueStore : Stores::persistentKeyValueStore;
     }
 }

@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -70,12 +71,12 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
     }
 
     /**
-     * A persistent, changelogged write-behind store. Kafka Streams' record cache is off: this store already
+     * A changelogged write-behind store over {@code inner} (persistent or in memory). Kafka Streams' record cache is off: this store already
      * writes each changed value once per commit, and a second cache would only copy the bytes again.
      */
-    public static <V> StoreBuilder<WriteBehindStore<V>> builder(String name, Serde<V> valueSerde, int capacity) {
-        return new Builder<>(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                valueSerde), capacity);
+    public static <V> StoreBuilder<WriteBehindStore<V>> builder(KeyValueBytesStoreSupplier inner, Serde<V> valueSerde,
+                                                                int capacity) {
+        return new Builder<>(Stores.keyValueStoreBuilder(inner, Serdes.String(), valueSerde), capacity);
     }
 
     // ---- the processor's side (its stream thread only) ----

@@ -325,6 +325,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("batch_mode", base.get(StreamsSettings.BATCH_MODE));
             used.put("model_band_method", base.get(StreamsSettings.MODEL_BAND_METHOD));
             used.put("state_cache_entries", base.get(StreamsSettings.STATE_CACHE_ENTRIES));
+            used.put("state_store_type", base.get(StreamsSettings.STATE_STORE_TYPE));
             used.put("partitions", 1);
             used.put("broker", "in-process KRaft, same JVM and cores");
             report.put("settings", used);
@@ -420,7 +421,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
     }
 
     /** The append-to-forecast latencies of a latency run (sorted, ms) and its model calls. */
-    private record LatencyRun(long[] latencies, long calls, double meanBatch) {
+    private record LatencyRun(long[] latencies, long calls, double meanBatch, Map<String, Object> stages) {
     }
 
     private static Map<String, Object> latencyReport(LatencyRun run) {
@@ -433,6 +434,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
         out.put("samples", l.length);
         out.put("model_calls", run.calls());
         out.put("mean_batch_size", Math.round(run.meanBatch() * 10) / 10.0);
+        out.put("stages", run.stages());
         return out;
     }
 
@@ -447,6 +449,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         int offset = 1_000_000; // sensor ids distinct from the throughput runs
         AppMetrics appMetrics = AppMetrics.inMemory();
+        Map<String, Object> stages;
         try (KafkaStreams streams = new KafkaStreams(TopologyFactory.buildTopology(settings, registry,
                 appMetrics), props); KafkaProducer<byte[], byte[]> producer = producer(broker);
              KafkaProducer<byte[], byte[]> live = producer(broker, 0);
@@ -527,6 +530,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             live.flush();
             Thread.sleep(2000);
             progress.shutdownNow();
+            stages = latencyStages(appMetrics, streams);
             consumerThread.interrupt();
             consumerThread.join(5000);
         }
@@ -536,7 +540,34 @@ public final class StreamsBenchmark implements Callable<Integer> {
         }
         Arrays.sort(out);
         var batches = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
-        return new LatencyRun(out, batches.count(), batches.mean());
+        return new LatencyRun(out, batches.count(), batches.mean(), stages);
+    }
+
+    /**
+     * Where a forecast's latency goes inside the app: from the reading that makes its sensor due to the forecast's
+     * emission (waiting for a batch, the model call), and the stream thread's commits (under exactly-once a
+     * forecast becomes visible only when its transaction commits); the rest of the end-to-end latency is the
+     * transport, the commit interval and the consumer.
+     */
+    private static Map<String, Object> latencyStages(AppMetrics metrics, KafkaStreams streams) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        var delay = metrics.registry().find("hybridcast.forecast.delay").timer();
+        if (delay != null) {
+            for (var p : delay.takeSnapshot().percentileValues()) {
+                out.put("due_to_emit_ms_p" + Math.round(p.percentile() * 100),
+                        Math.round(p.value(java.util.concurrent.TimeUnit.MICROSECONDS)) / 1000.0);
+            }
+            out.put("due_to_emit_ms_max", Math.round(delay.max(java.util.concurrent.TimeUnit.MICROSECONDS)) / 1000.0);
+        }
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && (name.name().equals("commit-latency-avg")
+                    || name.name().equals("commit-latency-max") || name.name().equals("commit-rate"))
+                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                out.put(name.name().replace('-', '_') + (name.name().startsWith("commit-latency") ? "_ms" : "_per_s"),
+                        Math.round(n.doubleValue() * 10) / 10.0);
+            }
+        });
+        return out;
     }
 
     /** Waits until the app's committed input offset reaches the current end of the input. */

@@ -55,6 +55,16 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void stateStoreTypeIsRocksdbOrInMemory() {
+        assertThat(StreamsSettings.defaults().get(StreamsSettings.STATE_STORE_TYPE)).isEqualTo("rocksdb");
+        assertThat(StreamsSettings.fromMap(Map.of("state.store.type", "in_memory"), "x")
+                .get(StreamsSettings.STATE_STORE_TYPE)).isEqualTo("in_memory");
+        assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("state.store.type", "memory"), "x"))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("state.store.type")
+                .hasMessageContaining("'memory'").hasMessageContaining("rocksdb or in_memory");
+    }
+
+    @Test
     void hopLongerThanWindowIsRefused() {
         assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("pendulum.hop", "60"), "x"))
                 .isInstanceOf(SettingsException.class)

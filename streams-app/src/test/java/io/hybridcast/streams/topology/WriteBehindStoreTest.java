@@ -3,6 +3,7 @@ package io.hybridcast.streams.topology;
 import io.hybridcast.avro.SystemKind;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,7 @@ class WriteBehindStoreTest {
         config.put("state.dir", stateDir.toString());
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config, new TaskId(0, 0),
                 stateDir.toFile());
-        store = WriteBehindStore.builder("states", SensorState.SERDE, capacity).withLoggingDisabled().build();
+        store = WriteBehindStore.builder(Stores.persistentKeyValueStore("states"), SensorState.SERDE, capacity).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
     }
 
