@@ -158,6 +158,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             List<Double> modelCpuUs = new ArrayList<>();
             List<Double> passthroughThreadCpuUs = new ArrayList<>();
             List<Map<String, Object>> inferenceRuns = new ArrayList<>();
+            List<Map<String, Double>> changelogBytes = new ArrayList<>();
             double forecasts = 0;
             // Untimed warm-up rounds first: a profile of this benchmark (perf) showed the JIT compilers taking 45 % of
             // the process's CPU over a cold run, which slows both topologies while they share the cores.
@@ -208,6 +209,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 nonModelCpuUs.add(Math.round((streamThreadCpu[0] - modelCpu) / 1e3 / n * 10) / 10.0);
                 passthroughThreadCpuUs.add(Math.round(passthroughThreadCpu[0] / 1e3 / n * 10) / 10.0);
                 modelCpuUs.add(Math.round(modelCpu / 1e3 / n * 10) / 10.0);
+                changelogBytes.add(changelogBytesPerRecord(broker, "bench-forecaster-" + round, n));
             }
             double passthrough = median(passthroughRuns);
             double forecaster = median(forecasterRuns);
@@ -284,6 +286,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
             report.put("non_model_runs_us_per_record", nonModelUs);
             // the same split in CPU time of the stream thread: robust to waiting for a core on a loaded machine
             report.put("non_model_cpu_us_per_record", median(nonModelCpuUs));
+            // what the commits write: every changed sensor's values, serialised, to the stores' changelogs
+            report.put("changelog_bytes_per_record", changelogBytes.get(forecasterRuns.indexOf(forecaster)));
             report.put("non_model_cpu_runs_us_per_record", nonModelCpuUs);
             report.put("model_cpu_runs_us_per_record", modelCpuUs);
             report.put("passthrough_stream_thread_cpu_runs_us_per_record", passthroughThreadCpuUs);
@@ -418,6 +422,30 @@ public final class StreamsBenchmark implements Callable<Integer> {
             streams.close(Duration.ofSeconds(30));
             return n / seconds;
         }
+    }
+
+    /**
+     * Bytes each store's changelog grew by per input record in one run of application {@code app} (log segment
+     * sizes on the broker, before compaction: what the commits wrote), and their total.
+     */
+    private static Map<String, Double> changelogBytesPerRecord(EmbeddedKafkaBroker broker, String app, long records)
+            throws Exception {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        try (Admin admin = broker.createAdmin()) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id)
+                    .toList();
+            String prefix = app + "-";
+            admin.describeLogDirs(brokers).allDescriptions().get().values().forEach(dirs -> dirs.values().forEach(
+                    dir -> dir.replicaInfos().forEach((tp, info) -> {
+                        if (tp.topic().startsWith(prefix) && tp.topic().endsWith("-changelog")) {
+                            String store = tp.topic().substring(prefix.length(), tp.topic().length() - "-changelog".length());
+                            out.merge(store, (double) info.size(), Double::sum);
+                        }
+                    })));
+        }
+        out.replaceAll((store, bytes) -> Math.round(bytes / records * 10) / 10.0);
+        out.put("total", Math.round(out.values().stream().mapToDouble(Double::doubleValue).sum() * 10) / 10.0);
+        return out;
     }
 
     /** The append-to-forecast latencies of a latency run (sorted, ms) and its model calls. */
