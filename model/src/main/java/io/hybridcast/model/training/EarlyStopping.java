@@ -68,6 +68,7 @@ public final class EarlyStopping implements TrainingListener {
     private int stepsDone;
     private double learningRateFactor = 1;
     private boolean stop;
+    private String stopReason = "";
     private long startNanos = -1;
 
     /**
@@ -114,6 +115,17 @@ public final class EarlyStopping implements TrainingListener {
         validations.add(new Validation(step, value, learningRateFactor));
         progress.onValidation(step, value, bestMetric);
         stop = last || schedule.patience() > 0 && sinceBest >= schedule.patience();
+        if (stop) {
+            stopReason = step >= total ? "step budget used up at step " + step
+                    : outOfTime ? "wall-clock budget of " + schedule.maxMinutes() + " min used up at step " + step
+                    : "no " + Math.round(MIN_IMPROVEMENT * 100) + " % improvement in " + schedule.patience()
+                    + " validations (step " + step + ")";
+        }
+    }
+
+    /** Why training stopped ("" while it goes on). */
+    public String stopReason() {
+        return stopReason;
     }
 
     @Override

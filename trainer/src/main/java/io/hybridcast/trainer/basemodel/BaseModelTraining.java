@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.physics.PriorRange;
+import io.hybridcast.model.training.EarlyStopping;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.PhysicsTargets;
 import io.hybridcast.model.training.TrainingConfig;
@@ -13,9 +14,8 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.physics.ParameterRange;
 import io.hybridcast.simulator.physics.PhysicalSystems;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -130,101 +130,96 @@ public final class BaseModelTraining {
                 .withSchedule(epochs, s.batch());
         config = config.withKlAndWarmup(config.klWeight(), PHYSICS_WARMUP);
         int totalSteps = PHYSICS_WARMUP + s.steps();
-        EarlyStopping stopping = new EarlyStopping(model, validation, live, s, totalSteps, progress, log, start);
+        Validator stopping = new Validator(model, validation, live, s, totalSteps, progress, log, start);
         HybridVaeTrainer.continueTraining(model, config, train.windows(), train.taskIds(),
                 new PhysicsTargets(train.targets(), s.targetWeight()), stopping);
         stopping.restoreBest();
         PopulationScore score = PopulationScore.of(model, test, live);
-        log.accept("test (best checkpoint, step " + stopping.bestStep + "): " + score.summary());
-        return new Result(model, stopping.stepsDone, stopping.bestStep, stopping.validations, score, untrained,
+        log.accept("test (best checkpoint, step " + stopping.bestStep() + "): " + score.summary());
+        return new Result(model, stopping.stepsDone(), stopping.bestStep(), stopping.validations(), score, untrained,
                 (System.nanoTime() - start) / 1e9, train.size());
     }
 
     /**
-     * Validates every {@code validateEvery} steps of the joint fit, keeps the parameters of the best validation
-     * (sensor-level error of z_p), stops after the step budget or {@code patience} validations without a 1 %
-     * improvement.
+     * The validation of a base model on top of the shared {@link EarlyStopping} (which keeps the best checkpoint and
+     * stops): the metric is the sensor-level error of z_p on the validation sensors, each validation is logged and
+     * kept with its window-level error and loss for the bundle's manifest, and steps are counted from the end of the
+     * physics warm-up, as {@code --steps} counts them.
      */
-    private static final class EarlyStopping implements TrainingListener {
+    private static final class Validator implements TrainingListener {
         private final HybridVae model;
         private final LiveWindows validation;
         private final PriorRange live;
         private final Settings settings;
         private final int totalSteps;
-        private final TrainingListener progress;
         private final Consumer<String> log;
         private final long start;
-        private final List<Validation> validations = new java.util.ArrayList<>();
-        private Map<String, float[]> best;
-        private double bestError = Double.POSITIVE_INFINITY;
-        private int bestStep;
-        private int sinceBest;
-        private int stepsDone;
-        private boolean stop;
+        private final EarlyStopping stopping;
+        private final List<Validation> validations = new ArrayList<>();
+        private int step;
+        private double loss;
+        private boolean stopLogged;
 
-        EarlyStopping(HybridVae model, LiveWindows validation, PriorRange live, Settings settings, int totalSteps,
-                      TrainingListener progress, Consumer<String> log, long start) {
+        Validator(HybridVae model, LiveWindows validation, PriorRange live, Settings settings, int totalSteps,
+                  TrainingListener progress, Consumer<String> log, long start) {
             this.model = model;
             this.validation = validation;
             this.live = live;
             this.settings = settings;
             this.totalSteps = totalSteps;
-            this.progress = progress;
             this.log = log;
             this.start = start;
+            this.stopping = new EarlyStopping(model.allParameters(), this::validate,
+                    new EarlyStopping.Schedule(settings.validateEvery(), settings.patience(), 0, PHYSICS_WARMUP,
+                            settings.maxMinutes()), progress);
         }
 
         @Override
         public void onStep(int step, int total, int epoch, double loss, long elapsedNanos) {
-            stepsDone = step;
+            this.step = step;
+            this.loss = loss;
             // the trainer's total rounds the budget up to whole epochs; the budget is the settings' steps
-            progress.onStep(Math.min(step, totalSteps), totalSteps, epoch, loss, elapsedNanos);
+            stopping.onStep(Math.min(step, totalSteps), totalSteps, epoch, loss, elapsedNanos);
+            if (stopping.stopRequested() && !stopLogged) {
+                stopLogged = true;
+                log.accept("training stopped: " + stopping.stopReason() + " (steps counted with the "
+                        + PHYSICS_WARMUP + " warm-up steps)");
+            }
+        }
+
+        private double validate() {
+            PopulationScore v = PopulationScore.of(model, validation, live);
             int joint = step - PHYSICS_WARMUP;
-            boolean outOfTime = settings.maxMinutes() > 0 && joint > 0
-                    && System.nanoTime() - start > settings.maxMinutes() * 60e9;
-            boolean last = step >= totalSteps || outOfTime;
-            if (joint > 0 && (joint % settings.validateEvery() == 0 || last)) {
-                PopulationScore v = PopulationScore.of(model, validation, live);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                validations.add(new Validation(joint, loss, v.windowRelErr(), v.sensorRelErr(), seconds));
-                boolean improved = v.sensorRelErr() < bestError * 0.99;
-                if (v.sensorRelErr() < bestError) {
-                    bestError = v.sensorRelErr();
-                    bestStep = joint;
-                    best = snapshot();
-                }
-                sinceBest = improved ? 0 : sinceBest + 1;
-                log.accept(String.format(java.util.Locale.ROOT, "step %d: loss %.4f, validation z_p rel. error per "
-                                + "window %.1f %%, per sensor %.1f %% (best %.1f %% at step %d)", joint, loss,
-                        100 * v.windowRelErr(), 100 * v.sensorRelErr(), 100 * bestError, bestStep));
-                stop = settings.patience() > 0 && sinceBest >= settings.patience();
-                if (stop) {
-                    log.accept("early stop: no 1 % improvement in " + settings.patience() + " validations");
-                }
-            }
-            if (last) {
-                stop = true;
-                if (outOfTime) {
-                    log.accept("wall-clock budget of " + settings.maxMinutes() + " min used up at step " + joint);
-                }
-            }
+            validations.add(new Validation(joint, loss, v.windowRelErr(), v.sensorRelErr(),
+                    (System.nanoTime() - start) / 1e9));
+            double best = Math.min(v.sensorRelErr(), stopping.bestMetric());
+            int bestStep = v.sensorRelErr() < stopping.bestMetric() ? joint : bestStep();
+            log.accept(String.format(java.util.Locale.ROOT, "step %d: loss %.4f, validation z_p rel. error per "
+                            + "window %.1f %%, per sensor %.1f %% (best %.1f %% at step %d)", joint, loss,
+                    100 * v.windowRelErr(), 100 * v.sensorRelErr(), 100 * best, bestStep));
+            return v.sensorRelErr();
         }
 
         @Override
         public boolean stopRequested() {
-            return stop;
+            return stopping.stopRequested();
         }
 
-        private Map<String, float[]> snapshot() {
-            Map<String, float[]> copy = new HashMap<>();
-            model.allParameters().forEach((id, p) -> copy.put(id, p.getArray().toFloatArray()));
-            return copy;
+        /** Joint-fit step of the best validation (0 before the first). */
+        int bestStep() {
+            return stopping.bestStep() == 0 ? 0 : stopping.bestStep() - PHYSICS_WARMUP;
+        }
+
+        int stepsDone() {
+            return stopping.stepsDone();
+        }
+
+        List<Validation> validations() {
+            return List.copyOf(validations);
         }
 
         void restoreBest() {
-            if (best != null) {
-                model.allParameters().forEach((id, p) -> p.getArray().set(best.get(id)));
-            }
+            stopping.restoreBest();
         }
     }
 }

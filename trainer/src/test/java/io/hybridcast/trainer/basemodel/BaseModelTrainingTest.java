@@ -40,6 +40,13 @@ class BaseModelTrainingTest {
             assertThat(result.test().sensorRelErr()).as("trained, per sensor: " + log).isLessThan(BOUND);
             assertThat(result.test().sensors()).isGreaterThanOrEqualTo(10);
             assertThat(result.test().atBound()).isLessThan(0.05);
+            // validations every 100 joint-fit steps (warm-up not counted), the best one kept and reported
+            assertThat(result.validations()).extracting(BaseModelTraining.Validation::step)
+                    .containsExactly(100, 200, 300);
+            BaseModelTraining.Validation best = result.validations().stream()
+                    .min(java.util.Comparator.comparingDouble(BaseModelTraining.Validation::sensorRelErr)).orElseThrow();
+            assertThat(result.bestStep()).isEqualTo(best.step());
+            assertThat(log).anyMatch(line -> line.startsWith("training stopped: step budget used up"));
         }
     }
 
