@@ -57,11 +57,9 @@ final class SimulatedSensor {
     private OrdinaryDifferentialEquation ode;
 
     private final double[] observation;
-    private double[] lastObservation;
-    private FaultSpec activeTransient;
+    private final ObservationFaults measurementFaults = new ObservationFaults();
     private FaultSpec activeDrift;
     private double driftStartValue;
-    private double[] stuckValues;
     private int quietSamples;
     private ContinuousTrajectory trajectory;
     private boolean restartIntegration;
@@ -196,22 +194,7 @@ final class SimulatedSensor {
         }
 
         system.observe(state, observation);
-        double std = noiseStd;
-        FaultKind transientKind = activeTransient == null ? null : activeTransient.kind();
-        if (transientKind == FaultKind.NOISE_BURST) {
-            std *= activeTransient.magnitude();
-        }
-        for (int c = 0; c < observation.length; c++) {
-            observation[c] += std * rng.nextGaussian();
-        }
-        if (transientKind == FaultKind.SPIKE) {
-            for (int c = 0; c < observation.length; c++) {
-                observation[c] += activeTransient.magnitude();
-            }
-        } else if (transientKind == FaultKind.STUCK) {
-            System.arraycopy(stuckValues, 0, observation, 0, observation.length);
-        }
-        boolean published = transientKind != FaultKind.DROPOUT;
+        boolean published = measurementFaults.report(observation, noiseStd, rng);
         if (published) {
             // Avro's primitive array (what a reader decodes into): no boxing here or when the serde writes it
             PrimitivesArrays.DoubleArray values = new PrimitivesArrays.DoubleArray(observation.length, VALUES_SCHEMA);
@@ -222,21 +205,17 @@ final class SimulatedSensor {
                     pendingEvent == null ? null : pendingEvent.name()));
         } // a dropped sample loses its announcement too, as a real controller's would be lost
         pendingEvent = null;
-        if (lastObservation == null) {
-            lastObservation = new double[observation.length];
-        }
-        System.arraycopy(observation, 0, lastObservation, 0, observation.length);
 
-        if (activeTransient != null && s == activeTransient.endSequence()) {
-            FaultSpec ended = activeTransient;
-            activeTransient = null;
-            sink.truth(truth(s + 1, null, null, id + " healthy again after " + describe(ended), eventMillis));
+        FaultSpec ended = measurementFaults.endAt(s);
+        if (ended != null) {
+            sink.truth(truth(s + 1, null, null, id + " healthy again after " + ObservationFaults.describe(ended),
+                    eventMillis));
         }
         if (activeDrift != null && s == activeDrift.endSequence()) {
-            FaultSpec ended = activeDrift;
+            FaultSpec drift = activeDrift;
             activeDrift = null;
             sink.truth(truth(s + 1, null, null, String.format(Locale.ROOT, "%s drift of %s ended at %.4g",
-                    id, ended.parameter(), physics), eventMillis));
+                    id, drift.parameter(), physics), eventMillis));
         }
 
         advance(integrator);
@@ -245,7 +224,7 @@ final class SimulatedSensor {
         // input the model's physics does not know, so it is published as truth (only between faults, so as not
         // to cut a fault's range short).
         quietSamples = system.runDown(state) ? quietSamples + 1 : 0;
-        if (quietSamples >= RUN_DOWN_SAMPLES && activeTransient == null && activeDrift == null) {
+        if (quietSamples >= RUN_DOWN_SAMPLES && !measurementFaults.active() && activeDrift == null) {
             system.excite(state, rng);
             restartIntegration();
             quietSamples = 0;
@@ -353,16 +332,11 @@ final class SimulatedSensor {
                 driftStartValue = physics;
             }
             case SPIKE, STUCK, DROPOUT, NOISE_BURST -> {
-                activeTransient = f;
-                if (f.kind() == FaultKind.STUCK) {
-                    // Stuck at the last value the sensor reported (the true observation if there was none yet).
-                    if (lastObservation == null) {
-                        lastObservation = new double[observation.length];
-                        system.observe(state, lastObservation);
-                    }
-                    stuckValues = lastObservation.clone();
-                }
-                sink.truth(truth(s, f.endSequence(), f.kind(), id + " " + describe(f), eventMillis));
+                // stuck at the last value the sensor reported (the true observation if there was none yet)
+                double[] trueNow = new double[observation.length];
+                system.observe(state, trueNow);
+                measurementFaults.start(f, trueNow);
+                sink.truth(truth(s, f.endSequence(), f.kind(), id + " " + ObservationFaults.describe(f), eventMillis));
             }
             default -> throw new IllegalStateException("unhandled fault kind " + f.kind());
         }
@@ -381,18 +355,6 @@ final class SimulatedSensor {
                     "%s %s drifting from %.4g to %.4g over samples %d..%d, now %.4g", id, f.parameter(),
                     driftStartValue, f.value(), f.atSequence(), f.endSequence(), physics), eventMillis));
         }
-    }
-
-    private static String describe(FaultSpec f) {
-        return switch (f.kind()) {
-            case SPIKE -> String.format(Locale.ROOT, "spike of %+.4g over samples %d..%d", f.magnitude(),
-                    f.atSequence(), f.endSequence());
-            case STUCK -> "stuck over samples " + f.atSequence() + ".." + f.endSequence();
-            case DROPOUT -> "dropout over samples " + f.atSequence() + ".." + f.endSequence();
-            case NOISE_BURST -> String.format(Locale.ROOT, "noise burst (std x%.3g) over samples %d..%d",
-                    f.magnitude(), f.atSequence(), f.endSequence());
-            default -> f.kind().toString();
-        };
     }
 
     private SensorTruth truth(long from, Long to, FaultKind fault, String description, long eventMillis) {
