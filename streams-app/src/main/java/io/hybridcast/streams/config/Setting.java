@@ -1,5 +1,6 @@
 package io.hybridcast.streams.config;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -60,6 +61,19 @@ public record Setting<T>(String key, String doc, String defaultValue, Function<S
                 throw new IllegalArgumentException("must be between " + min + " and " + max);
             }
             return value;
+        };
+    }
+
+    /** One of {@code choices}, spelled exactly; the error lists them ("must be a or b", "must be a, b or c"). */
+    static Function<String, String> oneOf(String... choices) {
+        List<String> allowed = List.of(choices);
+        String listed = allowed.size() == 1 ? allowed.get(0) : String.join(", ", allowed.subList(0, allowed.size() - 1))
+                + " or " + allowed.get(allowed.size() - 1);
+        return text -> {
+            if (!allowed.contains(text)) {
+                throw new IllegalArgumentException("must be " + listed);
+            }
+            return text;
         };
     }
 

@@ -43,12 +43,7 @@ public final class StreamsSettings {
             "state/streams", text -> Path.of(Setting.nonBlank().apply(text)), false);
     public static final Setting<String> PROCESSING_GUARANTEE = new Setting<>("processing.guarantee",
             "exactly_once_v2 (default: no forecast, anomaly or state change is lost or doubled) or at_least_once.",
-            "exactly_once_v2", text -> {
-                if (!text.equals("exactly_once_v2") && !text.equals("at_least_once")) {
-                    throw new IllegalArgumentException("must be exactly_once_v2 or at_least_once");
-                }
-                return text;
-            }, false);
+            "exactly_once_v2", Setting.oneOf("exactly_once_v2", "at_least_once"), false);
     public static final Setting<Integer> STREAM_THREADS = new Setting<>("num.stream.threads",
             "Stream threads of this instance; each owns its tasks and its own inference batches.", "1",
             Setting.intBetween(1, 64), false);
@@ -84,12 +79,7 @@ public final class StreamsSettings {
                     + "batch.max.size are due), never waiting for other sensors; round: a round of sensors hopping "
                     + "together also runs at once when complete, and a nearly complete one waits for the rest (fewer, "
                     + "larger model calls: worth it only when a call's fixed cost dominates, as with the DJL engine).",
-            "micro", text -> {
-                if (!text.equals("micro") && !text.equals("round")) {
-                    throw new IllegalArgumentException("must be micro or round");
-                }
-                return text;
-            }, false);
+            "micro", Setting.oneOf("micro", "round"), false);
 
     public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
             "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
@@ -97,12 +87,7 @@ public final class StreamsSettings {
                     + "RocksDB writes or flushes at each commit (about a third less CPU per reading, shorter "
                     + "commits), restored from the whole changelog at every start (standby replicas keep fail-over "
                     + "fast). Both are changelogged: nothing is lost either way.",
-            "rocksdb", text -> {
-                if (!text.equals("rocksdb") && !text.equals("in_memory")) {
-                    throw new IllegalArgumentException("must be rocksdb or in_memory");
-                }
-                return text;
-            }, false);
+            "rocksdb", Setting.oneOf("rocksdb", "in_memory"), false);
 
     // ---- validation ----
     public static final Setting<Long> FUTURE_TOLERANCE_MS = new Setting<>("validation.future.tolerance.ms",
