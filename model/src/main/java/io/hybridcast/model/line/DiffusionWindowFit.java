@@ -7,7 +7,8 @@ import java.util.Optional;
  * a·B∫φu}, the known physics plus the twin-learnt remainder ({@link RemainderOperator}), one equation per grid
  * point, two unknowns. The standard error comes from the residuals (20 − 2 degrees of freedom): with the model
  * right, it is the window's likelihood width, so fusing windows multiplies likelihoods and no prior is counted
- * twice. A window with a jump (re-excitation, spike) has no estimate; a run-down, nearly flat window gets a
+ * twice; it is widened by the operator's {@link RemainderOperator#stdScale()}, fitted on the training windows. A
+ * window with a jump (re-excitation, spike) has no estimate; a run-down, nearly flat window gets a
  * wide one by itself.
  */
 public final class DiffusionWindowFit {
@@ -76,7 +77,7 @@ public final class DiffusionWindowFit {
             double r = y[i] - d * x1[i] - a * x2[i];
             rss += r * r;
         }
-        double std = Math.sqrt(rss / (y.length - unknowns) * inv11);
+        double std = Math.sqrt(rss / (y.length - unknowns) * inv11) * (remainder == null ? 1 : remainder.stdScale());
         if (!Double.isFinite(d) || !(std > 0)) {
             return Optional.empty();
         }

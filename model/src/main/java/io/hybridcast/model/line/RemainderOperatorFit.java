@@ -68,7 +68,7 @@ public final class RemainderOperatorFit {
                     b[i][j] = bt[j][i];
                 }
             }
-            RemainderOperator op = new RemainderOperator(b);
+            RemainderOperator op = new RemainderOperator(b, 1);
             double[] num = new double[sensors];
             double[] den = new double[sensors];
             for (int w = 0; w < residual.length; w++) {
@@ -94,7 +94,28 @@ public final class RemainderOperatorFit {
                 }
             }
         }
-        return new RemainderOperator(b);
+        return new RemainderOperator(b, 1);
+    }
+
+    /**
+     * The std scale of {@code op} on {@code windows} ([time][point] with the sensor's known D): the 95 % quantile of
+     * |estimate − D| / std over the windows with an estimate, divided by Student's 97.5 % quantile at 18 degrees of
+     * freedom (2.101), and at least 1 (a conformal choice: no distribution of the misfit assumed).
+     */
+    public static double stdScale(RemainderOperator op, List<double[][]> windows, double[] diffusion, double dt,
+                                  double dx) {
+        DiffusionWindowFit fit = new DiffusionWindowFit(op.withStdScale(1), dt, dx);
+        List<Double> ratios = new java.util.ArrayList<>();
+        for (int w = 0; w < windows.size(); w++) {
+            final double truth = diffusion[w];
+            fit.fit(windows.get(w)).ifPresent(e -> ratios.add(Math.abs(e.mean() - truth) / e.std()));
+        }
+        if (ratios.isEmpty()) {
+            throw new IllegalArgumentException("no window with an estimate to scale the std on");
+        }
+        double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double q = sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1)];
+        return Math.max(1, q / 2.101);
     }
 
     /** Solves {@code m x = rhs} (m symmetric positive definite, n×n; rhs n×k) by Gaussian elimination. */

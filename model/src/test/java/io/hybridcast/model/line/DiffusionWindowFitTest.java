@@ -62,6 +62,7 @@ class DiffusionWindowFitTest {
     void theShippedOperatorReadsBackAsWritten() throws Exception {
         RemainderOperator shipped = RemainderOperator.shipped();
         assertEquals(20, shipped.size());
+        assertTrue(shipped.stdScale() >= 1, "std scale " + shipped.stdScale());
         RemainderOperator again = RemainderOperator.read(new ByteArrayInputStream(
                 shipped.write("a comment\nover two lines").getBytes(StandardCharsets.UTF_8)));
         for (int i = 0; i < 20; i++) {
@@ -70,5 +71,6 @@ class DiffusionWindowFitTest {
                 assertEquals(v, again.matrix()[i][j], 1e-8 * Math.abs(v) + 1e-300, "entry " + i + "," + j);
             }
         }
+        assertEquals(shipped.stdScale(), again.stdScale(), 1e-6);
     }
 }

@@ -88,16 +88,22 @@ public final class LineRemainderCommand implements Callable<Integer> {
         List<TwinPopulation.Sensor> train = TwinPopulation.simulate(
                 TwinPopulation.Spec.of(line, tasks, seconds, eventGap), seed);
         List<RemainderOperatorFit.Window> windows = new ArrayList<>();
+        List<double[][]> raw = new ArrayList<>();
         for (int s = 0; s < train.size(); s++) {
             double[][] samples = train.get(s).samples();
             for (int end = windowLength; end <= samples.length; end += windowLength) {
                 double[][] w = java.util.Arrays.copyOfRange(samples, end - windowLength, end);
                 if (!WeakForm.hasJump(w)) {
                     windows.add(new RemainderOperatorFit.Window(s, train.get(s).physics(), WeakForm.of(w, dt)));
+                    raw.add(w);
                 }
             }
         }
-        RemainderOperator op = RemainderOperatorFit.fit(windows, train.size(), DiffusionPhysics.DX, iterations);
+        RemainderOperator bare = RemainderOperatorFit.fit(windows, train.size(), DiffusionPhysics.DX, iterations);
+        double[] truths = windows.stream().mapToDouble(RemainderOperatorFit.Window::diffusion).toArray();
+        // the std scale on the training windows themselves: B's 400 entries against 20 equations per window
+        RemainderOperator op = bare.withStdScale(
+                RemainderOperatorFit.stdScale(bare, raw, truths, dt, DiffusionPhysics.DX));
         List<TwinPopulation.Sensor> test = TwinPopulation.simulate(
                 TwinPopulation.Spec.of(line, testSensors, testSeconds, eventGap), testSeed);
         LineDiffusionScore learnt = LineDiffusionScore.of(new DiffusionWindowFit(op, dt, DiffusionPhysics.DX),
@@ -118,16 +124,17 @@ public final class LineRemainderCommand implements Callable<Integer> {
         manifest.put("sha256", BaseModels.sha256(bytes));
         manifest.put("command", command);
         manifest.put("training", Map.of("sensors", tasks, "secondsPerSensor", seconds, "seed", seed,
-                "windows", windows.size(), "iterations", iterations, "meanEventGapSeconds", eventGap));
+                "windows", windows.size(), "iterations", iterations, "meanEventGapSeconds", eventGap,
+                "stdScale", op.stdScale()));
         manifest.put("test", Map.of("sensors", testSensors, "secondsPerSensor", testSeconds, "seed", testSeed));
         manifest.put("withRemainder", learnt.json());
         manifest.put("physicsOnly", physicsOnly.json());
         manifest.put("seconds", Math.round((System.nanoTime() - started) / 1e9));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(out.resolve("remainder-operator.json").toFile(), manifest);
-        spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s (%d windows of %d sensors)%n  with the remainder: "
-                + "%s%n  physics alone:      %s%n", out.resolve("remainder-operator.txt"), windows.size(), tasks,
-                learnt.summary(), physicsOnly.summary());
+        spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s (%d windows of %d sensors, std scale %.3f)%n  with "
+                + "the remainder: %s%n  physics alone:      %s%n", out.resolve("remainder-operator.txt"), windows.size(),
+                tasks, op.stdScale(), learnt.summary(), physicsOnly.summary());
         return 0;
     }
 
