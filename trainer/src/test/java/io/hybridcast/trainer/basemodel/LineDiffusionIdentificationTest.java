@@ -37,6 +37,8 @@ class LineDiffusionIdentificationTest {
         assertTrue(s.sensorRelErr() < 0.03, s.summary());
         assertTrue(s.sensorRelErrByRange()[0] < 0.05, "small D: " + s.summary());
         assertTrue(s.worstSensorRelErr() < 0.10, s.summary());
+        assertTrue(s.windowCoverage95() >= 0.90 && s.windowCoverage95() <= 0.995, "window intervals: " + s.summary());
+        assertTrue(s.coverage95() >= 0.80, "fused intervals before the sensor-level calibration: " + s.summary());
     }
 
     @Test
