@@ -13,9 +13,9 @@ public record WeakForm(double[] lhs, double[] integral) {
 
     /**
      * A per-sample change of any grid point above this is a jump (a re-excitation or a spike adds at least 0.5 at
-     * the peak), not diffusion or advection: the line's operator moves a point by at most
-     * (4D/dx² + c/dx)·|u|·dt per sample, under 0.1 over its ranges (D ≤ 0.2 of a smooth profile, c ≤ 0.1, a peak
-     * ≤ 3, dt 0.02 s), and the readings' noise (1e-3) adds about 0.005 at most.
+     * the peak), not diffusion or advection: on the smooth profiles the line carries, the operator moves a point by
+     * about (D·λ₁ + c/dx)·|u|·dt per sample (λ₁ ≈ 2.2, the Laplacian's slowest mode), under 0.1 over its ranges
+     * (D ≤ 0.2, c ≤ 0.1, a peak ≤ 3, dt 0.02 s), and the readings' noise (1e-3) adds about 0.005 at most.
      */
     public static final double JUMP = 0.25;
 
