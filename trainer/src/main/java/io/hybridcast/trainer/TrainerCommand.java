@@ -1,6 +1,7 @@
 package io.hybridcast.trainer;
 
 import io.hybridcast.trainer.basemodel.BaseModelsCommand;
+import io.hybridcast.trainer.basemodel.LineRemainderCommand;
 import io.hybridcast.trainer.experiment.ExperimentCommand;
 import io.hybridcast.trainer.service.ServiceCommand;
 import picocli.CommandLine;
@@ -12,7 +13,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
         description = "hybridcast trainer: continuous re-meta-training and offline experiments.",
-        subcommands = {ServiceCommand.class, ExperimentCommand.class, BaseModelsCommand.class})
+        subcommands = {ServiceCommand.class, ExperimentCommand.class, BaseModelsCommand.class,
+                LineRemainderCommand.class})
 public final class TrainerCommand implements Runnable {
 
     @CommandLine.Spec

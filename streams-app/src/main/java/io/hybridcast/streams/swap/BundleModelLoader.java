@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.line.LineDiffusionModel;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.streams.inference.HybridServingModel;
@@ -48,13 +49,14 @@ public final class BundleModelLoader implements ModelLoader {
         }
         // the fused kernel serves the version only if it reproduces the bundle's golden DJL outputs
         HybridModel kernel = KernelSelection.select(header.getSystem() + " model version " + header.getVersion(),
-                payload, bundle, bandMethod).orElse(null);
+                payload, bundle, bandMethod).map(LineDiffusionModel::wrapIfLine).orElse(null);
+        // the line's window posterior of D comes from its readings' fit, not the encoder (docs/decisions.md)
         return new HybridServingModel(header.getSystem(), header.getVersion(), () -> {
             try {
                 HybridVae model = bundle.instantiate(ROOT);
                 model.setBandMethod(bandMethod);
                 model.setPosteriorSamples(posteriorSamples);
-                return model;
+                return LineDiffusionModel.wrapIfLine(model);
             } catch (InvalidBundleException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }

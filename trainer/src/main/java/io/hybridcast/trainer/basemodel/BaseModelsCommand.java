@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.line.LineDiffusionModel;
 import io.hybridcast.model.training.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -203,7 +204,8 @@ public final class BaseModelsCommand implements Callable<Integer> {
     }
 
     private BaseModelCalibration.Result calibrate(io.hybridcast.model.api.HybridModel model, PrintWriter err) {
-        return BaseModelCalibration.of(model, system, calibrationSensors, calibrationSeconds, eventGap, windowLength,
+        // the line's window posterior of D is its own readings' fit (LineDiffusionModel), as the streams app serves it
+        return BaseModelCalibration.of(LineDiffusionModel.wrapIfLine(model), system, calibrationSensors, calibrationSeconds, eventGap, windowLength,
                 hop, contextSize, seed, line -> {
                     err.println(line);
                     err.flush();
