@@ -92,6 +92,15 @@ public final class SensorPhysics {
         return true;
     }
 
+    /**
+     * A physics drift was flagged: the revealing windows describe the parameter before the change, so they are
+     * dropped, and until new ones come the sensor is fused from all its windows (which follow the change with
+     * their forgetting) in the unrevealed tier.
+     */
+    void physicsChanged() {
+        revealing.clear();
+    }
+
     /** Whether the published estimates were fused from revealing windows (false without a reveal gate). */
     public boolean revealed() {
         return revealed;

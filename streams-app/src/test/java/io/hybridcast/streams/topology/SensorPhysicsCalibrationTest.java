@@ -90,4 +90,22 @@ class SensorPhysicsCalibrationTest {
                 0.001, 0.95, 97, GATED);
         assertThat(back.estimates()[0].mean()).isCloseTo(2.4, within(1e-9));
     }
+
+    @Test
+    void aFlaggedDriftDropsTheRevealingWindowsOfTheOldValue() {
+        SensorPhysics physics = new SensorPhysics();
+        for (int w = 0; w < 10; w++) {
+            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.1},
+                    new double[]{0}, 0.2, 0.95, 97, GATED);
+        }
+        physics.physicsChanged();
+        for (int w = 10; w < 40; w++) {
+            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{1.5}, new double[]{0.2},
+                    new double[]{0}, 0.005, 0.95, 97, GATED);
+        }
+        assertThat(physics.revealed()).isFalse();
+        // fused from all windows now, the newest 30 at 1.5 dominate the forgotten 2.6
+        assertThat(physics.estimates()[0].mean()).isBetween(1.5, 1.75);
+        assertThat(physics.estimates()[0].upper95()).isGreaterThan(2.3); // the unrevealed tier's width (revealed: ~1.9)
+    }
 }
