@@ -74,6 +74,10 @@ class IntervalCalibrationTest {
         assertThat(c.reveals(0.03)).isTrue();
         assertThat(c.reveals(0.01)).isFalse();
         assertThat(c.reveals(Double.NaN)).isFalse();
+        // a swinging window the model cannot read (a noise burst: 2.4 ± 0.58 where ω is 1.4) does not reveal
+        assertThat(c.reveals(0.05, 2.0, 0.3)).isTrue();
+        assertThat(c.reveals(0.05, 2.4, 0.58)).isFalse();
+        assertThat(c.reveals(0.01, 2.0, 0.1)).isFalse();
         RandomEffects.Estimate e = new RandomEffects.Estimate(2.0, 0.01, 1.98, 2.02, 1e6, 0);
         RandomEffects.Estimate revealed = c.apply(e, true);
         RandomEffects.Estimate unrevealed = c.apply(e, false);

@@ -75,7 +75,7 @@ public final class SensorPhysics {
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (calibration.revealGate() > 0 && calibration.reveals(swing)) {
+        if (calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();

@@ -134,7 +134,8 @@ public final class IntervalCalibrationFit {
                 revealing.clear();
             }
             push(fused, new double[]{mean[i], std[i]}, f.capacity());
-            if (f.revealGate() > 0 && FreeSwing.of(w.queries()[i], 0) >= f.revealGate()) {
+            if (f.revealGate() > 0
+                    && IntervalCalibration.reveals(f.revealGate(), FreeSwing.of(w.queries()[i], 0), mean[i], std[i])) {
                 push(revealing, new double[]{mean[i], std[i]}, f.capacity());
             }
             if (w.end()[i] * f.dtSeconds() < f.minSeconds()) {
