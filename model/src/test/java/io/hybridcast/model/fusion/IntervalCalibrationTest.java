@@ -65,4 +65,37 @@ class IntervalCalibrationTest {
         assertThatThrownBy(() -> new IntervalCalibration(-0.1, OMEGA))
                 .hasMessageContaining(IntervalCalibration.METRIC);
     }
+
+    @Test
+    void aSensorWithoutRevealingWindowsGetsTheWiderTier() {
+        IntervalCalibration c = IntervalCalibration.fromMetrics(Map.of(IntervalCalibration.METRIC, 0.09,
+                IntervalCalibration.METRIC_UNREVEALED, 0.3, IntervalCalibration.METRIC_GATE, 0.02), OMEGA);
+        assertThat(c.revealGate()).isEqualTo(0.02);
+        assertThat(c.reveals(0.03)).isTrue();
+        assertThat(c.reveals(0.01)).isFalse();
+        assertThat(c.reveals(Double.NaN)).isFalse();
+        // a swinging window the model cannot read (a noise burst: 2.4 ± 0.58 where ω is 1.4) does not reveal
+        assertThat(c.reveals(0.05, 2.0, 0.3)).isTrue();
+        assertThat(c.reveals(0.05, 2.4, 0.58)).isFalse();
+        assertThat(c.reveals(0.01, 2.0, 0.1)).isFalse();
+        RandomEffects.Estimate e = new RandomEffects.Estimate(2.0, 0.01, 1.98, 2.02, 1e6, 0);
+        RandomEffects.Estimate revealed = c.apply(e, true);
+        RandomEffects.Estimate unrevealed = c.apply(e, false);
+        assertThat(revealed.std()).isCloseTo(Math.sqrt(0.01 * 0.01 + 0.18 * 0.18), within(1e-12));
+        assertThat(unrevealed.std()).isCloseTo(Math.sqrt(0.01 * 0.01 + 0.6 * 0.6), within(1e-12));
+        assertThat(c.asMetrics()).containsEntry(IntervalCalibration.METRIC_UNREVEALED, 0.3)
+                .containsEntry(IntervalCalibration.METRIC_GATE, 0.02);
+    }
+
+    @Test
+    void aBundleWithoutAGateHasOneTier() {
+        IntervalCalibration c = IntervalCalibration.fromMetrics(Map.of(IntervalCalibration.METRIC, 0.1,
+                IntervalCalibration.METRIC_UNREVEALED, 0.5), OMEGA);
+        assertThat(c.revealGate()).isZero();
+        assertThat(c.systematicUnrevealed()).isEqualTo(0.1);
+        assertThat(c.reveals(Double.NaN)).isTrue();
+        assertThat(c.asMetrics()).containsOnlyKeys(IntervalCalibration.METRIC);
+        assertThatThrownBy(() -> new IntervalCalibration(0.1, OMEGA, -1, 0.02))
+                .hasMessageContaining(IntervalCalibration.METRIC_UNREVEALED);
+    }
 }

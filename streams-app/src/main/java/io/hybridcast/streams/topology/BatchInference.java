@@ -8,6 +8,8 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.model.fusion.FreeSwing;
+import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -108,9 +110,11 @@ final class BatchInference {
                 ServingModel.Prediction p = predictions.get(i);
                 DueQuery query = state.query();
                 SensorPhysics physics = stores.physicsOf(state.sensorId);
+                IntervalCalibration calibration = model.intervalCalibration();
+                // the free swing is measured only where the version's calibration has a reveal gate (the pendulum)
+                double swing = calibration.revealGate() > 0 ? FreeSwing.of(query.window(), 0) : Double.NaN;
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
-                        p.zpMean(), p.zpStd(), p.zn(), forgetting, physicsCapacity,
-                        model.intervalCalibration());
+                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration);
                 if (fused) {
                     stores.physics.write(state.sensorId, physics);
                 }

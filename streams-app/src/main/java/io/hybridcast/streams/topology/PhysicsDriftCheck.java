@@ -54,7 +54,7 @@ final class PhysicsDriftCheck {
         }
         record(state, physics, p, model, time, comparable ? longRun : null);
         if (comparable && fused) {
-            check(state, recent, longRun, model, time);
+            check(state, physics, recent, longRun, model, time);
         }
     }
 
@@ -89,8 +89,8 @@ final class PhysicsDriftCheck {
         return out;
     }
 
-    private void check(SensorState state, RandomEffects.Estimate[] recent, RandomEffects.Estimate[] longRun,
-                       ServingModel model, long time) {
+    private void check(SensorState state, SensorPhysics physics, RandomEffects.Estimate[] recent,
+                       RandomEffects.Estimate[] longRun, ServingModel model, long time) {
         double minRelative = settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE);
         double score = 0;
         int worst = 0;
@@ -113,6 +113,8 @@ final class PhysicsDriftCheck {
         // (waiting for more would only delay the alert by whole windows); cleared by anomaly.model.clear.forecasts
         if (drift.observe(score, threshold, sequence, 1, settings.get(StreamsSettings.MODEL_CLEAR))
                 == Latch.Transition.RAISED) {
+            // the published estimate's revealing windows are of the old value (written back with the physics store)
+            physics.physicsChanged();
             String name = model.physicsNames().get(worst);
             String unit = Channels.parameterUnit(name);
             RandomEffects.Estimate before = longRun[worst];

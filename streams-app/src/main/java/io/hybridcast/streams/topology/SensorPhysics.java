@@ -20,15 +20,27 @@ import java.util.List;
  *
  * <p>Why disjoint windows only: successive queries overlap by all but a hop, so their posteriors are nearly the
  * same evidence; fusing each would count it window/hop times over and make the interval too narrow.
+ *
+ * <p>With a reveal gate in the serving version's calibration ({@link IntervalCalibration#revealGate()}), the
+ * published posterior is fused from the windows whose {@link io.hybridcast.model.fusion.FreeSwing} reached it,
+ * kept apart (up to the capacity) so that minutes of forced steady state, which read ω through the forcing's
+ * A ω² and so carry each sensor's own bias, neither push them out nor outvote them; forgetting then counts
+ * revealing windows, not time. A sensor with none is fused from all its windows, in the wider unrevealed tier.
+ * The drift and latent checks keep using every window.
  */
 public final class SensorPhysics {
 
-    /** One fused window. */
-    record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents) {
+    /** One fused window; {@code swing} its free swing (NaN: not measured). */
+    record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
+                          double swing) {
     }
 
     private List<String> names = List.of();
     private final Deque<WindowEstimate> windows = new ArrayDeque<>();
+    /** The windows that passed the reveal gate when they were added, newest last, at most the capacity. */
+    private final Deque<WindowEstimate> revealing = new ArrayDeque<>();
+    /** Whether the published estimates were fused from revealing windows. */
+    private boolean revealed;
     private long lastSequence = -1;
     /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
     private long lastEventSequence = -1;
@@ -42,23 +54,56 @@ public final class SensorPhysics {
      */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double forgetting, int capacity, IntervalCalibration calibration) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, Double.NaN, forgetting, capacity,
+                calibration);
+    }
+
+    /** As above, for a window whose free swing is {@code swing} (NaN: not measured, never revealing under a gate). */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
         if (!names.equals(this.names)) {
             windows.clear(); // another parameterisation: nothing to fuse with
+            revealing.clear();
             this.names = List.copyOf(names);
         }
-        windows.addLast(new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone()));
+        WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
+                swing);
+        windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
+        if (calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
+            revealing.addLast(window);
+            while (revealing.size() > capacity) {
+                revealing.removeFirst();
+            }
+        }
         lastSequence = sequence;
+        // under a gate, only windows that reached it (also under an earlier version's gate, kept in the deque) count
+        revealed = calibration.revealGate() > 0 && !revealing.isEmpty();
         estimates = new RandomEffects.Estimate[names.size()];
         for (int j = 0; j < estimates.length; j++) {
-            estimates[j] = calibration.apply(fuse(j, 0, forgetting));
+            RandomEffects.Estimate e = revealed ? fuse(revealing, j, 0, forgetting) : fuse(j, 0, forgetting);
+            estimates[j] = calibration.apply(e, revealed || calibration.revealGate() <= 0);
         }
         return true;
+    }
+
+    /**
+     * A physics drift was flagged: the revealing windows describe the parameter before the change, so they are
+     * dropped, and until new ones come the sensor is fused from all its windows (which follow the change with
+     * their forgetting) in the unrevealed tier.
+     */
+    void physicsChanged() {
+        revealing.clear();
+    }
+
+    /** Whether the published estimates were fused from revealing windows (false without a reveal gate). */
+    public boolean revealed() {
+        return revealed;
     }
 
     /**
@@ -66,6 +111,11 @@ public final class SensorPhysics {
      * per window counted from the newest of them; null when there are none.
      */
     RandomEffects.Estimate fuse(int j, int skipNewest, double forgetting) {
+        return fuse(windows, j, skipNewest, forgetting);
+    }
+
+    private static RandomEffects.Estimate fuse(Deque<WindowEstimate> windows, int j, int skipNewest,
+                                               double forgetting) {
         int n = windows.size() - skipNewest;
         if (n <= 0) {
             return null;
@@ -188,7 +238,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 2, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -198,14 +248,9 @@ public final class SensorPhysics {
         }
         out.writeLong(lastSequence);
         out.writeLong(lastEventSequence);
-        out.writeInt(windows.size());
-        for (WindowEstimate w : windows) {
-            out.writeLong(w.sequence());
-            out.writeLong(w.modelVersion());
-            StateSerde.writeDoubles(out, w.mean());
-            StateSerde.writeDoubles(out, w.std());
-            StateSerde.writeDoubles(out, w.latents());
-        }
+        writeWindows(out, windows);
+        writeWindows(out, revealing);
+        out.writeBoolean(revealed);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
@@ -213,7 +258,28 @@ public final class SensorPhysics {
         }
     }
 
-    static SensorPhysics read(DataInputStream in) throws IOException {
+    private static void writeWindows(DataOutputStream out, Deque<WindowEstimate> windows) throws IOException {
+        out.writeInt(windows.size());
+        for (WindowEstimate w : windows) {
+            out.writeLong(w.sequence());
+            out.writeLong(w.modelVersion());
+            StateSerde.writeDoubles(out, w.mean());
+            StateSerde.writeDoubles(out, w.std());
+            StateSerde.writeDoubles(out, w.latents());
+            out.writeDouble(w.swing());
+        }
+    }
+
+    private static void readWindows(DataInputStream in, Deque<WindowEstimate> into, int version) throws IOException {
+        int w = in.readInt();
+        for (int i = 0; i < w; i++) {
+            into.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
+                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN));
+        }
+    }
+
+    /** Format 2 adds each window's free swing, the revealing windows and the tier; format 1 is read with none. */
+    static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
         int n = in.readInt();
         List<String> names = new ArrayList<>(n);
@@ -223,10 +289,10 @@ public final class SensorPhysics {
         p.names = List.copyOf(names);
         p.lastSequence = in.readLong();
         p.lastEventSequence = in.readLong();
-        int w = in.readInt();
-        for (int i = 0; i < w; i++) {
-            p.windows.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in)));
+        readWindows(in, p.windows, version);
+        if (version >= 2) {
+            readWindows(in, p.revealing, version);
+            p.revealed = in.readBoolean();
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

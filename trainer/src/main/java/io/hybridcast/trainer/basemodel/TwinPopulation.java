@@ -74,16 +74,25 @@ public final class TwinPopulation {
 
     /** Simulates the population; the same spec and seed give the same sensors. */
     public static List<Sensor> simulate(Spec spec, long seed) {
+        return simulate(spec, seed, false);
+    }
+
+    /**
+     * Simulates the population; with {@code liveStart} every sensor is observed from the moment it is set in
+     * motion, as the live simulator starts its sensors (in motion, from a random state, no run-in), so the
+     * start-up transient is all it reveals before steady state unless events follow.
+     */
+    public static List<Sensor> simulate(Spec spec, long seed, boolean liveStart) {
         PhysicalSystem system = PhysicalSystems.of(spec.system());
         SplittableRandom root = new SplittableRandom(seed);
         List<Sensor> out = new ArrayList<>(spec.sensors());
         for (int i = 0; i < spec.sensors(); i++) {
-            out.add(simulateOne(system, spec, root.split()));
+            out.add(simulateOne(system, spec, root.split(), liveStart));
         }
         return out;
     }
 
-    private static Sensor simulateOne(PhysicalSystem system, Spec spec, SplittableRandom rng) {
+    private static Sensor simulateOne(PhysicalSystem system, Spec spec, SplittableRandom rng, boolean liveStart) {
         double dt = system.dt();
         int n = (int) Math.round(spec.seconds() / dt);
         double physics = spec.physicsRange().min() + spec.physicsRange().width() * rng.nextDouble();
@@ -99,7 +108,9 @@ public final class TwinPopulation {
         // start-up from rest at that moment or a state that has run for a while already
         double t = 1000 * rng.nextDouble();
         double[] state;
-        if (rng.nextDouble() < 0.3) {
+        if (liveStart) {
+            state = system.initialState(rng, false);
+        } else if (rng.nextDouble() < 0.3) {
             state = system.initialState(rng, true);
             events[Event.START_FROM_REST.ordinal()]++;
         } else {

@@ -11,13 +11,16 @@ package io.hybridcast.trainer.service;
  *                         population taught ({@code --replay-tasks}; 0 = no replay)
  * @param warmSteps        optimiser steps of a warm-started run ({@code --warm-steps}; 0 = {@code --epochs} over the
  *                         live windows, as before)
+ * @param guardSensors     held-out simulated sensors on which a candidate's sensor-level z_p must not be worse than
+ *                         the served version's before it is promoted ({@code --guard-sensors}; 0 = no guard;
+ *                         {@link PopulationGuard})
  */
-public record ContinuationSettings(boolean publishBaseModel, int replayTasks, int warmSteps) {
+public record ContinuationSettings(boolean publishBaseModel, int replayTasks, int warmSteps, int guardSensors) {
 
-    /** The service's defaults: base model on, 100 replayed sensors, 600 steps per warm-started run. */
-    public static final ContinuationSettings DEFAULTS = new ContinuationSettings(true, 100, 600);
-    /** No base model, no replay, epochs over the live windows (the trainer before base models). */
-    public static final ContinuationSettings OFF = new ContinuationSettings(false, 0, 0);
+    /** The service's defaults: base model on, 100 replayed sensors, 600 steps per run, a guard of 40 sensors. */
+    public static final ContinuationSettings DEFAULTS = new ContinuationSettings(true, 100, 600, 40);
+    /** No base model, no replay, epochs over the live windows, no guard (the trainer before base models). */
+    public static final ContinuationSettings OFF = new ContinuationSettings(false, 0, 0, 0);
     /** Seconds of operation of each replayed sensor. */
     static final double REPLAY_SECONDS = 60;
 
@@ -27,6 +30,9 @@ public record ContinuationSettings(boolean publishBaseModel, int replayTasks, in
         }
         if (warmSteps < 0) {
             throw new IllegalArgumentException("Setting --warm-steps must be >= 0, got " + warmSteps);
+        }
+        if (guardSensors < 0 || guardSensors > 1_000) {
+            throw new IllegalArgumentException("Setting --guard-sensors must be 0..1000, got " + guardSensors);
         }
     }
 }

@@ -144,9 +144,15 @@ public final class ServiceCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int warmSteps;
 
+    @Option(names = "--guard-sensors", defaultValue = "${env:HYBRIDCAST_TRAINER_GUARD_SENSORS:-40}",
+            description = "Held-out simulated sensors (the digital twin, never the live fleet) on which a warm-started "
+                    + "candidate's sensor-level z_p error must not exceed the served version's before it is "
+                    + "promoted; 0 = no guard (default: ${DEFAULT-VALUE}).")
+    int guardSensors;
+
     /** How the trainers start from and continue the base models. */
     public ContinuationSettings continuation() {
-        return new ContinuationSettings(baseModel, replayTasks, warmSteps);
+        return new ContinuationSettings(baseModel, replayTasks, warmSteps, guardSensors);
     }
 
     /** The settings of one system's trainer. */

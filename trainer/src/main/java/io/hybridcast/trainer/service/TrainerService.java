@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,8 @@ public final class TrainerService implements AutoCloseable {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
     /** Fewer training windows than this and a run is skipped rather than fit to noise. */
     static final int MIN_TRAINING_WINDOWS = 16;
+    /** Version metric: the published candidate's sensor-level z_p error on the guard population. */
+    static final String GUARD_METRIC = "guard_zp_rel_err_sensor";
 
     /** What one run did. */
     public record Outcome(Kind kind, long version, String reason, CandidateScore candidate,
@@ -53,6 +56,8 @@ public final class TrainerService implements AutoCloseable {
     private final PromotionRule promotion;
     private final CandidateTraining training;
     private final VersionPublisher publisher;
+    /** Null without a guard ({@link ContinuationSettings#guardSensors()} 0). */
+    private final PopulationGuard guard;
     private TrainingSchedule schedule;
     private Thread loop;
     private long runs;
@@ -78,6 +83,8 @@ public final class TrainerService implements AutoCloseable {
         this.promotion = new PromotionRule(settings);
         this.training = new CandidateTraining(settings, continuation, trainingProgressPermille::set);
         this.publisher = new VersionPublisher(settings);
+        this.guard = continuation.guardSensors() > 0 ? new PopulationGuard(settings, continuation.guardSensors())
+                : null;
         Gauge.builder("hybridcast.trainer.published.version", publishedVersion, AtomicLong::get)
                 .description("Last model version this trainer published").tag("system", settings.system().name())
                 .register(meters);
@@ -130,12 +137,25 @@ public final class TrainerService implements AutoCloseable {
             CandidateScore servedScore = served.map(m -> CandidateScore.of(m, split.heldOut(), split.train(),
                     settings.windowLength(), settings.horizon(), settings.contextSize(), truth)).orElse(null);
             String rejection = promotion.rejection(candidateScore, servedScore);
+            Map<String, Double> guardMetrics = new LinkedHashMap<>();
+            if (rejection == null && guard != null && served.isPresent()
+                    && settings.promotion() == TrainerSettings.Promotion.BETTER) {
+                double candidateError = guard.error(candidate);
+                double servedError = guard.error(served.get());
+                guardMetrics.put(GUARD_METRIC, candidateError);
+                guardMetrics.put(GUARD_METRIC + "_served", servedError);
+                LOG.info("Promotion guard for {}: sensor-level z_p error on the held-out simulated population "
+                        + "{} % (candidate) against {} % (served)", system, String.format("%.2f", 100 * candidateError),
+                        String.format("%.2f", 100 * servedError));
+                rejection = promotion.populationRejection(candidateError, servedError);
+            }
             long version = lookup.highestVersion() + 1;
             if (rejection != null) {
                 LOG.info("Candidate for {} not published: {}", system, rejection);
                 return new Outcome(Outcome.Kind.REJECTED, 0, rejection, candidateScore, servedScore);
             }
             Map<String, Double> metrics = new LinkedHashMap<>(candidateScore.asMetrics());
+            metrics.putAll(guardMetrics);
             lookup.newest().ifPresent(v -> metrics.putAll(inheritedCalibration(v)));
             publish(candidate, version, lookup.newest().map(ServedVersion::version).orElse(null), candidateScore,
                     metrics, snapshot, seed, (System.nanoTime() - started) / 1e9);
@@ -196,15 +216,22 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /**
-     * The served version's sensor-level interval calibration ({@link IntervalCalibration#METRIC}), which a
+     * The served version's sensor-level interval calibration ({@link IntervalCalibration#METRIC}, its unrevealed
+     * tier and reveal gate), which a
      * warm-started candidate carries on: it was fitted on the digital twin's sensors for the parent, and a few
      * hundred steps of continuation with the population replayed do not refit it (docs/trainer.md).
      */
     private Map<String, Double> inheritedCalibration(ServedVersion served) {
         try {
-            Double b = ModelBundle.read(served.payload(), settings.system().name()).metrics()
-                    .get(IntervalCalibration.METRIC);
-            return b == null ? Map.of() : Map.of(IntervalCalibration.METRIC, b);
+            Map<String, Double> parent = ModelBundle.read(served.payload(), settings.system().name()).metrics();
+            Map<String, Double> inherited = new LinkedHashMap<>();
+            for (String name : List.of(IntervalCalibration.METRIC, IntervalCalibration.METRIC_UNREVEALED,
+                    IntervalCalibration.METRIC_GATE)) {
+                if (parent.get(name) != null) {
+                    inherited.put(name, parent.get(name));
+                }
+            }
+            return inherited;
         } catch (InvalidBundleException e) {
             return Map.of();
         }

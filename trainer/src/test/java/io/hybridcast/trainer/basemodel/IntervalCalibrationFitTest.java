@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntervalCalibrationFitTest {
 
     private static final IntervalCalibrationFit.Fusion LIVE = new IntervalCalibrationFit.Fusion(50, 10, 5, 0.05,
-            BaseModelCalibration.FORGETTING, BaseModelCalibration.CAPACITY, BaseModelCalibration.MIN_SECONDS);
+            BaseModelCalibration.FORGETTING, BaseModelCalibration.CAPACITY, BaseModelCalibration.MIN_SECONDS, 0);
 
     @Test
     void theCalibratedIntervalsCoverTheTruthOfHeldOutSimulatedSensors() throws Exception {
@@ -62,12 +62,41 @@ class IntervalCalibrationFitTest {
             windows[i] = 1e6; // normal quantile
             sensor[i] = i % 3;
         }
-        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(mean, std, windows, truth, sensor);
+        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(mean, std, windows, truth, sensor,
+                new boolean[n]);
         IntervalCalibration c = IntervalCalibrationFit.fit(p, PriorRange.PENDULUM);
         double t = io.hybridcast.model.fusion.RandomEffects.quantile975(1e6 - 1);
         double needed = Math.sqrt(Math.pow(0.2 / t, 2) - 0.001 * 0.001) / 2.2;
         assertThat(c.systematic()).isBetween(needed * (1 - 1e-9), needed * 1.0001);
         assertThat(p.coverage(c)).isEqualTo(1.0);
         assertThat(p.coverage(new IntervalCalibration(needed * 0.99, PriorRange.PENDULUM))).isZero();
+    }
+
+    @Test
+    void eachTierGetsTheSmallestTermThatCoversItsOwnPoints() {
+        // revealed points read 5 % high, unrevealed ones 30 % high: one b for both would be too wide for the first
+        int n = 80;
+        double[] mean = new double[n];
+        double[] std = new double[n];
+        double[] windows = new double[n];
+        double[] truth = new double[n];
+        boolean[] revealed = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            revealed[i] = i % 2 == 0;
+            truth[i] = 2.0;
+            mean[i] = revealed[i] ? 2.1 : 2.6;
+            std[i] = 0.001;
+            windows[i] = 1e6;
+        }
+        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(mean, std, windows, truth, new int[n],
+                revealed);
+        IntervalCalibration c = IntervalCalibrationFit.fit(p, PriorRange.PENDULUM, 0.02);
+        assertThat(c.revealGate()).isEqualTo(0.02);
+        assertThat(c.systematic()).isBetween(0.02, 0.03); // 0.1 / (1.96 · 2.1)
+        assertThat(c.systematicUnrevealed()).isBetween(0.11, 0.13); // 0.6 / (1.96 · 2.6)
+        assertThat(p.coverage(c)).isEqualTo(1.0);
+        assertThat(p.tier(false).coverage(new IntervalCalibration(c.systematic(), PriorRange.PENDULUM))).isZero();
+        assertThat(IntervalCalibrationFit.fit(p, PriorRange.PENDULUM, 0).systematic())
+                .isEqualTo(c.systematicUnrevealed(), org.assertj.core.api.Assertions.within(1e-6));
     }
 }
