@@ -58,8 +58,9 @@ public final class TrainerService implements AutoCloseable {
     private final VersionPublisher publisher;
     /** Null without a guard ({@link ContinuationSettings#guardSensors()} 0). */
     private final PopulationGuard guard;
-    private TrainingSchedule schedule;
-    private Thread loop;
+    // volatile, not guarded by the monitor: runOnce holds the monitor for a whole run, and stop() must not wait for it
+    private volatile TrainingSchedule schedule;
+    private volatile Thread loop;
     private long runs;
 
     /** A trainer without base model and replay ({@link ContinuationSettings#OFF}). */
@@ -272,14 +273,12 @@ public final class TrainerService implements AutoCloseable {
      * Stopping every service first and then closing each lets several trainers wind down together.
      */
     public void stop() {
-        Thread t;
-        synchronized (this) {
-            t = loop;
-            if (schedule != null) {
-                schedule.stop();
-            }
-        }
         training.stop();
+        TrainingSchedule s = schedule;
+        if (s != null) {
+            s.stop();
+        }
+        Thread t = loop;
         if (t != null) {
             t.interrupt();
         }
@@ -288,15 +287,18 @@ public final class TrainerService implements AutoCloseable {
     @Override
     public void close() {
         stop();
-        Thread t;
-        synchronized (this) {
-            t = loop;
-        }
+        Thread t = loop;
         if (t != null) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(30));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                // its native arrays must not be freed under it; the process's exit frees them
+                LOG.warn("{} trainer still busy 30 s after stop; closing without freeing its model memory",
+                        settings.system());
+                return;
             }
         }
         synchronized (this) {
