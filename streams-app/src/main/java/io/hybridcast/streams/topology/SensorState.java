@@ -122,7 +122,7 @@ public final class SensorState {
     }
 
     /**
-     * Format 6: format 5 followed by the noise-burst check's memory. Format 5 was format 4 (the flat class's
+     * Format 6: format 5 followed by the noise-burst check's memory and physics drift's hold. Format 5 was format 4 (the flat class's
      * fields, in its order) without the usual neural share (unmodelled dynamics now compares latents) and followed
      * by the live forecast score. Formats 4 and 5 are still read (their noise check starts afresh), so an upgrade
      * keeps the sensors' state.
@@ -156,6 +156,7 @@ public final class SensorState {
         s.checks.write(out);
         s.score.write(out);
         s.faults.writeNoise(out);
+        s.checks.writeExtension(out);
     }
 
     private static SensorState read(DataInputStream in, int version) throws IOException {
@@ -185,6 +186,7 @@ public final class SensorState {
         ForecastScore score = version >= 5 ? ForecastScore.read(in) : new ForecastScore();
         if (version >= 6) {
             faults.readNoise(in);
+            checks.readExtension(in);
         }
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),

@@ -44,9 +44,10 @@ class SensorStateFormatTest {
         state.accept(new double[]{0.2}, 1, 1050, 20);
         byte[] six = SensorState.SERDE.serializer().serialize("", state);
         assertThat(six[0]).isEqualTo((byte) 6);
-        // format 5 is format 6 without the noise check's memory at its end
+        // format 5 is format 6 without the noise check's memory and drift's hold at its end
         ByteArrayOutputStream extension = new ByteArrayOutputStream();
         new io.hybridcast.streams.anomaly.FaultState().writeNoise(new DataOutputStream(extension));
+        new io.hybridcast.streams.anomaly.ModelCheckState().writeExtension(new DataOutputStream(extension));
         byte[] five = Arrays.copyOf(six, six.length - extension.size());
         five[0] = 5;
         assertThat(SensorState.SERDE.serializer().serialize("", SensorState.SERDE.deserializer()
