@@ -270,6 +270,10 @@ public final class LocalStack implements Callable<Integer> {
                     String.format("%.1f", stats.readingsPerSecond()), models, status.line());
         }
         summarise(streams, firstForecast.seconds());
+        if (summaryFile != null) {
+            AlarmTables.write(streams.httpPort(), fleet.sensorIds(),
+                    summaryFile.resolveSibling(summaryFile.getFileName() + ".alarms.json"));
+        }
         LOG.info("Shutting down");
         return 0;
     }

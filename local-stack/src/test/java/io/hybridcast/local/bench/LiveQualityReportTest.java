@@ -88,4 +88,21 @@ class LiveQualityReportTest {
         assertThat(run.path("band_coverage_95").path("PENDULUM").asDouble()).isEqualTo(0.95);
         assertThat(checks(run).get("band_coverage_95").path("pass").asBoolean()).isFalse();
     }
+
+    @Test
+    void aDriftFlaggedTooLateFailsItsTarget() throws Exception {
+        JsonNode summary = JSON.readTree("""
+                {"quality": {"drifts_flagged_in_time": 0.5, "drift_moved_at_detection": 0.21,
+                  "recall_by_fault": {"PARAMETER_DRIFT": 1.0}}}""");
+        ObjectNode run = LiveQualityReport.run("example", "java -jar x", 60, summary);
+        assertThat(run.path("drift_moved_at_detection").asDouble()).isEqualTo(0.21);
+        assertThat(run.path("recall_by_fault").path("PARAMETER_DRIFT").asDouble()).isEqualTo(1.0);
+        assertThat(checks(run).get("drifts_flagged_in_time").path("pass").asBoolean()).isFalse();
+        JsonNode inTime = JSON.readTree("""
+                {"quality": {"drifts_flagged_in_time": 1.0}}""");
+        assertThat(checks(LiveQualityReport.run("random", "java -jar x", 60, inTime)).get("drifts_flagged_in_time")
+                .path("pass").asBoolean()).isTrue();
+        assertThat(checks(LiveQualityReport.run("fault-free", "java -jar x", 60, inTime)))
+                .doesNotContainKey("drifts_flagged_in_time");
+    }
 }

@@ -17,16 +17,23 @@ public final class FaultState {
     Latch stuck = new Latch();
     Latch spike = new Latch();
     Latch range = new Latch();
+    /** The noise-burst check's predictor and test (sensor-state format 6 on). */
+    NoiseState noise = new NoiseState();
 
     /** Readings still exempt from the spike check after an operating event (not kept in the changelog). */
     int eventExempt;
 
     /**
      * An operating event at this reading: its jump is not a fault. The spike check skips the event's reading and
-     * the two after it (their extrapolation spans the jump), and the spike scale does not learn the jump.
+     * the two after it (their extrapolation spans the jump), the spike scale does not learn the jump and then
+     * learns the new drive afresh (a drive switched on after 30 s off makes every extrapolation error 10-25 times
+     * the free swing's: the live example run flagged a "spike" 4 readings after DRIVE_ON), and the noise check
+     * holds while its predictor learns the new drive.
      */
     public void operatingEvent() {
         eventExempt = 3;
+        spikeScaleSamples = 0;
+        NoiseBurstCheck.operatingEvent(noise);
     }
 
     /** After a sequence gap: a run of identical readings cannot span the gap. */
@@ -56,6 +63,16 @@ public final class FaultState {
         stuck.write(out);
         spike.write(out);
         range.write(out);
+    }
+
+    /** The noise-burst check's memory: appended at the end of sensor-state format 6. */
+    public void writeNoise(DataOutputStream out) throws IOException {
+        noise.write(out);
+    }
+
+    /** Reads what {@link #writeNoise} wrote. */
+    public void readNoise(DataInputStream in) throws IOException {
+        noise = NoiseState.read(in);
     }
 
     public static FaultState read(DataInputStream in) throws IOException {

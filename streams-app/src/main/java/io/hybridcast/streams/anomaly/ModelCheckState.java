@@ -20,6 +20,8 @@ public final class ModelCheckState {
     private Latch unmodelled = new Latch();
     /** The usual mean square of the standardised residual of this sensor's forecasts under the serving version. */
     private UsualLevel band = new UsualLevel(BAND_ALPHA);
+    /** Fused windows physics drift still holds after its alarm (sensor-state format 6 on). */
+    private int driftHold;
 
     public ModelCheckState() {
     }
@@ -44,6 +46,35 @@ public final class ModelCheckState {
 
     public Latch drift() {
         return drift;
+    }
+
+    /** After a drift alarm: hold for {@code windows} fused windows. */
+    public void holdDrift(int windows) {
+        driftHold = windows;
+    }
+
+    public int driftHold() {
+        return driftHold;
+    }
+
+    /** One fused window of the hold has passed; returns the windows left. */
+    public int countDriftHold() {
+        driftHold = Math.max(0, driftHold - 1);
+        return driftHold;
+    }
+
+    /** The hold is over: drift can raise again. */
+    public void rearmDrift() {
+        drift = new Latch();
+    }
+
+    /** What format 6 appends at the end of the sensor state. */
+    public void writeExtension(DataOutputStream out) throws IOException {
+        out.writeInt(driftHold);
+    }
+
+    public void readExtension(DataInputStream in) throws IOException {
+        driftHold = in.readInt();
     }
 
     public Latch unmodelled() {

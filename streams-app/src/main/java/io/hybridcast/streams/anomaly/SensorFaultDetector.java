@@ -14,8 +14,9 @@ import static io.hybridcast.streams.anomaly.Channels.num;
 
 /**
  * Model-free sensor-fault checks, run on every valid reading before it joins the sensor's window: dropout
- * (a sequence gap), out of physical range, stuck (identical readings) and spike (a jump far beyond the
- * sensor's typical curvature). Each keeps its hysteresis in the {@link SensorState}; dropouts are single
+ * (a sequence gap), out of physical range, stuck (identical readings), spike (a jump far beyond the
+ * sensor's typical curvature) and noise burst (one-step prediction errors beyond their usual size,
+ * {@link NoiseBurstCheck}). Each keeps its hysteresis in the {@link SensorState}; dropouts are single
  * events and are reported one by one.
  */
 public final class SensorFaultDetector {
@@ -30,6 +31,7 @@ public final class SensorFaultDetector {
     private final double spikeThreshold;
     private final int dropoutMinMissing;
     private final int clearSamples;
+    private final NoiseBurstCheck noise;
 
     public SensorFaultDetector(StreamsSettings settings) {
         this.stuckSamples = settings.get(StreamsSettings.STUCK_SAMPLES);
@@ -37,6 +39,7 @@ public final class SensorFaultDetector {
         this.spikeThreshold = settings.get(StreamsSettings.SPIKE_THRESHOLD);
         this.dropoutMinMissing = settings.get(StreamsSettings.DROPOUT_MIN_MISSING);
         this.clearSamples = settings.get(StreamsSettings.FAULT_CLEAR_SAMPLES);
+        this.noise = new NoiseBurstCheck(settings.get(StreamsSettings.NOISE_ARL_SAMPLES));
     }
 
     /**
@@ -147,8 +150,9 @@ public final class SensorFaultDetector {
             // a spike must not teach the scale that spikes are normal, nor an announced jump
             if (!event && (!warm || spikeScore <= spikeThreshold)) {
                 for (int c = 0; c < x.length; c++) {
-                    f.spikeScale[c] = f.spikeScaleSamples == 0 ? residual[c]
-                            : (1 - SPIKE_SCALE_ALPHA) * f.spikeScale[c] + SPIKE_SCALE_ALPHA * residual[c];
+                    // a plain mean while warming up (after an event too), then the moving average
+                    double a = Math.max(SPIKE_SCALE_ALPHA, 1.0 / (f.spikeScaleSamples + 1));
+                    f.spikeScale[c] = (1 - a) * f.spikeScale[c] + a * residual[c];
                 }
                 f.spikeScaleSamples++;
             }
@@ -159,6 +163,19 @@ public final class SensorFaultDetector {
                     "Spike: " + Channels.name(reading.getSystem(), spikeChannel) + " jumped to "
                             + num(x[spikeChannel]) + unit + " where about " + num(expectedValue) + unit
                             + " was expected (score " + num(spikeScore) + " > " + num(spikeThreshold) + ")."));
+        }
+
+        NoiseBurstCheck.Raised burst = noise.observe(f.noise, state.recent()::previous, state.recent().size(), x,
+                seq, spikeScore > spikeThreshold);
+        if (burst != null) {
+            raised.add(Anomalies.of(state.sensorId, reading.getSystem(), AnomalyKind.SENSOR_FAULT, "noise",
+                    burst.statistic(), burst.threshold(), burst.fromSequence(), seq, time, null,
+                    "Noise burst: the one-step prediction errors of " + Channels.name(reading.getSystem(),
+                            burst.channel()) + (x.length > 1 ? " and the other channels" : "") + " are "
+                            + num(burst.errorRatio()) + " times their usual size since sequence "
+                            + burst.fromSequence() + " (sequential test " + num(burst.statistic()) + " > "
+                            + num(burst.threshold()) + ", set for one false alarm per "
+                            + Math.round(noise.arlSamples()) + " samples)."));
         }
         return raised;
     }

@@ -248,7 +248,15 @@ public final class HttpApi implements AutoCloseable {
             case "zp" -> Views.zp(this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(id));
             case "score" -> {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
-                yield s == null ? null : scoreOf(s).view();
+                if (s == null) {
+                    yield null;
+                }
+                Map<String, Object> view = scoreOf(s).view();
+                view.putAll(io.hybridcast.streams.scoring.AlarmTable.of(
+                        this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
+                        this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
+                        slackSamples(s), onsetSamples(s), SensorSystems.of(s.system).sampleIntervalMillis()));
+                yield view;
             }
             case "truth" -> Views.truth(this.<TruthLog>store(StoreNames.TRUTH).get(id));
             case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
@@ -271,10 +279,17 @@ public final class HttpApi implements AutoCloseable {
         return LiveScore.score(s, this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
                 this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
-                settings.system(s.system).windowLength(),
-                // a lasting change is the new normal once the context set holds only windows after it
-                (long) settings.system(s.system).windowLength() * (settings.system(s.system).contextWindows() + 1),
-                SensorSystems.of(s.system).sampleIntervalMillis());
+                slackSamples(s), onsetSamples(s), SensorSystems.of(s.system).sampleIntervalMillis());
+    }
+
+    /** A detection may come up to a window after a fault's end. */
+    private long slackSamples(SensorState s) {
+        return settings.system(s.system).windowLength();
+    }
+
+    /** A lasting change is the new normal once the context set holds only windows after it. */
+    private long onsetSamples(SensorState s) {
+        return (long) settings.system(s.system).windowLength() * (settings.system(s.system).contextWindows() + 1);
     }
 
     private LiveScore.Totals localScore() {

@@ -108,6 +108,11 @@ public final class StreamsSettings {
     public static final Setting<Integer> DROPOUT_MIN_MISSING = new Setting<>("fault.dropout.min.missing",
             "A sequence gap of at least this many missing samples is a dropout.", "1",
             Setting.intBetween(1, 1_000_000), false);
+    public static final Setting<Double> NOISE_ARL_SAMPLES = new Setting<>("fault.noise.arl.samples",
+            "Noise burst: the average run length, in samples, between false alarms of the sequential test on the "
+                    + "sensor's one-step prediction errors; its threshold is derived from it and the sensor's own "
+                    + "errors. 720000 = one per 10 sensor-hours at 20 Hz (a tenth of the alarm budget).", "720000",
+            Setting.doubleBetween(10, 1e12), false);
     public static final Setting<Integer> FAULT_CLEAR_SAMPLES = new Setting<>("fault.clear.samples",
             "Hysteresis: a raised sensor fault clears after this many consecutive healthy readings.", "20",
             Setting.intBetween(1, 1_000_000), false);
@@ -270,7 +275,7 @@ public final class StreamsSettings {
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
             BATCH_MAX_LATENCY_MS, BATCH_MODE, STATE_STORE_TYPE,
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
-            FAULT_CLEAR_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
+            FAULT_CLEAR_SAMPLES, NOISE_ARL_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
             DEVIATION_ARL_SAMPLES,
             DRIFT_THRESHOLD,
             UNMODELLED_SIGMAS, UNMODELLED_WARMUP, FORECAST_CALIBRATION_WARMUP, FORECAST_CALIBRATION_ALPHA, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,

@@ -9,8 +9,6 @@ import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.topology.ZpHistory;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +19,13 @@ import java.util.TreeMap;
  * the true physics, and how the anomaly flags match the injected faults (precision, recall, detection
  * delay). Computed on demand from the kept histories, so it covers the recent past those stores hold.
  *
- * <p>A fault is an episode: the truth ranges of one fault kind that follow each other without a gap are one
- * fault (a drift is re-published every few samples with its current value; counting each record would make
- * one drift two dozen faults). Matching rule: an anomaly matches a fault when its sequence range overlaps the
- * fault's range extended by {@code slackSamples} (detections that need a window of evidence come after the
- * fault starts). A fault still in force with no end (a parameter step "for good") is matched only within
- * {@code onsetSamples} of its newest truth record: after that it is the sensor's new normal, and a later flag
- * is not its detection.
+ * <p>A fault is an episode ({@link FaultEpisodes}): the truth records of a drift or of a transient fault that
+ * follow each other without a gap are one fault (a drift is re-published every few samples with its current
+ * value; counting each record would make one drift two dozen faults). An anomaly matches a fault when its
+ * sequence range overlaps the fault's range extended by {@code slackSamples} (detections that need a window of
+ * evidence come after the fault starts); a fault in force for good (a parameter step, an unmodelled change) is
+ * matched only within {@code onsetSamples} of its onset: after that it is the sensor's new normal, and a later
+ * flag is not its detection. A drift is also scored by how far its parameter had moved when it was flagged.
  */
 public final class LiveScore {
 
@@ -48,6 +46,11 @@ public final class LiveScore {
          */
         public double driftDetectionDelayMs;
         public long driftsDetected;
+        /** Drift episodes, and those flagged before the parameter had moved {@link FaultEpisodes#DRIFT_IN_TIME} of its value. */
+        public long drifts;
+        public long driftsInTime;
+        /** The largest relative move of a drifting parameter at its detection; -1 for none detected. */
+        public double driftMovedMax = -1;
         public long anomalies;
         public long anomaliesMatched;
         public final Map<String, long[]> recallByFault = new TreeMap<>();
@@ -70,6 +73,9 @@ public final class LiveScore {
             delaysScored += other.delaysScored;
             driftDetectionDelayMs += other.driftDetectionDelayMs;
             driftsDetected += other.driftsDetected;
+            drifts += other.drifts;
+            driftsInTime += other.driftsInTime;
+            driftMovedMax = Math.max(driftMovedMax, other.driftMovedMax);
             anomalies += other.anomalies;
             anomaliesMatched += other.anomaliesMatched;
             other.recallByFault.forEach((k, v) -> {
@@ -116,6 +122,11 @@ public final class LiveScore {
             q.put("recall", faults == 0 ? null : (double) faultsDetected / faults);
             q.put("detection_delay_ms", delaysScored == 0 ? null : detectionDelayMs / delaysScored);
             q.put("drift_detection_delay_ms", driftsDetected == 0 ? null : driftDetectionDelayMs / driftsDetected);
+            q.put("drifts_flagged_in_time", drifts == 0 ? null : (double) driftsInTime / drifts);
+            q.put("drift_moved_at_detection", driftMovedMax < 0 ? null : driftMovedMax);
+            Map<String, Object> byKind = new LinkedHashMap<>();
+            recallByFault.forEach((k, v) -> byKind.put(k, v[0] == 0 ? null : (double) v[1] / v[0]));
+            q.put("recall_by_fault", byKind);
             q.put("alarms_per_sensor_hour", sensorHours == 0 ? null : alarms / sensorHours);
             Map<String, Object> skill = new LinkedHashMap<>();
             Map<String, Object> skillVsPhysics = new LinkedHashMap<>();
@@ -157,45 +168,6 @@ public final class LiveScore {
     }
 
     private LiveScore() {
-    }
-
-    /** One injected fault as a whole; {@code matchTo} is the last sequence a detection may start at. */
-    record Episode(FaultKind kind, long fromSequence, long matchTo) {
-    }
-
-    /** The fault episodes of a sensor's truth log, in sequence order. */
-    static List<Episode> episodes(TruthLog truth, long slackSamples, long onsetSamples) {
-        List<TruthLog.Range> ranges = new ArrayList<>(truth.ranges);
-        ranges.sort(Comparator.comparingLong(TruthLog.Range::fromSequence));
-        List<Episode> episodes = new ArrayList<>();
-        FaultKind kind = null;
-        long from = 0;
-        long to = 0;        // effective end of the episode so far; Long.MAX_VALUE while still in force
-        long newest = 0;    // start of its newest truth record
-        for (int i = 0; i <= ranges.size(); i++) {
-            TruthLog.Range r = i < ranges.size() ? ranges.get(i) : null;
-            boolean continues = r != null && kind != null && r.fault() == kind
-                    && (to == Long.MAX_VALUE || r.fromSequence() <= to + 1);
-            if (kind != null && !continues) {
-                // an open range ends where the next truth record (of any kind) takes over
-                long end = to == Long.MAX_VALUE && r != null ? r.fromSequence() - 1 : to;
-                episodes.add(new Episode(kind, from, end == Long.MAX_VALUE ? newest + onsetSamples
-                        : end + slackSamples));
-                kind = null;
-            }
-            if (r == null || r.fault() == null) {
-                continue;
-            }
-            if (kind == null) {
-                kind = r.fault();
-                from = r.fromSequence();
-                to = r.toSequence();
-            } else {
-                to = r.toSequence() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(to, r.toSequence());
-            }
-            newest = r.fromSequence();
-        }
-        return episodes;
     }
 
     /** Sensor-level estimates are scored only after a sensor's first minute (its first estimates are few). */
@@ -266,14 +238,15 @@ public final class LiveScore {
             }
         }
         List<Anomaly> flags = anomalies == null ? List.of() : anomalies.anomalies;
-        List<Episode> faults = episodes(truth, slackSamples, onsetSamples);
-        for (Episode fault : faults) {
+        List<FaultEpisodes.Episode> faults = FaultEpisodes.of(truth, slackSamples, onsetSamples);
+        for (FaultEpisodes.Episode fault : faults) {
             t.faults++;
+            t.drifts += fault.kind() == FaultKind.PARAMETER_DRIFT ? 1 : 0;
             long[] byKind = t.recallByFault.computeIfAbsent(fault.kind().name(), k -> new long[2]);
             byKind[0]++;
             Anomaly first = null;
             for (Anomaly a : flags) {
-                if (matches(a, fault) && (first == null || a.getToSequence() < first.getToSequence())) {
+                if (FaultEpisodes.matches(a, fault) && (first == null || a.getToSequence() < first.getToSequence())) {
                     first = a;
                 }
             }
@@ -284,6 +257,11 @@ public final class LiveScore {
                 if (fault.kind() == FaultKind.PARAMETER_DRIFT) {
                     t.driftsDetected++;
                     t.driftDetectionDelayMs += delay;
+                    Double moved = FaultEpisodes.movedAt(truth, fault.fromSequence(), first.getToSequence());
+                    if (moved != null) {
+                        t.driftMovedMax = Math.max(t.driftMovedMax, moved);
+                        t.driftsInTime += moved < FaultEpisodes.DRIFT_IN_TIME ? 1 : 0;
+                    }
                 } else {
                     t.delaysScored++;
                     t.detectionDelayMs += delay;
@@ -292,14 +270,10 @@ public final class LiveScore {
         }
         for (Anomaly a : flags) {
             t.anomalies++;
-            if (faults.stream().anyMatch(f -> matches(a, f))) {
+            if (faults.stream().anyMatch(f -> FaultEpisodes.matches(a, f))) {
                 t.anomaliesMatched++;
             }
         }
         return t;
-    }
-
-    static boolean matches(Anomaly a, Episode fault) {
-        return a.getFromSequence() <= fault.matchTo() && a.getToSequence() >= fault.fromSequence();
     }
 }

@@ -59,7 +59,7 @@ public final class DeviationCusum {
      * let 3 samples raise (the live example run's line alarmed every ~90 s); for independent channels it errs on the
      * quiet side.
      */
-    static double increment(double s) {
+    public static double increment(double s) {
         return 0.5 * ((1 - 1 / RHO) * Math.min(s, S_CAP) - Math.log(RHO));
     }
 
@@ -69,7 +69,10 @@ public final class DeviationCusum {
      */
     public void restart(long samples) {
         statistic = 0;
-        hold = samples;
+        // before warm-up the test does not judge, and a hold would never count down (it counts judged actuals, and
+        // the moments that warm the test up are not learnt while holding): an event at a sensor's first reading
+        // (START_UP) silenced the noise check for good
+        hold = warmedUp() ? samples : 0;
     }
 
     /**
@@ -179,7 +182,7 @@ public final class DeviationCusum {
         return false;
     }
 
-    void write(DataOutputStream out) throws IOException {
+    public void write(DataOutputStream out) throws IOException {
         out.writeDouble(statistic);
         out.writeLong(startSequence);
         out.writeLong(blocks);
@@ -193,7 +196,7 @@ public final class DeviationCusum {
         out.writeLong(hold);
     }
 
-    static DeviationCusum read(DataInputStream in) throws IOException {
+    public static DeviationCusum read(DataInputStream in) throws IOException {
         DeviationCusum c = new DeviationCusum();
         c.statistic = in.readDouble();
         c.startSequence = in.readLong();

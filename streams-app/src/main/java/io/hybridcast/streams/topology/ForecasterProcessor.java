@@ -70,7 +70,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.intake = new ReadingIntake(settings, metrics, context);
         this.faultChecks = new SensorFaultChecks(settings, emitter);
         this.deviationCheck = new ForecastDeviationCheck(settings, stores.pending, emitter, metrics);
-        this.driftCheck = new PhysicsDriftCheck(settings, stores.zpHistory, emitter);
+        this.driftCheck = new PhysicsDriftCheck(settings, stores.zpHistory, stores.physics, emitter);
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());

@@ -122,11 +122,12 @@ public final class SensorState {
     }
 
     /**
-     * Format 5: format 4 (the flat class's fields, in its order) without the usual neural share (unmodelled
-     * dynamics now compares latents) and followed by the live forecast score. Format 4 is still read, with no
-     * forecast score yet, so an upgrade keeps the sensors' state.
+     * Format 6: format 5 followed by the noise-burst check's memory and physics drift's hold. Format 5 was format 4 (the flat class's
+     * fields, in its order) without the usual neural share (unmodelled dynamics now compares latents) and followed
+     * by the live forecast score. Formats 4 and 5 are still read (their noise check starts afresh), so an upgrade
+     * keeps the sensors' state.
      */
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 5, 4,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 6, 4,
             SensorState::write, SensorState::read);
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
@@ -154,6 +155,8 @@ public final class SensorState {
         s.faults.write(out);
         s.checks.write(out);
         s.score.write(out);
+        s.faults.writeNoise(out);
+        s.checks.writeExtension(out);
     }
 
     private static SensorState read(DataInputStream in, int version) throws IOException {
@@ -178,9 +181,15 @@ public final class SensorState {
         long readings = in.readLong();
         long forecasts = in.readLong();
         long modelVersion = in.readLong();
+        FaultState faults = FaultState.read(in);
+        ModelCheckState checks = ModelCheckState.read(in, version);
+        ForecastScore score = version >= 5 ? ForecastScore.read(in) : new ForecastScore();
+        if (version >= 6) {
+            faults.readNoise(in);
+            checks.readExtension(in);
+        }
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),
-                new ServingStatus(status, forecasts, modelVersion), FaultState.read(in), ModelCheckState.read(in, version),
-                version >= 5 ? ForecastScore.read(in) : new ForecastScore());
+                new ServingStatus(status, forecasts, modelVersion), faults, checks, score);
     }
 }

@@ -6,6 +6,9 @@ import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ServingModel;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static io.hybridcast.streams.anomaly.Channels.num;
 
 /**
@@ -20,6 +23,8 @@ import static io.hybridcast.streams.anomaly.Channels.num;
  * window in latent space, and the latent that moved says which part of the model took up the change.
  */
 final class UnmodelledCheck {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UnmodelledCheck.class);
 
     private final StreamsSettings settings;
     private final AnomalyEmitter emitter;
@@ -71,6 +76,9 @@ final class UnmodelledCheck {
                 worst = k;
             }
         }
+        LOG.debug("latents {} seq {} score {} worst z_n[{}] recent {} long-run {} var {} n {}", state.sensorId,
+                state.query().sequence(), num(score), worst, java.util.Arrays.toString(recent),
+                java.util.Arrays.toString(longRun), java.util.Arrays.toString(variance), num(effective));
         Latch unmodelled = state.checks().unmodelled();
         long sequence = state.query().sequence();
         // raised by one comparison (the recent mean pools anomaly.recent.windows windows), cleared with hysteresis

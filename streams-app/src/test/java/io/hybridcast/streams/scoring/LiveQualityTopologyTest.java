@@ -53,7 +53,8 @@ class LiveQualityTopologyTest {
                     f.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get("p1"), 20, 60, 50);
             Map<String, Object> q = totals.quality();
             assertThat(q).containsOnlyKeys("zp_rel_err", "zp_coverage_95", "precision", "recall",
-                    "detection_delay_ms", "drift_detection_delay_ms", "alarms_per_sensor_hour", "forecast_skill", "forecast_skill_vs_physics",
+                    "detection_delay_ms", "drift_detection_delay_ms", "drifts_flagged_in_time",
+                    "drift_moved_at_detection", "recall_by_fault", "alarms_per_sensor_hour", "forecast_skill", "forecast_skill_vs_physics",
                     "band_coverage_95");
             // the relative error of the sensor-level estimates recorded after the first minute, recomputed here
             double sum = 0;

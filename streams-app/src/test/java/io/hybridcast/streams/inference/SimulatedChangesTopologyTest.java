@@ -1,0 +1,120 @@
+package io.hybridcast.streams.inference;
+
+import io.hybridcast.avro.Anomaly;
+import io.hybridcast.avro.AnomalyKind;
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.simulator.fleet.FleetSimulator;
+import io.hybridcast.simulator.fleet.Rate;
+import io.hybridcast.simulator.fleet.Scenario;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.swap.BundleModelLoader;
+import io.hybridcast.streams.swap.PayloadVerifier;
+import io.hybridcast.streams.testing.CollectingSink;
+import io.hybridcast.streams.testing.TopologyFixture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The issue's real-topology test of the alerts, as far as the shipped base model supports it: the simulator's own
+ * pendulums (its physics, noise, start-up and operating events) through the real topology with the shipped
+ * population-trained base model, nothing shifted by hand. A driven pendulum whose drive drops (an unmodelled change)
+ * is flagged as unmodelled dynamics naming a neural latent; an undriven pendulum that runs down and is re-excited
+ * (RE_EXCITATION announced) raises nothing. No ground truth reaches the app. A drift of ω is not here: with this
+ * model no regime tried made the window estimates follow it (a driven pendulum's forced response shows A ω², and
+ * its drift moved the latents instead; a free swing read ω at the prior bound, 0.39), so the drift detector's own
+ * test is ModelAnomalyTopologyTest's, on known shifts (docs/streams-app.md).
+ */
+class SimulatedChangesTopologyTest {
+
+    static final Path BASE_MODEL = Path.of("..", "trainer", "src", "main", "resources", "base-models",
+            "pendulum.bundle");
+    static final int SAMPLES = 2600;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aChangedDriveIsFlaggedNamingALatentAndARe_excitationRaisesNothing() throws Exception {
+        // before the first forecast each sensor is set into its regime (these early records are setup, not faults):
+        // pendulum-1 is driven hard (A 30), then its drive drops to 5 (an unmodelled change); pendulum-2 has no
+        // drive and strong damping, so it runs down and is re-excited again and again
+        Scenario scenario = Scenario.parse("""
+                {"faults": [
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 30.0},
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "gamma",
+                   "value": 0.2},
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 1600, "parameter": "A",
+                   "value": 5.0},
+                  {"sensor": "pendulum-2", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 0.0},
+                  {"sensor": "pendulum-2", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "gamma",
+                   "value": 0.8}
+                ]}""", "test scenario");
+        CollectingSink sink = new CollectingSink();
+        Instant t0 = TopologyFixture.T0;
+        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(3).seed(5).scenario(scenario)
+                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(3L * SAMPLES).startEventTime(t0).sink(sink).build()) {
+            fleet.start();
+            assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
+            assertThat(fleet.failure()).isNull();
+        }
+        List<SensorReading> readings = new ArrayList<>(sink.readings);
+        readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
+        long reExcitations = readings.stream().filter(r -> r.getSensorId().equals("pendulum-2")
+                && "RE_EXCITATION".equals(r.getOperatingEvent())).count();
+        assertThat(reExcitations).as("the undriven pendulum runs down and is re-excited").isGreaterThanOrEqualTo(2);
+
+        byte[] payload = Files.readAllBytes(BASE_MODEL);
+        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
+                .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
+                .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
+                .setSha256(PayloadVerifier.sha256(payload)).build();
+        ModelRegistry registry = new ModelRegistry();
+        registry.swap(new BundleModelLoader().load(header, payload));
+        List<Anomaly> alarms = new ArrayList<>();
+        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+                "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"), "test"),
+                registry, stateDir)) {
+            int n = 0;
+            for (SensorReading r : readings) {
+                f.pipe(r);
+                if (++n % 30 == 0) {
+                    f.advanceWallClock(Duration.ofMillis(200));
+                    f.forecasts();
+                    alarms.addAll(f.anomalies());
+                }
+            }
+            f.advanceWallClock(Duration.ofMillis(200));
+            alarms.addAll(f.anomalies());
+            registry.close();
+        }
+        List<Anomaly> changed = of(alarms, "pendulum-1");
+        List<Anomaly> reExcited = of(alarms, "pendulum-2");
+        // the drive cut from 30 to 5 at 1600 moves the latents: flagged naming one
+        assertThat(changed).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS);
+            assertThat(a.getDetail()).matches("z_n\\[\\d]");
+            assertThat(a.getToSequence()).isBetween(1600L, 1900L);
+        });
+        assertThat(changed).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1600L));
+        // re-excitations are operating events, not faults
+        assertThat(reExcited).isEmpty();
+    }
+
+    static List<Anomaly> of(List<Anomaly> alarms, String sensor) {
+        return alarms.stream().filter(a -> a.getSensorId().equals(sensor)).toList();
+    }
+}
