@@ -3,35 +3,19 @@ package io.hybridcast.streams.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.errors.StreamThreadHealth;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.swap.ModelSwapper;
-import io.hybridcast.streams.topology.AnomalyHistory;
-import io.hybridcast.streams.topology.ContextSet;
-import io.hybridcast.streams.topology.PendingForecasts;
-import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.StoreNames;
-import io.hybridcast.streams.topology.ZpHistory;
-import io.hybridcast.streams.topology.TruthLog;
 import io.hybridcast.streams.scoring.LiveScore;
-import io.hybridcast.schemas.SensorSystems;
-import io.hybridcast.schemas.Topics;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +78,8 @@ public final class HttpApi implements AutoCloseable {
     private final ModelSwapper swapper;
     private final Supplier<String> prometheus;
     private final PeerClient peers = new PeerClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    /** This instance's own stores. */
+    private final LocalQueries here;
     private volatile KafkaStreams streams;
     private volatile BooleanSupplier modelsCaughtUp = () -> true;
     private volatile StreamThreadHealth threadHealth = new StreamThreadHealth(java.time.Clock.systemUTC());
@@ -105,6 +90,7 @@ public final class HttpApi implements AutoCloseable {
         this.models = models;
         this.swapper = swapper;
         this.prometheus = prometheus;
+        this.here = new LocalQueries(settings, () -> streams);
         this.server = HttpServer.create(new InetSocketAddress(settings.get(StreamsSettings.HTTP_HOST),
                 settings.get(StreamsSettings.HTTP_PORT)), 64);
         server.createContext("/", this::handle);
@@ -197,7 +183,7 @@ public final class HttpApi implements AutoCloseable {
             Map<String, String> params = SensorPages.query(exchange.getRequestURI().getRawQuery(),
                     Set.of("local", "limit", "after"));
             SensorPages.Request page = SensorPages.request(params);
-            List<Map<String, Object>> sensors = "true".equals(params.get("local")) ? localSensors(page)
+            List<Map<String, Object>> sensors = "true".equals(params.get("local")) ? here.localSensors(page)
                     : gatherSensors(page);
             String next = SensorPages.nextAfter(sensors, page.limit());
             if (next != null) {
@@ -208,13 +194,13 @@ public final class HttpApi implements AutoCloseable {
         } else if (path.equals("/api/fleet")) {
             local = "true".equals(SensorPages.query(exchange.getRequestURI().getRawQuery(), Set.of("local"))
                     .get("local"));
-            Map<String, Object> fleet = local ? localFleet() : gatherFleet();
-            LiveScore.Totals totals = local ? localScore() : gatherScore();
+            Map<String, Object> fleet = local ? here.localFleet() : gatherFleet();
+            LiveScore.Totals totals = local ? here.localScore() : gatherScore();
             fleet.put("score", totals.view());
             fleet.put("quality", totals.quality());
             json(exchange, 200, fleet);
         } else if (path.equals("/api/score")) {
-            json(exchange, 200, local ? localScore() : gatherScore());
+            json(exchange, 200, local ? here.localScore() : gatherScore());
         } else if (path.startsWith("/api/sensors/")) {
             String[] parts = path.substring("/api/sensors/".length()).split("/");
             String id = PathSegments.decode(parts[0]);
@@ -224,7 +210,7 @@ public final class HttpApi implements AutoCloseable {
                 forward(exchange, owner, path);
                 return;
             }
-            Object body = sensorPart(id, what);
+            Object body = here.sensorPart(id, what);
             if (body == null) {
                 json(exchange, 404, Map.of("error", "no " + (what.isEmpty() ? "state" : what) + " for sensor " + id));
             } else {
@@ -235,73 +221,8 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private Object sensorPart(String id, String what) {
-        return switch (what) {
-            case "" -> {
-                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
-                yield s == null ? null : sensorView(s);
-            }
-            case "forecast" -> {
-                Forecast f = this.<Forecast>store(StoreNames.LATEST_FORECASTS).get(id);
-                yield f == null ? null : Views.forecast(f);
-            }
-            case "zp" -> Views.zp(this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(id));
-            case "score" -> {
-                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
-                if (s == null) {
-                    yield null;
-                }
-                Map<String, Object> view = scoreOf(s).view();
-                view.putAll(io.hybridcast.streams.scoring.AlarmTable.of(
-                        this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
-                        this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
-                        slackSamples(s), onsetSamples(s), SensorSystems.of(s.system).sampleIntervalMillis()));
-                yield view;
-            }
-            case "truth" -> Views.truth(this.<TruthLog>store(StoreNames.TRUTH).get(id));
-            case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
-            case "series" -> {
-                SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
-                yield s == null ? null : Views.series(s, this.<PendingForecasts>store(StoreNames.PENDING_FORECASTS).get(id));
-            }
-            default -> null;
-        };
-    }
-
-    private Map<String, Object> sensorView(SensorState s) {
-        ContextSet context = this.<ContextSet>store(StoreNames.CONTEXT_SETS).get(s.sensorId);
-        return Views.sensor(s, settings.system(s.system), context == null ? 0 : context.windows.size(),
-                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
-                this.<io.hybridcast.streams.topology.SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get(s.sensorId));
-    }
-
-    private LiveScore.Totals scoreOf(SensorState s) {
-        return LiveScore.score(s, this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
-                this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
-                this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
-                slackSamples(s), onsetSamples(s), SensorSystems.of(s.system).sampleIntervalMillis());
-    }
-
-    /** A detection may come up to a window after a fault's end. */
-    private long slackSamples(SensorState s) {
-        return settings.system(s.system).windowLength();
-    }
-
-    /** A lasting change is the new normal once the context set holds only windows after it. */
-    private long onsetSamples(SensorState s) {
-        return (long) settings.system(s.system).windowLength() * (settings.system(s.system).contextWindows() + 1);
-    }
-
-    private LiveScore.Totals localScore() {
-        LiveScore.Totals totals = new LiveScore.Totals();
-        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
-            all.forEachRemaining(kv -> totals.add(scoreOf(kv.value)));
-        }
-        return totals;
-    }
-
     private LiveScore.Totals gatherScore() throws IOException {
-        LiveScore.Totals totals = localScore();
+        LiveScore.Totals totals = here.localScore();
         for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
             if (!instance.hostInfo().equals(self())) {
                 totals.add(JSON.readValue(peers.fetch(instance.hostInfo(), "/api/score?" + LOCAL), LiveScore.Totals.class));
@@ -310,38 +231,10 @@ public final class HttpApi implements AutoCloseable {
         return totals;
     }
 
-    /** A page of this instance's sensors: at most {@code limit} per local partition are read. */
-    private List<Map<String, Object>> localSensors(SensorPages.Request page) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (SensorState s : SensorPages.localPage(localStatePartitions(), page)) {
-            out.add(sensorView(s));
-        }
-        return out;
-    }
-
-    /** The sensor-state store of each partition this instance serves actively. */
-    private List<ReadOnlyKeyValueStore<String, SensorState>> localStatePartitions() {
-        if (streams == null) {
-            throw new InvalidStateStoreException("streams not started");
-        }
-        List<ReadOnlyKeyValueStore<String, SensorState>> out = new ArrayList<>();
-        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-            for (TaskMetadata task : thread.activeTasks()) {
-                for (TopicPartition tp : task.topicPartitions()) {
-                    if (tp.topic().equals(Topics.SENSOR_READINGS.name())) {
-                        out.add(streams.store(StoreQueryParameters.fromNameAndType(StoreNames.SENSOR_STATE,
-                                QueryableStoreTypes.<String, SensorState>keyValueStore()).withPartition(tp.partition())));
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
     /** A page of every instance's sensors: each instance answers at most one page, merged here. */
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> gatherSensors(SensorPages.Request page) throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>(localSensors(page));
+        List<Map<String, Object>> out = new ArrayList<>(here.localSensors(page));
         String query = "/api/sensors?" + LOCAL + "&limit=" + page.limit()
                 + (page.after() == null ? "" : "&after=" + encode(page.after()));
         for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
@@ -353,34 +246,10 @@ public final class HttpApi implements AutoCloseable {
         return SensorPages.merge(out, page.limit());
     }
 
-    /** Sensors by status and anomalies by kind over this instance's sensors, counted as they stream by. */
-    private Map<String, Object> localFleet() {
-        Map<String, Long> byStatus = new TreeMap<>();
-        Map<String, Long> anomalies = new TreeMap<>();
-        long sensors = 0;
-        ReadOnlyKeyValueStore<String, AnomalyHistory> history = store(StoreNames.ANOMALY_HISTORY);
-        try (KeyValueIterator<String, SensorState> all = this.<SensorState>store(StoreNames.SENSOR_STATE).all()) {
-            while (all.hasNext()) {
-                SensorState s = all.next().value;
-                sensors++;
-                byStatus.merge(s.status().name(), 1L, Long::sum);
-                AnomalyHistory h = history.get(s.sensorId);
-                if (h != null) {
-                    h.countsByKind.forEach((kind, n) -> anomalies.merge(kind, n, Long::sum));
-                }
-            }
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sensors", sensors);
-        m.put("byStatus", byStatus);
-        m.put("anomaliesByKind", anomalies);
-        return m;
-    }
-
     /** The fleet counts of every instance, each counted where its sensors live: no sensor list travels. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> gatherFleet() throws IOException {
-        Map<String, Object> fleet = localFleet();
+        Map<String, Object> fleet = here.localFleet();
         for (StreamsMetadata instance : streams.streamsMetadataForStore(StoreNames.SENSOR_STATE)) {
             if (instance.hostInfo().equals(self())) {
                 continue;
@@ -413,13 +282,6 @@ public final class HttpApi implements AutoCloseable {
             out.put(kind.name(), m);
         }
         return out;
-    }
-
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        if (streams == null) {
-            throw new InvalidStateStoreException("streams not started");
-        }
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
     }
 
     private HostInfo self() {
