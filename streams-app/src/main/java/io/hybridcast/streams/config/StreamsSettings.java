@@ -83,10 +83,10 @@ public final class StreamsSettings {
 
     public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
             "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
-                    + "the changelog's tail, any fleet size; in_memory: on the heap (about 20 KB per sensor), no "
-                    + "RocksDB writes or flushes at each commit (about a third less CPU per reading, shorter "
-                    + "commits), restored from the whole changelog at every start (standby replicas keep fail-over "
-                    + "fast). Both are changelogged: nothing is lost either way.",
+                    + "the changelog's tail, any fleet size; in_memory: on the heap (every sensor's windows, context "
+                    + "set, pending forecasts and z_p history), no RocksDB writes or flushes at each commit (less CPU "
+                    + "per reading: docs/streams-app.md), restored from the whole changelog at every start (standby "
+                    + "replicas keep fail-over fast). Both are changelogged: nothing is lost either way.",
             "rocksdb", Setting.oneOf("rocksdb", "in_memory"), false);
 
     // ---- validation ----
