@@ -44,8 +44,6 @@ public final class ForecastCalibration {
     private double[] multiplier = new double[0];
     /** [step][channel]: mean square of the combined (published) forecast's error. */
     private double[][] combinedSq = new double[0][0];
-    /** Steps changed since they were last stored (each step is stored on its own, {@link ForecastScoring}). */
-    private boolean[] changed = new boolean[0];
 
     private void size(int horizon, int width) {
         if (horizon == steps && width == channels) {
@@ -60,55 +58,6 @@ public final class ForecastCalibration {
         multiplier = new double[horizon];
         java.util.Arrays.fill(multiplier, START_MULTIPLIER);
         combinedSq = new double[horizon][width];
-        changed = new boolean[horizon];
-        java.util.Arrays.fill(changed, true);
-    }
-
-    int steps() {
-        return steps;
-    }
-
-    int channels() {
-        return channels;
-    }
-
-    /** An empty calibration of this shape, to be filled by {@link #readStep}; no step counts as changed. */
-    static ForecastCalibration ofShape(int steps, int channels) {
-        ForecastCalibration f = new ForecastCalibration();
-        f.size(steps, channels);
-        java.util.Arrays.fill(f.changed, false);
-        return f;
-    }
-
-    /** Whether {@code step} changed since it was last stored. */
-    boolean changed(int step) {
-        return changed[step];
-    }
-
-    /** Every step counts as changed (a value read from an older, whole layout is stored anew). */
-    void markAllChanged() {
-        java.util.Arrays.fill(changed, true);
-    }
-
-    /** Writes one step's moments, and it no longer counts as changed. */
-    void writeStep(int h, DataOutputStream out) throws IOException {
-        out.writeLong(count[h]);
-        out.writeDouble(modelSq[h]);
-        out.writeDouble(persistenceSq[h]);
-        out.writeDouble(cross[h]);
-        out.writeDouble(multiplier[h]);
-        StateSerde.writeDoubles(out, combinedSq[h]);
-        changed[h] = false;
-    }
-
-    /** Reads one step's moments as {@link #writeStep} wrote them. */
-    void readStep(int h, DataInputStream in) throws IOException {
-        count[h] = in.readLong();
-        modelSq[h] = in.readDouble();
-        persistenceSq[h] = in.readDouble();
-        cross[h] = in.readDouble();
-        multiplier[h] = in.readDouble();
-        combinedSq[h] = StateSerde.readDoubles(in);
     }
 
     /** Whether step {@code step} has seen at least {@code warmup} actuals (always, with warmup 0: calibration off). */
@@ -159,7 +108,6 @@ public final class ForecastCalibration {
             multiplier[step] = Math.max(0, multiplier[step] + ETA * ((miss ? 1 : 0) - MISS_RATE));
         }
         count[step]++;
-        changed[step] = true;
         double a = Math.max(alpha, 1.0 / count[step]);
         double mm = 0;
         double pp = 0;
@@ -213,25 +161,31 @@ public final class ForecastCalibration {
         return new double[][][] {m, lo, hi};
     }
 
-    /** The whole calibration, as one value (the layout before each step was stored on its own). */
     void write(DataOutputStream out) throws IOException {
         out.writeInt(steps);
         out.writeInt(channels);
-        boolean[] kept = changed.clone();
         for (int h = 0; h < steps; h++) {
-            writeStep(h, out);
+            out.writeLong(count[h]);
+            out.writeDouble(modelSq[h]);
+            out.writeDouble(persistenceSq[h]);
+            out.writeDouble(cross[h]);
+            out.writeDouble(multiplier[h]);
+            StateSerde.writeDoubles(out, combinedSq[h]);
         }
-        changed = kept;
     }
 
-    /** Reads what {@link #write} wrote; every step counts as changed. */
     static ForecastCalibration read(DataInputStream in) throws IOException {
         ForecastCalibration f = new ForecastCalibration();
         int horizon = in.readInt();
         int width = in.readInt();
         f.size(horizon, width);
         for (int h = 0; h < horizon; h++) {
-            f.readStep(h, in);
+            f.count[h] = in.readLong();
+            f.modelSq[h] = in.readDouble();
+            f.persistenceSq[h] = in.readDouble();
+            f.cross[h] = in.readDouble();
+            f.multiplier[h] = in.readDouble();
+            f.combinedSq[h] = StateSerde.readDoubles(in);
         }
         return f;
     }

@@ -25,14 +25,12 @@ final class ForecasterStores {
     final WriteBehindStore<SensorPhysics> physics;
     private final List<WriteBehindStore<?>> writeBehind = new ArrayList<>();
     private final List<SequencedStore<?>> sequenced = new ArrayList<>();
-    private final PartedStore<ForecastScoring> scoring;
 
     ForecasterStores(ProcessorContext<Object, Object> context) {
         this.states = open(context, StoreNames.SENSOR_STATE);
         this.contexts = open(context, StoreNames.CONTEXT_SETS);
-        this.scoring = context.getStateStore(StoreNames.PENDING_FORECASTS);
-        scoring.forgetAll();
-        this.pending = new PendingForecasts(openSequenced(context, StoreNames.PENDING_ENTRIES), scoring);
+        this.pending = new PendingForecasts(openSequenced(context, StoreNames.PENDING_ENTRIES),
+                open(context, StoreNames.PENDING_FORECASTS));
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
         this.zpHistory = openSequenced(context, StoreNames.ZP_HISTORY);
         this.anomalyHistory = open(context, StoreNames.ANOMALY_HISTORY);
@@ -57,7 +55,6 @@ final class ForecasterStores {
     void forgetAll() {
         writeBehind.forEach(WriteBehindStore::forgetAll);
         sequenced.forEach(SequencedStore::forgetAll);
-        scoring.forgetAll();
     }
 
     /** Drops the cached values of a sensor whose processing failed half-way (the stores hold the truth). */
@@ -68,7 +65,6 @@ final class ForecasterStores {
         for (SequencedStore<?> store : sequenced) {
             store.invalidate(sensorId);
         }
-        scoring.invalidate(sensorId);
     }
 
     /** Removes the sensor from every store of the forecaster, with a tombstone to each changelog (sensor.ttl). */
@@ -79,7 +75,6 @@ final class ForecasterStores {
         for (SequencedStore<?> store : sequenced) {
             store.deleteAll(sensorId);
         }
-        scoring.delete(sensorId);
         latest.delete(sensorId);
     }
 

@@ -14,8 +14,7 @@ import java.util.Map;
  * A sensor's forecasts still awaiting their actuals, and the one owner of how they are stored: each forecast is an
  * immutable record keyed (sensor, first sequence) in {@link StoreNames#PENDING_ENTRIES} ({@link SequencedStore}),
  * written once when it is made and deleted once its last step has passed; beside them, per sensor, the small
- * scoring state that every actual changes ({@link ForecastScoring}, in {@link StoreNames#PENDING_FORECASTS}, written
- * in parts: the head and the horizon steps that changed).
+ * scoring state that every actual changes ({@link ForecastScoring}, in {@link StoreNames#PENDING_FORECASTS}).
  * Each arriving reading is compared with the newest forecast that covers its sequence number.
  */
 public final class PendingForecasts {
@@ -45,9 +44,9 @@ public final class PendingForecasts {
             PendingForecasts::writeEntry, in -> readEntry(in, ENTRY_FORMAT));
 
     private final SequencedStore<Entry> entries;
-    private final PartedStore<ForecastScoring> scoring;
+    private final WriteBehindStore<ForecastScoring> scoring;
 
-    PendingForecasts(SequencedStore<Entry> entries, PartedStore<ForecastScoring> scoring) {
+    PendingForecasts(SequencedStore<Entry> entries, WriteBehindStore<ForecastScoring> scoring) {
         this.entries = entries;
         this.scoring = scoring;
     }

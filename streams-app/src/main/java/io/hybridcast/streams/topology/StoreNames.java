@@ -7,9 +7,8 @@ public final class StoreNames {
     /** {@link ContextSet} per sensor id: the last K windows and the pooled context embedding. */
     public static final String CONTEXT_SETS = "context-sets";
     /**
-     * {@link ForecastScoring} per sensor, in parts keyed (sensor id, part) by {@link SequenceKey}: the scoring state
-     * of its pending forecasts (the name is that of the store that held the forecasts too, before they got records
-     * of their own, so an upgrade keeps what it learnt).
+     * {@link ForecastScoring} per sensor id: the scoring state of its pending forecasts (the name is that of the
+     * store that held the forecasts too, before they got records of their own, so an upgrade keeps what it learnt).
      */
     public static final String PENDING_FORECASTS = "pending-forecasts";
     /** {@link PendingForecasts.Entry} per (sensor id, first sequence), {@link SequenceKey}: forecasts awaiting their actuals. */

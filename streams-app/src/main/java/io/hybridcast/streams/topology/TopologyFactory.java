@@ -54,8 +54,7 @@ public final class TopologyFactory {
         topology.addProcessor(FORECASTER, () -> new ForecasterProcessor(settings, models, metrics), SOURCE);
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_STATE), SensorState.SERDE, capacity), FORECASTER);
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.CONTEXT_SETS), ContextSet.SERDE, capacity), FORECASTER);
-        // written in parts: an actual changes the calibration of the two or three horizon steps it is at
-        topology.addStateStore(PartedStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), ForecastScoring.PARTS, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), ForecastScoring.SERDE, capacity), FORECASTER);
         // points written once each, not rewritten with their sensor's other points (docs/decisions.md, "Changelog bytes")
         topology.addStateStore(SequencedStore.builder(stores.apply(StoreNames.PENDING_ENTRIES), PendingForecasts.ENTRY_SERDE, capacity), FORECASTER);
         topology.addStateStore(store(stores, StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);

@@ -23,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * State written before the per-point layout is read, not lost or misread: a z_p history stored whole under the
  * sensor's id moves to one record per point at the sensor's next point, a pending-forecasts value of format 4
- * keeps its calibration and test, hands its forecasts to their own records and is stored anew in parts (of
- * which a write-back writes the changed ones), and a whole history read as a point is refused with a message
- * naming both formats.
+ * keeps its calibration and test and hands its forecasts to their own records, and a whole history read as a
+ * point is refused with a message naming both formats.
  */
 class PointStoresFormatTest {
 
@@ -96,8 +95,8 @@ class PointStoresFormatTest {
         SequencedStore<PendingForecasts.Entry> entries = open(SequencedStore.<PendingForecasts.Entry>builder(
                 Stores.persistentKeyValueStore(StoreNames.PENDING_ENTRIES), PendingForecasts.ENTRY_SERDE, 10)
                 .withLoggingDisabled().build());
-        PartedStore<ForecastScoring> scoring = open(PartedStore.builder(
-                Stores.persistentKeyValueStore(StoreNames.PENDING_FORECASTS), ForecastScoring.PARTS, 10)
+        WriteBehindStore<ForecastScoring> scoring = open(WriteBehindStore.builder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_FORECASTS), ForecastScoring.SERDE, 10)
                 .withLoggingDisabled().build());
         ForecastCalibration calibration = new ForecastCalibration();
         double[][] mean = {{0.1}, {0.2}, {0.3}};
@@ -118,11 +117,8 @@ class PointStoresFormatTest {
         cusum.write(out);
         out.flush();
         byte[] format4 = bytes.toByteArray();
-        scoring.wrapped().put("p", format4); // as an older build stored it: whole, under the plain id
-        // a part of another sensor whose key equals an id is not an older value
-        scoring.wrapped().put(SequenceKey.of("q", ForecastScoring.HEAD), new byte[]{ForecastScoring.PART_FORMAT});
-        assertThat(ForecastScoring.PARTS.legacy(scoring.wrapped().get(SequenceKey.of("q", ForecastScoring.HEAD))))
-                .isNull();
+        // as read from a store that holds those bytes
+        scoring.write("p", ForecastScoring.SERDE.deserializer().deserialize("", format4));
 
         PendingForecasts pending = new PendingForecasts(entries, scoring);
         ForecastScoring read = pending.existingScoring("p");
@@ -136,21 +132,9 @@ class PointStoresFormatTest {
                 .satisfies(e -> assertThat(e.firstSequence()).isEqualTo(101))
                 .satisfies(e -> assertThat(e.mean()).isDeepEqualTo(mean));
         scoring.flushCache();
-        assertThat(scoring.wrapped().get("p")).as("the whole value is replaced by its parts").isNull();
-        byte[] head = scoring.wrapped().get(SequenceKey.of("p", ForecastScoring.HEAD));
-        assertThat(head[0]).isEqualTo((byte) ForecastScoring.PART_FORMAT);
-        ForecastScoring again = scoring.get("p");
-        assertThat(again.carried).isEmpty();
-        assertThat(ForecastScoring.SERDE.serializer().serialize("", again)).as("the same calibration and test")
-                .isEqualTo(ForecastScoring.SERDE.serializer().serialize("", read));
-        // read back, nothing changed; one step learns: a write-back writes the head and that step only
-        again.calibration.learn(2, 3, new double[]{0.4}, mean[2], mean[2], new double[]{0.15}, 0.02);
-        List<Long> written = new ArrayList<>();
-        ForecastScoring.PARTS.writeChanged(again, (part, b) -> written.add(part));
-        assertThat(written).containsExactly(ForecastScoring.HEAD, 2L);
-        written.clear();
-        ForecastScoring.PARTS.writeChanged(again, (part, b) -> written.add(part));
-        assertThat(written).as("then only the head").containsExactly(ForecastScoring.HEAD);
+        assertThat(ForecastScoring.SERDE.serializer().serialize("", scoring.get("p"))[0]).as("rewritten as format 5")
+                .isEqualTo((byte) 5);
+        assertThat(scoring.get("p").carried).isEmpty();
     }
 
     private static byte[] bytesOf(ForecastCalibration calibration, DeviationCusum cusum) throws IOException {
