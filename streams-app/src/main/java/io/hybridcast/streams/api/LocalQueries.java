@@ -53,7 +53,7 @@ final class LocalQueries {
                 Forecast f = this.<Forecast>store(StoreNames.LATEST_FORECASTS).get(id);
                 yield f == null ? null : Views.forecast(f);
             }
-            case "zp" -> Views.zp(this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(id));
+            case "zp" -> Views.zp(ZpHistory.of(store(StoreNames.ZP_HISTORY), id));
             case "score" -> {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
                 if (s == null) {
@@ -70,7 +70,7 @@ final class LocalQueries {
             case "anomalies" -> Views.anomalies(this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(id));
             case "series" -> {
                 SensorState s = this.<SensorState>store(StoreNames.SENSOR_STATE).get(id);
-                yield s == null ? null : Views.series(s, this.<PendingForecasts>store(StoreNames.PENDING_FORECASTS).get(id));
+                yield s == null ? null : Views.series(s, PendingForecasts.of(store(StoreNames.PENDING_ENTRIES), id));
             }
             default -> null;
         };
@@ -85,7 +85,7 @@ final class LocalQueries {
 
     LiveScore.Totals scoreOf(SensorState s) {
         return LiveScore.score(s, this.<TruthLog>store(StoreNames.TRUTH).get(s.sensorId),
-                this.<ZpHistory>store(StoreNames.ZP_HISTORY).get(s.sensorId),
+                ZpHistory.of(store(StoreNames.ZP_HISTORY), s.sensorId),
                 this.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get(s.sensorId),
                 slackSamples(s), onsetSamples(s), SensorSystems.of(s.system).sampleIntervalMillis());
     }

@@ -184,7 +184,7 @@ final class Views {
     }
 
     /** Recent actuals and the forecasts still covering the future, for the dashboard's chart. */
-    static Map<String, Object> series(SensorState s, PendingForecasts pending) {
+    static Map<String, Object> series(SensorState s, List<PendingForecasts.Entry> pending) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Long> seqs = new ArrayList<>();
         List<double[]> recent = s.recent().asList();
@@ -196,7 +196,7 @@ final class Views {
         m.put("actuals", recent);
         List<Map<String, Object>> forecasts = new ArrayList<>();
         if (pending != null) {
-            for (PendingForecasts.Entry e : pending.entries) {
+            for (PendingForecasts.Entry e : pending) {
                 forecasts.add(Map.of("firstSequence", e.firstSequence(), "modelVersion", e.modelVersion(),
                         "mean", e.mean(), "lower", e.lower(), "upper", e.upper()));
             }

@@ -151,10 +151,7 @@ final class BatchInference {
         for (double v : p.zn()) {
             zn.add(v);
         }
-        PendingForecasts forecasts = stores.pending.read(sensorId);
-        if (forecasts == null) {
-            forecasts = new PendingForecasts();
-        }
+        ForecastScoring forecasts = stores.pending.scoring(sensorId);
         double[][] window = state.query().window();
         double[] last = window[window.length - 1].clone();
         // published: the sensor's own calibration of the model's forecast (model's own until it has learnt)
@@ -187,8 +184,8 @@ final class BatchInference {
             // is announced, not a fault, so the forecast is published but not scored against the actuals
             return;
         }
-        forecasts.entries.add(new PendingForecasts.Entry(firstSequence, model.version(), calibrated[0], calibrated[1],
-                calibrated[2], last, p.mean()));
-        stores.pending.write(sensorId, forecasts);
+        stores.pending.add(sensorId, new PendingForecasts.Entry(firstSequence, model.version(), calibrated[0],
+                calibrated[1], calibrated[2], last, p.mean()));
+        stores.pending.scored(sensorId, forecasts); // (a sensor's first forecast starts its scoring state)
     }
 }

@@ -23,7 +23,7 @@ import static io.hybridcast.streams.anomaly.Channels.num;
  */
 final class ForecastDeviationCheck {
 
-    private final WriteBehindStore<PendingForecasts> pending;
+    private final PendingForecasts pending;
     private final AnomalyEmitter emitter;
     private final AppMetrics metrics;
     // read once: the check runs for every reading
@@ -35,7 +35,7 @@ final class ForecastDeviationCheck {
     private final double calibrationAlpha;
     private final double arlSamples;
 
-    ForecastDeviationCheck(StreamsSettings settings, WriteBehindStore<PendingForecasts> pending,
+    ForecastDeviationCheck(StreamsSettings settings, PendingForecasts pending,
                            AnomalyEmitter emitter, AppMetrics metrics) {
         this.pending = pending;
         this.emitter = emitter;
@@ -51,8 +51,8 @@ final class ForecastDeviationCheck {
 
     void check(SensorState state, double[] x, long seq, long time) {
         String sensorId = state.sensorId;
-        PendingForecasts forecasts = pending.read(sensorId);
-        if (forecasts == null || forecasts.entries.isEmpty()) {
+        ForecastScoring forecasts = pending.existingScoring(sensorId);
+        if (forecasts == null || pending.entries(sensorId).isEmpty()) {
             return;
         }
         if (calibrationWarmup > 0) {
@@ -62,14 +62,14 @@ final class ForecastDeviationCheck {
         // every forecast with a step for this actual teaches the sensor's calibration of that step; not while a
         // deviation is flagged, so a fault does not become the usual error while it lasts
         for (PendingForecasts.Entry e : state.checks().deviation().active() ? List.<PendingForecasts.Entry>of()
-                : forecasts.allCovering(seq)) {
+                : pending.allCovering(sensorId, seq)) {
             int h = (int) (seq - e.firstSequence());
             if (e.last().length == x.length) {
                 forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
                         calibrationAlpha);
             }
         }
-        PendingForecasts.Entry entry = forecasts.newestCovering(seq);
+        PendingForecasts.Entry entry = pending.newestCovering(sensorId, seq);
         if (entry != null) {
             int step = (int) (seq - entry.firstSequence());
             double sumSquares = 0;
@@ -119,8 +119,8 @@ final class ForecastDeviationCheck {
                                 + "x to this sensor's usual forecast error)" : "") + "."), time);
             }
         }
-        forecasts.expireThrough(seq);
-        pending.write(sensorId, forecasts); // the calibration learnt from this actual
+        pending.expireThrough(sensorId, seq);
+        pending.scored(sensorId, forecasts); // the calibration learnt from this actual
     }
 
     /**
@@ -130,8 +130,8 @@ final class ForecastDeviationCheck {
      * up with becomes the usual error within about 1 / alpha actuals, so the test clears and is armed for the
      * next fault (a latch that froze the calibration stayed raised through a later noise burst on the same sensor).
      */
-    private void checkSequentially(SensorState state, PendingForecasts forecasts, double[] x, long seq, long time) {
-        PendingForecasts.Entry entry = forecasts.newestCovering(seq);
+    private void checkSequentially(SensorState state, ForecastScoring forecasts, double[] x, long seq, long time) {
+        PendingForecasts.Entry entry = pending.newestCovering(state.sensorId, seq);
         double sumSquares = 0;
         double worstZ = -1;
         int worst = 0;
@@ -152,7 +152,7 @@ final class ForecastDeviationCheck {
             metrics.forecastScored(state.system.name(), x, entry.mean()[step], entry.lower()[step],
                     entry.upper()[step], entry.last());
         }
-        for (PendingForecasts.Entry e : forecasts.allCovering(seq)) {
+        for (PendingForecasts.Entry e : pending.allCovering(state.sensorId, seq)) {
             int h = (int) (seq - e.firstSequence());
             if (e.last().length == x.length) {
                 forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
@@ -178,8 +178,8 @@ final class ForecastDeviationCheck {
                                 + " to " + num(entry.upper()[step][worst]) + unit + ")."), time);
             }
         }
-        forecasts.expireThrough(seq);
-        pending.write(state.sensorId, forecasts);
+        pending.expireThrough(state.sensorId, seq);
+        pending.scored(state.sensorId, forecasts);
     }
 
     /** Judged actuals the test holds for after an alarm or an event: two memories of the calibration. */

@@ -181,12 +181,12 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
      * unmodelled dynamics re-arm, and the latents' long run starts again after it (the drive may have changed).
      */
     private void operatingEvent(String sensorId, SensorState state, long seq) {
-        PendingForecasts forecasts = stores.pending.read(sensorId);
-        if (forecasts != null) {
-            forecasts.entries.clear();
+        ForecastScoring scoring = stores.pending.existingScoring(sensorId);
+        if (scoring != null) {
+            stores.pending.clear(sensorId);
             // forecasts from windows straddling the event are not the sensor's usual error: the test holds
-            forecasts.cusum.restart(deviationCheck.holdSamples());
-            stores.pending.write(sensorId, forecasts);
+            scoring.cusum.restart(deviationCheck.holdSamples());
+            stores.pending.scored(sensorId, scoring);
         }
         state.faults().operatingEvent();
         state.checks().rearmAfterEvent();

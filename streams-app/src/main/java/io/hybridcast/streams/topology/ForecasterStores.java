@@ -8,27 +8,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The forecaster's state stores as one task sees them. Every store but the write-only latest forecasts keeps
- * its values deserialised and writes them once per commit ({@link WriteBehindStore}); their caches start empty
+ * The forecaster's state stores as one task sees them. The per-sensor stores keep their values deserialised and
+ * write them once per commit ({@link WriteBehindStore}); the per-point stores (z_p history, pending forecasts)
+ * write each point once and cache what they read ({@link SequencedStore}); the latest forecasts are write-only.
+ * The caches start empty
  * whenever the processor is (re)initialised, because the stores are the truth after a restore or dirty close.
  */
 final class ForecasterStores {
 
     final WriteBehindStore<SensorState> states;
     final WriteBehindStore<ContextSet> contexts;
-    final WriteBehindStore<PendingForecasts> pending;
+    final PendingForecasts pending;
     final KeyValueStore<String, Forecast> latest;
-    final WriteBehindStore<ZpHistory> zpHistory;
+    final SequencedStore<ZpHistory.Point> zpHistory;
     final WriteBehindStore<AnomalyHistory> anomalyHistory;
     final WriteBehindStore<SensorPhysics> physics;
     private final List<WriteBehindStore<?>> writeBehind = new ArrayList<>();
+    private final List<SequencedStore<?>> sequenced = new ArrayList<>();
 
     ForecasterStores(ProcessorContext<Object, Object> context) {
         this.states = open(context, StoreNames.SENSOR_STATE);
         this.contexts = open(context, StoreNames.CONTEXT_SETS);
-        this.pending = open(context, StoreNames.PENDING_FORECASTS);
+        this.pending = new PendingForecasts(openSequenced(context, StoreNames.PENDING_ENTRIES),
+                open(context, StoreNames.PENDING_FORECASTS));
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
-        this.zpHistory = open(context, StoreNames.ZP_HISTORY);
+        this.zpHistory = openSequenced(context, StoreNames.ZP_HISTORY);
         this.anomalyHistory = open(context, StoreNames.ANOMALY_HISTORY);
         this.physics = open(context, StoreNames.SENSOR_PHYSICS);
     }
@@ -40,14 +44,25 @@ final class ForecasterStores {
         return store;
     }
 
+    private <E> SequencedStore<E> openSequenced(ProcessorContext<Object, Object> context, String name) {
+        SequencedStore<E> store = context.getStateStore(name);
+        store.forgetAll();
+        sequenced.add(store);
+        return store;
+    }
+
     /** Drops every cached value (on close). */
     void forgetAll() {
         writeBehind.forEach(WriteBehindStore::forgetAll);
+        sequenced.forEach(SequencedStore::forgetAll);
     }
 
     /** Drops the cached values of a sensor whose processing failed half-way (the stores hold the truth). */
     void invalidate(String sensorId) {
         for (WriteBehindStore<?> store : writeBehind) {
+            store.invalidate(sensorId);
+        }
+        for (SequencedStore<?> store : sequenced) {
             store.invalidate(sensorId);
         }
     }
@@ -56,6 +71,9 @@ final class ForecasterStores {
     void deleteSensor(String sensorId) {
         for (WriteBehindStore<?> store : writeBehind) {
             store.delete(sensorId);
+        }
+        for (SequencedStore<?> store : sequenced) {
+            store.deleteAll(sensorId);
         }
         latest.delete(sensorId);
     }

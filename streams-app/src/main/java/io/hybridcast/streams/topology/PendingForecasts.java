@@ -1,15 +1,21 @@
 package io.hybridcast.streams.topology;
 
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A sensor's forecasts still awaiting their actuals, one value per sensor in
- * {@link StoreNames#PENDING_FORECASTS}. Each arriving reading is compared with the newest forecast that
- * covers its sequence number; forecasts whose last step has passed are dropped.
+ * A sensor's forecasts still awaiting their actuals, and the one owner of how they are stored: each forecast is an
+ * immutable record keyed (sensor, first sequence) in {@link StoreNames#PENDING_ENTRIES} ({@link SequencedStore}),
+ * written once when it is made and deleted once its last step has passed; beside them, per sensor, the small
+ * scoring state that every actual changes ({@link ForecastScoring}, in {@link StoreNames#PENDING_FORECASTS}).
+ * Each arriving reading is compared with the newest forecast that covers its sequence number.
  */
 public final class PendingForecasts {
 
@@ -30,16 +36,35 @@ public final class PendingForecasts {
         }
     }
 
-    public final List<Entry> entries = new ArrayList<>();
-    /** What this sensor's past actuals taught about its forecasts (kept when the entries are cleared). */
-    public ForecastCalibration calibration = new ForecastCalibration();
-    /** The sensor's sequential forecast-deviation test on its calibrated residuals. */
-    public DeviationCusum cusum = new DeviationCusum();
+    /** A forecast record: format 4 of the entries that pending-forecasts values held before (formats 1 to 4). */
+    private static final int ENTRY_FORMAT = 4;
+
+    /** One forecast per record. */
+    public static final StateSerde<Entry> ENTRY_SERDE = new StateSerde<>("pending forecast", ENTRY_FORMAT,
+            PendingForecasts::writeEntry, in -> readEntry(in, ENTRY_FORMAT));
+
+    private final SequencedStore<Entry> entries;
+    private final WriteBehindStore<ForecastScoring> scoring;
+
+    PendingForecasts(SequencedStore<Entry> entries, WriteBehindStore<ForecastScoring> scoring) {
+        this.entries = entries;
+        this.scoring = scoring;
+    }
+
+    /** The forecasts of {@code sensorId} in {@code store} (a query's view of the entries), oldest first. */
+    public static List<Entry> of(ReadOnlyKeyValueStore<String, Entry> store, String sensorId) {
+        return SequencedStore.pointsOf(store, sensorId);
+    }
+
+    /** The sensor's pending forecasts, oldest first (read-only). */
+    Collection<Entry> entries(String sensorId) {
+        return entries.read(sensorId).values();
+    }
 
     /** Every forecast that has a step for this sequence, oldest first. */
-    public List<Entry> allCovering(long sequence) {
+    List<Entry> allCovering(String sensorId, long sequence) {
         List<Entry> out = new ArrayList<>(2);
-        for (Entry e : entries) {
+        for (Entry e : entries(sensorId)) {
             if (e.covers(sequence)) {
                 out.add(e);
             }
@@ -48,63 +73,89 @@ public final class PendingForecasts {
     }
 
     /** The newest forecast that has a step for this sequence, or null. */
-    public Entry newestCovering(long sequence) {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i).covers(sequence)) {
-                return entries.get(i);
+    Entry newestCovering(String sensorId, long sequence) {
+        for (Entry e : entries.read(sensorId).descendingMap().values()) {
+            if (e.covers(sequence)) {
+                return e;
             }
         }
         return null;
     }
 
-    /** Drops forecasts whose every step is at or before {@code sequence}; true if any was dropped. */
-    public boolean expireThrough(long sequence) {
-        return entries.removeIf(e -> e.lastSequence() <= sequence);
+    /** Records a new forecast. */
+    void add(String sensorId, Entry entry) {
+        entries.put(sensorId, entry.firstSequence(), entry);
+    }
+
+    /** Deletes forecasts whose every step is at or before {@code sequence}. */
+    void expireThrough(String sensorId, long sequence) {
+        List<Long> done = null;
+        for (Map.Entry<Long, Entry> e : entries.read(sensorId).entrySet()) {
+            if (e.getValue().lastSequence() <= sequence) {
+                (done == null ? done = new ArrayList<>(2) : done).add(e.getKey());
+            }
+        }
+        if (done != null) {
+            done.forEach(first -> entries.delete(sensorId, first));
+        }
+    }
+
+    /** Deletes every pending forecast of the sensor (its scoring state stays). */
+    void clear(String sensorId) {
+        entries.deleteAll(sensorId);
+    }
+
+    /** The sensor's scoring state (a fresh one for a new sensor). */
+    ForecastScoring scoring(String sensorId) {
+        ForecastScoring s = existingScoring(sensorId);
+        return s == null ? new ForecastScoring() : s;
     }
 
     /**
-     * Format 2 adds the persistence value per entry; format 3 the model's own mean per entry and the sensor's
-     * forecast calibration after the entries; format 4 the deviation test after it. Older formats are still read
-     * (no calibration or test yet).
+     * The sensor's scoring state, or null before its first forecast. A value of before the split carries its
+     * forecasts: they move to their own records here, once.
      */
-    public static final StateSerde<PendingForecasts> SERDE = new StateSerde<>("pending forecasts", 4, 1,
-            PendingForecasts::write, PendingForecasts::read);
-
-    private static void write(PendingForecasts p, DataOutputStream out) throws IOException {
-        out.writeInt(p.entries.size());
-        for (Entry e : p.entries) {
-            out.writeLong(e.firstSequence());
-            out.writeLong(e.modelVersion());
-            writeMatrix(out, e.mean());
-            writeMatrix(out, e.lower());
-            writeMatrix(out, e.upper());
-            StateSerde.writeDoubles(out, e.last());
-            writeMatrix(out, e.model());
+    ForecastScoring existingScoring(String sensorId) {
+        ForecastScoring s = scoring.read(sensorId);
+        if (s != null && !s.carried.isEmpty()) {
+            s.carried.forEach(e -> add(sensorId, e));
+            s.carried.clear();
+            scoring.write(sensorId, s);
         }
-        p.calibration.write(out);
-        p.cusum.write(out);
+        return s;
     }
 
-    private static PendingForecasts read(DataInputStream in, int version) throws IOException {
-        PendingForecasts p = new PendingForecasts();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            long first = in.readLong();
-            long modelVersion = in.readLong();
-            double[][] mean = readMatrix(in);
-            double[][] lower = readMatrix(in);
-            double[][] upper = readMatrix(in);
-            double[] last = version >= 2 ? StateSerde.readDoubles(in) : new double[0];
-            double[][] model = version >= 3 ? readMatrix(in) : mean;
-            p.entries.add(new Entry(first, modelVersion, mean, lower, upper, last, model));
-        }
-        if (version >= 3) {
-            p.calibration = ForecastCalibration.read(in);
-        }
-        if (version >= 4) {
-            p.cusum = DeviationCusum.read(in);
-        }
-        return p;
+    /** Keeps the scoring state as changed (written at the next commit). */
+    void scored(String sensorId, ForecastScoring s) {
+        scoring.write(sensorId, s);
+    }
+
+    /** Starts the sensor afresh: no pending forecasts, nothing learnt (a new session of its sequence numbers). */
+    void reset(String sensorId) {
+        clear(sensorId);
+        scoring.write(sensorId, new ForecastScoring());
+    }
+
+    static void writeEntry(Entry e, DataOutputStream out) throws IOException {
+        out.writeLong(e.firstSequence());
+        out.writeLong(e.modelVersion());
+        writeMatrix(out, e.mean());
+        writeMatrix(out, e.lower());
+        writeMatrix(out, e.upper());
+        StateSerde.writeDoubles(out, e.last());
+        writeMatrix(out, e.model());
+    }
+
+    /** An entry as format {@code version} of the per-sensor values wrote it (2 added last, 3 the model's mean). */
+    static Entry readEntry(DataInputStream in, int version) throws IOException {
+        long first = in.readLong();
+        long modelVersion = in.readLong();
+        double[][] mean = readMatrix(in);
+        double[][] lower = readMatrix(in);
+        double[][] upper = readMatrix(in);
+        double[] last = version >= 2 ? StateSerde.readDoubles(in) : new double[0];
+        double[][] model = version >= 3 ? readMatrix(in) : mean;
+        return new Entry(first, modelVersion, mean, lower, upper, last, model);
     }
 
     static void writeMatrix(DataOutputStream out, double[][] m) throws IOException {

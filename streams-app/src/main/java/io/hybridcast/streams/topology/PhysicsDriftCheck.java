@@ -33,7 +33,7 @@ final class PhysicsDriftCheck {
     private static final Logger LOG = LoggerFactory.getLogger(PhysicsDriftCheck.class);
 
     private final StreamsSettings settings;
-    private final WriteBehindStore<ZpHistory> histories;
+    private final SequencedStore<ZpHistory.Point> histories;
     private final AnomalyEmitter emitter;
     private final int historySize;
     private final int recentWindows;
@@ -43,7 +43,7 @@ final class PhysicsDriftCheck {
     private final int holdWindows;
     private final WriteBehindStore<SensorPhysics> physicsStore;
 
-    PhysicsDriftCheck(StreamsSettings settings, WriteBehindStore<ZpHistory> histories,
+    PhysicsDriftCheck(StreamsSettings settings, SequencedStore<ZpHistory.Point> histories,
                       WriteBehindStore<SensorPhysics> physicsStore, AnomalyEmitter emitter) {
         this.settings = settings;
         this.histories = histories;
@@ -87,15 +87,10 @@ final class PhysicsDriftCheck {
 
     private void record(SensorState state, SensorPhysics physics, ServingModel.Prediction p, ServingModel model,
                         long time, RandomEffects.Estimate[] longRun) {
-        ZpHistory history = histories.read(state.sensorId);
-        if (history == null) {
-            history = new ZpHistory();
-        }
         RandomEffects.Estimate[] sensor = physics.estimates();
-        history.add(new ZpHistory.Point(state.query().sequence(), time, model.version(), model.physicsNames(),
-                p.zpMean(), p.zpStd(), field(longRun, 0), field(longRun, 1), field(sensor, 0), field(sensor, 1),
-                field(sensor, 2), field(sensor, 3)), historySize);
-        histories.write(state.sensorId, history);
+        ZpHistory.append(histories, state.sensorId, new ZpHistory.Point(state.query().sequence(), time,
+                model.version(), model.physicsNames(), p.zpMean(), p.zpStd(), field(longRun, 0), field(longRun, 1),
+                field(sensor, 0), field(sensor, 1), field(sensor, 2), field(sensor, 3)), historySize);
     }
 
     /** One field of each estimate: 0 mean, 1 std, 2 lower, 3 upper; empty for none. */

@@ -51,7 +51,6 @@ final class ReadingIntake {
     Accepted take(Origin origin, ForecasterStores stores, long now) {
         WriteBehindStore<SensorState> states = stores.states;
         WriteBehindStore<ContextSet> contexts = stores.contexts;
-        WriteBehindStore<PendingForecasts> pending = stores.pending;
         Record<byte[], byte[]> record = origin.record();
         String key;
         SensorReading reading;
@@ -83,7 +82,7 @@ final class ReadingIntake {
             LOG.info("Sensor {}: new session ({})", key, sequence.reason());
             state.startNewSession();
             contexts.write(key, new ContextSet());
-            pending.write(key, new PendingForecasts());
+            stores.pending.reset(key);
         }
         return new Accepted(key, reading, state == null ? new SensorState(key, reading.getSystem()) : state);
     }

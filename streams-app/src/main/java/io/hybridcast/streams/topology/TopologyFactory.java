@@ -23,9 +23,10 @@ import java.util.function.Function;
  * sensor-readings (raw bytes) -> forecaster --> forecasts
  *                                     |      --> anomalies
  *                                     |      --> dead-letters
- *                                  six changelogged stores (sensor state, context sets, pending forecasts,
- *                                  latest forecasts, z_p history, anomaly history); all but the latest
- *                                  forecasts are write-behind: written once per commit ({@link WriteBehindStore})
+ *                                  eight changelogged stores: per sensor (state, context set, physics,
+ *                                  forecast scoring, anomaly history) written once per commit
+ *                                  ({@link WriteBehindStore}); per point (z_p history, pending forecasts)
+ *                                  written once each ({@link SequencedStore}); the latest forecasts
  * </pre>
  * Readings are consumed as raw bytes and decoded by the forecaster, so a record that cannot be decoded is
  * still a record: it reaches dead-letters with its coordinates instead of failing the app.
@@ -53,9 +54,11 @@ public final class TopologyFactory {
         topology.addProcessor(FORECASTER, () -> new ForecasterProcessor(settings, models, metrics), SOURCE);
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_STATE), SensorState.SERDE, capacity), FORECASTER);
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.CONTEXT_SETS), ContextSet.SERDE, capacity), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), PendingForecasts.SERDE, capacity), FORECASTER);
+        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), ForecastScoring.SERDE, capacity), FORECASTER);
+        // points written once each, not rewritten with their sensor's other points (docs/decisions.md, "Changelog bytes")
+        topology.addStateStore(SequencedStore.builder(stores.apply(StoreNames.PENDING_ENTRIES), PendingForecasts.ENTRY_SERDE, capacity), FORECASTER);
         topology.addStateStore(store(stores, StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
-        topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.ZP_HISTORY), ZpHistory.SERDE, capacity), FORECASTER);
+        topology.addStateStore(SequencedStore.builder(stores.apply(StoreNames.ZP_HISTORY), ZpHistory.SERDE, capacity), FORECASTER);
         // the sensor-level physics in a store of its own: it changes once per disjoint window, the state every reading
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_PHYSICS), SensorPhysics.SERDE, capacity), FORECASTER);
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.ANOMALY_HISTORY), AnomalyHistory.SERDE, capacity), FORECASTER);

@@ -76,7 +76,8 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
      */
     public static <V> StoreBuilder<WriteBehindStore<V>> builder(KeyValueBytesStoreSupplier inner, Serde<V> valueSerde,
                                                                 int capacity) {
-        return new Builder<>(Stores.keyValueStoreBuilder(inner, Serdes.String(), valueSerde), capacity);
+        return new DelegatingStoreBuilder<>(Stores.keyValueStoreBuilder(inner, Serdes.String(), valueSerde),
+                store -> new WriteBehindStore<>(store, capacity));
     }
 
     // ---- the processor's side (its stream thread only) ----
@@ -177,58 +178,5 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
     @Override
     public long approximateNumEntries() {
         return wrapped().approximateNumEntries();
-    }
-
-    /** Builds the inner persistent store and wraps it. */
-    private static final class Builder<V> implements StoreBuilder<WriteBehindStore<V>> {
-        private final StoreBuilder<KeyValueStore<String, V>> inner;
-        private final int capacity;
-
-        Builder(StoreBuilder<KeyValueStore<String, V>> inner, int capacity) {
-            this.inner = inner.withCachingDisabled();
-            this.capacity = capacity;
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withCachingEnabled() {
-            throw new UnsupportedOperationException("a write-behind store needs no record cache");
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withCachingDisabled() {
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withLoggingEnabled(Map<String, String> config) {
-            inner.withLoggingEnabled(config);
-            return this;
-        }
-
-        @Override
-        public StoreBuilder<WriteBehindStore<V>> withLoggingDisabled() {
-            inner.withLoggingDisabled();
-            return this;
-        }
-
-        @Override
-        public WriteBehindStore<V> build() {
-            return new WriteBehindStore<>(inner.build(), capacity);
-        }
-
-        @Override
-        public Map<String, String> logConfig() {
-            return inner.logConfig();
-        }
-
-        @Override
-        public boolean loggingEnabled() {
-            return inner.loggingEnabled();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
     }
 }

@@ -430,6 +430,20 @@ public final class StreamsBenchmark implements Callable<Integer> {
      */
     private static Map<String, Double> changelogBytesPerRecord(EmbeddedKafkaBroker broker, String app, long records)
             throws Exception {
+        return perRecord(changelogBytes(broker, app), Map.of(), records);
+    }
+
+    /** Bytes each store's changelog grew by from {@code before} to {@code after}, per record, and their total. */
+    private static Map<String, Double> perRecord(Map<String, Double> after, Map<String, Double> before, long records) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        after.forEach((store, bytes) -> out.put(store,
+                Math.round((bytes - before.getOrDefault(store, 0.0)) / records * 10) / 10.0));
+        out.put("total", Math.round(out.values().stream().mapToDouble(Double::doubleValue).sum() * 10) / 10.0);
+        return out;
+    }
+
+    /** The size of each store's changelog of application {@code app} on the broker (log segments, bytes). */
+    private static Map<String, Double> changelogBytes(EmbeddedKafkaBroker broker, String app) throws Exception {
         Map<String, Double> out = new java.util.TreeMap<>();
         try (Admin admin = broker.createAdmin()) {
             List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id)
@@ -443,8 +457,6 @@ public final class StreamsBenchmark implements Callable<Integer> {
                         }
                     })));
         }
-        out.replaceAll((store, bytes) -> Math.round(bytes / records * 10) / 10.0);
-        out.put("total", Math.round(out.values().stream().mapToDouble(Double::doubleValue).sum() * 10) / 10.0);
         return out;
     }
 
@@ -510,6 +522,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
             });
             consumerThread.start();
             awaitCommitted(broker, settings.get(StreamsSettings.APPLICATION_ID), streams); // warm-up processed
+            // what the live readings' commits write (the warm-up's burst is coalesced into fewer commits)
+            Map<String, Double> changelogBefore = changelogBytes(broker, settings.get(StreamsSettings.APPLICATION_ID));
             long[] sent = {0};
             var readings = appMetrics.registry().find("hybridcast.readings").tag("outcome", "valid").counter();
             var batchSizes = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
@@ -559,6 +573,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
             Thread.sleep(2000);
             progress.shutdownNow();
             stages = latencyStages(appMetrics, streams);
+            stages.put("changelog_bytes_per_live_record", perRecord(changelogBytes(broker,
+                    settings.get(StreamsSettings.APPLICATION_ID)), changelogBefore, sent[0]));
             consumerThread.interrupt();
             consumerThread.join(5000);
         }

@@ -144,7 +144,7 @@ class BatchedInferenceTopologyTest {
         fixture.advanceWallClock(Duration.ofMillis(1000));
         List<Forecast> next = fixture.forecasts();
         assertThat(next).hasSize(5).allSatisfy(x -> assertThat(x.getFirstSequence()).isEqualTo(45));
-        assertThat(fixture.<ZpHistory>store(StoreNames.ZP_HISTORY).get("s0").points).hasSize(2);
+        assertThat(ZpHistory.of(fixture.store(StoreNames.ZP_HISTORY), "s0").points).hasSize(2);
     }
 
     @Test

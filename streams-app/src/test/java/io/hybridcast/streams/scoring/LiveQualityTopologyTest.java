@@ -48,7 +48,7 @@ class LiveQualityTopologyTest {
             }
             SensorState state = f.<SensorState>store(StoreNames.SENSOR_STATE).get("p1");
             TruthLog truth = f.<TruthLog>store(StoreNames.TRUTH).get("p1");
-            ZpHistory zp = f.<ZpHistory>store(StoreNames.ZP_HISTORY).get("p1");
+            ZpHistory zp = ZpHistory.of(f.store(StoreNames.ZP_HISTORY), "p1");
             LiveScore.Totals totals = LiveScore.score(state, truth, zp,
                     f.<AnomalyHistory>store(StoreNames.ANOMALY_HISTORY).get("p1"), 20, 60, 50);
             Map<String, Object> q = totals.quality();

@@ -27,8 +27,10 @@ class SensorTtlTopologyTest {
 
     /** Every per-sensor store of the forecaster. */
     private static final List<String> STORES = List.of(StoreNames.SENSOR_STATE, StoreNames.CONTEXT_SETS,
-            StoreNames.PENDING_FORECASTS, StoreNames.LATEST_FORECASTS, StoreNames.ZP_HISTORY,
-            StoreNames.SENSOR_PHYSICS, StoreNames.ANOMALY_HISTORY);
+            StoreNames.PENDING_FORECASTS, StoreNames.LATEST_FORECASTS, StoreNames.SENSOR_PHYSICS,
+            StoreNames.ANOMALY_HISTORY);
+    /** Every per-point store of the forecaster (keyed by {@link SequenceKey}). */
+    private static final List<String> POINT_STORES = List.of(StoreNames.ZP_HISTORY, StoreNames.PENDING_ENTRIES);
 
     @TempDir
     Path stateDir;
@@ -62,6 +64,9 @@ class SensorTtlTopologyTest {
                     assertThat(fixture.<Object>store(store).get("gone")).as(store).isNotNull();
                 }
             }
+            for (String store : POINT_STORES) {
+                assertThat(SequencedStore.pointsOf(fixture.store(store), "gone")).as(store).isNotEmpty();
+            }
             // two hours later only "alive" still reads; the wall clock moves with it (future-time validation)
             fixture.advanceWallClock(Duration.ofHours(2));
             assertThat(fixture.<Object>store(StoreNames.SENSOR_STATE).get("gone")).as("not idle in event time yet")
@@ -77,9 +82,21 @@ class SensorTtlTopologyTest {
             for (String store : STORES) {
                 assertThat(fixture.<Object>store(store).get("gone")).as(store).isNull();
             }
+            for (String store : POINT_STORES) {
+                assertThat(SequencedStore.pointsOf(fixture.store(store), "gone")).as(store).isEmpty();
+                assertThat(SequencedStore.pointsOf(fixture.store(store), "alive")).as(store).isNotEmpty();
+                // every point the sensor ever had ends with a tombstone in the changelog
+                Map<String, byte[]> last = new java.util.HashMap<>();
+                fixture.driver.createOutputTopic("topology-test-" + store + "-changelog", Serdes.String().deserializer(),
+                        Serdes.ByteArray().deserializer()).readRecordsToList().stream()
+                        .filter(r -> SequenceKey.sensorOf(r.key()).equals("gone"))
+                        .forEach(r -> last.put(r.key(), r.value()));
+                assertThat(last).as(store).isNotEmpty();
+                last.forEach((key, value) -> assertThat(value).as(store + " " + key).isNull());
+            }
             assertThat(fixture.<Object>store(StoreNames.SENSOR_STATE).get("alive")).isNotNull();
             for (String store : List.of(StoreNames.SENSOR_STATE, StoreNames.CONTEXT_SETS, StoreNames.LATEST_FORECASTS,
-                    StoreNames.PENDING_FORECASTS, StoreNames.SENSOR_PHYSICS, StoreNames.ZP_HISTORY)) {
+                    StoreNames.PENDING_FORECASTS, StoreNames.SENSOR_PHYSICS)) {
                 List<TestRecord<String, byte[]>> changelog = fixture.driver.createOutputTopic(
                         "topology-test-" + store + "-changelog", Serdes.String().deserializer(),
                         Serdes.ByteArray().deserializer()).readRecordsToList();

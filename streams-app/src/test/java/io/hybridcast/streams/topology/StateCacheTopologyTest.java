@@ -62,10 +62,17 @@ class StateCacheTopologyTest {
                         .<SensorState>store(StoreNames.SENSOR_STATE).get(sensor)));
                 stored.put("context/" + sensor, ContextSet.SERDE.serializer().serialize("", fixture
                         .<ContextSet>store(StoreNames.CONTEXT_SETS).get(sensor)));
-                stored.put("pending/" + sensor, PendingForecasts.SERDE.serializer().serialize("", fixture
-                        .<PendingForecasts>store(StoreNames.PENDING_FORECASTS).get(sensor)));
-                stored.put("zp/" + sensor, ZpHistory.SERDE.serializer().serialize("", fixture
-                        .<ZpHistory>store(StoreNames.ZP_HISTORY).get(sensor)));
+                stored.put("pending/" + sensor, ForecastScoring.SERDE.serializer().serialize("", fixture
+                        .<ForecastScoring>store(StoreNames.PENDING_FORECASTS).get(sensor)));
+                List<PendingForecasts.Entry> entries = PendingForecasts.of(fixture.store(StoreNames.PENDING_ENTRIES),
+                        sensor);
+                for (PendingForecasts.Entry e : entries) {
+                    stored.put("entry/" + sensor + "#" + e.firstSequence(),
+                            PendingForecasts.ENTRY_SERDE.serializer().serialize("", e));
+                }
+                for (ZpHistory.Point p : ZpHistory.of(fixture.store(StoreNames.ZP_HISTORY), sensor).points) {
+                    stored.put("zp/" + sensor + "#" + p.sequence(), ZpHistory.SERDE.serializer().serialize("", p));
+                }
             }
             Run run = new Run(forecasts, fixture.anomalies(), stored);
             registry.close();

@@ -1,0 +1,148 @@
+package io.hybridcast.streams.topology;
+
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * State written before the per-point layout is read, not lost or misread: a z_p history stored whole under the
+ * sensor's id moves to one record per point at the sensor's next point, a pending-forecasts value of format 4
+ * keeps its calibration and test and hands its forecasts to their own records, and a whole history read as a
+ * point is refused with a message naming both formats.
+ */
+class PointStoresFormatTest {
+
+    @TempDir
+    Path stateDir;
+    private final List<StateStore> opened = new ArrayList<>();
+    private MockProcessorContext<Object, Object> context;
+
+    private <S extends StateStore> S open(S store) {
+        if (context == null) {
+            Properties config = new Properties();
+            config.put("application.id", "format-test");
+            config.put("bootstrap.servers", "unused:9092");
+            config.put("state.dir", stateDir.toString());
+            context = new MockProcessorContext<>(config, new TaskId(0, 0), stateDir.toFile());
+        }
+        store.init(context.getStateStoreContext(), store);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        opened.forEach(StateStore::close);
+    }
+
+    static ZpHistory.Point point(long seq) {
+        double v = 1 + 0.01 * seq;
+        return new ZpHistory.Point(seq, 1_000 * seq, 3, List.of("omega"), new double[]{v}, new double[]{0.1},
+                new double[]{v - 0.05}, new double[]{0.2}, new double[]{v + 0.01}, new double[]{0.05},
+                new double[]{v - 0.1}, new double[]{v + 0.1});
+    }
+
+    @Test
+    void aWholeHistoryMovesToOneRecordPerPointAtTheSensorsNextPoint() {
+        SequencedStore<ZpHistory.Point> store = open(SequencedStore.<ZpHistory.Point>builder(
+                Stores.persistentKeyValueStore(StoreNames.ZP_HISTORY), ZpHistory.SERDE, 10).withLoggingDisabled()
+                .build());
+        ZpHistory whole = new ZpHistory();
+        for (long seq = 10; seq <= 50; seq += 10) {
+            whole.points.add(point(seq));
+        }
+        byte[] old = ZpHistory.WHOLE.serializer().serialize("", whole);
+        assertThat(old[0]).isEqualTo((byte) 2);
+        store.wrapped().put("p#1", old);
+        // a point of another sensor whose key equals an id is not an old history
+        String lookalike = SequenceKey.of("q", 7);
+        store.put("q", 7, point(7));
+
+        assertThat(ZpHistory.of(store, "p#1").points).as("not moved before the sensor's next point").isEmpty();
+        assertThatThrownBy(() -> store.get("p#1")).isInstanceOf(SerializationException.class)
+                .hasMessageContaining("z_p history point").hasMessageContaining("format version 2")
+                .hasMessageContaining("reads 3");
+
+        ZpHistory.append(store, "p#1", point(60), 4);
+        assertThat(ZpHistory.of(store, "p#1").points).extracting(ZpHistory.Point::sequence)
+                .containsExactly(30L, 40L, 50L, 60L);
+        assertThat(store.wrapped().get("p#1")).as("the old record is deleted").isNull();
+        assertThat(ZpHistory.of(store, "p#1").points.get(0).sensorUpper()).containsExactly(point(30).sensorUpper());
+
+        store.forgetAll();
+        assertThat(ZpHistory.migrate(store, lookalike, 4)).isFalse();
+        assertThat(ZpHistory.of(store, "q").points).extracting(ZpHistory.Point::sequence).containsExactly(7L);
+    }
+
+    @Test
+    void aFormat4PendingValueKeepsWhatItLearntAndItsForecastsBecomeRecords() throws IOException {
+        SequencedStore<PendingForecasts.Entry> entries = open(SequencedStore.<PendingForecasts.Entry>builder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_ENTRIES), PendingForecasts.ENTRY_SERDE, 10)
+                .withLoggingDisabled().build());
+        WriteBehindStore<ForecastScoring> scoring = open(WriteBehindStore.builder(
+                Stores.persistentKeyValueStore(StoreNames.PENDING_FORECASTS), ForecastScoring.SERDE, 10)
+                .withLoggingDisabled().build());
+        ForecastCalibration calibration = new ForecastCalibration();
+        double[][] mean = {{0.1}, {0.2}, {0.3}};
+        double[][] band = {{0.05}, {0.05}, {0.05}};
+        for (int i = 0; i < 40; i++) {
+            calibration.learn(1, 3, new double[]{0.2 + 0.01 * (i % 3)}, mean[1], mean[1], new double[]{0.15}, 0.02);
+        }
+        DeviationCusum cusum = new DeviationCusum();
+        cusum.restart(7);
+        PendingForecasts.Entry entry = new PendingForecasts.Entry(101, 3, mean, band, band, new double[]{0.15}, mean);
+        // format 4, as the per-sensor values were written before the split: forecasts, calibration, test
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(4);
+        out.writeInt(1);
+        PendingForecasts.writeEntry(entry, out);
+        calibration.write(out);
+        cusum.write(out);
+        out.flush();
+        byte[] format4 = bytes.toByteArray();
+        // as read from a store that holds those bytes
+        scoring.write("p", ForecastScoring.SERDE.deserializer().deserialize("", format4));
+
+        PendingForecasts pending = new PendingForecasts(entries, scoring);
+        ForecastScoring read = pending.existingScoring("p");
+        assertThat(read.calibration.warmedUp(1, 30)).isTrue();
+        assertThat(read.calibration.scale(1, 0)).isEqualTo(calibration.scale(1, 0));
+        assertThat(ForecastScoring.SERDE.serializer().serialize("", read)).as("calibration and test kept")
+                .endsWith(java.util.Arrays.copyOfRange(format4, format4.length - bytesOf(calibration, cusum).length,
+                        format4.length));
+        assertThat(pending.newestCovering("p", 102)).isNotNull();
+        assertThat(PendingForecasts.of(entries, "p")).singleElement()
+                .satisfies(e -> assertThat(e.firstSequence()).isEqualTo(101))
+                .satisfies(e -> assertThat(e.mean()).isDeepEqualTo(mean));
+        scoring.flushCache();
+        assertThat(ForecastScoring.SERDE.serializer().serialize("", scoring.get("p"))[0]).as("rewritten as format 5")
+                .isEqualTo((byte) 5);
+        assertThat(scoring.get("p").carried).isEmpty();
+    }
+
+    private static byte[] bytesOf(ForecastCalibration calibration, DeviationCusum cusum) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        calibration.write(out);
+        cusum.write(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+}
