@@ -40,6 +40,8 @@ final class BatchInference {
     private final ProcessorContext<Object, Object> context;
     private final ForecasterStores stores;
     private final double forgetting;
+    /** Relative random-walk std of a revealed parameter per square root of a minute. */
+    private final double revealedWalk;
     private final int physicsCapacity;
     private final int calibrationWarmup;
 
@@ -51,6 +53,7 @@ final class BatchInference {
         this.context = context;
         this.stores = stores;
         this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.revealedWalk = settings.get(StreamsSettings.PHYSICS_REVEALED_WALK);
         this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
         this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
                 + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
@@ -72,6 +75,9 @@ final class BatchInference {
                 return false;
             }
             ServingModel model = lease.model();
+            // the revealed parameter's random walk as a relative variance per sample
+            double walkPerSample = revealedWalk * revealedWalk
+                    * SensorSystems.of(system).sampleIntervalMillis() / 60_000.0;
             long started = System.nanoTime();
             List<ContextSet> contextSets = new ArrayList<>(batch.size());
             List<ContextSet.Window> stale = new ArrayList<>();
@@ -114,7 +120,7 @@ final class BatchInference {
                 // the free swing is measured only where the version's calibration has a reveal gate (the pendulum)
                 double swing = calibration.revealGate() > 0 ? FreeSwing.of(query.window(), 0) : Double.NaN;
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
-                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration);
+                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample);
                 if (fused) {
                     stores.physics.write(state.sensorId, physics);
                 }

@@ -135,7 +135,13 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (reading.getOperatingEvent() != null) {
             operatingEvent(sensorId, state, seq);
         }
-        faultChecks.check(state, reading);
+        long[] faulty = faultChecks.check(state, reading);
+        if (faulty != null) {
+            // the windows holding these readings are no evidence about the physics
+            SensorPhysics physics = stores.physicsOf(sensorId);
+            physics.sensorFault(faulty[0], faulty[1], windowing.windowLength());
+            stores.physics.write(sensorId, physics);
+        }
         double[] x = SensorFaultDetector.toArray(reading);
         deviationCheck.check(state, x, seq, time);
 

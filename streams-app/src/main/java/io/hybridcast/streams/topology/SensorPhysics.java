@@ -27,6 +27,12 @@ import java.util.List;
  * A ω² and so carry each sensor's own bias, neither push them out nor outvote them; forgetting then counts
  * revealing windows, not time. A sensor with none is fused from all its windows, in the wider unrevealed tier.
  * The drift and latent checks keep using every window.
+ *
+ * <p>A revealed estimate ages: between revealing windows ω is a random walk, so the published std grows by a
+ * relative variance {@code walk} per sample since the newest revealing window ({@link #add}), and once that makes
+ * it wider than the unrevealed tier the unrevealed tier is published instead (the old evidence no longer says more
+ * than steady state does). A window with a sample under a sensor-fault flag ({@link #sensorFault}) is no evidence
+ * about the physics and is fused nowhere.
  */
 public final class SensorPhysics {
 
@@ -45,6 +51,9 @@ public final class SensorPhysics {
     /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
     private long lastEventSequence = -1;
     private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
+    /** Sequences of the newest sensor-fault range (inclusive); -1 for none. */
+    private long faultFrom = -1;
+    private long faultTo = -1;
 
     /**
      * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
@@ -61,7 +70,22 @@ public final class SensorPhysics {
     /** As above, for a window whose free swing is {@code swing} (NaN: not measured, never revealing under a gate). */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, 0);
+    }
+
+    /**
+     * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
+     * of the parameter between revealing windows (0: the revealed estimate never ages). A window with a sample
+     * inside the newest sensor-fault range is not added.
+     */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
+            return false;
+        }
+        if (underFault(sequence, windowLength)) {
             return false;
         }
         if (!names.equals(this.names)) {
@@ -83,13 +107,40 @@ public final class SensorPhysics {
         }
         lastSequence = sequence;
         // under a gate, only windows that reached it (also under an earlier version's gate, kept in the deque) count
-        revealed = calibration.revealGate() > 0 && !revealing.isEmpty();
+        boolean gated = calibration.revealGate() > 0;
+        boolean anyRevealing = gated && !revealing.isEmpty();
+        double age = anyRevealing ? Math.max(0, sequence - revealing.peekLast().sequence()) : 0;
         estimates = new RandomEffects.Estimate[names.size()];
+        revealed = anyRevealing;
         for (int j = 0; j < estimates.length; j++) {
-            RandomEffects.Estimate e = revealed ? fuse(revealing, j, 0, forgetting) : fuse(j, 0, forgetting);
-            estimates[j] = calibration.apply(e, revealed || calibration.revealGate() <= 0);
+            RandomEffects.Estimate all = calibration.apply(fuse(j, 0, forgetting), !gated);
+            RandomEffects.Estimate aged = anyRevealing
+                    ? calibration.apply(fuse(revealing, j, 0, forgetting), true, walk * age) : null;
+            // expired once the old revealing windows no longer say more than the unrevealed tier
+            boolean fresh = aged != null && aged.std() < all.std();
+            estimates[j] = fresh ? aged : all;
+            revealed &= fresh;
         }
         return true;
+    }
+
+    /**
+     * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag: a window with any of them is not
+     * fused. Ranges closer than a window merge, so one window cannot slip between two flags of one episode.
+     */
+    void sensorFault(long from, long to, int windowLength) {
+        if (faultTo >= 0 && from <= faultTo + windowLength && to >= faultFrom) {
+            faultFrom = Math.min(faultFrom, from);
+            faultTo = Math.max(faultTo, to);
+        } else {
+            faultFrom = from;
+            faultTo = to;
+        }
+    }
+
+    /** Whether the window ending at {@code sequence} holds a reading under the newest sensor-fault flag. */
+    public boolean underFault(long sequence, int windowLength) {
+        return faultTo >= 0 && sequence - windowLength + 1 <= faultTo && sequence >= faultFrom;
     }
 
     /**
@@ -101,7 +152,10 @@ public final class SensorPhysics {
         revealing.clear();
     }
 
-    /** Whether the published estimates were fused from revealing windows (false without a reveal gate). */
+    /**
+     * Whether the published estimates were fused from revealing windows (false without a reveal gate, and once
+     * their age has made them wider than the unrevealed tier).
+     */
     public boolean revealed() {
         return revealed;
     }
@@ -238,7 +292,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 2, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 3, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -251,6 +305,8 @@ public final class SensorPhysics {
         writeWindows(out, windows);
         writeWindows(out, revealing);
         out.writeBoolean(revealed);
+        out.writeLong(faultFrom);
+        out.writeLong(faultTo);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
@@ -278,7 +334,10 @@ public final class SensorPhysics {
         }
     }
 
-    /** Format 2 adds each window's free swing, the revealing windows and the tier; format 1 is read with none. */
+    /**
+     * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 the newest sensor-fault
+     * range; older formats are read with none.
+     */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
         int n = in.readInt();
@@ -293,6 +352,10 @@ public final class SensorPhysics {
         if (version >= 2) {
             readWindows(in, p.revealing, version);
             p.revealed = in.readBoolean();
+        }
+        if (version >= 3) {
+            p.faultFrom = in.readLong();
+            p.faultTo = in.readLong();
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

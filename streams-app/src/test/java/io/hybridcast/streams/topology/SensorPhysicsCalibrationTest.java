@@ -108,4 +108,73 @@ class SensorPhysicsCalibrationTest {
         assertThat(physics.estimates()[0].mean()).isBetween(1.5, 1.75);
         assertThat(physics.estimates()[0].upper95()).isGreaterThan(2.3); // the unrevealed tier's width (revealed: ~1.9)
     }
+
+    /** Relative random-walk variance per sample of the default walk (0.106 per √minute) at 20 Hz. */
+    private static final double WALK = 0.106 * 0.106 * 50 / 60_000.0;
+
+    /** A start-up reveals ω = 1.6 in 6 windows of 2.5 s, then steady state reads 1.0 while ω drifts to 1.25. */
+    private static SensorPhysics revealedThenSteady(int windows, double walk) {
+        SensorPhysics physics = new SensorPhysics();
+        for (int w = 0; w < windows; w++) {
+            boolean startUp = w < 6;
+            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0},
+                    new double[]{startUp ? 0.08 : 0.45}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97,
+                    new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02), walk);
+        }
+        return physics;
+    }
+
+    @Test
+    void aRevealedEstimateWidensWithTheAgeOfItsNewestRevealingWindow() {
+        RandomEffects.Estimate young = revealedThenSteady(7, 0).estimates()[0];
+        RandomEffects.Estimate old = revealedThenSteady(6 + 54, WALK).estimates()[0]; // 135 s after the start-up
+        RandomEffects.Estimate never = revealedThenSteady(6 + 54, 0).estimates()[0];
+        assertThat(old.mean()).isCloseTo(young.mean(), within(1e-9)); // the steady windows do not move it
+        assertThat(never.upper95() - never.lower95()).isCloseTo(young.upper95() - young.lower95(), within(1e-9));
+        // 135 s of the walk: relative std sqrt(0.0685² + 0.106² · 2.25) = 0.17, 0.28 at 1.6, times Student's t
+        // of about 5 windows (2.6): ±0.72 (never ageing: ±0.29)
+        assertThat(old.upper95() - old.lower95()).isBetween(1.3, 1.6);
+        assertThat(never.upper95() - never.lower95()).isBetween(0.5, 0.7);
+        // the drifted ω (1.25, 22 % below) is inside the aged interval, not inside the one that never ages
+        assertThat(old.lower95()).isLessThan(1.25);
+        assertThat(never.lower95()).isGreaterThan(1.25);
+    }
+
+    @Test
+    void aRevealedEstimateExpiresOnceItSaysLessThanSteadyState() {
+        // after 2.5 hours the walk's std (1.3 · 1.6) is twice the unrevealed tier's (0.949 · 1.0)
+        SensorPhysics physics = revealedThenSteady(6 + 3700, WALK);
+        assertThat(physics.revealed()).isFalse();
+        assertThat(physics.estimates()[0].mean()).isCloseTo(1.0, within(0.01));
+        assertThat(revealedThenSteady(6 + 3700, 0).revealed()).isTrue();
+    }
+
+    @Test
+    void windowsUnderASensorFaultAreNotFused() {
+        SensorPhysics clean = revealedThenSteady(20, WALK);
+        SensorPhysics flagged = revealedThenSteady(20, WALK);
+        IntervalCalibration gated = new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02);
+        // a noise burst from sample 1010 to 1060 (flagged with its test's hold): its windows swing and read 2.6
+        flagged.sensorFault(1010, 1060, 50);
+        for (SensorPhysics p : List.of(clean, flagged)) {
+            for (int w = 20; w < 22; w++) {
+                p.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.3},
+                        new double[]{0}, 0.08, 0.95, 97, gated, WALK);
+            }
+        }
+        assertThat(flagged.underFault(1049, 50)).isTrue();
+        assertThat(flagged.underFault(1109, 50)).isTrue();
+        assertThat(flagged.underFault(1110, 50)).isFalse();
+        assertThat(flagged.windows()).isEqualTo(20);
+        assertThat(flagged.estimates()[0].mean()).isBetween(1.59, 1.62);
+        assertThat(clean.windows()).isEqualTo(22);
+        assertThat(clean.estimates()[0].mean()).isGreaterThan(1.7); // the burst's windows would have passed the gate
+        // a later flag within a window of this one extends it; the range survives the changelog
+        flagged.sensorFault(1100, 1120, 50);
+        SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
+                SensorPhysics.SERDE.serializer().serialize("", flagged));
+        assertThat(back.underFault(1049, 50)).isTrue();
+        assertThat(back.underFault(1169, 50)).isTrue();
+        assertThat(back.underFault(1170, 50)).isFalse();
+    }
 }
