@@ -36,9 +36,13 @@ import java.util.List;
  */
 public final class SensorPhysics {
 
-    /** One fused window; {@code swing} its free swing (NaN: not measured). */
+    /**
+     * One fused window; {@code swing} its free swing (NaN: not measured); {@code forced} its forced amplitude at the
+     * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
+     * the drive off).
+     */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing) {
+                          double swing, double forced, double forcedStd) {
     }
 
     private List<String> names = List.of();
@@ -51,6 +55,11 @@ public final class SensorPhysics {
     /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
     private long lastEventSequence = -1;
     private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
+    /** The driven pendulum's forcing frequency as last seen clearly (Hz; NaN: never). */
+    private double forcingHz = Double.NaN;
+    /** Sequence of the newest DRIVE_OFF (-1: none) and of the DRIVE_ON after it (-1: none yet). */
+    private long driveOffFrom = -1;
+    private long driveOnAt = -1;
     /** Sequences of the newest sensor-fault range (inclusive); -1 for none. */
     private long faultFrom = -1;
     private long faultTo = -1;
@@ -71,17 +80,35 @@ public final class SensorPhysics {
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration) {
         return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
-                calibration, 0);
+                calibration, 0, UNMEASURED);
     }
 
-    /**
-     * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
-     * of the parameter between revealing windows (0: the revealed estimate never ages). A window with a sample
-     * inside the newest sensor-fault range is not added.
-     */
+    /** As above, with no forced amplitude measured. */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
                 double walk) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, walk, UNMEASURED);
+    }
+
+    /** Whether a window ending at {@code sequence} would be fused (not overlapping the newest, not under a fault). */
+    boolean wouldFuse(long sequence, int windowLength) {
+        return !(lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength)
+                && !underFault(sequence, windowLength);
+    }
+
+    /** No forced amplitude measured. */
+    static final double[] UNMEASURED = {Double.NaN, Double.NaN};
+
+    /**
+     * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
+     * of the parameter between revealing windows (0: the revealed estimate never ages), which the window's forced
+     * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates ({@link RevealedAge}). A window
+     * with a sample inside the newest sensor-fault range is not added.
+     */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk, double[] forced) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -94,7 +121,7 @@ public final class SensorPhysics {
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing);
+                swing, forced[0], forced[1]);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
@@ -112,10 +139,18 @@ public final class SensorPhysics {
         double age = anyRevealing ? Math.max(0, sequence - revealing.peekLast().sequence()) : 0;
         estimates = new RandomEffects.Estimate[names.size()];
         revealed = anyRevealing;
+        // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
+        double[] shift = anyRevealing ? RevealedAge.shift(revealing, windows, forgetting, walk * age) : new double[2];
         for (int j = 0; j < estimates.length; j++) {
             RandomEffects.Estimate all = calibration.apply(fuse(j, 0, forgetting), !gated);
-            RandomEffects.Estimate aged = anyRevealing
-                    ? calibration.apply(fuse(revealing, j, 0, forgetting), true, walk * age) : null;
+            RandomEffects.Estimate aged = null;
+            if (anyRevealing) {
+                RandomEffects.Estimate e = fuse(revealing, j, 0, forgetting);
+                double factor = j == 0 ? Math.exp(shift[0]) : 1;
+                aged = calibration.apply(new RandomEffects.Estimate(e.mean() * factor, e.std() * factor,
+                        e.lower95() * factor, e.upper95() * factor, e.effectiveWindows(), e.tau() * factor), true,
+                        j == 0 ? shift[1] : walk * age);
+            }
             // expired once the old revealing windows no longer say more than the unrevealed tier
             boolean fresh = aged != null && aged.std() < all.std();
             estimates[j] = fresh ? aged : all;
@@ -268,6 +303,35 @@ public final class SensorPhysics {
         lastEventSequence = sequence;
     }
 
+    /**
+     * As {@link #operatingEvent(long)}, saying whether the event switched the drive off (DRIVE_OFF) or on (any
+     * other: a start-up or re-excitation runs with the drive as it was, DRIVE_ON switches it on).
+     */
+    void operatingEvent(long sequence, boolean driveOff, boolean driveOn) {
+        operatingEvent(sequence);
+        if (driveOff) {
+            driveOffFrom = sequence;
+            driveOnAt = -1;
+        } else if (driveOn) {
+            driveOnAt = sequence;
+        }
+    }
+
+    /** The forcing frequency last seen clearly (Hz; NaN: never). */
+    double forcingHz() {
+        return forcingHz;
+    }
+
+    void forcingHz(double hz) {
+        forcingHz = hz;
+    }
+
+    /** Whether the drive was off during some of the window ending at {@code sequence}: no forced amplitude there. */
+    boolean driveOffIn(long sequence, int windowLength) {
+        return driveOffFrom >= 0 && sequence >= driveOffFrom
+                && (driveOnAt < 0 || sequence - windowLength + 1 < driveOnAt);
+    }
+
     /** Sequence of the newest operating event, -1 for none. */
     public long lastEventSequence() {
         return lastEventSequence;
@@ -307,6 +371,9 @@ public final class SensorPhysics {
         out.writeBoolean(revealed);
         out.writeLong(faultFrom);
         out.writeLong(faultTo);
+        out.writeLong(driveOffFrom);
+        out.writeLong(driveOnAt);
+        out.writeDouble(forcingHz);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
@@ -323,6 +390,8 @@ public final class SensorPhysics {
             StateSerde.writeDoubles(out, w.std());
             StateSerde.writeDoubles(out, w.latents());
             out.writeDouble(w.swing());
+            out.writeDouble(w.forced());
+            out.writeDouble(w.forcedStd());
         }
     }
 
@@ -330,13 +399,14 @@ public final class SensorPhysics {
         int w = in.readInt();
         for (int i = 0; i < w; i++) {
             into.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN));
+                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN,
+                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN));
         }
     }
 
     /**
-     * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 the newest sensor-fault
-     * range; older formats are read with none.
+     * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
+     * amplitude, the newest sensor-fault range and the drive's state; older formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
@@ -356,6 +426,9 @@ public final class SensorPhysics {
         if (version >= 3) {
             p.faultFrom = in.readLong();
             p.faultTo = in.readLong();
+            p.driveOffFrom = in.readLong();
+            p.driveOnAt = in.readLong();
+            p.forcingHz = in.readDouble();
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

@@ -177,4 +177,55 @@ class SensorPhysicsCalibrationTest {
         assertThat(back.underFault(1169, 50)).isTrue();
         assertThat(back.underFault(1170, 50)).isFalse();
     }
+
+    /**
+     * A start-up reveals ω = 1.6, then steady state reads 1.0 while ω drifts to 1.25 over 100 s; the forced amplitude
+     * follows ω² (0.05 at 1.6, per-window std {@code forcedStd}, noise of that size); NaN: not measured.
+     */
+    private static SensorPhysics drifting(double walk, double forcedStd, int windows) {
+        SensorPhysics physics = new SensorPhysics();
+        java.util.Random rng = new java.util.Random(5);
+        for (int w = 0; w < windows; w++) {
+            boolean startUp = w < 6;
+            double omega = w < 10 ? 1.6 : Math.max(1.25, 1.6 - 0.35 * (w - 10) / 40.0);
+            double[] forced = Double.isNaN(forcedStd) ? SensorPhysics.UNMEASURED
+                    : new double[]{0.05 * omega * omega / (1.6 * 1.6) + forcedStd * rng.nextGaussian(), forcedStd};
+            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0},
+                    new double[]{startUp ? 0.08 : 0.45}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97,
+                    new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02), walk, forced);
+        }
+        return physics;
+    }
+
+    @Test
+    void theForcedAmplitudeCarriesARevealedEstimateThroughADrift() {
+        RandomEffects.Estimate followed = drifting(WALK, 0.002, 60).estimates()[0];
+        assertThat(followed.mean()).isCloseTo(1.25, within(0.03));
+        assertThat(followed.lower95()).isLessThan(1.25);
+        assertThat(followed.upper95()).isGreaterThan(1.25);
+        // a weak forcing (amplitude std as large as the drop) moves it part of the way, and widens it more
+        RandomEffects.Estimate weak = drifting(WALK, 0.02, 60).estimates()[0];
+        assertThat(weak.mean()).isBetween(1.27, 1.59);
+        assertThat(weak.upper95() - weak.lower95()).isGreaterThan(followed.upper95() - followed.lower95());
+        // without a walk nothing may move; without an amplitude only the interval ages
+        assertThat(drifting(0, 0.002, 60).estimates()[0].mean()).isBetween(1.59, 1.62);
+        assertThat(drifting(WALK, Double.NaN, 60).estimates()[0].mean()).isBetween(1.59, 1.62);
+    }
+
+    @Test
+    void withTheDriveOffThereIsNoForcedAmplitude() {
+        SensorPhysics physics = new SensorPhysics();
+        physics.operatingEvent(2400, true, false);
+        assertThat(physics.driveOffIn(2399, 50)).isFalse();
+        assertThat(physics.driveOffIn(2449, 50)).isTrue();
+        physics.operatingEvent(3000, false, true);
+        assertThat(physics.driveOffIn(3048, 50)).isTrue(); // 2999-3048: one reading with the drive off
+        assertThat(physics.driveOffIn(3049, 50)).isFalse();
+        physics.operatingEvent(3100, false, false); // a re-excitation leaves the drive as it was
+        assertThat(physics.driveOffIn(3150, 50)).isFalse();
+        SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
+                SensorPhysics.SERDE.serializer().serialize("", physics));
+        assertThat(back.driveOffIn(3048, 50)).isTrue();
+        assertThat(back.driveOffIn(3049, 50)).isFalse();
+    }
 }
