@@ -168,12 +168,10 @@ final class PhysicsDriftCheck {
         double score = 0;
         int worst = 0;
         boolean single = false;
-        // a window under a sensor-fault flag says nothing about the physics (it was not fused either)
-        boolean clean = !physics.underFault(state.query().sequence(), state.query().window().length);
         for (int j = 0; j < longRun.length; j++) {
             double floor = minRelative * Math.abs(longRun[j].mean());
             double changeOne = Math.abs(p.zpMean()[j] - longRun[j].mean());
-            if (clean && changeOne >= floor && !atBound(p.zpMean()[j], model)) {
+            if (changeOne >= floor && !atBound(p.zpMean()[j], model)) {
                 // one window is one of many looks at the long run: it must clear the threshold by one more sigma
                 double z = changeOne / Math.sqrt(p.zpStd()[j] * p.zpStd()[j] + longRun[j].std() * longRun[j].std()
                         + longRun[j].tau() * longRun[j].tau() + 1e-24) - SINGLE_WINDOW_MARGIN;

@@ -32,7 +32,8 @@ import java.util.List;
  * relative variance {@code walk} per sample since the newest revealing window ({@link #add}), and once that makes
  * it wider than the unrevealed tier the unrevealed tier is published instead (the old evidence no longer says more
  * than steady state does). A window with a sample under a sensor-fault flag ({@link #sensorFault}) is no evidence
- * about the physics and is fused nowhere.
+ * about the physics: it is neither revealing nor in the published estimate (the drift and latent checks still see
+ * it, as before: a sensor fault has its own alarm, and a parameter step can trip the noise test).
  */
 public final class SensorPhysics {
 
@@ -42,7 +43,7 @@ public final class SensorPhysics {
      * the drive off).
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing, double forced, double forcedStd) {
+                          double swing, double forced, double forcedStd, boolean faulty) {
     }
 
     private List<String> names = List.of();
@@ -97,6 +98,17 @@ public final class SensorPhysics {
                 && !underFault(sequence, windowLength);
     }
 
+    /** The windows the published estimate may use: those under no sensor-fault flag. */
+    private Deque<WindowEstimate> clean() {
+        Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
+        for (WindowEstimate w : windows) {
+            if (!w.faulty()) {
+                out.addLast(w);
+            }
+        }
+        return out;
+    }
+
     /** No forced amplitude measured. */
     static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
@@ -104,7 +116,7 @@ public final class SensorPhysics {
      * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
      * of the parameter between revealing windows (0: the revealed estimate never ages), which the window's forced
      * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates ({@link RevealedAge}). A window
-     * with a sample inside the newest sensor-fault range is not added.
+     * with a sample inside the newest sensor-fault range is kept for the checks only.
      */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
@@ -112,21 +124,21 @@ public final class SensorPhysics {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
-        if (underFault(sequence, windowLength)) {
-            return false;
-        }
+        // under a sensor-fault flag: kept for the drift and latent checks (as they always judged every window),
+        // but neither revealing nor in the published estimate
+        boolean faulty = underFault(sequence, windowLength);
         if (!names.equals(this.names)) {
             windows.clear(); // another parameterisation: nothing to fuse with
             revealing.clear();
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing, forced[0], forced[1]);
+                swing, forced[0], forced[1], faulty);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
+        if (!faulty && calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();
@@ -140,9 +152,15 @@ public final class SensorPhysics {
         estimates = new RandomEffects.Estimate[names.size()];
         revealed = anyRevealing;
         // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
-        double[] shift = anyRevealing ? RevealedAge.shift(revealing, windows, forgetting, walk * age) : new double[2];
+        Deque<WindowEstimate> clean = clean();
+        double[] shift = anyRevealing ? RevealedAge.shift(revealing, clean, forgetting, walk * age) : new double[2];
         for (int j = 0; j < estimates.length; j++) {
-            RandomEffects.Estimate all = calibration.apply(fuse(j, 0, forgetting), !gated);
+            RandomEffects.Estimate fused = fuse(clean, j, 0, forgetting);
+            if (fused == null) {
+                // every window so far under a fault: publish what they say, in the wide tier
+                fused = fuse(windows, j, 0, forgetting);
+            }
+            RandomEffects.Estimate all = calibration.apply(fused, !gated);
             RandomEffects.Estimate aged = null;
             if (anyRevealing) {
                 RandomEffects.Estimate e = fuse(revealing, j, 0, forgetting);
@@ -392,6 +410,7 @@ public final class SensorPhysics {
             out.writeDouble(w.swing());
             out.writeDouble(w.forced());
             out.writeDouble(w.forcedStd());
+            out.writeBoolean(w.faulty());
         }
     }
 
@@ -400,7 +419,8 @@ public final class SensorPhysics {
         for (int i = 0; i < w; i++) {
             into.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
                     StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN,
-                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN));
+                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN,
+                    version >= 3 && in.readBoolean()));
         }
     }
 
