@@ -123,7 +123,7 @@ final class BatchInference {
                 boolean gated = calibration.revealGate() > 0;
                 double swing = gated ? FreeSwing.of(query.window(), 0) : Double.NaN;
                 double[] forced = gated && physics.wouldFuse(query.sequence(), query.window().length)
-                        && !physics.driveOffIn(query.sequence(), query.window().length)
+                        && !physics.conditions().driveOffIn(query.sequence(), query.window().length)
                         ? forcedSwing(contextSets.get(i), query.window(), system, physics) : SensorPhysics.UNMEASURED;
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
                         p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample,
@@ -156,9 +156,9 @@ final class BatchInference {
         double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
         ForcedSwing.Forcing forcing = ForcedSwing.forcing(windows, starts, 0, dt);
         if (forcing.clear()) {
-            physics.forcingHz(forcing.hz());
+            physics.conditions().forcingHz(forcing.hz());
         }
-        double f = physics.forcingHz();
+        double f = physics.conditions().forcingHz();
         return Double.isFinite(f) ? ForcedSwing.amplitude(query, 0, dt, f) : SensorPhysics.UNMEASURED;
     }
 

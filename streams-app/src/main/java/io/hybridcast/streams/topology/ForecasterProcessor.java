@@ -139,7 +139,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         if (faulty != null) {
             // the windows holding these readings are no evidence about the physics
             SensorPhysics physics = stores.physicsOf(sensorId);
-            physics.sensorFault(faulty[0], faulty[1], windowing.windowLength());
+            physics.conditions().sensorFault(faulty[0], faulty[1], windowing.windowLength());
             stores.physics.write(sensorId, physics);
         }
         double[] x = SensorFaultDetector.toArray(reading);

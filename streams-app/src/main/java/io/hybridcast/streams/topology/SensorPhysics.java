@@ -31,7 +31,7 @@ import java.util.List;
  * <p>A revealed estimate ages: between revealing windows ω is a random walk, so the published std grows by a
  * relative variance {@code walk} per sample since the newest revealing window ({@link #add}), and once that makes
  * it wider than the unrevealed tier the unrevealed tier is published instead (the old evidence no longer says more
- * than steady state does). A window with a sample under a sensor-fault flag ({@link #sensorFault}) is no evidence
+ * than steady state does). A window with a sample under a sensor-fault flag ({@link SensorConditions#sensorFault}) is no evidence
  * about the physics: it is neither revealing nor in the published estimate (the drift and latent checks still see
  * it, as before: a sensor fault has its own alarm, and a parameter step can trip the noise test).
  */
@@ -56,14 +56,7 @@ public final class SensorPhysics {
     /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
     private long lastEventSequence = -1;
     private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
-    /** The driven pendulum's forcing frequency as last seen clearly (Hz; NaN: never). */
-    private double forcingHz = Double.NaN;
-    /** Sequence of the newest DRIVE_OFF (-1: none) and of the DRIVE_ON after it (-1: none yet). */
-    private long driveOffFrom = -1;
-    private long driveOnAt = -1;
-    /** Sequences of the newest sensor-fault range (inclusive); -1 for none. */
-    private long faultFrom = -1;
-    private long faultTo = -1;
+    private SensorConditions conditions = new SensorConditions();
 
     /**
      * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
@@ -95,7 +88,7 @@ public final class SensorPhysics {
     /** Whether a window ending at {@code sequence} would be fused (not overlapping the newest, not under a fault). */
     boolean wouldFuse(long sequence, int windowLength) {
         return !(lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength)
-                && !underFault(sequence, windowLength);
+                && !conditions.underFault(sequence, windowLength);
     }
 
     /** The windows the published estimate may use: those under no sensor-fault flag. */
@@ -126,7 +119,7 @@ public final class SensorPhysics {
         }
         // under a sensor-fault flag: kept for the drift and latent checks (as they always judged every window),
         // but neither revealing nor in the published estimate
-        boolean faulty = underFault(sequence, windowLength);
+        boolean faulty = conditions.underFault(sequence, windowLength);
         if (!names.equals(this.names)) {
             windows.clear(); // another parameterisation: nothing to fuse with
             revealing.clear();
@@ -177,23 +170,9 @@ public final class SensorPhysics {
         return true;
     }
 
-    /**
-     * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag: a window with any of them is not
-     * fused. Ranges closer than a window merge, so one window cannot slip between two flags of one episode.
-     */
-    void sensorFault(long from, long to, int windowLength) {
-        if (faultTo >= 0 && from <= faultTo + windowLength && to >= faultFrom) {
-            faultFrom = Math.min(faultFrom, from);
-            faultTo = Math.max(faultTo, to);
-        } else {
-            faultFrom = from;
-            faultTo = to;
-        }
-    }
-
-    /** Whether the window ending at {@code sequence} holds a reading under the newest sensor-fault flag. */
-    public boolean underFault(long sequence, int windowLength) {
-        return faultTo >= 0 && sequence - windowLength + 1 <= faultTo && sequence >= faultFrom;
+    /** Under which conditions the readings were taken: fault flags, the drive, the forcing frequency. */
+    public SensorConditions conditions() {
+        return conditions;
     }
 
     /**
@@ -321,33 +300,10 @@ public final class SensorPhysics {
         lastEventSequence = sequence;
     }
 
-    /**
-     * As {@link #operatingEvent(long)}, saying whether the event switched the drive off (DRIVE_OFF) or on (any
-     * other: a start-up or re-excitation runs with the drive as it was, DRIVE_ON switches it on).
-     */
+    /** As {@link #operatingEvent(long)}, for an event that switched the drive off or on. */
     void operatingEvent(long sequence, boolean driveOff, boolean driveOn) {
         operatingEvent(sequence);
-        if (driveOff) {
-            driveOffFrom = sequence;
-            driveOnAt = -1;
-        } else if (driveOn) {
-            driveOnAt = sequence;
-        }
-    }
-
-    /** The forcing frequency last seen clearly (Hz; NaN: never). */
-    double forcingHz() {
-        return forcingHz;
-    }
-
-    void forcingHz(double hz) {
-        forcingHz = hz;
-    }
-
-    /** Whether the drive was off during some of the window ending at {@code sequence}: no forced amplitude there. */
-    boolean driveOffIn(long sequence, int windowLength) {
-        return driveOffFrom >= 0 && sequence >= driveOffFrom
-                && (driveOnAt < 0 || sequence - windowLength + 1 < driveOnAt);
+        conditions.drive(sequence, driveOff, driveOn);
     }
 
     /** Sequence of the newest operating event, -1 for none. */
@@ -387,11 +343,7 @@ public final class SensorPhysics {
         writeWindows(out, windows);
         writeWindows(out, revealing);
         out.writeBoolean(revealed);
-        out.writeLong(faultFrom);
-        out.writeLong(faultTo);
-        out.writeLong(driveOffFrom);
-        out.writeLong(driveOnAt);
-        out.writeDouble(forcingHz);
+        conditions.write(out);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
@@ -444,11 +396,7 @@ public final class SensorPhysics {
             p.revealed = in.readBoolean();
         }
         if (version >= 3) {
-            p.faultFrom = in.readLong();
-            p.faultTo = in.readLong();
-            p.driveOffFrom = in.readLong();
-            p.driveOnAt = in.readLong();
-            p.forcingHz = in.readDouble();
+            p.conditions = SensorConditions.read(in);
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

@@ -59,14 +59,14 @@ class ExampleSensorFaultsTopologyTest {
             alarms = f.anomalies();
             // the burst's windows are kept out of pendulum-0's sensor-level physics, up to the test's hold
             SensorPhysics physics = f.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("pendulum-0");
-            assertThat(physics.underFault(2049, 50)).isTrue();
-            assertThat(physics.underFault(2149, 50)).isTrue();
-            assertThat(physics.underFault(2199, 50)).isTrue();
-            assertThat(physics.underFault(2349, 50)).isFalse();
+            assertThat(physics.conditions().underFault(2049, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2149, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2199, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2349, 50)).isFalse();
             // pendulum-1 had no sensor fault (its drift is physics)
             SensorPhysics drifting = f.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("pendulum-1");
             for (long end = 49; end < 3000; end += 50) {
-                assertThat(drifting.underFault(end, 50)).as("pendulum-1 window ending %d", end).isFalse();
+                assertThat(drifting.conditions().underFault(end, 50)).as("pendulum-1 window ending %d", end).isFalse();
             }
         }
         assertThat(alarms).allSatisfy(a -> assertThat(a.getKind()).isEqualTo(AnomalyKind.SENSOR_FAULT));

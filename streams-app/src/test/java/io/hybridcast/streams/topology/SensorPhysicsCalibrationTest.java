@@ -155,28 +155,28 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics flagged = revealedThenSteady(20, WALK);
         IntervalCalibration gated = new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02);
         // a noise burst from sample 1010 to 1060 (flagged with its test's hold): its windows swing and read 2.6
-        flagged.sensorFault(1010, 1060, 50);
+        flagged.conditions().sensorFault(1010, 1060, 50);
         for (SensorPhysics p : List.of(clean, flagged)) {
             for (int w = 20; w < 22; w++) {
                 p.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.3},
                         new double[]{0}, 0.08, 0.95, 97, gated, WALK);
             }
         }
-        assertThat(flagged.underFault(1049, 50)).isTrue();
-        assertThat(flagged.underFault(1109, 50)).isTrue();
-        assertThat(flagged.underFault(1110, 50)).isFalse();
+        assertThat(flagged.conditions().underFault(1049, 50)).isTrue();
+        assertThat(flagged.conditions().underFault(1109, 50)).isTrue();
+        assertThat(flagged.conditions().underFault(1110, 50)).isFalse();
         assertThat(flagged.estimates()[0].mean()).isBetween(1.59, 1.62);
         assertThat(clean.estimates()[0].mean()).isGreaterThan(1.7); // the burst's windows would have passed the gate
         // the drift and latent checks still see every window, as they did before
         assertThat(flagged.windows()).isEqualTo(22);
         assertThat(flagged.recent(0, 2).mean()).isCloseTo(2.6, within(1e-9));
         // a later flag within a window of this one extends it; the range survives the changelog
-        flagged.sensorFault(1100, 1120, 50);
+        flagged.conditions().sensorFault(1100, 1120, 50);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
                 SensorPhysics.SERDE.serializer().serialize("", flagged));
-        assertThat(back.underFault(1049, 50)).isTrue();
-        assertThat(back.underFault(1169, 50)).isTrue();
-        assertThat(back.underFault(1170, 50)).isFalse();
+        assertThat(back.conditions().underFault(1049, 50)).isTrue();
+        assertThat(back.conditions().underFault(1169, 50)).isTrue();
+        assertThat(back.conditions().underFault(1170, 50)).isFalse();
     }
 
     /**
@@ -217,16 +217,16 @@ class SensorPhysicsCalibrationTest {
     void withTheDriveOffThereIsNoForcedAmplitude() {
         SensorPhysics physics = new SensorPhysics();
         physics.operatingEvent(2400, true, false);
-        assertThat(physics.driveOffIn(2399, 50)).isFalse();
-        assertThat(physics.driveOffIn(2449, 50)).isTrue();
+        assertThat(physics.conditions().driveOffIn(2399, 50)).isFalse();
+        assertThat(physics.conditions().driveOffIn(2449, 50)).isTrue();
         physics.operatingEvent(3000, false, true);
-        assertThat(physics.driveOffIn(3048, 50)).isTrue(); // 2999-3048: one reading with the drive off
-        assertThat(physics.driveOffIn(3049, 50)).isFalse();
+        assertThat(physics.conditions().driveOffIn(3048, 50)).isTrue(); // 2999-3048: one reading with the drive off
+        assertThat(physics.conditions().driveOffIn(3049, 50)).isFalse();
         physics.operatingEvent(3100, false, false); // a re-excitation leaves the drive as it was
-        assertThat(physics.driveOffIn(3150, 50)).isFalse();
+        assertThat(physics.conditions().driveOffIn(3150, 50)).isFalse();
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
                 SensorPhysics.SERDE.serializer().serialize("", physics));
-        assertThat(back.driveOffIn(3048, 50)).isTrue();
-        assertThat(back.driveOffIn(3049, 50)).isFalse();
+        assertThat(back.conditions().driveOffIn(3048, 50)).isTrue();
+        assertThat(back.conditions().driveOffIn(3049, 50)).isFalse();
     }
 }
