@@ -122,10 +122,22 @@ public record IntervalCalibration(double systematic, PriorRange range, double sy
      * revealing windows) and its interval clipped to the range.
      */
     public RandomEffects.Estimate apply(RandomEffects.Estimate e, boolean revealed) {
+        return apply(e, revealed, 0);
+    }
+
+    /**
+     * As {@link #apply(RandomEffects.Estimate, boolean)}, with a further relative variance {@code agedRelVariance}
+     * (the parameter's random walk since the newest window behind the estimate) added to the systematic one.
+     */
+    public RandomEffects.Estimate apply(RandomEffects.Estimate e, boolean revealed, double agedRelVariance) {
+        if (!(agedRelVariance >= 0) || Double.isInfinite(agedRelVariance)) {
+            throw new IllegalArgumentException("aged relative variance must be finite and >= 0, got " + agedRelVariance);
+        }
         double quantile = RandomEffects.quantile975(e.effectiveWindows() - 1);
         double mean = clip(e.mean());
-        double systematicStd = (revealed ? systematic : systematicUnrevealed) * Math.abs(mean);
-        double std = Math.sqrt(e.std() * e.std() + systematicStd * systematicStd);
+        double b = revealed ? systematic : systematicUnrevealed;
+        double relVariance = b * b + agedRelVariance;
+        double std = Math.sqrt(e.std() * e.std() + relVariance * mean * mean);
         return new RandomEffects.Estimate(mean, std, clip(mean - quantile * std), clip(mean + quantile * std),
                 e.effectiveWindows(), e.tau());
     }

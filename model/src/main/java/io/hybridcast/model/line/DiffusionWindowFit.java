@@ -13,8 +13,8 @@ import java.util.Optional;
  */
 public final class DiffusionWindowFit {
 
-    /** One window's D. */
-    public record Estimate(double mean, double std) {
+    /** One window's D, with a, the fitted coefficient of the remainder B (0 for the physics alone). */
+    public record Estimate(double mean, double std, double remainder) {
     }
 
     private final RemainderOperator remainder;
@@ -81,6 +81,6 @@ public final class DiffusionWindowFit {
         if (!Double.isFinite(d) || !(std > 0)) {
             return Optional.empty();
         }
-        return Optional.of(new Estimate(d, std));
+        return Optional.of(new Estimate(d, std, a));
     }
 }

@@ -32,7 +32,7 @@ public final class NoiseBurstCheck {
     /** Block length of the test's run-length calibration (samples). */
     static final int BLOCK = 20;
     /** Judged samples the test stays silent after an alarm, and after an operating event. */
-    static final long HOLD_AFTER_ALARM = 200;
+    public static final long HOLD_AFTER_ALARM = 200;
     public static final long HOLD_AFTER_EVENT = 100;
 
     private final double arlSamples;

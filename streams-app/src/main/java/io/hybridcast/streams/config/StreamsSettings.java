@@ -205,6 +205,11 @@ public final class StreamsSettings {
             "Sensor-level physics: weight factor per newer disjoint window in the random-effects fusion of a "
                     + "sensor's window posteriors of z_p (1 = never forget; 0.95 = a window counts half after about "
                     + "14 newer ones), so the estimate follows a drift.", "0.95", Setting.doubleBetween(0.5, 1), false);
+    public static final Setting<Double> PHYSICS_REVEALED_WALK = new Setting<>("physics.revealed.walk",
+            "Sensor-level physics with a reveal gate (the pendulum): relative std per square root of a minute of the "
+                    + "random walk the parameter may make between windows that reveal it, so a revealed estimate's "
+                    + "interval widens with the age of its newest revealing window (0 = never). 0.106: a 15 % move "
+                    + "within two minutes is one standard deviation.", "0.106", Setting.doubleBetween(0, 10), false);
     public static final Setting<Integer> RECENT_WINDOWS = new Setting<>("anomaly.recent.windows",
             "Physics drift and unmodelled dynamics compare the posterior of a sensor's newest this many disjoint "
                     + "windows (short memory) with the long-run posterior of the windows before them.", "3",
@@ -268,7 +273,7 @@ public final class StreamsSettings {
             }, false);
     private static final List<Setting<?>> WIRE_FORMAT = List.of(SCHEMA_REGISTRY_URL);
 
-    private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, RECENT_WINDOWS,
+    private static final List<Setting<?>> SENSOR_LEVEL = List.of(PHYSICS_FORGETTING, PHYSICS_REVEALED_WALK, RECENT_WINDOWS,
             LONG_RUN_MIN_WINDOWS, DRIFT_MIN_RELATIVE_CHANGE, UNMODELLED_MIN_SHIFT);
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,

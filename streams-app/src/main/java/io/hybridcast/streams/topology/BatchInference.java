@@ -8,6 +8,7 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.fusion.FreeSwing;
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
@@ -40,6 +41,8 @@ final class BatchInference {
     private final ProcessorContext<Object, Object> context;
     private final ForecasterStores stores;
     private final double forgetting;
+    /** Relative random-walk std of a revealed parameter per square root of a minute. */
+    private final double revealedWalk;
     private final int physicsCapacity;
     private final int calibrationWarmup;
 
@@ -51,6 +54,7 @@ final class BatchInference {
         this.context = context;
         this.stores = stores;
         this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.revealedWalk = settings.get(StreamsSettings.PHYSICS_REVEALED_WALK);
         this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
         this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
                 + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
@@ -72,6 +76,9 @@ final class BatchInference {
                 return false;
             }
             ServingModel model = lease.model();
+            // the revealed parameter's random walk as a relative variance per sample
+            double walkPerSample = revealedWalk * revealedWalk
+                    * SensorSystems.of(system).sampleIntervalMillis() / 60_000.0;
             long started = System.nanoTime();
             List<ContextSet> contextSets = new ArrayList<>(batch.size());
             List<ContextSet.Window> stale = new ArrayList<>();
@@ -111,10 +118,16 @@ final class BatchInference {
                 DueQuery query = state.query();
                 SensorPhysics physics = stores.physicsOf(state.sensorId);
                 IntervalCalibration calibration = model.intervalCalibration();
-                // the free swing is measured only where the version's calibration has a reveal gate (the pendulum)
-                double swing = calibration.revealGate() > 0 ? FreeSwing.of(query.window(), 0) : Double.NaN;
+                // the free and forced swings are measured only where the version's calibration has a reveal gate (the
+                // pendulum), the forced one only on windows that will be fused
+                boolean gated = calibration.revealGate() > 0;
+                double swing = gated ? FreeSwing.of(query.window(), 0) : Double.NaN;
+                double[] forced = gated && physics.wouldFuse(query.sequence(), query.window().length)
+                        && !physics.conditions().driveOffIn(query.sequence(), query.window().length)
+                        ? forcedSwing(contextSets.get(i), query.window(), system, physics) : SensorPhysics.UNMEASURED;
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
-                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration);
+                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample,
+                        forced);
                 if (fused) {
                     stores.physics.write(state.sensorId, physics);
                 }
@@ -123,6 +136,30 @@ final class BatchInference {
             }
             return true;
         }
+    }
+
+    /**
+     * The query window's forced amplitude and its std at the sensor's forcing frequency: the one its raw context
+     * windows show when the forcing stands clear of their noise ({@link ForcedSwing.Forcing#clear()}), kept in
+     * {@code physics}; else the one kept from earlier (a forcing weakened by a drift, or the drive off, hides in the
+     * noise peaks of 15 s of readings: the example's pendulum-1 at ω 1.2 read 1.1-8.6 Hz for its 6.0 Hz). Unmeasured
+     * while no clear forcing was ever seen.
+     */
+    static double[] forcedSwing(ContextSet contextSet, double[][] query, SystemKind system, SensorPhysics physics) {
+        int k = contextSet.windows.size();
+        double[][][] windows = new double[k][][];
+        long[] starts = new long[k];
+        for (int j = 0; j < k; j++) {
+            windows[j] = contextSet.windows.get(j).samples;
+            starts[j] = contextSet.windows.get(j).firstSequence;
+        }
+        double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+        ForcedSwing.Forcing forcing = ForcedSwing.forcing(windows, starts, 0, dt);
+        if (forcing.clear()) {
+            physics.conditions().forcingHz(forcing.hz());
+        }
+        double f = physics.conditions().forcingHz();
+        return Double.isFinite(f) ? ForcedSwing.amplitude(query, 0, dt, f) : SensorPhysics.UNMEASURED;
     }
 
     /** The sensor-level posterior per parameter, as published. */

@@ -133,9 +133,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         long time = reading.getEventTime().toEpochMilli();
 
         if (reading.getOperatingEvent() != null) {
-            operatingEvent(sensorId, state, seq);
+            operatingEvent(sensorId, state, seq, reading.getOperatingEvent());
         }
-        faultChecks.check(state, reading);
+        long[] faulty = faultChecks.check(state, reading);
+        if (faulty != null) {
+            // the windows holding these readings are no evidence about the physics
+            SensorPhysics physics = stores.physicsOf(sensorId);
+            physics.conditions().sensorFault(faulty[0], faulty[1], windowing.windowLength());
+            stores.physics.write(sensorId, physics);
+        }
         double[] x = SensorFaultDetector.toArray(reading);
         deviationCheck.check(state, x, seq, time);
 
@@ -180,7 +186,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
      * forecasts made before it leave scoring, the spike and range checks skip the jump, forecast deviation and
      * unmodelled dynamics re-arm, and the latents' long run starts again after it (the drive may have changed).
      */
-    private void operatingEvent(String sensorId, SensorState state, long seq) {
+    private void operatingEvent(String sensorId, SensorState state, long seq, String event) {
         ForecastScoring scoring = stores.pending.existingScoring(sensorId);
         if (scoring != null) {
             stores.pending.clear(sensorId);
@@ -191,7 +197,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         state.faults().operatingEvent();
         state.checks().rearmAfterEvent();
         SensorPhysics physics = stores.physicsOf(sensorId);
-        physics.operatingEvent(seq);
+        // with the drive off, a pendulum has no forced amplitude to follow its ω by
+        physics.operatingEvent(seq, "DRIVE_OFF".equals(event), "DRIVE_ON".equals(event));
         stores.physics.write(sensorId, physics);
     }
 

@@ -27,12 +27,23 @@ import java.util.List;
  * A ω² and so carry each sensor's own bias, neither push them out nor outvote them; forgetting then counts
  * revealing windows, not time. A sensor with none is fused from all its windows, in the wider unrevealed tier.
  * The drift and latent checks keep using every window.
+ *
+ * <p>A revealed estimate ages: between revealing windows ω is a random walk, so the published std grows by a
+ * relative variance {@code walk} per sample since the newest revealing window ({@link #add}), and once that makes
+ * it wider than the unrevealed tier the unrevealed tier is published instead (the old evidence no longer says more
+ * than steady state does). A window with a sample under a sensor-fault flag ({@link SensorConditions#sensorFault}) is no evidence
+ * about the physics: it is neither revealing nor in the published estimate (the drift and latent checks still see
+ * it, as before: a sensor fault has its own alarm, and a parameter step can trip the noise test).
  */
 public final class SensorPhysics {
 
-    /** One fused window; {@code swing} its free swing (NaN: not measured). */
+    /**
+     * One fused window; {@code swing} its free swing (NaN: not measured); {@code forced} its forced amplitude at the
+     * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
+     * the drive off).
+     */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing) {
+                          double swing, double forced, double forcedStd, boolean faulty) {
     }
 
     private List<String> names = List.of();
@@ -45,6 +56,7 @@ public final class SensorPhysics {
     /** Sequence of the newest operating event, -1 for none: the latents before it describe another drive. */
     private long lastEventSequence = -1;
     private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
+    private SensorConditions conditions = new SensorConditions();
 
     /**
      * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
@@ -61,21 +73,65 @@ public final class SensorPhysics {
     /** As above, for a window whose free swing is {@code swing} (NaN: not measured, never revealing under a gate). */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, 0, UNMEASURED);
+    }
+
+    /** As above, with no forced amplitude measured. */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, walk, UNMEASURED);
+    }
+
+    /** Whether a window ending at {@code sequence} would be fused (not overlapping the newest, not under a fault). */
+    boolean wouldFuse(long sequence, int windowLength) {
+        return !(lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength)
+                && !conditions.underFault(sequence, windowLength);
+    }
+
+    /** The windows the published estimate may use: those under no sensor-fault flag. */
+    private Deque<WindowEstimate> clean() {
+        Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
+        for (WindowEstimate w : windows) {
+            if (!w.faulty()) {
+                out.addLast(w);
+            }
+        }
+        return out;
+    }
+
+    /** No forced amplitude measured. */
+    static final double[] UNMEASURED = {Double.NaN, Double.NaN};
+
+    /**
+     * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
+     * of the parameter between revealing windows (0: the revealed estimate never ages), which the window's forced
+     * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates ({@link RevealedAge}). A window
+     * with a sample inside the newest sensor-fault range is kept for the checks only.
+     */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk, double[] forced) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
+        // under a sensor-fault flag: kept for the drift and latent checks (as they always judged every window),
+        // but neither revealing nor in the published estimate
+        boolean faulty = conditions.underFault(sequence, windowLength);
         if (!names.equals(this.names)) {
             windows.clear(); // another parameterisation: nothing to fuse with
             revealing.clear();
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing);
+                swing, forced[0], forced[1], faulty);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
+        if (!faulty && calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();
@@ -83,13 +139,40 @@ public final class SensorPhysics {
         }
         lastSequence = sequence;
         // under a gate, only windows that reached it (also under an earlier version's gate, kept in the deque) count
-        revealed = calibration.revealGate() > 0 && !revealing.isEmpty();
+        boolean gated = calibration.revealGate() > 0;
+        boolean anyRevealing = gated && !revealing.isEmpty();
+        double age = anyRevealing ? Math.max(0, sequence - revealing.peekLast().sequence()) : 0;
         estimates = new RandomEffects.Estimate[names.size()];
+        revealed = anyRevealing;
+        // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
+        Deque<WindowEstimate> clean = clean();
+        double[] shift = anyRevealing ? RevealedAge.shift(revealing, clean, forgetting, walk * age) : new double[2];
         for (int j = 0; j < estimates.length; j++) {
-            RandomEffects.Estimate e = revealed ? fuse(revealing, j, 0, forgetting) : fuse(j, 0, forgetting);
-            estimates[j] = calibration.apply(e, revealed || calibration.revealGate() <= 0);
+            RandomEffects.Estimate fused = fuse(clean, j, 0, forgetting);
+            if (fused == null) {
+                // every window so far under a fault: publish what they say, in the wide tier
+                fused = fuse(windows, j, 0, forgetting);
+            }
+            RandomEffects.Estimate all = calibration.apply(fused, !gated);
+            RandomEffects.Estimate aged = null;
+            if (anyRevealing) {
+                RandomEffects.Estimate e = fuse(revealing, j, 0, forgetting);
+                double factor = j == 0 ? Math.exp(shift[0]) : 1;
+                aged = calibration.apply(new RandomEffects.Estimate(e.mean() * factor, e.std() * factor,
+                        e.lower95() * factor, e.upper95() * factor, e.effectiveWindows(), e.tau() * factor), true,
+                        j == 0 ? shift[1] : walk * age);
+            }
+            // expired once the old revealing windows no longer say more than the unrevealed tier
+            boolean fresh = aged != null && aged.std() < all.std();
+            estimates[j] = fresh ? aged : all;
+            revealed &= fresh;
         }
         return true;
+    }
+
+    /** Under which conditions the readings were taken: fault flags, the drive, the forcing frequency. */
+    public SensorConditions conditions() {
+        return conditions;
     }
 
     /**
@@ -101,7 +184,10 @@ public final class SensorPhysics {
         revealing.clear();
     }
 
-    /** Whether the published estimates were fused from revealing windows (false without a reveal gate). */
+    /**
+     * Whether the published estimates were fused from revealing windows (false without a reveal gate, and once
+     * their age has made them wider than the unrevealed tier).
+     */
     public boolean revealed() {
         return revealed;
     }
@@ -214,6 +300,12 @@ public final class SensorPhysics {
         lastEventSequence = sequence;
     }
 
+    /** As {@link #operatingEvent(long)}, for an event that switched the drive off or on. */
+    void operatingEvent(long sequence, boolean driveOff, boolean driveOn) {
+        operatingEvent(sequence);
+        conditions.drive(sequence, driveOff, driveOn);
+    }
+
     /** Sequence of the newest operating event, -1 for none. */
     public long lastEventSequence() {
         return lastEventSequence;
@@ -238,7 +330,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 2, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 3, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -251,6 +343,7 @@ public final class SensorPhysics {
         writeWindows(out, windows);
         writeWindows(out, revealing);
         out.writeBoolean(revealed);
+        conditions.write(out);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
@@ -267,6 +360,9 @@ public final class SensorPhysics {
             StateSerde.writeDoubles(out, w.std());
             StateSerde.writeDoubles(out, w.latents());
             out.writeDouble(w.swing());
+            out.writeDouble(w.forced());
+            out.writeDouble(w.forcedStd());
+            out.writeBoolean(w.faulty());
         }
     }
 
@@ -274,11 +370,16 @@ public final class SensorPhysics {
         int w = in.readInt();
         for (int i = 0; i < w; i++) {
             into.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN));
+                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN,
+                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN,
+                    version >= 3 && in.readBoolean()));
         }
     }
 
-    /** Format 2 adds each window's free swing, the revealing windows and the tier; format 1 is read with none. */
+    /**
+     * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
+     * amplitude, the newest sensor-fault range and the drive's state; older formats are read with none.
+     */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
         int n = in.readInt();
@@ -293,6 +394,9 @@ public final class SensorPhysics {
         if (version >= 2) {
             readWindows(in, p.revealing, version);
             p.revealed = in.readBoolean();
+        }
+        if (version >= 3) {
+            p.conditions = SensorConditions.read(in);
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

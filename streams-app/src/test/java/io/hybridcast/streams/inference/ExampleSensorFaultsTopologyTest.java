@@ -7,6 +7,8 @@ import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
 import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.topology.SensorPhysics;
+import io.hybridcast.streams.topology.StoreNames;
 import io.hybridcast.streams.testing.CollectingSink;
 import io.hybridcast.streams.testing.TopologyFixture;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,17 @@ class ExampleSensorFaultsTopologyTest {
                 "validation.future.tolerance.ms", "86400000"), "test"), new ModelRegistry(), stateDir)) {
             readings.forEach(f::pipe);
             alarms = f.anomalies();
+            // the burst's windows are kept out of pendulum-0's sensor-level physics, up to the test's hold
+            SensorPhysics physics = f.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("pendulum-0");
+            assertThat(physics.conditions().underFault(2049, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2149, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2199, 50)).isTrue();
+            assertThat(physics.conditions().underFault(2349, 50)).isFalse();
+            // pendulum-1 had no sensor fault (its drift is physics)
+            SensorPhysics drifting = f.<SensorPhysics>store(StoreNames.SENSOR_PHYSICS).get("pendulum-1");
+            for (long end = 49; end < 3000; end += 50) {
+                assertThat(drifting.conditions().underFault(end, 50)).as("pendulum-1 window ending %d", end).isFalse();
+            }
         }
         assertThat(alarms).allSatisfy(a -> assertThat(a.getKind()).isEqualTo(AnomalyKind.SENSOR_FAULT));
         assertThat(flagged(alarms, "pendulum-0", "noise", 2000, 2040)).isTrue();

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A line model version loaded by the streams app publishes the window posterior of D fitted to the window's own
- * readings (the weak form with the shipped remainder), whatever its encoder says: here an untrained one.
+ * readings (the weak form with the shipped remainder), whatever its encoder says: here an untrained one; and its
+ * forecast is the dynamics that window identifies, which beat persistence.
  */
 class LineDiffusionServingTest {
 
@@ -47,18 +48,26 @@ class LineDiffusionServingTest {
                 // says much more than the prior's spread (0.056)
                 assertThat(Math.abs(p.get(0).zpMean()[0] - dc[0])).isLessThan(2.101 * p.get(0).zpStd()[0]);
                 assertThat(p.get(0).zpStd()[0]).isLessThan(dc[0] / 3);
+                // the served forecast is the window's identified dynamics from its newest sample, not the untrained
+                // decoder's: against the line's true next 5 samples it beats persistence
+                double[][] window = window(dc[0], dc[1]);
+                double[][] future = future(dc[0], dc[1]);
+                double served = 0;
+                double persistence = 0;
+                for (int h = 0; h < 5; h++) {
+                    for (int i = 0; i < 20; i++) {
+                        served += Math.pow(p.get(0).mean()[h][i] - future[h][i], 2);
+                        persistence += Math.pow(window[49][i] - future[h][i], 2);
+                    }
+                }
+                assertThat(served).as("forecast MSE against persistence's %s", persistence).isLessThan(0.5 * persistence);
             }
         }
     }
 
     /** 50 noisy samples of the simulator's line 5 s after a release of material (a sine profile). */
     private static double[][] window(double d, double c) {
-        AdvectionDiffusionSystem line = new AdvectionDiffusionSystem();
-        double[] state = AdvectionDiffusionSystem.sineProfile(1.2);
-        GroundTruthIntegrator integrator = new GroundTruthIntegrator(1e-9);
-        var ode = line.equations(d, new double[]{c});
-        integrator.advanceSamples(ode, 0, state, 0.02, 250);
-        double[][] samples = integrator.advanceSamples(ode, 5, state, 0.02, 50);
+        double[][] samples = java.util.Arrays.copyOf(clean(d, c), 50);
         Random noise = new Random(7);
         for (double[] s : samples) {
             for (int i = 0; i < s.length; i++) {
@@ -66,5 +75,19 @@ class LineDiffusionServingTest {
             }
         }
         return samples;
+    }
+
+    /** The line's true (noise-free) 5 samples after the window. */
+    private static double[][] future(double d, double c) {
+        return java.util.Arrays.copyOfRange(clean(d, c), 50, 55);
+    }
+
+    private static double[][] clean(double d, double c) {
+        AdvectionDiffusionSystem line = new AdvectionDiffusionSystem();
+        double[] state = AdvectionDiffusionSystem.sineProfile(1.2);
+        GroundTruthIntegrator integrator = new GroundTruthIntegrator(1e-9);
+        var ode = line.equations(d, new double[]{c});
+        integrator.advanceSamples(ode, 0, state, 0.02, 250);
+        return integrator.advanceSamples(ode, 5, state, 0.02, 55);
     }
 }

@@ -1,0 +1,88 @@
+package io.hybridcast.streams.topology;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
+/**
+ * Under which conditions a sensor's readings were taken, as far as its sensor-level physics must know: the newest
+ * range of readings under a sensor-fault flag (windows holding one are no evidence about the physics), whether the
+ * drive was off (no forced amplitude then), and the forcing frequency last seen clearly. Kept with
+ * {@link SensorPhysics}, in its store.
+ */
+public final class SensorConditions {
+
+    /** Sequences of the newest sensor-fault range (inclusive); -1 for none. */
+    private long faultFrom = -1;
+    private long faultTo = -1;
+    /** Sequence of the newest DRIVE_OFF (-1: none) and of the DRIVE_ON after it (-1: none yet). */
+    private long driveOffFrom = -1;
+    private long driveOnAt = -1;
+    /** The driven pendulum's forcing frequency as last seen clearly (Hz; NaN: never). */
+    private double forcingHz = Double.NaN;
+
+    /**
+     * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
+     * merge, so one window cannot slip between two flags of one episode.
+     */
+    void sensorFault(long from, long to, int windowLength) {
+        if (faultTo >= 0 && from <= faultTo + windowLength && to >= faultFrom) {
+            faultFrom = Math.min(faultFrom, from);
+            faultTo = Math.max(faultTo, to);
+        } else {
+            faultFrom = from;
+            faultTo = to;
+        }
+    }
+
+    /** Whether the window ending at {@code sequence} holds a reading under the newest sensor-fault flag. */
+    public boolean underFault(long sequence, int windowLength) {
+        return faultTo >= 0 && sequence - windowLength + 1 <= faultTo && sequence >= faultFrom;
+    }
+
+    /**
+     * An operating event at {@code sequence} that switched the drive off (DRIVE_OFF) or on (DRIVE_ON); a start-up or
+     * re-excitation (neither) runs with the drive as it was.
+     */
+    void drive(long sequence, boolean off, boolean on) {
+        if (off) {
+            driveOffFrom = sequence;
+            driveOnAt = -1;
+        } else if (on) {
+            driveOnAt = sequence;
+        }
+    }
+
+    /** Whether the drive was off during some of the window ending at {@code sequence}: no forced amplitude there. */
+    boolean driveOffIn(long sequence, int windowLength) {
+        return driveOffFrom >= 0 && sequence >= driveOffFrom
+                && (driveOnAt < 0 || sequence - windowLength + 1 < driveOnAt);
+    }
+
+    /** The forcing frequency last seen clearly (Hz; NaN: never). */
+    double forcingHz() {
+        return forcingHz;
+    }
+
+    void forcingHz(double hz) {
+        forcingHz = hz;
+    }
+
+    void write(DataOutputStream out) throws IOException {
+        out.writeLong(faultFrom);
+        out.writeLong(faultTo);
+        out.writeLong(driveOffFrom);
+        out.writeLong(driveOnAt);
+        out.writeDouble(forcingHz);
+    }
+
+    static SensorConditions read(DataInputStream in) throws IOException {
+        SensorConditions c = new SensorConditions();
+        c.faultFrom = in.readLong();
+        c.faultTo = in.readLong();
+        c.driveOffFrom = in.readLong();
+        c.driveOnAt = in.readLong();
+        c.forcingHz = in.readDouble();
+        return c;
+    }
+}
