@@ -75,6 +75,17 @@ public final class Report {
     }
 
     /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
+    /** Decodability of the true unmodelled factors from z_n; null for a model without neural latents. */
+    static LatentDecodability.Result decodability(Experiment.Score sc) {
+        return sc.learnedZn()[0].length == 0 ? null : LatentDecodability.of(sc.learnedZn(), sc.trueZn());
+    }
+
+    private static double decodabilityOr(Experiment.Score sc,
+                                         ToDoubleFunction<LatentDecodability.Result> metric) {
+        LatentDecodability.Result r = decodability(sc);
+        return r == null ? Double.NaN : metric.applyAsDouble(r);
+    }
+
     static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
@@ -84,6 +95,10 @@ public final class Report {
             m.put("mse_zp", sc.mseZp());
             m.put("rel_err_zp_pct", sc.relErrZpPct());
             m.put("mcc_zn", Double.isNaN(sc.mccZn()) ? null : sc.mccZn());
+            LatentDecodability.Result zn = decodability(sc);
+            m.put("mcc_zn_spearman", zn == null ? null : zn.mccSpearman());
+            m.put("zn_linear_r", zn == null ? null : zn.meanR());
+            m.put("zn_linear_r_per_factor", zn == null ? null : zn.perFactor());
             m.put("mse_pred", sc.msePred());
             m.put("coverage_zp", sc.coverageRaw());
             m.put("coverage_zp_calibrated", sc.coverageCalibrated());
@@ -143,6 +158,8 @@ public final class Report {
             m.put("mse_zp", meanStd(scores, Experiment.Score::mseZp));
             m.put("rel_err_zp_pct", meanStd(scores, Experiment.Score::relErrZpPct));
             m.put("mcc_zn", meanStd(scores, Experiment.Score::mccZn));
+            m.put("mcc_zn_spearman", meanStd(scores, sc -> decodabilityOr(sc, LatentDecodability.Result::mccSpearman)));
+            m.put("zn_linear_r", meanStd(scores, sc -> decodabilityOr(sc, LatentDecodability.Result::meanR)));
             m.put("mse_rec", meanStd(scores, Experiment.Score::mseRec));
             m.put("mse_pred", meanStd(scores, Experiment.Score::msePred));
             m.put("mse_zp_ood", meanStd(scores, Experiment.Score::mseZpOod));
