@@ -1,10 +1,7 @@
 package io.hybridcast.trainer.experiment;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import io.hybridcast.avro.SystemKind;
-import io.hybridcast.model.aphynity.Aphynity;
-import io.hybridcast.model.aphynity.AphynityConfig;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
 import io.hybridcast.model.api.ModelSpec;
@@ -12,10 +9,6 @@ import io.hybridcast.model.metrics.Correlation;
 import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
-import io.hybridcast.model.training.EarlyStopping;
-import io.hybridcast.model.training.HybridVaeTrainer;
-import io.hybridcast.model.vae.HybridVae;
-import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.dataset.DatasetSpec;
@@ -50,14 +43,6 @@ public final class Experiment {
                         double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
                         double relErrZpOodEdgePct, int bestStep, int stepsDone) {
-    }
-
-    /** A trained model and where its early stopping ended (best step = steps done without early stopping). */
-    record Trained(HybridModel model, int bestStep, int stepsDone) implements AutoCloseable {
-        @Override
-        public void close() {
-            model.close();
-        }
     }
 
     /**
@@ -167,7 +152,7 @@ public final class Experiment {
     Score run(ModelVariant variant, long seed, EpisodicDataset data, int epochs, TrainingListener listener) {
         long start = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager();
-             Trained trained = train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
+             VariantTrainer.Trained trained = trainer().train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
             HybridModel model = trained.model();
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation in = evaluate(model, test);
@@ -202,63 +187,8 @@ public final class Experiment {
         return out;
     }
 
-    /**
-     * Trains one variant: APHYNITY with its own loss and λ schedule, every other id as a hybrid VAE. With
-     * {@code validateEvery > 0}, early stopping on the forecast MSE of the validation split (label-free), with the
-     * learning rate halved after half the patience without improvement and the best checkpoint restored.
-     */
-    Trained train(ModelVariant variant, long seed, EpisodicDataset data, int epochs, int batchSize,
-                  NDManager manager, TrainingListener listener) {
-        boolean stopping = settings.validateEvery() > 0;
-        EarlyStopping[] stopper = new EarlyStopping[1];
-        if (variant.aphynity()) {
-            AphynityConfig paper = AphynityConfig.defaults(settings.system().name(), epochs, seed);
-            AphynityConfig config = new AphynityConfig(epochs, batchSize, settings.learningRate(), paper.lambda0(),
-                    paper.tau2(), paper.innerSteps(), paper.gradientClip(), paper.normaliseByState(), seed);
-            Aphynity model = Aphynity.train(Aphynity.specFrom(baseSpec()), config, data.observations(), manager,
-                    m -> stopping ? (stopper[0] = stopper(m, m.parameters(), 0, listener)) : listener);
-            return finish(model, stopper[0]);
-        }
-        TrainingConfig paper = TrainingConfig.defaults(settings.system().name(), epochs, seed);
-        TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
-                settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
-                paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
-                settings.horizonResidualWeight()));
-        if (!stopping) {
-            HybridVae model = HybridVaeTrainer.train(variant.spec(baseSpec()), config, data.observations(),
-                    data.taskIds(), manager, listener);
-            return finish(model, null);
-        }
-        // as HybridVaeTrainer.train, with a listener that can reach the new model
-        HybridVae model = new HybridVae(variant.spec(baseSpec()), manager, config.seed());
-        try {
-            if (config.horizonResidualWeight() > 0) {
-                model.zeroHorizonResidual();
-            }
-            stopper[0] = stopper(model, model.allParameters(), config.physicsWarmupSteps(), listener);
-            HybridVaeTrainer.continueTraining(model, config, data.observations(), data.taskIds(), stopper[0]);
-            return finish(model, stopper[0]);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    private EarlyStopping stopper(HybridModel model, Map<String, Parameter> parameters, int skipSteps,
-                                  TrainingListener listener) {
-        int patience = settings.patience();
-        return new EarlyStopping(parameters, () -> evaluate(model, validation).msePred,
-                new EarlyStopping.Schedule(settings.validateEvery(), patience, Math.max(1, patience / 2), skipSteps,
-                        settings.maxMinutes()),
-                listener);
-    }
-
-    private static Trained finish(HybridModel model, EarlyStopping stopper) {
-        if (stopper == null) {
-            return new Trained(model, -1, -1);
-        }
-        stopper.restoreBest();
-        return new Trained(model, stopper.bestStep(), stopper.stepsDone());
+    private VariantTrainer trainer() {
+        return new VariantTrainer(settings, baseSpec(), model -> evaluate(model, validation).msePred);
     }
 
     /**
@@ -270,11 +200,11 @@ public final class Experiment {
         int tasks = (200 * (steps + 1) + settings.perTask() - 1) / settings.perTask();
         EpisodicDataset timing = EpisodicDatasets.generate(DatasetSpec.defaults(settings.system(), tasks,
                 settings.perTask()), 4000);
-        timing = subset(timing, 200 * (steps + 1));
+        timing = DatasetSubsets.first(timing, 200 * (steps + 1));
         List<Long> times = new ArrayList<>();
         long[] last = {0};
         try (NDManager manager = NDManager.newBaseManager();
-             Trained model = train(variant, 1, timing, 1, 200, manager,
+             VariantTrainer.Trained model = trainer().train(variant, 1, timing, 1, 200, manager,
                      (step, total, epoch, loss, elapsed) -> {
                          // physics warm-up steps (epoch 0) are not training steps of the joint fit
                          if (epoch > 0) {
@@ -304,7 +234,7 @@ public final class Experiment {
                 }
             }
             int epochs = epochsForSteps(mainSteps(), keep.size(), settings.batchSize());
-            out[k] = run(variant, seed, subset(train, keep), epochs, progress.forRun(variant, seed)).mccZn();
+            out[k] = run(variant, seed, DatasetSubsets.of(train, keep), epochs, progress.forRun(variant, seed)).mccZn();
         }
         return out;
     }
@@ -322,33 +252,6 @@ public final class Experiment {
     static int epochsForSteps(int steps, int windows, int batchSize) {
         int batches = (windows + batchSize - 1) / batchSize;
         return Math.max(1, (int) Math.round(steps / (double) batches));
-    }
-
-    private static EpisodicDataset subset(EpisodicDataset d, int n) {
-        List<Integer> keep = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            keep.add(i);
-        }
-        return subset(d, keep);
-    }
-
-    private static EpisodicDataset subset(EpisodicDataset d, List<Integer> keep) {
-        int n = keep.size();
-        int[] taskIds = new int[n];
-        double[][][] observations = new double[n][][];
-        double[][] initial = new double[n][];
-        double[][] physics = new double[n][];
-        double[][] unmodelled = new double[n][];
-        for (int k = 0; k < n; k++) {
-            int i = keep.get(k);
-            taskIds[k] = d.taskIds()[i];
-            observations[k] = d.observations()[i];
-            initial[k] = d.initialStates()[i];
-            physics[k] = d.physics()[i];
-            unmodelled[k] = d.unmodelled()[i];
-        }
-        return new EpisodicDataset(d.system(), d.dt(), taskIds, observations, initial, d.physicsNames(), physics,
-                d.unmodelledNames(), unmodelled);
     }
 
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
