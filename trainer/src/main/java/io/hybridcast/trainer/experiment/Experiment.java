@@ -41,6 +41,7 @@ public final class Experiment {
                         double[] msePredPerStep, double mseZpOod, double msePredOod, double[] learnedZp,
                         double[] trueZp, double[] firstLatent, double trainSeconds, double[][] learnedZn,
                         double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
+                        double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
                         double relErrZpOodEdgePct, int bestStep, int stepsDone) {
     }
@@ -172,6 +173,8 @@ public final class Experiment {
                     truth, in.zn[0].length == 0 ? new double[0] : column(in.zn, 0), seconds, in.zn,
                     test.unmodelled(), atBoundPercent(in.zp, model.spec()),
                     Calibration.NONE.coverage(in.zp, in.zpStd, truth), calibration.coverage(in.zp, in.zpStd, truth),
+                    ConformalCalibration.fit(val.zp, val.zpStd, column(validation.physics(), 0))
+                            .coverage(in.zp, in.zpStd, truth),
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
                     trained.stepsDone());

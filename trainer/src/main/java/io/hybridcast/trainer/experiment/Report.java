@@ -61,20 +61,24 @@ public final class Report {
         int levels = Calibration.LEVELS.length;
         double[] raw = new double[levels];
         double[] calibrated = new double[levels];
+        double[] conformal = new double[levels];
         for (int k = 0; k < levels; k++) {
             int level = k;
             raw[k] = scores.stream().mapToDouble(sc -> sc.coverageRaw()[level]).average().orElse(Double.NaN);
             calibrated[k] = scores.stream().mapToDouble(sc -> sc.coverageCalibrated()[level]).average()
                     .orElse(Double.NaN);
+            conformal[k] = scores.stream().mapToDouble(sc -> sc.coverageConformal()[level]).average()
+                    .orElse(Double.NaN);
         }
         curve.put("expected", Calibration.LEVELS);
         curve.put("observed", raw);
         curve.put("observed_calibrated", calibrated);
-        curve.put("method", "variance scaling fitted on the validation split (Calibration)");
+        curve.put("observed_conformal", conformal);
+        curve.put("method", "observed_calibrated: variance scaling fitted on the validation split (Calibration); "
+                + "observed_conformal: split-conformal quantile per level on the same split (ConformalCalibration)");
         return curve;
     }
 
-    /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
     /** Decodability of the true unmodelled factors from z_n; null for a model without neural latents. */
     static LatentDecodability.Result decodability(Experiment.Score sc) {
         return sc.learnedZn()[0].length == 0 ? null : LatentDecodability.of(sc.learnedZn(), sc.trueZn());
@@ -86,6 +90,7 @@ public final class Report {
         return r == null ? Double.NaN : metric.applyAsDouble(r);
     }
 
+    /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
     static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
@@ -102,6 +107,7 @@ public final class Report {
             m.put("mse_pred", sc.msePred());
             m.put("coverage_zp", sc.coverageRaw());
             m.put("coverage_zp_calibrated", sc.coverageCalibrated());
+            m.put("coverage_zp_conformal", sc.coverageConformal());
             m.put("calibration_scale", Double.isNaN(sc.calibration().scale()) ? null : sc.calibration().scale());
             m.put("calibration_constant_std",
                     Double.isNaN(sc.calibration().constant()) ? null : sc.calibration().constant());
@@ -170,6 +176,7 @@ public final class Report {
             m.put("mcc_zn_between_seeds", meanStdOf(mccBetweenSeeds(scores)));
             m.put("coverage_95_zp", meanStd(scores, sc -> sc.coverageRaw()[2]));
             m.put("coverage_95_zp_calibrated", meanStd(scores, sc -> sc.coverageCalibrated()[2]));
+            m.put("coverage_95_zp_conformal", meanStd(scores, sc -> sc.coverageConformal()[2]));
             m.put("calibration_curve_zp", calibrationCurve(scores));
             m.put("corr_zp_ood", meanStd(scores, Experiment.Score::corrZpOod));
             m.put("rel_err_zp_ood_pct", meanStd(scores, Experiment.Score::relErrZpOodPct));
@@ -249,8 +256,9 @@ public final class Report {
                 .append(" |\n"));
         md.append("\nCalibration of the z_p posterior: observed coverage of the central 50/80/95 % intervals on the "
                 + "test windows, as the model gives them and after variance scaling fitted on the validation split "
-                + "(a point-estimate model gets the validation RMSE as its σ).\n\n| model | 50 % | 80 % | 95 % | "
-                + "50 % cal. | 80 % cal. | 95 % cal. |\n|---|---|---|---|---|---|---|\n");
+                + "(a point-estimate model gets the validation RMSE as its σ), and with split-conformal quantiles per level "
+                + "fitted on the same split.\n\n| model | 50 % | 80 % | 95 % | 50 % cal. | 80 % cal. | 95 % cal. | "
+                + "50 % conf. | 80 % conf. | 95 % conf. |\n|---|---|---|---|---|---|---|---|---|---|\n");
         results.forEach((variant, scores) -> {
             md.append("| ").append(variant.id());
             for (int k = 0; k < Calibration.LEVELS.length; k++) {
@@ -260,6 +268,10 @@ public final class Report {
             for (int k = 0; k < Calibration.LEVELS.length; k++) {
                 int level = k;
                 md.append(cell(scores, sc -> sc.coverageCalibrated()[level]));
+            }
+            for (int k = 0; k < Calibration.LEVELS.length; k++) {
+                int level = k;
+                md.append(cell(scores, sc -> sc.coverageConformal()[level]));
             }
             md.append(" |\n");
         });
