@@ -262,6 +262,16 @@ public final class HybridVae implements HybridModel {
 
     @Override
     public Inference infer(double[][][] windows, double[][][][] contexts, int horizon) {
+        PooledContext pooled = pool(windows, contexts);
+        return inferWithPooledContext(windows, pooled.sums(), pooled.counts(), horizon);
+    }
+
+    /** Context embeddings summed per query window, and how many there are. */
+    record PooledContext(double[][] sums, int[] counts) {
+    }
+
+    /** Embeds each window's context set (meta models; none otherwise) and sums the embeddings per window. */
+    PooledContext pool(double[][][] windows, double[][][][] contexts) {
         int b = windows.length;
         double[][] sums = new double[b][spec.embedding()];
         int[] counts = new int[b];
@@ -287,7 +297,7 @@ public final class HybridVae implements HybridModel {
                 }
             }
         }
-        return inferWithPooledContext(windows, sums, counts, horizon);
+        return new PooledContext(sums, counts);
     }
 
     @Override
@@ -307,23 +317,27 @@ public final class HybridVae implements HybridModel {
         if (horizon < 0 || horizon > spec.maxHorizon()) {
             throw new IllegalArgumentException("horizon must be 0.." + spec.maxHorizon() + ", got " + horizon);
         }
+        try (NDManager step = manager.newSubManager()) {
+            return band().infer(step, posterior(step, windows, embeddingSums, counts), windows.length, horizon);
+        }
+    }
+
+    /** The encoder's posterior of {@code windows} (already checked) in {@code step}, from pooled context sums. */
+    Posterior posterior(NDManager step, double[][][] windows, double[][] embeddingSums, int[] counts) {
         int b = windows.length;
         int t = spec.windowLength();
         int ch = spec.channels();
-        try (NDManager step = manager.newSubManager()) {
-            NDArray x = step.create(VaeArrays.toFloat(windows), new Shape(b, t, ch));
-            float[] sumFlat = new float[b * spec.embedding()];
-            float[] countFlat = new float[b];
-            for (int i = 0; i < b; i++) {
-                countFlat[i] = counts == null ? 0 : counts[i];
-                for (int j = 0; j < spec.embedding(); j++) {
-                    sumFlat[i * spec.embedding() + j] = embeddingSums == null ? 0f : (float) embeddingSums[i][j];
-                }
+        NDArray x = step.create(VaeArrays.toFloat(windows), new Shape(b, t, ch));
+        float[] sumFlat = new float[b * spec.embedding()];
+        float[] countFlat = new float[b];
+        for (int i = 0; i < b; i++) {
+            countFlat[i] = counts == null ? 0 : counts[i];
+            for (int j = 0; j < spec.embedding(); j++) {
+                sumFlat[i * spec.embedding() + j] = embeddingSums == null ? 0f : (float) embeddingSums[i][j];
             }
-            Posterior q = encode(x, step.create(sumFlat, new Shape(b, spec.embedding())),
-                    step.create(countFlat, new Shape(b, 1)), false);
-            return band().infer(step, q, b, horizon);
         }
+        return encode(x, step.create(sumFlat, new Shape(b, spec.embedding())),
+                step.create(countFlat, new Shape(b, 1)), false);
     }
 
     private BandInference band() {
