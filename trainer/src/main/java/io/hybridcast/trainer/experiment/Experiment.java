@@ -10,6 +10,8 @@ import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.PhysicsProfileFit;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.dataset.DatasetSpec;
 import io.hybridcast.simulator.dataset.EpisodicDataset;
@@ -43,7 +45,15 @@ public final class Experiment {
                         double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
                         double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
-                        double relErrZpOodEdgePct, int bestStep, int stepsDone) {
+                        double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile) {
+    }
+
+    /**
+     * z_p of the test-time profile fit ({@link PhysicsProfileFit}) beside the encoder's; null for a model
+     * without a hybrid decoder to fit with (APHYNITY, the neural-only ablation).
+     */
+    public record ProfileScore(double mseZp, double relErrZpPct, double corrZp, double relErrZpOodPct,
+                               double corrZpOod, double[] coverageRaw, double[] coverageConformal) {
     }
 
     /**
@@ -156,9 +166,9 @@ public final class Experiment {
              VariantTrainer.Trained trained = trainer().train(variant, seed, data, epochs, settings.batchSize(), manager, listener)) {
             HybridModel model = trained.model();
             double seconds = (System.nanoTime() - start) / 1e9;
-            Evaluation in = evaluate(model, test);
-            Evaluation out = evaluate(model, ood);
-            Evaluation val = evaluate(model, validation);
+            Evaluation in = evaluate(model, test, true);
+            Evaluation out = evaluate(model, ood, true);
+            Evaluation val = evaluate(model, validation, true);
             double[] truth = column(test.physics(), 0);
             double[] oodTruth = column(ood.physics(), 0);
             // post-hoc calibration of the z_p posterior, fitted on the validation split only
@@ -177,7 +187,7 @@ public final class Experiment {
                             .coverage(in.zp, in.zpStd, truth),
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
-                    trained.stepsDone());
+                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth));
         }
     }
 
@@ -191,7 +201,7 @@ public final class Experiment {
     }
 
     private VariantTrainer trainer() {
-        return new VariantTrainer(settings, baseSpec(), model -> evaluate(model, validation).msePred);
+        return new VariantTrainer(settings, baseSpec(), model -> evaluate(model, validation, false).msePred);
     }
 
     /**
@@ -257,11 +267,27 @@ public final class Experiment {
         return Math.max(1, (int) Math.round(steps / (double) batches));
     }
 
-    private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
-                              double[] msePerStep) {
+    private ProfileScore profileScore(Evaluation in, Evaluation out, Evaluation val, double[] truth,
+                                      double[] oodTruth) {
+        if (in.profile() == null) {
+            return null;
+        }
+        double[] zp = in.profile().mean();
+        double[] std = in.profile().std();
+        ConformalCalibration conformal = ConformalCalibration.fit(val.profile().mean(), val.profile().std(),
+                column(validation.physics(), 0));
+        return new ProfileScore(Errors.mse(zp, truth), Errors.relativeErrorPercent(zp, truth),
+                Correlation.pearson(zp, truth), Errors.relativeErrorPercent(out.profile().mean(), oodTruth),
+                Correlation.pearson(out.profile().mean(), oodTruth), Calibration.NONE.coverage(zp, std, truth),
+                conformal.coverage(zp, std, truth));
     }
 
-    private Evaluation evaluate(HybridModel model, EpisodicDataset data) {
+    private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
+                              double[] msePerStep, PhysicsProfileFit.Result profile) {
+    }
+
+    /** Scores {@code model} on {@code data}; with {@code profile}, also fits z_p by the decoder where it can. */
+    private Evaluation evaluate(HybridModel model, EpisodicDataset data, boolean profile) {
         int n = data.size();
         double[][][] windows = new double[n][][];
         double[][][] future = new double[n][][];
@@ -279,8 +305,10 @@ public final class Experiment {
         }
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
-        return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(), Errors.mse(inf.reconstruction(), windows),
-                Errors.mse(inf.forecastMean(), future), perStep);
+        PhysicsProfileFit.Result fitted = profile && model instanceof HybridVae vae && vae.spec().usePhysics()
+                ? PhysicsProfileFit.fit(vae, windows, contexts) : null;
+        return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
+                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted);
     }
 
     static double[] column(double[][] rows, int c) {

@@ -90,6 +90,22 @@ public final class Report {
         return r == null ? Double.NaN : metric.applyAsDouble(r);
     }
 
+    /** One seed's test-time profile fit of z_p (PhysicsProfileFit), or null for a model without one. */
+    static Map<String, Object> profileFit(Experiment.ProfileScore p) {
+        if (p == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mse_zp", p.mseZp());
+        m.put("rel_err_zp_pct", p.relErrZpPct());
+        m.put("corr_zp", p.corrZp());
+        m.put("rel_err_zp_ood_pct", p.relErrZpOodPct());
+        m.put("corr_zp_ood", p.corrZpOod());
+        m.put("coverage_zp", p.coverageRaw());
+        m.put("coverage_zp_conformal", p.coverageConformal());
+        return m;
+    }
+
     /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
     static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
@@ -114,6 +130,7 @@ public final class Report {
             m.put("mse_zp_ood", sc.mseZpOod());
             m.put("rel_err_zp_ood_pct", sc.relErrZpOodPct());
             m.put("corr_zp_ood", Double.isNaN(sc.corrZpOod()) ? null : sc.corrZpOod());
+            m.put("profile_fit", profileFit(sc.profile()));
             m.put("best_step", sc.bestStep());
             m.put("steps_done", sc.stepsDone());
             m.put("train_seconds", sc.trainSeconds());
@@ -180,6 +197,13 @@ public final class Report {
             m.put("calibration_curve_zp", calibrationCurve(scores));
             m.put("corr_zp_ood", meanStd(scores, Experiment.Score::corrZpOod));
             m.put("rel_err_zp_ood_pct", meanStd(scores, Experiment.Score::relErrZpOodPct));
+            if (scores.get(0).profile() != null) {
+                m.put("rel_err_zp_profile_pct", meanStd(scores, sc -> sc.profile().relErrZpPct()));
+                m.put("mse_zp_profile", meanStd(scores, sc -> sc.profile().mseZp()));
+                m.put("rel_err_zp_ood_profile_pct", meanStd(scores, sc -> sc.profile().relErrZpOodPct()));
+                m.put("corr_zp_ood_profile", meanStd(scores, sc -> sc.profile().corrZpOod()));
+                m.put("coverage_95_zp_profile_conformal", meanStd(scores, sc -> sc.profile().coverageConformal()[2]));
+            }
             m.put("best_step", meanStd(scores, Experiment.Score::bestStep));
             m.put("per_seed", perSeed(settings.seeds(), scores));
             models.put(variant.id(), m);
