@@ -99,6 +99,11 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     int validateEvery;
 
+    @Option(names = "--context", defaultValue = "5",
+            description = "Context size K: other sequences of the same task pooled into the meta models' prior of z_n, "
+                    + "in training and scoring (default: ${DEFAULT-VALUE}; at most --per-task - 1).")
+    int context;
+
     @Option(names = "--patience", defaultValue = "10",
             description = "Early stopping: validations without a 1 %% improvement before stopping (default: "
                     + "${DEFAULT-VALUE}; 0 never stops early but still keeps the best checkpoint).")
@@ -150,6 +155,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(horizonResidual >= 0 && Double.isFinite(horizonResidual), "--horizon-residual", horizonResidual);
         require(validateEvery >= 0, "--validate-every", validateEvery);
         require(patience >= 0, "--patience", patience);
+        require(context >= 1 && context < perTask, "--context (1..--per-task - 1)", context);
         require(maxMinutes >= 0 && Double.isFinite(maxMinutes), "--max-minutes", maxMinutes);
         require(List.of("rk4", "euler").contains(solver), "--solver (rk4 or euler)", solver);
         require(List.of("service", "plausible").contains(prior), "--prior (service or plausible)", prior);
@@ -158,7 +164,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
         Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
-                learningRate, seeds, 20, 5, variants, physicsHead, klWeight, physicsWarmup,
+                learningRate, seeds, 20, context, variants, physicsHead, klWeight, physicsWarmup,
                 horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior)));
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
