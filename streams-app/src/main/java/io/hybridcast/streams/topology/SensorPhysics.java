@@ -321,6 +321,11 @@ public final class SensorPhysics {
         return estimates;
     }
 
+    /** The fused windows, oldest first (read only: the forced drift test reads their amplitudes). */
+    Deque<WindowEstimate> windowEstimates() {
+        return windows;
+    }
+
     /** Windows fused so far (at most the capacity). */
     public int windows() {
         return windows.size();
@@ -330,7 +335,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 3, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 4, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -378,7 +383,8 @@ public final class SensorPhysics {
 
     /**
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
-     * amplitude, the newest sensor-fault range and the drive's state; older formats are read with none.
+     * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
+     * start; older formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
@@ -396,7 +402,7 @@ public final class SensorPhysics {
             p.revealed = in.readBoolean();
         }
         if (version >= 3) {
-            p.conditions = SensorConditions.read(in);
+            p.conditions = SensorConditions.read(in, version);
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {
