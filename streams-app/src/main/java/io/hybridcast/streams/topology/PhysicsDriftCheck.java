@@ -100,6 +100,10 @@ final class PhysicsDriftCheck {
         SensorConditions conditions = physics.conditions();
         ForcedDrift.Result r = ForcedDrift.test(physics.windowEstimates(), conditions.forcedFrom(),
                 settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE));
+        if (r != null && LOG.isDebugEnabled()) {
+            LOG.debug("forced {} seq {} z {} split {} amplitude {} -> {}", state.sensorId, state.query().sequence(),
+                    num(r.z()), r.splitSequence(), num(r.before()), num(r.after()));
+        }
         if (r == null || !(r.z() >= forcedThreshold)) {
             return false;
         }
@@ -119,8 +123,6 @@ final class PhysicsDriftCheck {
                         + " at sequence " + r.splitSequence() + ", a ratio " + num(r.omegaRatio() * r.omegaRatio())
                         + " = (new / old " + name + ")²; z = " + num(r.z()) + " > " + num(forcedThreshold)
                         + "; a change of the drive's amplitude would read the same)."), time);
-        LOG.debug("forced drift {} seq {} split {} amplitude {} -> {} z {}", state.sensorId, sequence,
-                r.splitSequence(), r.before(), r.after(), r.z());
         return true;
     }
 

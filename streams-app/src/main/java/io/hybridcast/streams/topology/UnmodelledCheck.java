@@ -18,10 +18,6 @@ import static io.hybridcast.streams.anomaly.Channels.num;
  * anomaly.unmodelled.warmup.windows windows (its scatter is the yardstick). Flagged when a latent moved by at least
  * anomaly.unmodelled.min.shift and by anomaly.unmodelled.sigmas standard errors; the sentence names the latent.
  *
- * <p>A pendulum's free swing is judged apart: while one settles after an operating event the latents settle with
- * it, so their long run starts after the newest window with a clear free swing, and the swing's own decay is tested
- * for a change of damping ({@link FreeDecay}); the larger score of the two counts.
- *
  * <p>Why latents and not the neural share of the signal: the share swings with the phase of a forced pendulum
  * from window to window, while a changed unmodelled drive (damping, forcing) moves where the encoder puts the
  * window in latent space, and the latent that moved says which part of the model took up the change.
@@ -55,63 +51,39 @@ final class UnmodelledCheck {
         if (!fused) {
             return;
         }
-        int windowLength = state.query().window().length;
-        FreeDecay.Result decay = FreeDecay.test(physics.windowEstimates(), physics.lastEventSequence(), windowLength);
-        double decayScore = decay == null ? 0 : Math.abs(decay.z());
-        // while a free swing settles the latents settle with it: their long run starts after it (the decay test
-        // judges the settling itself)
-        double[][] shift = physics.latentShift(model.version(), recentWindows, longRunMin, forgetting, windowLength,
-                settling(physics, windowLength));
+        double[][] shift = physics.latentShift(model.version(), recentWindows, longRunMin, forgetting,
+                state.query().window().length);
+        if (shift == null) {
+            return;
+        }
+        double[] recent = shift[0];
+        double[] longRun = shift[1];
+        double[] variance = shift[2];
+        double effective = shift[3][0];
+        // the long run's scatter is a sample variance: unbiased (Bessel, on the effective number of windows)
+        double bessel = effective > 1 ? effective / (effective - 1) : Double.POSITIVE_INFINITY;
         double score = 0;
         int worst = -1;
-        double[] recent = null;
-        double[] longRun = null;
-        double[] variance = null;
-        if (shift != null) {
-            recent = shift[0];
-            longRun = shift[1];
-            variance = shift[2];
-            double effective = shift[3][0];
-            // the long run's scatter is a sample variance: unbiased (Bessel, on the effective number of windows)
-            double bessel = effective > 1 ? effective / (effective - 1) : Double.POSITIVE_INFINITY;
-            for (int k = 0; k < recent.length; k++) {
-                double moved = Math.abs(recent[k] - longRun[k]);
-                if (moved < minShift) {
-                    continue;
-                }
-                // standard error of the difference of the two means, from the long run's window-to-window scatter
-                double z = moved / Math.sqrt(bessel * variance[k] * (1.0 / recentWindows + 1.0 / effective) + 1e-12);
-                if (z > score) {
-                    score = z;
-                    worst = k;
-                }
+        for (int k = 0; k < recent.length; k++) {
+            double moved = Math.abs(recent[k] - longRun[k]);
+            if (moved < minShift) {
+                continue;
             }
-            LOG.debug("latents {} seq {} score {} worst z_n[{}] recent {} long-run {} var {} n {}", state.sensorId,
-                    state.query().sequence(), num(score), worst, java.util.Arrays.toString(recent),
-                    java.util.Arrays.toString(longRun), java.util.Arrays.toString(variance), num(effective));
+            // standard error of the difference of the two means, from the long run's window-to-window scatter
+            double z = moved / Math.sqrt(bessel * variance[k] * (1.0 / recentWindows + 1.0 / effective) + 1e-12);
+            if (z > score) {
+                score = z;
+                worst = k;
+            }
         }
-        if (decay != null) {
-            LOG.debug("decay {} seq {} z {} deviation {} slope {} fitted {}", state.sensorId,
-                    state.query().sequence(), num(decay.z()), num(decay.deviation()), num(decay.slopePerWindow()),
-                    decay.fitted());
-        }
-        boolean byDecay = decayScore > score;
+        LOG.debug("latents {} seq {} score {} worst z_n[{}] recent {} long-run {} var {} n {}", state.sensorId,
+                state.query().sequence(), num(score), worst, java.util.Arrays.toString(recent),
+                java.util.Arrays.toString(longRun), java.util.Arrays.toString(variance), num(effective));
         Latch unmodelled = state.checks().unmodelled();
         long sequence = state.query().sequence();
         // raised by one comparison (the recent mean pools anomaly.recent.windows windows), cleared with hysteresis
-        if (unmodelled.observe(Math.max(score, decayScore), sigmas, sequence, 1,
-                settings.get(StreamsSettings.MODEL_CLEAR)) == Latch.Transition.RAISED) {
-            if (byDecay) {
-                emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, "decay",
-                        decayScore, sigmas, unmodelled.firstAboveSequence(), sequence, time, model.version(),
-                        "Unmodelled dynamics: the free swing decays " + (decay.z() < 0 ? "faster" : "slower")
-                                + " than it did since the last operating event (newest " + FreeDecay.NEWEST
-                                + " windows " + num(Math.abs(decay.deviation())) + " log units "
-                                + (decay.z() < 0 ? "below" : "above") + " its decay line, " + num(decayScore)
-                                + " standard errors > " + num(sigmas) + "): the damping changed, which the physics "
-                                + "does not model."), time);
-                return;
-            }
+        if (unmodelled.observe(score, sigmas, sequence, 1, settings.get(StreamsSettings.MODEL_CLEAR))
+                == Latch.Transition.RAISED) {
             String latent = "z_n[" + worst + "]";
             emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, latent, score,
                     sigmas, unmodelled.firstAboveSequence(), sequence, time, model.version(),
@@ -121,20 +93,5 @@ final class UnmodelledCheck {
                             + num(sigmas) + "; the physics does not explain a change the neural part took up."),
                     time);
         }
-    }
-
-    /** The newest window since the last operating event whose free swing stands clear of the noise; -1: none. */
-    static long settling(SensorPhysics physics, int windowLength) {
-        var it = physics.windowEstimates().descendingIterator();
-        while (it.hasNext()) {
-            SensorPhysics.WindowEstimate w = it.next();
-            if (w.sequence() - windowLength + 1 <= physics.lastEventSequence()) {
-                break;
-            }
-            if (Double.isFinite(w.swing()) && w.swing() >= FreeDecay.CLEAR_FLOORS * FreeDecay.floor(w, windowLength)) {
-                return w.sequence();
-            }
-        }
-        return -1;
     }
 }
