@@ -250,11 +250,18 @@ public final class SensorPhysics {
      * @return {recentMean[], longRunMean[], longRunVariance[], {effectiveLongRunWindows}}
      */
     double[][] latentShift(long modelVersion, int recent, int minLongRun, double forgetting, int windowLength) {
+        return latentShift(modelVersion, recent, minLongRun, forgetting, windowLength, -1);
+    }
+
+    /** As above, counting only windows that start after {@code after} too (e.g. a settling free swing). */
+    double[][] latentShift(long modelVersion, int recent, int minLongRun, double forgetting, int windowLength,
+                           long after) {
         List<double[]> same = new ArrayList<>();
         Iterator<WindowEstimate> it = windows.descendingIterator();
+        long from = Math.max(lastEventSequence, after);
         while (it.hasNext()) {
             WindowEstimate w = it.next();
-            if (w.modelVersion() != modelVersion || w.sequence() - windowLength + 1 <= lastEventSequence) {
+            if (w.modelVersion() != modelVersion || w.sequence() - windowLength + 1 <= from) {
                 break; // the latents of another version mean something else; before an event, another drive
             }
             same.add(w.latents());
