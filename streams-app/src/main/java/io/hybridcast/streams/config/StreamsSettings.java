@@ -143,6 +143,11 @@ public final class StreamsSettings {
     public static final Setting<Double> DRIFT_THRESHOLD = new Setting<>("anomaly.drift.threshold",
             "Physics drift z-score threshold: |posterior mean - context prior mean| / sqrt(var_post + var_prior).",
             "4.0", Setting.doubleBetween(0.1, 1e6), false);
+    public static final Setting<Double> DRIFT_FORCED_THRESHOLD = new Setting<>("anomaly.drift.forced.threshold",
+            "Physics drift of a driven pendulum from its forced amplitude (which moves with omega squared): the "
+                    + "threshold of the two-sample test for a changed mean amplitude (largest z over the change "
+                    + "points). 5 = about 0.01 false alarms per sensor-hour with independent Gaussian window errors.",
+            "5.0", Setting.doubleBetween(1, 1e6), false);
     public static final Setting<Double> UNMODELLED_SIGMAS = new Setting<>("anomaly.unmodelled.sigmas",
             "Unmodelled dynamics: the growth must also exceed this many standard deviations of the sensor's "
                     + "usual window-to-window fluctuation of the share.", "4.0", Setting.doubleBetween(0, 1e3), false);
@@ -282,7 +287,7 @@ public final class StreamsSettings {
             FUTURE_TOLERANCE_MS, STUCK_SAMPLES, STUCK_TOLERANCE, SPIKE_THRESHOLD, DROPOUT_MIN_MISSING,
             FAULT_CLEAR_SAMPLES, NOISE_ARL_SAMPLES, DEVIATION_THRESHOLD, DEVIATION_RAISE, DEVIATION_CLEAR, DEVIATION_CALIBRATION,
             DEVIATION_ARL_SAMPLES,
-            DRIFT_THRESHOLD,
+            DRIFT_THRESHOLD, DRIFT_FORCED_THRESHOLD,
             UNMODELLED_SIGMAS, UNMODELLED_WARMUP, FORECAST_CALIBRATION_WARMUP, FORECAST_CALIBRATION_ALPHA, MODEL_RAISE, MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_ALLOW_UNSIGNED,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,

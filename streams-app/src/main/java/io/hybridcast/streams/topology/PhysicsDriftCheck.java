@@ -42,6 +42,7 @@ final class PhysicsDriftCheck {
     /** Fused windows after an alarm until the long run has mostly forgotten the old physics (its weight < 20 %). */
     private final int holdWindows;
     private final WriteBehindStore<SensorPhysics> physicsStore;
+    private final double forcedThreshold;
 
     PhysicsDriftCheck(StreamsSettings settings, SequencedStore<ZpHistory.Point> histories,
                       WriteBehindStore<SensorPhysics> physicsStore, AnomalyEmitter emitter) {
@@ -54,6 +55,7 @@ final class PhysicsDriftCheck {
         this.longRunMin = settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS);
         this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
         this.holdWindows = forgetting >= 1 ? 64 : (int) Math.ceil(Math.log(0.2) / Math.log(forgetting));
+        this.forcedThreshold = settings.get(StreamsSettings.DRIFT_FORCED_THRESHOLD);
     }
 
     /** After a forecast; {@code fused} says whether its window was added to the sensor-level physics. */
@@ -80,9 +82,57 @@ final class PhysicsDriftCheck {
                     model.version(), Arrays.toString(p.zpMean()), Arrays.toString(p.zpStd()),
                     Arrays.toString(p.zn()), line);
         }
+        if (fused && forcedDrift(state, physics, model, time)) {
+            return;
+        }
         if (comparable) {
             check(state, physics, p, fused, recent, longRun, model, time);
         }
+    }
+
+    /**
+     * The driven pendulum's drift test on its forced amplitude ({@link ForcedDrift}), on each newly fused window
+     * (also while the z_p comparison holds: its reference starts after the last alarm of either). Returns whether it
+     * raised. The old value is the sensor-level estimate published just before the change point, the new one that
+     * times the ω ratio the amplitudes imply.
+     */
+    private boolean forcedDrift(SensorState state, SensorPhysics physics, ServingModel model, long time) {
+        SensorConditions conditions = physics.conditions();
+        ForcedDrift.Result r = ForcedDrift.test(physics.windowEstimates(), conditions.forcedFrom(),
+                settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE));
+        if (r != null && LOG.isDebugEnabled()) {
+            LOG.debug("forced {} seq {} z {} split {} amplitude {} -> {}", state.sensorId, state.query().sequence(),
+                    num(r.z()), r.splitSequence(), num(r.before()), num(r.after()));
+        }
+        if (r == null || !(r.z() >= forcedThreshold)) {
+            return false;
+        }
+        long sequence = state.query().sequence();
+        conditions.forcedFrom(sequence);
+        physicsStore.write(state.sensorId, physics);
+        // the z_p comparison would flag the same change again once its recent windows show it
+        state.checks().holdDrift(holdWindows);
+        String name = physics.names().get(0);
+        String unit = Channels.parameterUnit(name);
+        double before = publishedBefore(state.sensorId, r.splitSequence(), physics);
+        double after = before * r.omegaRatio();
+        emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.PHYSICS_DRIFT, name, r.z(),
+                forcedThreshold, sequence, sequence, time, model.version(),
+                "Physics drift: " + name + " moved from " + num(before) + " to " + num(after) + unit
+                        + " (the forced amplitude changed from " + num(r.before()) + " to " + num(r.after())
+                        + " at sequence " + r.splitSequence() + ", a ratio " + num(r.omegaRatio() * r.omegaRatio())
+                        + " = (new / old " + name + ")²; z = " + num(r.z()) + " > " + num(forcedThreshold)
+                        + "; a change of the drive's amplitude would read the same)."), time);
+        return true;
+    }
+
+    /** The sensor-level estimate of the first parameter published before {@code sequence} (else the newest). */
+    private double publishedBefore(String sensorId, long sequence, SensorPhysics physics) {
+        var before = histories.read(sensorId).lowerEntry(sequence);
+        if (before != null && before.getValue().sensorMean().length > 0) {
+            return before.getValue().sensorMean()[0];
+        }
+        return physics.estimates()[0].mean();
     }
 
     private void record(SensorState state, SensorPhysics physics, ServingModel.Prediction p, ServingModel model,
@@ -195,6 +245,7 @@ final class PhysicsDriftCheck {
                 == Latch.Transition.RAISED) {
             // the published estimate's revealing windows are of the old value
             physics.physicsChanged();
+            physics.conditions().forcedFrom(sequence);
             physicsStore.write(state.sensorId, physics);
             checks.holdDrift(holdWindows);
             String name = model.physicsNames().get(worst);

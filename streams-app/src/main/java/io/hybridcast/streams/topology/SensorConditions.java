@@ -20,6 +20,8 @@ public final class SensorConditions {
     private long driveOnAt = -1;
     /** The driven pendulum's forcing frequency as last seen clearly (Hz; NaN: never). */
     private double forcingHz = Double.NaN;
+    /** The forced-amplitude drift test's reference starts after this sequence (its last alarm; -1: none). */
+    private long forcedFrom = -1;
 
     /**
      * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
@@ -68,21 +70,34 @@ public final class SensorConditions {
         forcingHz = hz;
     }
 
+    /** The forced-amplitude drift test ({@link ForcedDrift}) counts windows after this sequence. */
+    long forcedFrom() {
+        return forcedFrom;
+    }
+
+    /** A drift was flagged at {@code sequence}: the test's reference starts again after it. */
+    void forcedFrom(long sequence) {
+        forcedFrom = sequence;
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeLong(faultFrom);
         out.writeLong(faultTo);
         out.writeLong(driveOffFrom);
         out.writeLong(driveOnAt);
         out.writeDouble(forcingHz);
+        out.writeLong(forcedFrom);
     }
 
-    static SensorConditions read(DataInputStream in) throws IOException {
+    /** Reads what {@link #write} wrote; sensor-physics format 3 had no reference start. */
+    static SensorConditions read(DataInputStream in, int physicsVersion) throws IOException {
         SensorConditions c = new SensorConditions();
         c.faultFrom = in.readLong();
         c.faultTo = in.readLong();
         c.driveOffFrom = in.readLong();
         c.driveOnAt = in.readLong();
         c.forcingHz = in.readDouble();
+        c.forcedFrom = physicsVersion >= 4 ? in.readLong() : -1;
         return c;
     }
 }

@@ -250,11 +250,18 @@ public final class SensorPhysics {
      * @return {recentMean[], longRunMean[], longRunVariance[], {effectiveLongRunWindows}}
      */
     double[][] latentShift(long modelVersion, int recent, int minLongRun, double forgetting, int windowLength) {
+        return latentShift(modelVersion, recent, minLongRun, forgetting, windowLength, -1);
+    }
+
+    /** As above, counting only windows that start after {@code after} too (e.g. a settling free swing). */
+    double[][] latentShift(long modelVersion, int recent, int minLongRun, double forgetting, int windowLength,
+                           long after) {
         List<double[]> same = new ArrayList<>();
         Iterator<WindowEstimate> it = windows.descendingIterator();
+        long from = Math.max(lastEventSequence, after);
         while (it.hasNext()) {
             WindowEstimate w = it.next();
-            if (w.modelVersion() != modelVersion || w.sequence() - windowLength + 1 <= lastEventSequence) {
+            if (w.modelVersion() != modelVersion || w.sequence() - windowLength + 1 <= from) {
                 break; // the latents of another version mean something else; before an event, another drive
             }
             same.add(w.latents());
@@ -321,6 +328,11 @@ public final class SensorPhysics {
         return estimates;
     }
 
+    /** The fused windows, oldest first (read only: the forced drift test reads their amplitudes). */
+    Deque<WindowEstimate> windowEstimates() {
+        return windows;
+    }
+
     /** Windows fused so far (at most the capacity). */
     public int windows() {
         return windows.size();
@@ -330,7 +342,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 3, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 4, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -378,7 +390,8 @@ public final class SensorPhysics {
 
     /**
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
-     * amplitude, the newest sensor-fault range and the drive's state; older formats are read with none.
+     * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
+     * start; older formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
@@ -396,7 +409,7 @@ public final class SensorPhysics {
             p.revealed = in.readBoolean();
         }
         if (version >= 3) {
-            p.conditions = SensorConditions.read(in);
+            p.conditions = SensorConditions.read(in, version);
         }
         p.estimates = new RandomEffects.Estimate[in.readInt()];
         for (int j = 0; j < p.estimates.length; j++) {

@@ -63,6 +63,53 @@ class SimulatedChangesTopologyTest {
                   {"sensor": "pendulum-2", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "gamma",
                    "value": 0.8}
                 ]}""", "test scenario");
+        List<SensorReading> readings = new ArrayList<>();
+        List<Anomaly> alarms = run(scenario, readings);
+        long reExcitations = readings.stream().filter(r -> r.getSensorId().equals("pendulum-2")
+                && "RE_EXCITATION".equals(r.getOperatingEvent())).count();
+        assertThat(reExcitations).as("the undriven pendulum runs down and is re-excited").isGreaterThanOrEqualTo(2);
+        List<Anomaly> changed = of(alarms, "pendulum-1");
+        List<Anomaly> reExcited = of(alarms, "pendulum-2");
+        // the drive cut from 30 to 5 at 1600 moves the latents: flagged naming one
+        assertThat(changed).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS);
+            assertThat(a.getDetail()).matches("z_n\\[\\d]");
+            assertThat(a.getToSequence()).isBetween(1600L, 1900L);
+        });
+        assertThat(changed).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1600L));
+        // re-excitations are operating events, not faults
+        assertThat(reExcited).isEmpty();
+    }
+
+    @Test
+    void aDrivenPendulumsOmegaDriftIsFlaggedByItsForcedAmplitudeNamingOmega() throws Exception {
+        // pendulum-0 is driven (A 20, the simulator's forcing frequency) at omega 2.5, which drifts to 1.75 over
+        // 1000..2500 (15 % moved at 1500); pendulum-1 is driven the same with no drift; no ground truth reaches the
+        // app. Its window z_p reads A omega² as omega (docs/decisions.md), so only the forced amplitude can see it.
+        Scenario scenario = Scenario.parse("""
+                {"faults": [
+                  {"sensor": "pendulum-0", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 20.0},
+                  {"sensor": "pendulum-0", "kind": "PARAMETER_STEP", "atSequence": 2, "parameter": "omega", "value": 2.5},
+                  {"sensor": "pendulum-0", "kind": "PARAMETER_DRIFT", "atSequence": 1000, "durationSamples": 1500,
+                   "parameter": "omega", "value": 1.75},
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 20.0},
+                  {"sensor": "pendulum-1", "kind": "PARAMETER_STEP", "atSequence": 2, "parameter": "omega", "value": 2.5}
+                ]}""", "test scenario");
+        List<Anomaly> alarms = run(scenario, new ArrayList<>());
+        List<Anomaly> drifting = of(alarms, "pendulum-0");
+        assertThat(drifting).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AnomalyKind.PHYSICS_DRIFT);
+            assertThat(a.getDetail()).isEqualTo("omega");
+            assertThat(a.getToSequence()).isBetween(1000L, 1500L);
+            // old and new value named: the new one below the old
+            assertThat(a.getExplanation()).contains("omega moved from").contains("forced amplitude");
+        });
+        assertThat(drifting).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1000L));
+        assertThat(of(alarms, "pendulum-1")).isEmpty();
+    }
+
+    /** The simulator's readings of {@code scenario} (into {@code readings}) through the real topology: its alarms. */
+    List<Anomaly> run(Scenario scenario, List<SensorReading> readings) throws Exception {
         CollectingSink sink = new CollectingSink();
         Instant t0 = TopologyFixture.T0;
         try (FleetSimulator fleet = FleetSimulator.builder().pendulums(3).seed(5).scenario(scenario)
@@ -71,11 +118,8 @@ class SimulatedChangesTopologyTest {
             assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
             assertThat(fleet.failure()).isNull();
         }
-        List<SensorReading> readings = new ArrayList<>(sink.readings);
+        readings.addAll(sink.readings);
         readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
-        long reExcitations = readings.stream().filter(r -> r.getSensorId().equals("pendulum-2")
-                && "RE_EXCITATION".equals(r.getOperatingEvent())).count();
-        assertThat(reExcitations).as("the undriven pendulum runs down and is re-excited").isGreaterThanOrEqualTo(2);
 
         byte[] payload = Files.readAllBytes(BASE_MODEL);
         ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
@@ -101,17 +145,7 @@ class SimulatedChangesTopologyTest {
             alarms.addAll(f.anomalies());
             registry.close();
         }
-        List<Anomaly> changed = of(alarms, "pendulum-1");
-        List<Anomaly> reExcited = of(alarms, "pendulum-2");
-        // the drive cut from 30 to 5 at 1600 moves the latents: flagged naming one
-        assertThat(changed).anySatisfy(a -> {
-            assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS);
-            assertThat(a.getDetail()).matches("z_n\\[\\d]");
-            assertThat(a.getToSequence()).isBetween(1600L, 1900L);
-        });
-        assertThat(changed).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1600L));
-        // re-excitations are operating events, not faults
-        assertThat(reExcited).isEmpty();
+        return alarms;
     }
 
     static List<Anomaly> of(List<Anomaly> alarms, String sensor) {

@@ -1,0 +1,47 @@
+package io.hybridcast.streams.topology;
+
+import io.hybridcast.model.fusion.IntervalCalibration;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Where the latents' long run starts: after the free swing's settling, not after a swing a later change excites. */
+class SwingSettlingTest {
+
+    /** Windows of 50 samples ending 49, 99, ... with the given free swings, forced amplitude std at noise 0.01. */
+    static SensorPhysics physics(double... swings) {
+        SensorPhysics p = new SensorPhysics();
+        double forcedStd = 0.01 * Math.sqrt(2.0 / 50);
+        for (int k = 0; k < swings.length; k++) {
+            p.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{2}, new double[]{0.5}, new double[]{0},
+                    swings[k], 0.95, 200, IntervalCalibration.NONE, 0, new double[]{0.1, forcedStd});
+        }
+        return p;
+    }
+
+    @Test
+    void aDecayingSwingSettlesWhereItStopsDecayingAndALaterSwingDoesNotMoveIt() {
+        // decays by 0.85 a window (damping 0.13), then stays at a forcing's leak of 0.033 rad
+        double[] swings = new double[30];
+        for (int k = 0; k < swings.length; k++) {
+            swings[k] = Math.max(0.033, 0.5 * Math.pow(0.85, k));
+        }
+        // 0.5 * 0.85^k reaches 0.033 at k = 17; the plateau test sees no decay from k = 19 and 20
+        long settled = UnmodelledCheck.settling(physics(swings), 50);
+        assertThat(settled).isBetween(49 + 50L * 15, 49 + 50L * 19);
+        // a change at window 25 excites a new swing: the settling stays where it was
+        double[] changed = swings.clone();
+        for (int k = 25; k < 30; k++) {
+            changed[k] = 1.0 * Math.pow(0.85, k - 25);
+        }
+        assertThat(UnmodelledCheck.settling(physics(changed), 50)).isEqualTo(settled);
+        // still decaying at the newest window: nothing after the event is settled yet
+        double[] decaying = new double[12];
+        for (int k = 0; k < decaying.length; k++) {
+            decaying[k] = 0.5 * Math.pow(0.85, k);
+        }
+        assertThat(UnmodelledCheck.settling(physics(decaying), 50)).isEqualTo(49 + 50L * 11);
+    }
+}
