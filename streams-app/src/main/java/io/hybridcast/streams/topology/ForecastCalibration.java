@@ -174,6 +174,52 @@ public final class ForecastCalibration {
         }
     }
 
+    /**
+     * The same moments packed into one block (pending-forecasts format 6): per step the count (an int, saturated:
+     * beyond the warm-up and 1 / alpha it no longer changes anything), the four moments and the channels' mean
+     * squares without a length of their own. 44 instead of 52 bytes per step of a one-channel sensor, and one write
+     * instead of six per step: the value is rewritten at almost every reading.
+     */
+    void writePacked(DataOutputStream out) throws IOException {
+        int perStep = Integer.BYTES + Double.BYTES * (4 + channels);
+        byte[] packed = new byte[2 * Integer.BYTES + perStep * steps];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(packed); // big-endian, as DataOutputStream
+        b.putInt(steps).putInt(channels);
+        for (int h = 0; h < steps; h++) {
+            b.putInt((int) Math.min(count[h], Integer.MAX_VALUE));
+            b.putDouble(modelSq[h]).putDouble(persistenceSq[h]).putDouble(cross[h]).putDouble(multiplier[h]);
+            for (int c = 0; c < channels; c++) {
+                b.putDouble(combinedSq[h][c]);
+            }
+        }
+        out.write(packed);
+    }
+
+    /** Reads what {@link #writePacked} wrote. */
+    static ForecastCalibration readPacked(DataInputStream in) throws IOException {
+        ForecastCalibration f = new ForecastCalibration();
+        int horizon = in.readInt();
+        int width = in.readInt();
+        if (horizon < 0 || width < 0 || (long) horizon * (4 + width) > 10_000_000) {
+            throw new IOException("bad calibration shape " + horizon + " x " + width);
+        }
+        f.size(horizon, width);
+        byte[] packed = new byte[(Integer.BYTES + Double.BYTES * (4 + width)) * horizon];
+        in.readFully(packed);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(packed);
+        for (int h = 0; h < horizon; h++) {
+            f.count[h] = b.getInt();
+            f.modelSq[h] = b.getDouble();
+            f.persistenceSq[h] = b.getDouble();
+            f.cross[h] = b.getDouble();
+            f.multiplier[h] = b.getDouble();
+            for (int c = 0; c < width; c++) {
+                f.combinedSq[h][c] = b.getDouble();
+            }
+        }
+        return f;
+    }
+
     static ForecastCalibration read(DataInputStream in) throws IOException {
         ForecastCalibration f = new ForecastCalibration();
         int horizon = in.readInt();

@@ -23,14 +23,15 @@ public final class ForecastScoring {
     final List<PendingForecasts.Entry> carried = new ArrayList<>(0);
 
     /**
-     * Format 5: the calibration, then the deviation test. Formats 1 to 4 (the forecasts, then from format 3 the
+     * Format 6: the calibration packed ({@link ForecastCalibration#writePacked}), then the deviation test. Format 5
+     * was the same with the calibration field by field; formats 1 to 4 (the forecasts, then from format 3 the
      * calibration, from format 4 the test) are still read, so an upgrade keeps what each sensor learnt.
      */
-    public static final StateSerde<ForecastScoring> SERDE = new StateSerde<>("pending forecasts", 5, 1,
+    public static final StateSerde<ForecastScoring> SERDE = new StateSerde<>("pending forecasts", 6, 1,
             ForecastScoring::write, ForecastScoring::read);
 
     private static void write(ForecastScoring s, DataOutputStream out) throws IOException {
-        s.calibration.write(out);
+        s.calibration.writePacked(out);
         s.cusum.write(out);
     }
 
@@ -42,7 +43,9 @@ public final class ForecastScoring {
                 s.carried.add(PendingForecasts.readEntry(in, version));
             }
         }
-        if (version >= 3) {
+        if (version >= 6) {
+            s.calibration = ForecastCalibration.readPacked(in);
+        } else if (version >= 3) {
             s.calibration = ForecastCalibration.read(in);
         }
         if (version >= 4) {

@@ -40,6 +40,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private final ModelRegistry models;
     private final AppMetrics metrics;
     private final long batchMaxLatencyMs;
+    /** commit.on.forecast: a batch that emitted forecasts asks for its transaction to commit at once. */
+    private final boolean commitOnForecast;
     private final DueSensors due;
 
     private ProcessorContext<Object, Object> context;
@@ -56,6 +58,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.models = models;
         this.metrics = metrics;
         this.batchMaxLatencyMs = settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS);
+        this.commitOnForecast = settings.get(StreamsSettings.COMMIT_ON_FORECAST);
         this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs,
                 settings.get(StreamsSettings.BATCH_MODE).equals("round"));
     }
@@ -216,9 +219,12 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             }
             bySystem.computeIfAbsent(state.system, k -> new ArrayList<>()).add(state);
         }
+        boolean[] forecast = {false};
         bySystem.forEach((system, batch) -> {
             try {
-                if (!inference.run(system, batch, this::afterForecast)) {
+                if (inference.run(system, batch, this::afterForecast)) {
+                    forecast[0] = true;
+                } else {
                     for (SensorState state : batch) {
                         state.query().clear();
                         state.serving().waitingForModel();
@@ -240,6 +246,11 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                 }
             }
         });
+        if (forecast[0] && commitOnForecast) {
+            // Under exactly-once the forecasts are visible only once their transaction commits: ask Kafka Streams
+            // to commit at the end of this loop iteration instead of at the next commit.interval.ms.
+            context.commit();
+        }
     }
 
     /** The checks that follow a forecast, then the sensor is no longer due. */

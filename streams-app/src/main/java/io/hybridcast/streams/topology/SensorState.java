@@ -122,13 +122,19 @@ public final class SensorState {
     }
 
     /**
-     * Format 6: format 5 followed by the noise-burst check's memory and physics drift's hold. Format 5 was format 4 (the flat class's
-     * fields, in its order) without the usual neural share (unmodelled dynamics now compares latents) and followed
-     * by the live forecast score. Formats 4 and 5 are still read (their noise check starts afresh), so an upgrade
-     * keeps the sensors' state.
+     * Format 7: format 6 with the samples as blocks ({@link StateSerde#writeRows}: one width, not one length per
+     * sample) and the due query's window, when it is still among the recent samples (as it is until the sensor's
+     * next readings push its oldest samples out), written as its place among them instead of a second copy: at real
+     * time a sensor's whole state is written back at almost every reading. Format 6 was format 5 followed by the
+     * noise-burst check's memory and physics drift's hold; format 5 was format 4 (the flat class's fields, in its
+     * order) without the usual neural share and followed by the live forecast score. Formats 4 to 6 are still read
+     * (from 4 and 5 the noise check starts afresh), so an upgrade keeps the sensors' state.
      */
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 6, 4,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 7, 4,
             SensorState::write, SensorState::read);
+
+    /** Marks a due window written as its place among the recent samples (format 7). */
+    private static final int WINDOW_IN_RECENT = -1;
 
     private static void write(SensorState s, DataOutputStream out) throws IOException {
         out.writeUTF(s.sensorId);
@@ -137,16 +143,21 @@ public final class SensorState {
         out.writeLong(s.cursor.lastEventTime());
         out.writeLong(s.cursor.contiguousSamples());
         java.util.List<double[]> samples = s.recent.asList();
-        out.writeInt(samples.size());
-        for (double[] sample : samples) {
-            StateSerde.writeDoubles(out, sample);
-        }
+        StateSerde.writeRows(out, samples);
         out.writeBoolean(s.query.due());
         out.writeLong(s.query.sequence());
         out.writeLong(s.query.eventTime());
-        out.writeInt(s.query.window().length);
-        for (double[] sample : s.query.window()) {
-            StateSerde.writeDoubles(out, sample);
+        double[][] window = s.query.window();
+        int back = windowInRecent(window, samples, s.cursor.lastSequence() - s.query.sequence());
+        if (back >= 0) {
+            // the window's samples still among the recent ones are not written again, only those pushed out since
+            int missing = Math.max(0, window.length - (samples.size() - back));
+            out.writeInt(WINDOW_IN_RECENT);
+            out.writeInt(window.length);
+            out.writeInt(back);
+            StateSerde.writeRows(out, java.util.Arrays.asList(window).subList(0, missing));
+        } else {
+            StateSerde.writeRows(out, java.util.Arrays.asList(window));
         }
         out.writeUTF(s.serving.status().name());
         out.writeLong(s.cursor.readings());
@@ -159,6 +170,25 @@ public final class SensorState {
         s.checks.writeExtension(out);
     }
 
+    /**
+     * Where the due window ends among the recent samples, counted back from the newest ({@code back} readings came
+     * after the query), when the window's samples still there are exactly those samples; -1 otherwise (not due, or
+     * a gap or restart since). The comparison, not the arithmetic, vouches for it: the window read back is always the
+     * one written.
+     */
+    static int windowInRecent(double[][] window, java.util.List<double[]> recent, long back) {
+        if (window.length == 0 || back < 0 || back >= recent.size()) {
+            return -1;
+        }
+        int offset = recent.size() - (int) back - window.length; // recent index of the window's first sample
+        for (int i = Math.max(0, -offset); i < window.length; i++) {
+            if (!java.util.Arrays.equals(window[i], recent.get(offset + i))) {
+                return -1;
+            }
+        }
+        return (int) back;
+    }
+
     private static SensorState read(DataInputStream in, int version) throws IOException {
         String sensorId = in.readUTF();
         SystemKind system = SystemKind.valueOf(in.readUTF());
@@ -166,16 +196,34 @@ public final class SensorState {
         long lastEventTime = in.readLong();
         long contiguous = in.readLong();
         RecentSamples recent = new RecentSamples();
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-            recent.add(StateSerde.readDoubles(in), Integer.MAX_VALUE);
+        double[][] samples = version >= 7 ? StateSerde.readRows(in, in.readInt()) : readEach(in);
+        for (double[] sample : samples) {
+            recent.add(sample, Integer.MAX_VALUE);
         }
         boolean due = in.readBoolean();
         long dueSequence = in.readLong();
         long dueEventTime = in.readLong();
-        double[][] window = new double[in.readInt()][];
-        for (int i = 0; i < window.length; i++) {
-            window[i] = StateSerde.readDoubles(in);
+        double[][] window;
+        if (version < 7) {
+            window = readEach(in);
+        } else {
+            int count = in.readInt();
+            if (count == WINDOW_IN_RECENT) {
+                int length = in.readInt();
+                int back = in.readInt();
+                double[][] pushedOut = StateSerde.readRows(in, in.readInt());
+                int offset = samples.length - back - length;
+                if (length < 0 || back < 0 || back >= samples.length || pushedOut.length != Math.max(0, -offset)) {
+                    throw new IOException("due window of " + length + " samples ending " + back + " before the newest of "
+                            + samples.length + ", " + pushedOut.length + " of them written");
+                }
+                window = new double[length][];
+                for (int i = 0; i < length; i++) {
+                    window[i] = i < pushedOut.length ? pushedOut[i] : samples[offset + i].clone();
+                }
+            } else {
+                window = StateSerde.readRows(in, count);
+            }
         }
         Status status = Status.valueOf(in.readUTF());
         long readings = in.readLong();
@@ -191,5 +239,18 @@ public final class SensorState {
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),
                 recent, new DueQuery(due, dueSequence, dueEventTime, window),
                 new ServingStatus(status, forecasts, modelVersion), faults, checks, score);
+    }
+
+    /** Formats 4 to 6: a count, then each sample with its own length. */
+    private static double[][] readEach(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1_000_000) {
+            throw new IOException("bad sample count " + n);
+        }
+        double[][] out = new double[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = StateSerde.readDoubles(in);
+        }
+        return out;
     }
 }

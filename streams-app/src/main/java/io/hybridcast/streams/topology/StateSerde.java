@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Serde of the streams app's own state-store values (never on a public topic, so no Avro schema is needed):
@@ -199,6 +200,57 @@ public final class StateSerde<T> implements Serde<T> {
             LONGS.set(packed, Integer.BYTES + Double.BYTES * i, Double.doubleToLongBits(values[i]));
         }
         out.write(packed, 0, packed.length);
+    }
+
+    /**
+     * Rows of equal width as one block: the row count, the width (when there are rows), then the values row by row,
+     * packed and written at once. A window's samples written this way take 8 bytes per value instead of 8 per value
+     * plus 4 per sample (the length {@link #writeDoubles} writes for each row). Rows of unequal width are refused.
+     */
+    public static void writeRows(DataOutputStream out, List<double[]> rows) throws IOException {
+        int width = rows.isEmpty() ? 0 : rows.get(0).length;
+        byte[] packed = new byte[Integer.BYTES * (rows.isEmpty() ? 1 : 2) + Double.BYTES * width * rows.size()];
+        INTS.set(packed, 0, rows.size());
+        int at = Integer.BYTES;
+        if (!rows.isEmpty()) {
+            INTS.set(packed, at, width);
+            at += Integer.BYTES;
+        }
+        for (double[] row : rows) {
+            if (row.length != width) {
+                throw new IOException("rows of unequal width: " + row.length + " and " + width);
+            }
+            for (double v : row) {
+                LONGS.set(packed, at, Double.doubleToLongBits(v));
+                at += Double.BYTES;
+            }
+        }
+        out.write(packed, 0, packed.length);
+    }
+
+    /** Reads what {@link #writeRows} wrote, the row count already read. */
+    public static double[][] readRows(DataInputStream in, int count) throws IOException {
+        if (count < 0 || count > 1_000_000) {
+            throw new IOException("bad row count " + count);
+        }
+        if (count == 0) {
+            return new double[0][];
+        }
+        int width = in.readInt();
+        if (width < 0 || (long) width * count > 50_000_000) {
+            throw new IOException("bad row width " + width);
+        }
+        byte[] packed = new byte[Double.BYTES * width * count];
+        in.readFully(packed);
+        double[][] rows = new double[count][width];
+        int at = 0;
+        for (double[] row : rows) {
+            for (int j = 0; j < width; j++) {
+                row[j] = Double.longBitsToDouble((long) LONGS.get(packed, at));
+                at += Double.BYTES;
+            }
+        }
+        return rows;
     }
 
     public static double[] readDoubles(DataInputStream in) throws IOException {

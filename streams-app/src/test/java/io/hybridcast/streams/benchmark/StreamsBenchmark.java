@@ -90,6 +90,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
             + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
     boolean skipBaseline;
+    @Option(names = "--latency-only", description = "Only the latency run(s) at --latency-rate (with "
+            + "--compare-guarantees under both guarantees), no throughput rounds: for quick before/after comparisons.")
+    boolean latencyOnly;
 
     private final SystemKind system = SystemKind.PENDULUM;
     private final Function<HybridVae.BandMethod, ServingModel> models;
@@ -130,6 +133,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
             StreamsSettings base = StreamsSettings.fromMap(overrides, "--set").with(Map.of(
                     "bootstrap.servers", broker.bootstrapServers(), "http.port", "0"));
             SystemSettings windowing = base.system(system);
+            if (latencyOnly) {
+                return latencyOnly(broker, base, windowing, loadBefore, work);
+            }
             long n = (long) sensors * samples;
             System.out.printf("Producing %d readings (%d sensors x %d samples)...%n", n, sensors, samples);
             Instant start = Instant.now().minusMillis(50L * samples + 60_000);
@@ -265,7 +271,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 System.out.printf("Latency run under %s at %.0f records/s...%n", other, latencyRate);
                 LatencyRun otherLatency = latencyRun(broker, base.with(Map.of("application.id", "bench-latency-" + other,
                         "state.dir", work.resolve("lat-" + other).toString(), "processing.guarantee", other)),
-                        registry, windowing, latencyRate);
+                        registry, windowing, latencyRate, 2_000_000);
                 otherGuarantee.put("latency_ms", latencyReport(otherLatency));
             }
             String engine;
@@ -460,6 +466,37 @@ public final class StreamsBenchmark implements Callable<Integer> {
         return out;
     }
 
+    /** {@code --latency-only}: the latency run under the configured guarantee (and the other one), no throughput. */
+    private int latencyOnly(EmbeddedKafkaBroker broker, StreamsSettings base, SystemSettings windowing,
+                            double loadBefore, Path work) throws Exception {
+        if (latencyRateOption <= 0) {
+            throw new IllegalArgumentException("--latency-only needs --latency-rate");
+        }
+        ModelRegistry registry = new ModelRegistry();
+        registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
+        Map<String, Object> report = new LinkedHashMap<>();
+        String guarantee = base.get(StreamsSettings.PROCESSING_GUARANTEE);
+        report.put("latency_ms", latencyReport(latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
+                "state.dir", work.resolve("lat").toString())), registry, windowing, latencyRateOption)));
+        if (compareGuarantees) {
+            String other = guarantee.equals("exactly_once_v2") ? "at_least_once" : "exactly_once_v2";
+            report.put("other_guarantee_same_run", Map.of("processing_guarantee", other, "latency_ms",
+                    latencyReport(latencyRun(broker, base.with(Map.of("application.id", "bench-latency-" + other,
+                            "state.dir", work.resolve("lat-" + other).toString(), "processing.guarantee", other)),
+                            registry, windowing, latencyRateOption, 2_000_000))));
+        }
+        registry.close();
+        report.put("latency_rate_records_per_s", Math.round(latencyRateOption));
+        report.put("settings", Map.of("processing_guarantee", guarantee, "overrides", overrides));
+        report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
+                "load_average_1m_before", loadBefore, "load_average_1m_after", loadAverage()));
+        report.put("measured_at", Instant.now().toString());
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        return 0;
+    }
+
     /** The append-to-forecast latencies of a latency run (sorted, ms) and its model calls. */
     private record LatencyRun(long[] latencies, long calls, double meanBatch, Map<String, Object> stages) {
     }
@@ -481,13 +518,22 @@ public final class StreamsBenchmark implements Callable<Integer> {
     /** Sends live readings at {@code rate} and measures append-to-forecast latency, ms. */
     private LatencyRun latencyRun(EmbeddedKafkaBroker broker, StreamsSettings settings, ModelRegistry registry,
                               SystemSettings windowing, double rate) throws Exception {
+        return latencyRun(broker, settings, registry, windowing, rate, 1_000_000);
+    }
+
+    /**
+     * The same, with sensor ids from {@code offset} on: the run under the other guarantee needs sensors of its own,
+     * since it reads the topic from the start and the first run's sensors' sequences would make its readings
+     * duplicates (dead letters, no forecasts: one such run measured 40 forecasts instead of 8 000).
+     */
+    private LatencyRun latencyRun(EmbeddedKafkaBroker broker, StreamsSettings settings, ModelRegistry registry,
+                              SystemSettings windowing, double rate, int offset) throws Exception {
         // fresh sensors, so the run starts with empty state and ends with the warm-up behind it
         Properties props = StreamsService.streamsProperties(settings, 0);
         props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
         int warmUp = windowing.windowLength() * windowing.contextWindows();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        int offset = 1_000_000; // sensor ids distinct from the throughput runs
         AppMetrics appMetrics = AppMetrics.inMemory();
         Map<String, Object> stages;
         try (KafkaStreams streams = new KafkaStreams(TopologyFactory.buildTopology(settings, registry,
@@ -611,8 +657,21 @@ public final class StreamsBenchmark implements Callable<Integer> {
                         Math.round(n.doubleValue() * 10) / 10.0);
             }
         });
+        // where the stream thread's loop spends its time (Kafka Streams' own split of each iteration)
+        Map<String, Object> loop = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && LOOP_METRICS.contains(name.name())
+                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                loop.put(name.name().replace('-', '_'), Math.round(n.doubleValue() * 1000) / 1000.0);
+            }
+        });
+        out.put("stream_thread_loop", loop);
         return out;
     }
+
+    private static final java.util.Set<String> LOOP_METRICS = java.util.Set.of("poll-ratio", "process-ratio",
+            "punctuate-ratio", "commit-ratio", "poll-latency-avg", "poll-records-avg", "poll-rate",
+            "process-records-avg", "punctuate-rate", "punctuate-latency-avg");
 
     /** Waits until the app's committed input offset reaches the current end of the input. */
     private static void awaitCommitted(EmbeddedKafkaBroker broker, String app, KafkaStreams streams) throws Exception {

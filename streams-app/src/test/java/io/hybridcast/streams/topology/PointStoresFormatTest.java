@@ -125,22 +125,57 @@ class PointStoresFormatTest {
         assertThat(read.calibration.warmedUp(1, 30)).isTrue();
         assertThat(read.calibration.scale(1, 0)).isEqualTo(calibration.scale(1, 0));
         assertThat(ForecastScoring.SERDE.serializer().serialize("", read)).as("calibration and test kept")
-                .endsWith(java.util.Arrays.copyOfRange(format4, format4.length - bytesOf(calibration, cusum).length,
-                        format4.length));
+                .isEqualTo(formatSix(calibration, cusum));
         assertThat(pending.newestCovering("p", 102)).isNotNull();
         assertThat(PendingForecasts.of(entries, "p")).singleElement()
                 .satisfies(e -> assertThat(e.firstSequence()).isEqualTo(101))
                 .satisfies(e -> assertThat(e.mean()).isDeepEqualTo(mean));
         scoring.flushCache();
-        assertThat(ForecastScoring.SERDE.serializer().serialize("", scoring.get("p"))[0]).as("rewritten as format 5")
-                .isEqualTo((byte) 5);
+        assertThat(ForecastScoring.SERDE.serializer().serialize("", scoring.get("p"))[0]).as("rewritten as format 6")
+                .isEqualTo((byte) 6);
         assertThat(scoring.get("p").carried).isEmpty();
     }
 
-    private static byte[] bytesOf(ForecastCalibration calibration, DeviationCusum cusum) throws IOException {
+    @Test
+    void aFormat5ScoringValueIsReadAndRewrittenPacked() throws IOException {
+        ForecastCalibration calibration = new ForecastCalibration();
+        double[][] mean = {{0.1, 1.0}, {0.2, 1.1}, {0.3, 1.2}};
+        for (int i = 0; i < 40; i++) {
+            for (int step = 0; step < 3; step++) {
+                calibration.learn(step, 3, new double[]{0.2 + 0.01 * (i % 3), 1 - 0.02 * (i % 5)}, mean[step],
+                        mean[step], new double[]{0.15, 1.05}, 0.02);
+            }
+        }
+        DeviationCusum cusum = new DeviationCusum();
+        cusum.restart(7);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(5);
         calibration.write(out);
+        cusum.write(out);
+        out.flush();
+        byte[] five = bytes.toByteArray();
+        ForecastScoring read = ForecastScoring.SERDE.deserializer().deserialize("", five);
+        for (int step = 0; step < 3; step++) {
+            assertThat(read.calibration.modelWeight(step)).isEqualTo(calibration.modelWeight(step));
+            assertThat(read.calibration.multiplier(step)).isEqualTo(calibration.multiplier(step));
+            assertThat(read.calibration.scale(step, 1)).isEqualTo(calibration.scale(step, 1));
+        }
+        byte[] six = ForecastScoring.SERDE.serializer().serialize("", read);
+        assertThat(six).isEqualTo(formatSix(calibration, cusum));
+        // per step: the count as an int, no length before the channels' mean squares
+        assertThat(five.length - six.length).isEqualTo(3 * (4 + 4));
+        ForecastScoring again = ForecastScoring.SERDE.deserializer().deserialize("", six);
+        assertThat(ForecastScoring.SERDE.serializer().serialize("", again)).isEqualTo(six);
+        assertThat(again.calibration.warmedUp(2, 30)).isTrue();
+        assertThat(again.calibration.warmedUp(2, 41)).isFalse();
+    }
+
+    private static byte[] formatSix(ForecastCalibration calibration, DeviationCusum cusum) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(6);
+        calibration.writePacked(out);
         cusum.write(out);
         out.flush();
         return bytes.toByteArray();
