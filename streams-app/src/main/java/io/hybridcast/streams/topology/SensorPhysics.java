@@ -266,37 +266,7 @@ public final class SensorPhysics {
             }
             same.add(w.latents());
         }
-        if (same.size() < recent + minLongRun || same.get(0).length == 0) {
-            return null;
-        }
-        int latents = same.get(0).length;
-        double[] recentMean = new double[latents];
-        for (int i = 0; i < recent; i++) {
-            for (int k = 0; k < latents; k++) {
-                recentMean[k] += same.get(i)[k] / recent;
-            }
-        }
-        double[] sum = new double[latents];
-        double[] sumSquares = new double[latents];
-        double weights = 0;
-        double weights2 = 0;
-        double weight = 1;
-        for (int i = recent; i < same.size(); i++, weight *= forgetting) {
-            for (int k = 0; k < latents; k++) {
-                double v = same.get(i)[k];
-                sum[k] += weight * v;
-                sumSquares[k] += weight * v * v;
-            }
-            weights += weight;
-            weights2 += weight * weight;
-        }
-        double[] mean = new double[latents];
-        double[] variance = new double[latents];
-        for (int k = 0; k < latents; k++) {
-            mean[k] = sum[k] / weights;
-            variance[k] = Math.max(0, sumSquares[k] / weights - mean[k] * mean[k]);
-        }
-        return new double[][]{recentMean, mean, variance, {weights * weights / weights2}};
+        return LatentShift.of(same, recent, minLongRun, forgetting);
     }
 
     /**
@@ -352,39 +322,14 @@ public final class SensorPhysics {
         }
         out.writeLong(lastSequence);
         out.writeLong(lastEventSequence);
-        writeWindows(out, windows);
-        writeWindows(out, revealing);
+        WindowEstimates.write(out, windows);
+        WindowEstimates.write(out, revealing);
         out.writeBoolean(revealed);
         conditions.write(out);
         out.writeInt(estimates.length);
         for (RandomEffects.Estimate e : estimates) {
             StateSerde.writeDoubles(out, new double[]{e.mean(), e.std(), e.lower95(), e.upper95(),
                     e.effectiveWindows(), e.tau()});
-        }
-    }
-
-    private static void writeWindows(DataOutputStream out, Deque<WindowEstimate> windows) throws IOException {
-        out.writeInt(windows.size());
-        for (WindowEstimate w : windows) {
-            out.writeLong(w.sequence());
-            out.writeLong(w.modelVersion());
-            StateSerde.writeDoubles(out, w.mean());
-            StateSerde.writeDoubles(out, w.std());
-            StateSerde.writeDoubles(out, w.latents());
-            out.writeDouble(w.swing());
-            out.writeDouble(w.forced());
-            out.writeDouble(w.forcedStd());
-            out.writeBoolean(w.faulty());
-        }
-    }
-
-    private static void readWindows(DataInputStream in, Deque<WindowEstimate> into, int version) throws IOException {
-        int w = in.readInt();
-        for (int i = 0; i < w; i++) {
-            into.addLast(new WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN,
-                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN,
-                    version >= 3 && in.readBoolean()));
         }
     }
 
@@ -403,9 +348,9 @@ public final class SensorPhysics {
         p.names = List.copyOf(names);
         p.lastSequence = in.readLong();
         p.lastEventSequence = in.readLong();
-        readWindows(in, p.windows, version);
+        WindowEstimates.read(in, p.windows, version);
         if (version >= 2) {
-            readWindows(in, p.revealing, version);
+            WindowEstimates.read(in, p.revealing, version);
             p.revealed = in.readBoolean();
         }
         if (version >= 3) {
