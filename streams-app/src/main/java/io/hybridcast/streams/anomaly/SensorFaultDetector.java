@@ -4,6 +4,7 @@ import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.AnomalyKind;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.schemas.SensorSystems;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.topology.SensorState;
 
@@ -34,12 +35,12 @@ public final class SensorFaultDetector {
     private final NoiseBurstCheck noise;
 
     public SensorFaultDetector(StreamsSettings settings) {
-        this.stuckSamples = settings.get(StreamsSettings.STUCK_SAMPLES);
-        this.stuckTolerance = settings.get(StreamsSettings.STUCK_TOLERANCE);
-        this.spikeThreshold = settings.get(StreamsSettings.SPIKE_THRESHOLD);
-        this.dropoutMinMissing = settings.get(StreamsSettings.DROPOUT_MIN_MISSING);
-        this.clearSamples = settings.get(StreamsSettings.FAULT_CLEAR_SAMPLES);
-        this.noise = new NoiseBurstCheck(settings.get(StreamsSettings.NOISE_ARL_SAMPLES));
+        this.stuckSamples = settings.get(AnomalySettings.STUCK_SAMPLES);
+        this.stuckTolerance = settings.get(AnomalySettings.STUCK_TOLERANCE);
+        this.spikeThreshold = settings.get(AnomalySettings.SPIKE_THRESHOLD);
+        this.dropoutMinMissing = settings.get(AnomalySettings.DROPOUT_MIN_MISSING);
+        this.clearSamples = settings.get(AnomalySettings.FAULT_CLEAR_SAMPLES);
+        this.noise = new NoiseBurstCheck(settings.get(AnomalySettings.NOISE_ARL_SAMPLES));
     }
 
     /**

@@ -6,6 +6,7 @@ import io.hybridcast.avro.SensorParameterEstimate;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.model.fusion.ForcedSwing;
@@ -53,11 +54,11 @@ final class BatchInference {
         this.metrics = metrics;
         this.context = context;
         this.stores = stores;
-        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
-        this.revealedWalk = settings.get(StreamsSettings.PHYSICS_REVEALED_WALK);
-        this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
-        this.physicsCapacity = physicsCapacity(forgetting, settings.get(StreamsSettings.RECENT_WINDOWS)
-                + settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS));
+        this.forgetting = settings.get(AnomalySettings.PHYSICS_FORGETTING);
+        this.revealedWalk = settings.get(AnomalySettings.PHYSICS_REVEALED_WALK);
+        this.calibrationWarmup = settings.get(AnomalySettings.FORECAST_CALIBRATION_WARMUP);
+        this.physicsCapacity = physicsCapacity(forgetting, settings.get(AnomalySettings.RECENT_WINDOWS)
+                + settings.get(AnomalySettings.LONG_RUN_MIN_WINDOWS));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.anomaly.ModelCheckState;
 import io.hybridcast.streams.anomaly.UsualLevel;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 
 import java.util.List;
@@ -40,13 +41,13 @@ final class ForecastDeviationCheck {
         this.pending = pending;
         this.emitter = emitter;
         this.metrics = metrics;
-        this.threshold = settings.get(StreamsSettings.DEVIATION_THRESHOLD);
-        this.raise = settings.get(StreamsSettings.DEVIATION_RAISE);
-        this.clear = settings.get(StreamsSettings.DEVIATION_CLEAR);
-        this.calibration = settings.get(StreamsSettings.DEVIATION_CALIBRATION);
-        this.calibrationWarmup = settings.get(StreamsSettings.FORECAST_CALIBRATION_WARMUP);
-        this.calibrationAlpha = settings.get(StreamsSettings.FORECAST_CALIBRATION_ALPHA);
-        this.arlSamples = settings.get(StreamsSettings.DEVIATION_ARL_SAMPLES);
+        this.threshold = settings.get(AnomalySettings.DEVIATION_THRESHOLD);
+        this.raise = settings.get(AnomalySettings.DEVIATION_RAISE);
+        this.clear = settings.get(AnomalySettings.DEVIATION_CLEAR);
+        this.calibration = settings.get(AnomalySettings.DEVIATION_CALIBRATION);
+        this.calibrationWarmup = settings.get(AnomalySettings.FORECAST_CALIBRATION_WARMUP);
+        this.calibrationAlpha = settings.get(AnomalySettings.FORECAST_CALIBRATION_ALPHA);
+        this.arlSamples = settings.get(AnomalySettings.DEVIATION_ARL_SAMPLES);
     }
 
     void check(SensorState state, double[] x, long seq, long time) {

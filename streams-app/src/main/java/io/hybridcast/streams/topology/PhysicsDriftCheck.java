@@ -5,6 +5,7 @@ import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 import io.hybridcast.streams.anomaly.Latch;
 import io.hybridcast.streams.anomaly.ModelCheckState;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.model.fusion.RandomEffects;
 import io.hybridcast.streams.inference.ServingModel;
@@ -51,11 +52,11 @@ final class PhysicsDriftCheck {
         this.physicsStore = physicsStore;
         this.emitter = emitter;
         this.historySize = settings.get(StreamsSettings.HISTORY_SIZE);
-        this.recentWindows = settings.get(StreamsSettings.RECENT_WINDOWS);
-        this.longRunMin = settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS);
-        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
+        this.recentWindows = settings.get(AnomalySettings.RECENT_WINDOWS);
+        this.longRunMin = settings.get(AnomalySettings.LONG_RUN_MIN_WINDOWS);
+        this.forgetting = settings.get(AnomalySettings.PHYSICS_FORGETTING);
         this.holdWindows = forgetting >= 1 ? 64 : (int) Math.ceil(Math.log(0.2) / Math.log(forgetting));
-        this.forcedThreshold = settings.get(StreamsSettings.DRIFT_FORCED_THRESHOLD);
+        this.forcedThreshold = settings.get(AnomalySettings.DRIFT_FORCED_THRESHOLD);
     }
 
     /** After a forecast; {@code fused} says whether its window was added to the sensor-level physics. */
@@ -99,7 +100,7 @@ final class PhysicsDriftCheck {
     private boolean forcedDrift(SensorState state, SensorPhysics physics, ServingModel model, long time) {
         SensorConditions conditions = physics.conditions();
         ForcedDrift.Result r = ForcedDrift.test(physics.windowEstimates(), conditions.forcedFrom(),
-                settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE));
+                settings.get(AnomalySettings.DRIFT_MIN_RELATIVE_CHANGE));
         if (r != null && LOG.isDebugEnabled()) {
             LOG.debug("forced {} seq {} z {} split {} amplitude {} -> {}", state.sensorId, state.query().sequence(),
                     num(r.z()), r.splitSequence(), num(r.before()), num(r.after()));
@@ -209,7 +210,7 @@ final class PhysicsDriftCheck {
             }
             return;
         }
-        double minRelative = settings.get(StreamsSettings.DRIFT_MIN_RELATIVE_CHANGE);
+        double minRelative = settings.get(AnomalySettings.DRIFT_MIN_RELATIVE_CHANGE);
         double score = 0;
         int worst = 0;
         boolean single = false;
@@ -238,10 +239,10 @@ final class PhysicsDriftCheck {
                 }
             }
         }
-        double threshold = settings.get(StreamsSettings.DRIFT_THRESHOLD);
+        double threshold = settings.get(AnomalySettings.DRIFT_THRESHOLD);
         Latch drift = checks.drift();
         long sequence = state.query().sequence();
-        if (drift.observe(score, threshold, sequence, 1, settings.get(StreamsSettings.MODEL_CLEAR))
+        if (drift.observe(score, threshold, sequence, 1, settings.get(AnomalySettings.MODEL_CLEAR))
                 == Latch.Transition.RAISED) {
             // the published estimate's revealing windows are of the old value
             physics.physicsChanged();

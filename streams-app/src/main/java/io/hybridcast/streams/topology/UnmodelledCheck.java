@@ -3,6 +3,7 @@ package io.hybridcast.streams.topology;
 import io.hybridcast.avro.AnomalyKind;
 import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Latch;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ServingModel;
 
@@ -41,13 +42,13 @@ final class UnmodelledCheck {
     UnmodelledCheck(StreamsSettings settings, AnomalyEmitter emitter) {
         this.settings = settings;
         this.emitter = emitter;
-        this.recentWindows = settings.get(StreamsSettings.RECENT_WINDOWS);
+        this.recentWindows = settings.get(AnomalySettings.RECENT_WINDOWS);
         // the latents' long run needs more windows than the physics' (a scatter, not only a mean, is compared)
-        this.longRunMin = Math.max(settings.get(StreamsSettings.LONG_RUN_MIN_WINDOWS),
-                settings.get(StreamsSettings.UNMODELLED_WARMUP));
-        this.forgetting = settings.get(StreamsSettings.PHYSICS_FORGETTING);
-        this.minShift = settings.get(StreamsSettings.UNMODELLED_MIN_SHIFT);
-        this.sigmas = settings.get(StreamsSettings.UNMODELLED_SIGMAS);
+        this.longRunMin = Math.max(settings.get(AnomalySettings.LONG_RUN_MIN_WINDOWS),
+                settings.get(AnomalySettings.UNMODELLED_WARMUP));
+        this.forgetting = settings.get(AnomalySettings.PHYSICS_FORGETTING);
+        this.minShift = settings.get(AnomalySettings.UNMODELLED_MIN_SHIFT);
+        this.sigmas = settings.get(AnomalySettings.UNMODELLED_SIGMAS);
     }
 
     /** After a forecast; only a newly fused window is new evidence. */
@@ -89,7 +90,7 @@ final class UnmodelledCheck {
         Latch unmodelled = state.checks().unmodelled();
         long sequence = state.query().sequence();
         // raised by one comparison (the recent mean pools anomaly.recent.windows windows), cleared with hysteresis
-        if (unmodelled.observe(score, sigmas, sequence, 1, settings.get(StreamsSettings.MODEL_CLEAR))
+        if (unmodelled.observe(score, sigmas, sequence, 1, settings.get(AnomalySettings.MODEL_CLEAR))
                 == Latch.Transition.RAISED) {
             String latent = "z_n[" + worst + "]";
             emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, latent, score,
