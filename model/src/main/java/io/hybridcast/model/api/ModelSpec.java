@@ -29,6 +29,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                       {@value #HEAD_SIGMOID} ({@code min + width·sigmoid(o)}, smooth, the default) or
  *                       {@value #HEAD_CLAMP} (Phys-VAE's Softplus clamped to the range, whose gradient is zero
  *                       outside it); missing in bundles written before the setting existed, read as clamp
+ * @param residualForm   how the output residual f_A2(z_p, z_n) is formed: {@value #RESIDUAL_MLP} (its network
+ *                       writes every sample of window and horizon, the default and the only form served by the
+ *                       kernel) or {@value #RESIDUAL_SINUSOIDS} (its network gives amplitudes and frequencies of a
+ *                       few sinusoids per channel, which run on through the horizon); missing means mlp
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -50,16 +54,24 @@ public record ModelSpec(
         boolean useNeural,
         boolean usePhysics,
         boolean meta,
-        String physicsHeadMap) {
+        String physicsHeadMap,
+        String residualForm) {
 
     /** Physics head map: {@code min + width·sigmoid(o)}, never on a bound, gradient everywhere. */
     public static final String HEAD_SIGMOID = "sigmoid";
     /** Physics head map of Phys-VAE: Softplus then a hard clamp to the prior range. */
     public static final String HEAD_CLAMP = "clamp";
+    /** Output residual written sample by sample by its network. */
+    public static final String RESIDUAL_MLP = "mlp";
+    /** Output residual as a sum of sinusoids whose amplitudes and frequencies its network gives. */
+    public static final String RESIDUAL_SINUSOIDS = "sinusoids";
 
     public ModelSpec {
         // bundles written before the setting existed were trained with the clamp
         physicsHeadMap = physicsHeadMap == null ? HEAD_CLAMP : physicsHeadMap;
+        residualForm = residualForm == null ? RESIDUAL_MLP : residualForm;
+        require(RESIDUAL_MLP.equals(residualForm) || RESIDUAL_SINUSOIDS.equals(residualForm), "residualForm",
+                residualForm, RESIDUAL_MLP + " or " + RESIDUAL_SINUSOIDS);
         require(HEAD_SIGMOID.equals(physicsHeadMap) || HEAD_CLAMP.equals(physicsHeadMap), "physicsHeadMap",
                 physicsHeadMap, HEAD_SIGMOID + " or " + HEAD_CLAMP);
         require(windowLength >= 2, "windowLength", windowLength, ">= 2");
@@ -109,13 +121,14 @@ public record ModelSpec(
                 .setDt(dt).optMaxHorizon(maxHorizon).setPhysicsName(physicsName).setPhysicsRange(physicsMin, physicsMax)
                 .setNeuralLatents(neuralLatents).setHidden(hidden).setEmbedding(embedding).optSubsteps(substeps)
                 .optSolver(solver).optLogObsVariance(logObsVariance).optUseNeural(useNeural).optUsePhysics(usePhysics)
-                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap);
+                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm);
     }
 
     /**
      * Builds a {@link ModelSpec}. {@code setX} values have no default and {@link #build()} names any that is
      * missing; {@code optX} values default to: maxHorizon 0, substeps 1, solver rk4, logObsVariance -9 (Phys-VAE),
-     * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}. The values themselves are
+     * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}, residualForm
+     * {@value #RESIDUAL_MLP}. The values themselves are
      * validated by the spec's constructor.
      */
     public static final class Builder {
@@ -138,6 +151,7 @@ public record ModelSpec(
         private boolean usePhysics = true;
         private boolean meta;
         private String physicsHeadMap = HEAD_SIGMOID;
+        private String residualForm = RESIDUAL_MLP;
 
         private Builder() {
         }
@@ -251,6 +265,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** {@value #RESIDUAL_MLP} (default) or {@value #RESIDUAL_SINUSOIDS}. */
+        public Builder optResidualForm(String value) {
+            residualForm = value;
+            return this;
+        }
+
         /** The spec; refuses a missing required value or an invalid one, naming the setting. */
         public ModelSpec build() {
             required(system, "system");
@@ -266,7 +286,7 @@ public record ModelSpec(
             require(physicsHeadMap != null, "physicsHeadMap", null, HEAD_SIGMOID + " or " + HEAD_CLAMP);
             return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
                     physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural,
-                    usePhysics, meta, physicsHeadMap);
+                    usePhysics, meta, physicsHeadMap, residualForm);
         }
 
         private static void required(Object value, String name) {
@@ -280,5 +300,10 @@ public record ModelSpec(
     /** Whether the physics head is the smooth sigmoid map rather than the clamp. */
     public boolean smoothPhysicsHead() {
         return HEAD_SIGMOID.equals(physicsHeadMap);
+    }
+
+    /** Whether the output residual is a sum of sinusoids rather than written sample by sample. */
+    public boolean sinusoidResidual() {
+        return RESIDUAL_SINUSOIDS.equals(residualForm);
     }
 }

@@ -88,6 +88,10 @@ public final class ServingKernel implements HybridModel {
 
     /** Like {@link #of(ModelSpec, byte[])} on a chosen backend ({@link Backend#VECTOR} needs the module). */
     public static ServingKernel of(ModelSpec spec, byte[] parameters, Backend backend) {
+        if (spec.sinusoidResidual()) {
+            throw new KernelUnsupportedException("the kernel serves the output residual written sample by sample ("
+                    + ModelSpec.RESIDUAL_MLP + "); this model's residual form is " + spec.residualForm());
+        }
         if (backend == Backend.VECTOR && Backend.available() != Backend.VECTOR) {
             throw new KernelUnsupportedException("the vector backend needs the JVM flag --add-modules "
                     + "jdk.incubator.vector");

@@ -99,7 +99,7 @@ public final class HybridVae implements HybridModel {
         physicsHead = Networks.mlp(h, h, 2);
         velocityHead = Networks.mlp(h, Math.max(physics.unobservedDim(), 1));
         odeNet = Networks.smoothMlp(h, h, physics.stateDim());
-        residualNet = Networks.mlp(h, (spec.windowLength() + spec.maxHorizon()) * spec.channels());
+        residualNet = Networks.mlp(h, OutputResidual.outputs(spec));
         neuralMask = physics.neuralMask(manager);
 
         // the initialisation order fixes the weights a seed gives: keep it
@@ -134,10 +134,12 @@ public final class HybridVae implements HybridModel {
      * so nothing fits those rows, and their random initial values would land in every forecast (measured: an
      * RMS of about 1 rad on the pendulum). Zero rows get zero gradient and stay zero; R_horizon in the loss
      * brings rows that are not zero down (docs/model.md). The trainer calls this on a new model when R_horizon
-     * is on.
+     * is on. A residual of sinusoids has no horizon rows: it runs on beyond the window by design.
      */
     public void zeroHorizonResidual() {
-        decoder.zeroHorizonResidual();
+        if (!spec.sinusoidResidual()) {
+            decoder.zeroHorizonResidual();
+        }
     }
 
     private void init(Block block, int inputWidth) {

@@ -121,7 +121,9 @@ public final class HybridVaeLoss {
         if (targets != null && weight > 0 && spec.usePhysics()) {
             loss = loss.add(physicsSupervision(q, targets, targetMask).mul(c.of(weight)));
         }
-        if (spec.useNeural() && spec.maxHorizon() > 0 && config.horizonResidualWeight() > 0) {
+        // a residual of sinusoids runs on beyond the window by design: R_horizon would hold the drive back
+        boolean horizonRows = spec.useNeural() && !spec.sinusoidResidual() && spec.maxHorizon() > 0;
+        if (horizonRows && config.horizonResidualWeight() > 0) {
             loss = loss.add(horizonResidual(zp, zn, training).mul(c.of(config.horizonResidualWeight())));
         }
 

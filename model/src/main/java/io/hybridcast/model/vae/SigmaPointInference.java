@@ -138,8 +138,9 @@ final class SigmaPointInference implements BandInference {
                 residualInput[r * (1 + n)] = (float) ((zp[r] - spec.physicsMin()) / spec.physicsWidth());
                 System.arraycopy(zn, r * n, residualInput, r * (1 + n) + 1, n);
             }
-            residual = vae.forward(vae.residualNet, step.create(residualInput, new Shape(sigmaRows, 1 + n)), false)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
+            residual = OutputResidual.apply(spec,
+                    vae.forward(vae.residualNet, step.create(residualInput, new Shape(sigmaRows, 1 + n)), false)
+                            .toType(DataType.FLOAT32, false).toFloatArray(), sigmaRows, residualLength);
         }
 
         double[][] physicsMean = new double[b][1];

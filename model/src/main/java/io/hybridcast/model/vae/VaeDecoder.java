@@ -85,9 +85,8 @@ final class VaeDecoder {
             return new HybridVae.Decoded(xP, xPA, xP, xPA);
         }
         NDArray zpScaled = zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth()));
-        NDArray residual = runner.forward(residualNet, NDArrays.concat(new NDList(zpScaled, zn), 1), training)
-                .reshape(zp.getShape().get(0), spec.windowLength() + spec.maxHorizon(), channels)
-                .get(":, 0:" + length + ", :");
+        NDArray residual = OutputResidual.apply(spec,
+                runner.forward(residualNet, NDArrays.concat(new NDList(zpScaled, zn), 1), training), length, c);
         return new HybridVae.Decoded(xP, xPA, xP.add(residual), xPA.add(residual));
     }
 

@@ -19,7 +19,7 @@ class ModelSpecBuilderTest {
     void optionalValuesTakeTheirDocumentedDefaults() {
         ModelSpec spec = pendulum().build();
         assertEquals(new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 0, "omega", 0.392, 3.53, 3, 32, 16, 1,
-                "rk4", -9, true, true, false, ModelSpec.HEAD_SIGMOID), spec);
+                "rk4", -9, true, true, false, ModelSpec.HEAD_SIGMOID, ModelSpec.RESIDUAL_MLP), spec);
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class Experiment {
                            List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
                            String physicsHeadMap, double klWeight, int physicsWarmupSteps,
                            double horizonResidualWeight, int validateEvery, int patience, double maxMinutes, String solver,
-                           boolean plausiblePrior) {
+                           boolean plausiblePrior, String residualForm) {
     }
 
     /** Metrics of one trained model. */
@@ -148,7 +148,7 @@ public final class Experiment {
                 .optMaxHorizon(settings.horizon()).setPhysicsName(s.physicsParameters().get(0))
                 .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
                 .setHidden(64).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
-                .optPhysicsHeadMap(settings.physicsHeadMap()).build();
+                .optPhysicsHeadMap(settings.physicsHeadMap()).optResidualForm(settings.residualForm()).build();
     }
 
     /** Trains and scores one variant with one seed. */

@@ -34,6 +34,7 @@ public final class Report {
         json.put("physics_warmup_steps", settings.physicsWarmupSteps());
         json.put("horizon_residual_weight", settings.horizonResidualWeight());
         json.put("solver", settings.solver());
+        json.put("residual_form", settings.residualForm());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());
