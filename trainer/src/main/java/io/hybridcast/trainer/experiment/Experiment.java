@@ -35,7 +35,7 @@ public final class Experiment {
                            List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
                            String physicsHeadMap, double klWeight, int physicsWarmupSteps,
                            double horizonResidualWeight, int validateEvery, int patience, double maxMinutes, String solver,
-                           boolean plausiblePrior, String residualForm) {
+                           boolean plausiblePrior, String residualForm, int hidden) {
     }
 
     /** Metrics of one trained model. */
@@ -147,7 +147,7 @@ public final class Experiment {
                 .setWindowLength(WINDOW).setChannels(s.channels()).setDt(s.dtSeconds())
                 .optMaxHorizon(settings.horizon()).setPhysicsName(s.physicsParameters().get(0))
                 .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
-                .setHidden(64).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
+                .setHidden(settings.hidden()).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
                 .optPhysicsHeadMap(settings.physicsHeadMap()).optResidualForm(settings.residualForm()).build();
     }
 

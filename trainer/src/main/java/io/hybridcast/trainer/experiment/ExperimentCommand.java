@@ -124,6 +124,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "sinusoids (amplitudes and frequencies of a few sinusoids per channel) (default: ${DEFAULT-VALUE}).")
     String residual;
 
+    @Option(names = "--hidden", defaultValue = "64",
+            description = "Width of every hidden layer of the VAEs (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
     @Option(names = "--prior", defaultValue = "service",
             description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
                     + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
@@ -165,13 +169,15 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(List.of("rk4", "euler").contains(solver), "--solver (rk4 or euler)", solver);
         require(List.of("service", "plausible").contains(prior), "--prior (service or plausible)", prior);
         require(List.of("mlp", "sinusoids").contains(residual), "--residual (mlp or sinusoids)", residual);
+        require(hidden >= 8, "--hidden (>= 8)", hidden);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
         Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
                 learningRate, seeds, 20, context, variants, physicsHead, klWeight, physicsWarmup,
-                horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior), residual));
+                horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior), residual,
+                hidden));
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

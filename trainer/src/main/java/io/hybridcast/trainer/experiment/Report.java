@@ -35,6 +35,7 @@ public final class Report {
         json.put("horizon_residual_weight", settings.horizonResidualWeight());
         json.put("solver", settings.solver());
         json.put("residual_form", settings.residualForm());
+        json.put("hidden", settings.hidden());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());
