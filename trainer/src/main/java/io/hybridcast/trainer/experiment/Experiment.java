@@ -30,14 +30,6 @@ import java.util.Map;
  */
 public final class Experiment {
 
-    /** Scale and schedule of a run. */
-    public record Settings(SystemKind system, int trainTasks, int perTask, int testTasks, int epochs, int batchSize, double learningRate,
-                           List<Long> seeds, int horizon, int contextSize, List<ModelVariant> variants,
-                           String physicsHeadMap, double klWeight, int physicsWarmupSteps,
-                           double horizonResidualWeight, int validateEvery, int patience, double maxMinutes, String solver,
-                           boolean plausiblePrior, String residualForm, int hidden) {
-    }
-
     /** Metrics of one trained model. */
     public record Score(double mseZp, double relErrZpPct, double mccZn, double mseRec, double msePred,
                         double[] msePredPerStep, double mseZpOod, double msePredOod, double[] learnedZp,
@@ -66,13 +58,13 @@ public final class Experiment {
 
     private static final int WINDOW = 50;
 
-    private final Settings settings;
+    private final ExperimentSettings settings;
     private final EpisodicDataset train;
     private final EpisodicDataset validation;
     private final EpisodicDataset test;
     private final EpisodicDataset ood;
 
-    public Experiment(Settings settings) {
+    public Experiment(ExperimentSettings settings) {
         this.settings = settings;
         SystemKind system = settings.system();
         DatasetSpec base = DatasetSpec.defaults(system, settings.trainTasks(), settings.perTask());
@@ -354,7 +346,7 @@ public final class Experiment {
         TrainingListener forRun(ModelVariant variant, long seed);
     }
 
-    public Settings settings() {
+    public ExperimentSettings settings() {
         return settings;
     }
 }

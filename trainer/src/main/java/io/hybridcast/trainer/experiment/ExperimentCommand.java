@@ -174,10 +174,12 @@ public final class ExperimentCommand implements Callable<Integer> {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
         List<ModelVariant> variants = models == null ? ModelVariant.ALL : models.stream().map(this::variant).toList();
-        Experiment experiment = new Experiment(new Experiment.Settings(system, trainTasks, perTask, testTasks, epochs, batch,
-                learningRate, seeds, 20, context, variants, physicsHead, klWeight, physicsWarmup,
-                horizonResidual, validateEvery, patience, maxMinutes, solver, "plausible".equals(prior), residual,
-                hidden));
+        Experiment experiment = new Experiment(ExperimentSettings.builder().setSystem(system)
+                .setScale(trainTasks, perTask, testTasks).setSchedule(epochs, batch, learningRate).setSeeds(seeds)
+                .setVariants(variants).optContextSize(context).optPhysicsHeadMap(physicsHead).optKlWeight(klWeight)
+                .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
+                .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
+                .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

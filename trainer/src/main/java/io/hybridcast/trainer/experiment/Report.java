@@ -19,7 +19,7 @@ public final class Report {
     }
 
     /** Writes everything into {@code dir}. */
-    public static void write(Path dir, Experiment.Labels labels, Experiment.Settings settings,
+    public static void write(Path dir, Experiment.Labels labels, ExperimentSettings settings,
                              Map<ModelVariant, List<Experiment.Score>> results, String command, double wallSeconds,
                              Map<String, Double> stepMillis, int[] sweepTasks,
                              Map<ModelVariant, double[]> mccVsTasks) throws IOException {

@@ -20,7 +20,7 @@ final class ReportPlots {
     private ReportPlots() {
     }
 
-    static void plotSweep(Path file, Experiment.Settings settings, int[] tasks,
+    static void plotSweep(Path file, ExperimentSettings settings, int[] tasks,
                                   Map<ModelVariant, double[]> mccVsTasks,
                                   Map<ModelVariant, List<Experiment.Score>> results) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title("MCC of z_n vs number of training tasks")

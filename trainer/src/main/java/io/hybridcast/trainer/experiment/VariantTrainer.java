@@ -32,7 +32,7 @@ final class VariantTrainer {
     }
 
 
-    private final Experiment.Settings settings;
+    private final ExperimentSettings settings;
     private final ModelSpec baseSpec;
     private final ToDoubleFunction<HybridModel> validationLoss;
 
@@ -40,7 +40,7 @@ final class VariantTrainer {
      * @param baseSpec       the spec every variant derives from
      * @param validationLoss the early-stopping criterion of a model in training (lower is better)
      */
-    VariantTrainer(Experiment.Settings settings, ModelSpec baseSpec, ToDoubleFunction<HybridModel> validationLoss) {
+    VariantTrainer(ExperimentSettings settings, ModelSpec baseSpec, ToDoubleFunction<HybridModel> validationLoss) {
         this.settings = settings;
         this.baseSpec = baseSpec;
         this.validationLoss = validationLoss;
