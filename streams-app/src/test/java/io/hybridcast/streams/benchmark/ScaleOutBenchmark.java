@@ -58,10 +58,13 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
     int rounds = 3;
     @Option(names = "--warmup-rounds", description = "Untimed rounds first, for the JIT (default ${DEFAULT-VALUE}).")
     int warmupRounds = 1;
+    @Option(names = "--partitions", description = "Partitions of every topic (default ${DEFAULT-VALUE}). With as many "
+            + "partitions as stream threads, the split of the sensors' keys between the partitions is the split of the "
+            + "work.")
+    int partitions = 2;
     @Option(names = "--out", description = "Report file (default ${DEFAULT-VALUE}).")
     Path out = Path.of("docs/benchmarks/scale-out.json");
 
-    private static final int PARTITIONS = 2;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** One set-up: how many instances, with how many stream threads each. */
@@ -85,7 +88,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         List<Double> loads = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             try (Admin admin = broker.createAdmin()) {
-                Topics.createAll(admin, PARTITIONS);
+                Topics.createAll(admin, partitions);
             }
             produce(broker);
             // one model per instance, as separate processes would have; the two threads of one instance share theirs
@@ -118,12 +121,12 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         report.put("load_average_1m_after_each_round", loads);
         report.put("sensors", sensors);
         report.put("samples_per_sensor", samples);
-        report.put("partitions", PARTITIONS);
+        report.put("partitions", partitions);
         report.put("settings", "defaults (exactly_once_v2, num.standby.replicas 1, pendulum hop 10); the instances "
                 + "share this JVM (separate Kafka Streams clients, state folders and models)");
         report.put("command", "java <DJL flags> -cp <streams-app test classpath> "
                 + "io.hybridcast.streams.benchmark.ScaleOutBenchmark --sensors " + sensors + " --samples " + samples
-                + " --rounds " + rounds + " --warmup-rounds " + warmupRounds);
+                + " --rounds " + rounds + " --warmup-rounds " + warmupRounds + " --partitions " + partitions);
         BenchmarkModels.writeReport(report, loadBefore, out);
         System.out.println("Report written to " + out.toAbsolutePath());
         return 0;
@@ -213,10 +216,10 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
     }
 
     /** Until the group's committed offsets reach the end of the input: the run is whole before the next one. */
-    private static void awaitEnd(EmbeddedKafkaBroker broker, String app) throws Exception {
+    private void awaitEnd(EmbeddedKafkaBroker broker, String app) throws Exception {
         try (Admin admin = broker.createAdmin()) {
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
+            for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(Topics.SENSOR_READINGS.name(), p), OffsetSpec.latest());
             }
             var ends = admin.listOffsets(latest).all().get();
