@@ -66,6 +66,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
     Path out = Path.of("docs/benchmarks/scale-out.json");
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private List<Long> readingsPerPartition = List.of();
 
     /** One set-up: how many instances, with how many stream threads each. */
     private record Setup(String name, int instances, int threads) {
@@ -91,6 +92,7 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
                 Topics.createAll(admin, partitions);
             }
             produce(broker);
+            readingsPerPartition = readingsPerPartition(broker);
             // one model per instance, as separate processes would have; the two threads of one instance share theirs
             List<ModelRegistry> models = List.of(registry(), registry());
             for (int round = -warmupRounds; round < rounds; round++) {
@@ -122,6 +124,13 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
         report.put("sensors", sensors);
         report.put("samples_per_sensor", samples);
         report.put("partitions", partitions);
+        long total = readingsPerPartition.stream().mapToLong(Long::longValue).sum();
+        report.put("readings_per_partition", readingsPerPartition);
+        if (partitions == 2) {
+            // two stream threads or instances get one partition each: the larger one bounds the speedup
+            report.put("speedup_bound_from_key_split", round(total / (double) java.util.Collections.max(
+                    readingsPerPartition)));
+        }
         report.put("settings", "defaults (exactly_once_v2, num.standby.replicas 1, pendulum hop 10); the instances "
                 + "share this JVM (separate Kafka Streams clients, state folders and models)");
         report.put("command", "java <DJL flags> -cp <streams-app test classpath> "
@@ -201,6 +210,20 @@ public final class ScaleOutBenchmark implements Callable<Integer> {
             return run;
         } finally {
             clients.forEach(c -> c.close(Duration.ofSeconds(30)));
+        }
+    }
+
+    /** Readings in each partition of the input: the sensors' keys, not the app, decide how the work divides. */
+    private List<Long> readingsPerPartition(EmbeddedKafkaBroker broker) throws Exception {
+        try (Admin admin = broker.createAdmin()) {
+            Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(Topics.SENSOR_READINGS.name(), p), OffsetSpec.latest());
+            }
+            var ends = admin.listOffsets(latest).all().get();
+            List<Long> counts = new ArrayList<>();
+            latest.keySet().forEach(tp -> counts.add(ends.get(tp).offset()));
+            return counts;
         }
     }
 
