@@ -13,6 +13,8 @@ import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.fusion.FreeSwing;
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.line.TransportFit;
+import io.hybridcast.model.physics.DiffusionPhysics;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -126,9 +128,13 @@ final class BatchInference {
                 double[] forced = gated && physics.wouldFuse(query.sequence(), query.window().length)
                         && !physics.conditions().driveOffIn(query.sequence(), query.window().length)
                         ? forcedSwing(contextSets.get(i), query.window(), system, physics) : SensorPhysics.UNMEASURED;
+                // the line's transport beyond diffusion, on windows that will be fused (its unmodelled change)
+                double[] transport = system == SystemKind.ADVECTION_DIFFUSION
+                        && physics.wouldFuse(query.sequence(), query.window().length)
+                        ? transport(query.window(), system) : SensorPhysics.UNMEASURED;
                 boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
                         p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample,
-                        forced);
+                        forced, transport);
                 if (fused) {
                     stores.physics.write(state.sensorId, physics);
                 }
@@ -161,6 +167,15 @@ final class BatchInference {
         }
         double f = physics.conditions().forcingHz();
         return Double.isFinite(f) ? ForcedSwing.amplitude(query, 0, dt, f) : SensorPhysics.UNMEASURED;
+    }
+
+    /**
+     * The line's window transport velocity and its std ({@link TransportFit}); unmeasured for a window with a jump.
+     */
+    static double[] transport(double[][] window, SystemKind system) {
+        double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+        return new TransportFit(window[0].length, dt, DiffusionPhysics.DX).fit(window)
+                .map(t -> new double[]{t.velocity(), t.std()}).orElse(SensorPhysics.UNMEASURED);
     }
 
     /** The sensor-level posterior per parameter, as published. */

@@ -40,10 +40,18 @@ public final class SensorPhysics {
     /**
      * One fused window; {@code swing} its free swing (NaN: not measured); {@code forced} its forced amplitude at the
      * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
-     * the drive off).
+     * the drive off); {@code transport} the line's transport velocity beyond diffusion and {@code transportStd} its
+     * standard error ({@link io.hybridcast.model.line.TransportFit}; NaN: not measured, e.g. not a line).
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing, double forced, double forcedStd, boolean faulty) {
+                          double swing, double forced, double forcedStd, boolean faulty, double transport,
+                          double transportStd) {
+
+        /** A window without a transport measured. */
+        WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents, double swing,
+                       double forced, double forcedStd, boolean faulty) {
+            this(sequence, modelVersion, mean, std, latents, swing, forced, forcedStd, faulty, Double.NaN, Double.NaN);
+        }
     }
 
     private List<String> names = List.of();
@@ -102,7 +110,7 @@ public final class SensorPhysics {
         return out;
     }
 
-    /** No forced amplitude measured. */
+    /** No forced amplitude (or transport) measured. */
     static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
     /**
@@ -114,6 +122,14 @@ public final class SensorPhysics {
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
                 double walk, double[] forced) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, walk, forced, UNMEASURED);
+    }
+
+    /** As above, with the line's transport velocity {@code transport} = {velocity, its std} (NaN: not measured). */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk, double[] forced, double[] transport) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -126,7 +142,7 @@ public final class SensorPhysics {
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing, forced[0], forced[1], faulty);
+                swing, forced[0], forced[1], faulty, transport[0], transport[1]);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
@@ -312,7 +328,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 4, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 5, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -336,7 +352,8 @@ public final class SensorPhysics {
     /**
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
      * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
-     * start; older formats are read with none.
+     * start, format 5 each window's transport velocity (the line) and the transport test's reference start; older
+     * formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();
