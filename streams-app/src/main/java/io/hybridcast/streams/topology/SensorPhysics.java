@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.physics.PriorRange;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -99,15 +100,33 @@ public final class SensorPhysics {
                 && !conditions.underFault(sequence, windowLength);
     }
 
-    /** The windows the published estimate may use: those under no sensor-fault flag. */
-    private Deque<WindowEstimate> clean() {
+    /**
+     * The windows the published estimate may use: those under no sensor-fault flag and not pinned at the prior
+     * range's bound ({@link #pinned}).
+     */
+    private Deque<WindowEstimate> clean(PriorRange range) {
         Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
         for (WindowEstimate w : windows) {
-            if (!w.faulty()) {
+            if (!w.faulty() && !pinned(w.mean(), range)) {
                 out.addLast(w);
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a window's posterior mean sits at the prior range's bound (within 1 % of its width): the encoder
+     * saturated on a regime it does not know, and claims a tiny std there. On the random run pendulum-0 (ω 3.10)
+     * read 2.5-3.2 until its drive went off, then 0.392 ± 0.01 (the lower bound) in every window of the free swing
+     * and for the minute after the drive came back; those windows passed the reveal gate and moved the published ω
+     * to 0.392 [0.392, 0.45]. They say nothing about ω, as physics drift already treats them.
+     */
+    static boolean pinned(double[] mean, PriorRange range) {
+        if (range == null || mean.length == 0) {
+            return false;
+        }
+        double margin = 0.01 * range.width();
+        return mean[0] <= range.min() + margin || mean[0] >= range.max() - margin;
     }
 
     /** No forced amplitude (or transport) measured. */
@@ -147,7 +166,8 @@ public final class SensorPhysics {
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (!faulty && calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
+        if (!faulty && !pinned(mean, calibration.range()) && calibration.revealGate() > 0
+                && calibration.reveals(swing, mean[0], std[0])) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();
@@ -161,12 +181,12 @@ public final class SensorPhysics {
         estimates = new RandomEffects.Estimate[names.size()];
         revealed = anyRevealing;
         // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
-        Deque<WindowEstimate> clean = clean();
+        Deque<WindowEstimate> clean = clean(calibration.range());
         double[] shift = anyRevealing ? RevealedAge.shift(revealing, clean, forgetting, walk * age) : new double[2];
         for (int j = 0; j < estimates.length; j++) {
             RandomEffects.Estimate fused = fuse(clean, j, 0, forgetting);
             if (fused == null) {
-                // every window so far under a fault: publish what they say, in the wide tier
+                // every window so far under a fault or pinned at a bound: publish what they say, in the wide tier
                 fused = fuse(windows, j, 0, forgetting);
             }
             RandomEffects.Estimate all = calibration.apply(fused, !gated);
