@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * --pendulums 12 --duration 300}), scored as the live score scores the sensor-level ω: the newest 200 forecasts of
  * each sensor, after its first minute, against the truth (scoring only). Run by hand:
  * {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:local-stack/target/lib/*:<the
- * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free]}; also
+ * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
  * lists the pendulums' alarms.
  */
 public final class RandomRunReplay {
@@ -42,10 +42,15 @@ public final class RandomRunReplay {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         // the fault-free run: "fault-free" (the local stack's default fleet, 4 pendulums, seed 1, no faults)
+        // or a scenario file (the example run: the default fleet with simulator/.../scenarios/example.json)
         boolean faultFree = args.length > 1 && args[1].equals("fault-free");
+        boolean scenario = args.length > 1 && !faultFree;
         CollectingSink sink = new CollectingSink();
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(faultFree ? 4 : 12).advectionDiffusion(1)
-                .doublePendulums(1).seed(faultFree ? 1 : 7).randomFaults(faultFree ? 0 : 8)
+        boolean small = faultFree || scenario;
+        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(small ? 4 : 12).advectionDiffusion(1)
+                .doublePendulums(1).seed(small ? 1 : 7).randomFaults(small ? 0 : 8)
+                .scenario(scenario ? io.hybridcast.simulator.fleet.Scenario.read(Path.of(args[1]))
+                        : io.hybridcast.simulator.fleet.Scenario.NONE)
                 .randomFaultsHorizon(Duration.ofSeconds(seconds))
                 .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(14L * 50 * seconds)
                 .startEventTime(TopologyFixture.T0).sink(sink).build()) {
