@@ -13,8 +13,11 @@ import java.util.Optional;
  */
 public final class DiffusionWindowFit {
 
-    /** One window's D, with a, the fitted coefficient of the remainder B (0 for the physics alone). */
-    public record Estimate(double mean, double std, double remainder) {
+    /**
+     * One window's D, with a, the fitted coefficient of the remainder B (0 for the physics alone), and a's standard
+     * error (NaN for the physics alone), from the same residuals and scale as D's.
+     */
+    public record Estimate(double mean, double std, double remainder, double remainderStd) {
     }
 
     private final RemainderOperator remainder;
@@ -57,12 +60,14 @@ public final class DiffusionWindowFit {
         double d;
         double a;
         double inv11;
+        double inv22 = Double.NaN;
         int unknowns;
         double det = s11 * s22 - s12 * s12;
         if (remainder != null && s22 > 0 && det > 1e-12 * s11 * s22) {
             d = (s22 * s1y - s12 * s2y) / det;
             a = (s11 * s2y - s12 * s1y) / det;
             inv11 = s22 / det;
+            inv22 = s11 / det;
             unknowns = 2;
         } else if (s11 > 0) {
             d = s1y / s11;
@@ -77,10 +82,11 @@ public final class DiffusionWindowFit {
             double r = y[i] - d * x1[i] - a * x2[i];
             rss += r * r;
         }
-        double std = Math.sqrt(rss / (y.length - unknowns) * inv11) * (remainder == null ? 1 : remainder.stdScale());
+        double scale = remainder == null ? 1 : remainder.stdScale();
+        double std = Math.sqrt(rss / (y.length - unknowns) * inv11) * scale;
         if (!Double.isFinite(d) || !(std > 0)) {
             return Optional.empty();
         }
-        return Optional.of(new Estimate(d, std, a));
+        return Optional.of(new Estimate(d, std, a, Math.sqrt(rss / (y.length - unknowns) * inv22) * scale));
     }
 }

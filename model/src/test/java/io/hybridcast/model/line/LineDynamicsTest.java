@@ -20,7 +20,7 @@ class LineDynamicsTest {
     private static final int HORIZON = 20;
 
     /** The simulator's equations, finely stepped: the truth. */
-    private static double[] truthStep(double[] u, double d, double c) {
+    static double[] truthStep(double[] u, double d, double c) {
         int sub = 40;
         double h = DT / sub;
         double[] x = u.clone();

@@ -73,6 +73,17 @@ public final class AnomalySettings {
                     + "yardstick of a shift; from a handful of windows, some still in a start-up transient, it is "
                     + "too small and every settling latent looks like a change.", "12",
             Setting.intBetween(1, 1000), false);
+    public static final Setting<Double> UNMODELLED_TRANSPORT_THRESHOLD = new Setting<>(
+            "anomaly.unmodelled.transport.threshold",
+            "Unmodelled dynamics of the advection-diffusion line: the threshold of the two-sample test for a changed "
+                    + "mean of its windows' transport velocity (u_t = D u_xx + c u_x fitted per window; largest z "
+                    + "over the change points). 5: no fault-free simulated line-hour (6 hours, 3600 looks each) "
+                    + "exceeded 2.6.", "5.0", Setting.doubleBetween(1, 1e6), false);
+    public static final Setting<Double> UNMODELLED_TRANSPORT_MIN_CHANGE = new Setting<>(
+            "anomaly.unmodelled.transport.min.change",
+            "Unmodelled dynamics of the line: the smallest change of the transport velocity, as a fraction of the "
+                    + "reference's, that can be flagged (0.1 = 10 %); a step of D moves the velocity read by up to "
+                    + "4 %, and that is physics drift's to flag.", "0.1", Setting.doubleBetween(0, 10), false);
     public static final Setting<Integer> FORECAST_CALIBRATION_WARMUP = new Setting<>(
             "forecast.calibration.warmup",
             "Actuals a horizon step of a sensor's forecasts needs before its own errors set the published mean "

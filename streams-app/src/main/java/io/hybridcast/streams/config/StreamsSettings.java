@@ -187,7 +187,9 @@ public final class StreamsSettings {
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,
             AnomalySettings.DRIFT_THRESHOLD, AnomalySettings.DRIFT_FORCED_THRESHOLD,
-            AnomalySettings.UNMODELLED_SIGMAS, AnomalySettings.UNMODELLED_WARMUP, AnomalySettings.FORECAST_CALIBRATION_WARMUP, AnomalySettings.FORECAST_CALIBRATION_ALPHA, AnomalySettings.MODEL_RAISE, AnomalySettings.MODEL_CLEAR, MODEL_HMAC_KEY,
+            AnomalySettings.UNMODELLED_SIGMAS, AnomalySettings.UNMODELLED_WARMUP,
+            AnomalySettings.UNMODELLED_TRANSPORT_THRESHOLD, AnomalySettings.UNMODELLED_TRANSPORT_MIN_CHANGE,
+            AnomalySettings.FORECAST_CALIBRATION_WARMUP, AnomalySettings.FORECAST_CALIBRATION_ALPHA, AnomalySettings.MODEL_RAISE, AnomalySettings.MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_ALLOW_UNSIGNED,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,
             HISTORY_SIZE);

@@ -13,6 +13,8 @@ import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.fusion.FreeSwing;
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.line.TransportFit;
+import io.hybridcast.model.physics.DiffusionPhysics;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -108,7 +110,24 @@ final class BatchInference {
                 queries.add(new ServingModel.Query(batch.get(i).query().window(), contextSet.pooledSum,
                         contextSet.pooledCount));
             }
+            // a sensor's first forecast: its start-up windows, which were never a query, are inferred too
+            List<List<ContextSet.Window>> warmUp = new ArrayList<>(batch.size());
+            List<ServingModel.Query> warmUpQueries = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                DueQuery query = batch.get(i).query();
+                List<ContextSet.Window> early = WarmUpWindows.of(contextSets.get(i),
+                        stores.physicsOf(batch.get(i).sensorId), query.sequence() - query.window().length + 1,
+                        model.intervalCalibration().revealGate() > 0);
+                warmUp.add(early);
+                for (ContextSet.Window w : early) {
+                    warmUpQueries.add(WarmUpWindows.query(contextSets.get(i), w, model.version(),
+                            settings.system(system).contextWindows()));
+                }
+            }
             List<ServingModel.Prediction> predictions = model.predict(queries, settings.system(system).horizon());
+            List<ServingModel.Prediction> warmUpPredictions = warmUpQueries.isEmpty() ? List.of()
+                    : model.predict(warmUpQueries, settings.system(system).horizon());
+            int nextWarmUp = 0;
             metrics.batch(batch.size(), System.nanoTime() - started);
             for (int i = 0; i < batch.size(); i++) {
                 SensorState state = batch.get(i);
@@ -118,18 +137,13 @@ final class BatchInference {
                 ServingModel.Prediction p = predictions.get(i);
                 DueQuery query = state.query();
                 SensorPhysics physics = stores.physicsOf(state.sensorId);
-                IntervalCalibration calibration = model.intervalCalibration();
-                // the free and forced swings are measured only where the version's calibration has a reveal gate (the
-                // pendulum), the forced one only on windows that will be fused
-                boolean gated = calibration.revealGate() > 0;
-                double swing = gated ? FreeSwing.of(query.window(), 0) : Double.NaN;
-                double[] forced = gated && physics.wouldFuse(query.sequence(), query.window().length)
-                        && !physics.conditions().driveOffIn(query.sequence(), query.window().length)
-                        ? forcedSwing(contextSets.get(i), query.window(), system, physics) : SensorPhysics.UNMEASURED;
-                boolean fused = physics.add(query.sequence(), query.window().length, model.version(), model.physicsNames(),
-                        p.zpMean(), p.zpStd(), p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample,
-                        forced);
-                if (fused) {
+                for (ContextSet.Window w : warmUp.get(i)) {
+                    fuse(physics, contextSets.get(i), w.samples, w.firstSequence + w.samples.length - 1,
+                            warmUpPredictions.get(nextWarmUp++), model, system, walkPerSample);
+                }
+                boolean fused = fuse(physics, contextSets.get(i), query.window(), query.sequence(), p, model, system,
+                        walkPerSample);
+                if (fused || !warmUp.get(i).isEmpty()) {
                     stores.physics.write(state.sensorId, physics);
                 }
                 publish(state, physics, contextSets.get(i), p, model);
@@ -137,6 +151,27 @@ final class BatchInference {
             }
             return true;
         }
+    }
+
+    /**
+     * Adds the posterior {@code p} of the window {@code samples} ending at {@code sequence} to the sensor-level
+     * physics, with what the window itself shows: the free and forced swings where the version's calibration has a
+     * reveal gate (the pendulum; the forced one only on windows that will be fused, not with the drive off) and the
+     * line's transport. Returns whether it was fused.
+     */
+    private boolean fuse(SensorPhysics physics, ContextSet contexts, double[][] samples, long sequence,
+                         ServingModel.Prediction p, ServingModel model, SystemKind system, double walkPerSample) {
+        IntervalCalibration calibration = model.intervalCalibration();
+        boolean gated = calibration.revealGate() > 0;
+        boolean fuses = physics.wouldFuse(sequence, samples.length);
+        double swing = gated ? FreeSwing.of(samples, 0) : Double.NaN;
+        double[] forced = gated && fuses && !physics.conditions().driveOffIn(sequence, samples.length)
+                ? forcedSwing(contexts, samples, system, physics) : SensorPhysics.UNMEASURED;
+        // the line's transport beyond diffusion (its unmodelled change)
+        double[] transport = system == SystemKind.ADVECTION_DIFFUSION && fuses
+                ? transport(samples, system) : SensorPhysics.UNMEASURED;
+        return physics.add(sequence, samples.length, model.version(), model.physicsNames(), p.zpMean(), p.zpStd(),
+                p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample, forced, transport);
     }
 
     /**
@@ -161,6 +196,15 @@ final class BatchInference {
         }
         double f = physics.conditions().forcingHz();
         return Double.isFinite(f) ? ForcedSwing.amplitude(query, 0, dt, f) : SensorPhysics.UNMEASURED;
+    }
+
+    /**
+     * The line's window transport velocity and its std ({@link TransportFit}); unmeasured for a window with a jump.
+     */
+    static double[] transport(double[][] window, SystemKind system) {
+        double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+        return new TransportFit(window[0].length, dt, DiffusionPhysics.DX).fit(window)
+                .map(t -> new double[]{t.velocity(), t.std()}).orElse(SensorPhysics.UNMEASURED);
     }
 
     /** The sensor-level posterior per parameter, as published. */

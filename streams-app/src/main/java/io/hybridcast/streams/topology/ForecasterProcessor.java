@@ -51,6 +51,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private ForecastDeviationCheck deviationCheck;
     private PhysicsDriftCheck driftCheck;
     private UnmodelledCheck unmodelledCheck;
+    private TransportCheck transportCheck;
     private BatchInference inference;
 
     ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
@@ -75,6 +76,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.deviationCheck = new ForecastDeviationCheck(settings, stores.pending, emitter, metrics);
         this.driftCheck = new PhysicsDriftCheck(settings, stores.zpHistory, stores.physics, emitter);
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
+        this.transportCheck = new TransportCheck(settings, stores.physics, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());
         new SensorExpiry(stores, settings.get(StreamsSettings.SENSOR_TTL), metrics).schedule(context);
@@ -259,6 +261,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         long time = state.query().eventTime();
         driftCheck.afterForecast(state, physics, p, model, time, fused);
         unmodelledCheck.afterForecast(state, physics, model, time, fused);
+        transportCheck.afterForecast(state, physics, model, time, fused);
         state.query().clear();
         state.serving().forecasted(model.version());
         stores.states.write(state.sensorId, state);

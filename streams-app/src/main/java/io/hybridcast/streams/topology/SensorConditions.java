@@ -22,6 +22,8 @@ public final class SensorConditions {
     private double forcingHz = Double.NaN;
     /** The forced-amplitude drift test's reference starts after this sequence (its last alarm; -1: none). */
     private long forcedFrom = -1;
+    /** The line's transport test's reference starts after this sequence (its last alarm; -1: none). */
+    private long transportFrom = -1;
 
     /**
      * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
@@ -80,6 +82,16 @@ public final class SensorConditions {
         forcedFrom = sequence;
     }
 
+    /** The line's transport shift test ({@link TransportShift}) counts windows after this sequence. */
+    long transportFrom() {
+        return transportFrom;
+    }
+
+    /** A transport shift was flagged at {@code sequence}: the test's reference starts again after it. */
+    void transportFrom(long sequence) {
+        transportFrom = sequence;
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeLong(faultFrom);
         out.writeLong(faultTo);
@@ -87,9 +99,13 @@ public final class SensorConditions {
         out.writeLong(driveOnAt);
         out.writeDouble(forcingHz);
         out.writeLong(forcedFrom);
+        out.writeLong(transportFrom);
     }
 
-    /** Reads what {@link #write} wrote; sensor-physics format 3 had no reference start. */
+    /**
+     * Reads what {@link #write} wrote; sensor-physics format 3 had no reference start, format 4 no transport
+     * reference start.
+     */
     static SensorConditions read(DataInputStream in, int physicsVersion) throws IOException {
         SensorConditions c = new SensorConditions();
         c.faultFrom = in.readLong();
@@ -98,6 +114,7 @@ public final class SensorConditions {
         c.driveOnAt = in.readLong();
         c.forcingHz = in.readDouble();
         c.forcedFrom = physicsVersion >= 4 ? in.readLong() : -1;
+        c.transportFrom = physicsVersion >= 5 ? in.readLong() : -1;
         return c;
     }
 }

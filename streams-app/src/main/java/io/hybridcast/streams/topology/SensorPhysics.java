@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.physics.PriorRange;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -40,10 +41,18 @@ public final class SensorPhysics {
     /**
      * One fused window; {@code swing} its free swing (NaN: not measured); {@code forced} its forced amplitude at the
      * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
-     * the drive off).
+     * the drive off); {@code transport} the line's transport velocity beyond diffusion and {@code transportStd} its
+     * standard error ({@link io.hybridcast.model.line.TransportFit}; NaN: not measured, e.g. not a line).
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing, double forced, double forcedStd, boolean faulty) {
+                          double swing, double forced, double forcedStd, boolean faulty, double transport,
+                          double transportStd) {
+
+        /** A window without a transport measured. */
+        WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents, double swing,
+                       double forced, double forcedStd, boolean faulty) {
+            this(sequence, modelVersion, mean, std, latents, swing, forced, forcedStd, faulty, Double.NaN, Double.NaN);
+        }
     }
 
     private List<String> names = List.of();
@@ -91,18 +100,36 @@ public final class SensorPhysics {
                 && !conditions.underFault(sequence, windowLength);
     }
 
-    /** The windows the published estimate may use: those under no sensor-fault flag. */
-    private Deque<WindowEstimate> clean() {
+    /**
+     * The windows the published estimate may use: those under no sensor-fault flag and not pinned at the prior
+     * range's bound ({@link #pinned}).
+     */
+    private Deque<WindowEstimate> clean(PriorRange range) {
         Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
         for (WindowEstimate w : windows) {
-            if (!w.faulty()) {
+            if (!w.faulty() && !pinned(w.mean(), range)) {
                 out.addLast(w);
             }
         }
         return out;
     }
 
-    /** No forced amplitude measured. */
+    /**
+     * Whether a window's posterior mean sits at the prior range's bound (within 1 % of its width): the encoder
+     * saturated on a regime it does not know, and claims a tiny std there. On the random run pendulum-0 (ω 3.10)
+     * read 2.5-3.2 until its drive went off, then 0.392 ± 0.01 (the lower bound) in every window of the free swing
+     * and for the minute after the drive came back; those windows passed the reveal gate and moved the published ω
+     * to 0.392 [0.392, 0.45]. They say nothing about ω, as physics drift already treats them.
+     */
+    static boolean pinned(double[] mean, PriorRange range) {
+        if (range == null || mean.length == 0) {
+            return false;
+        }
+        double margin = 0.01 * range.width();
+        return mean[0] <= range.min() + margin || mean[0] >= range.max() - margin;
+    }
+
+    /** No forced amplitude (or transport) measured. */
     static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
     /**
@@ -114,6 +141,14 @@ public final class SensorPhysics {
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
                 double walk, double[] forced) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
+                calibration, walk, forced, UNMEASURED);
+    }
+
+    /** As above, with the line's transport velocity {@code transport} = {velocity, its std} (NaN: not measured). */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk, double[] forced, double[] transport) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -126,12 +161,13 @@ public final class SensorPhysics {
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing, forced[0], forced[1], faulty);
+                swing, forced[0], forced[1], faulty, transport[0], transport[1]);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (!faulty && calibration.revealGate() > 0 && calibration.reveals(swing, mean[0], std[0])) {
+        if (!faulty && !pinned(mean, calibration.range()) && calibration.revealGate() > 0
+                && calibration.reveals(swing, mean[0], std[0])) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();
@@ -145,12 +181,12 @@ public final class SensorPhysics {
         estimates = new RandomEffects.Estimate[names.size()];
         revealed = anyRevealing;
         // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
-        Deque<WindowEstimate> clean = clean();
+        Deque<WindowEstimate> clean = clean(calibration.range());
         double[] shift = anyRevealing ? RevealedAge.shift(revealing, clean, forgetting, walk * age) : new double[2];
         for (int j = 0; j < estimates.length; j++) {
             RandomEffects.Estimate fused = fuse(clean, j, 0, forgetting);
             if (fused == null) {
-                // every window so far under a fault: publish what they say, in the wide tier
+                // every window so far under a fault or pinned at a bound: publish what they say, in the wide tier
                 fused = fuse(windows, j, 0, forgetting);
             }
             RandomEffects.Estimate all = calibration.apply(fused, !gated);
@@ -312,7 +348,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 4, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 5, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -336,7 +372,8 @@ public final class SensorPhysics {
     /**
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
      * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
-     * start; older formats are read with none.
+     * start, format 5 each window's transport velocity (the line) and the transport test's reference start; older
+     * formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();

@@ -5,7 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Deque;
 
-/** The sensor-physics store's encoding of a sequence of fused windows (formats 1 to 4 read, the newest written). */
+/** The sensor-physics store's encoding of a sequence of fused windows (formats 1 to 5 read, the newest written). */
 final class WindowEstimates {
 
     private WindowEstimates() {
@@ -23,16 +23,32 @@ final class WindowEstimates {
             out.writeDouble(w.forced());
             out.writeDouble(w.forcedStd());
             out.writeBoolean(w.faulty());
+            // only the line measures a transport: one byte for every other window
+            boolean transport = !Double.isNaN(w.transport());
+            out.writeBoolean(transport);
+            if (transport) {
+                out.writeDouble(w.transport());
+                out.writeDouble(w.transportStd());
+            }
         }
     }
 
     static void read(DataInputStream in, Deque<SensorPhysics.WindowEstimate> into, int version) throws IOException {
         int w = in.readInt();
         for (int i = 0; i < w; i++) {
-            into.addLast(new SensorPhysics.WindowEstimate(in.readLong(), in.readLong(), StateSerde.readDoubles(in),
-                    StateSerde.readDoubles(in), StateSerde.readDoubles(in), version >= 2 ? in.readDouble() : Double.NaN,
-                    version >= 3 ? in.readDouble() : Double.NaN, version >= 3 ? in.readDouble() : Double.NaN,
-                    version >= 3 && in.readBoolean()));
+            long sequence = in.readLong();
+            long modelVersion = in.readLong();
+            double[] mean = StateSerde.readDoubles(in);
+            double[] std = StateSerde.readDoubles(in);
+            double[] latents = StateSerde.readDoubles(in);
+            double swing = version >= 2 ? in.readDouble() : Double.NaN;
+            double forced = version >= 3 ? in.readDouble() : Double.NaN;
+            double forcedStd = version >= 3 ? in.readDouble() : Double.NaN;
+            boolean faulty = version >= 3 && in.readBoolean();
+            boolean transport = version >= 5 && in.readBoolean();
+            into.addLast(new SensorPhysics.WindowEstimate(sequence, modelVersion, mean, std, latents, swing, forced,
+                    forcedStd, faulty, transport ? in.readDouble() : Double.NaN,
+                    transport ? in.readDouble() : Double.NaN));
         }
     }
 }

@@ -42,6 +42,7 @@ class SimulatedChangesTopologyTest {
 
     static final Path BASE_MODEL = Path.of("..", "trainer", "src", "main", "resources", "base-models",
             "pendulum.bundle");
+    static final Path LINE_MODEL = BASE_MODEL.resolveSibling("advection-diffusion.bundle");
     static final int SAMPLES = 2600;
 
     @TempDir
@@ -108,12 +109,59 @@ class SimulatedChangesTopologyTest {
         assertThat(of(alarms, "pendulum-1")).isEmpty();
     }
 
+    @Test
+    void aChangeOfTheLinesAdvectionIsFlaggedNamingCAndAStepOfDIsNot() throws Exception {
+        // three lines at c 0.03: on advection-diffusion-0 c jumps to 0.065 at 1525 (an unmodelled change, 39 % of
+        // c's range, as the random faults draw it), advection-diffusion-1 is its unchanged twin, and on
+        // advection-diffusion-2 D steps 0.02 -> 0.06 (physics, not unmodelled); no ground truth reaches the app
+        Scenario scenario = Scenario.parse("""
+                {"faults": [
+                  {"sensor": "advection-diffusion-0", "kind": "PARAMETER_STEP", "atSequence": 1, "parameter": "D",
+                   "value": 0.02},
+                  {"sensor": "advection-diffusion-0", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "c",
+                   "value": 0.03},
+                  {"sensor": "advection-diffusion-0", "kind": "UNMODELLED_CHANGE", "atSequence": 1525, "parameter": "c",
+                   "value": 0.065},
+                  {"sensor": "advection-diffusion-1", "kind": "PARAMETER_STEP", "atSequence": 1, "parameter": "D",
+                   "value": 0.02},
+                  {"sensor": "advection-diffusion-1", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "c",
+                   "value": 0.03},
+                  {"sensor": "advection-diffusion-2", "kind": "PARAMETER_STEP", "atSequence": 1, "parameter": "D",
+                   "value": 0.02},
+                  {"sensor": "advection-diffusion-2", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "c",
+                   "value": 0.03},
+                  {"sensor": "advection-diffusion-2", "kind": "PARAMETER_STEP", "atSequence": 1525, "parameter": "D",
+                   "value": 0.06}
+                ]}""", "test scenario");
+        List<Anomaly> alarms = run(scenario, new ArrayList<>(), 0, 3, LINE_MODEL, SystemKind.ADVECTION_DIFFUSION);
+        List<Anomaly> changed = of(alarms, "advection-diffusion-0");
+        // within the onset the live score allows (K + 1 = 6 windows of 50 samples)
+        assertThat(changed).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS);
+            assertThat(a.getDetail()).isEqualTo("c");
+            assertThat(a.getToSequence()).isBetween(1525L, 1825L);
+            assertThat(a.getExplanation()).contains("advection velocity c moved from 0.03");
+        });
+        assertThat(changed).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1525L));
+        assertThat(of(alarms, "advection-diffusion-1")).isEmpty();
+        assertThat(of(alarms, "advection-diffusion-2")).noneSatisfy(a ->
+                assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS));
+    }
+
     /** The simulator's readings of {@code scenario} (into {@code readings}) through the real topology: its alarms. */
     List<Anomaly> run(Scenario scenario, List<SensorReading> readings) throws Exception {
+        return run(scenario, readings, 3, 0, BASE_MODEL, SystemKind.PENDULUM);
+    }
+
+    /** As above, for a fleet of {@code pendulums} and {@code lines} served by the bundle at {@code model}. */
+    List<Anomaly> run(Scenario scenario, List<SensorReading> readings, int pendulums, int lines, Path model,
+                      SystemKind system) throws Exception {
         CollectingSink sink = new CollectingSink();
         Instant t0 = TopologyFixture.T0;
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(3).seed(5).scenario(scenario)
-                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(3L * SAMPLES).startEventTime(t0).sink(sink).build()) {
+        int sensors = pendulums + lines;
+        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(lines).seed(5)
+                .scenario(scenario).rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords((long) sensors * SAMPLES)
+                .startEventTime(t0).sink(sink).build()) {
             fleet.start();
             assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
             assertThat(fleet.failure()).isNull();
@@ -121,8 +169,8 @@ class SimulatedChangesTopologyTest {
         readings.addAll(sink.readings);
         readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
 
-        byte[] payload = Files.readAllBytes(BASE_MODEL);
-        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
+        byte[] payload = Files.readAllBytes(model);
+        ModelVersion header = ModelVersion.newBuilder().setSystem(system).setVersion(1)
                 .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
                 .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
                 .setSha256(PayloadVerifier.sha256(payload)).build();

@@ -179,6 +179,28 @@ class SensorPhysicsCalibrationTest {
         assertThat(back.conditions().underFault(1170, 50)).isFalse();
     }
 
+    @Test
+    void windowsPinnedAtThePriorBoundAreNotPublished() {
+        // the random run's pendulum-0: its drive goes off, the free swing passes the gate, and the encoder reads the
+        // prior range's lower bound with a tiny std in every window from then on
+        SensorPhysics pinnedToo = revealedThenSteady(20, WALK);
+        SensorPhysics before = revealedThenSteady(20, WALK);
+        IntervalCalibration gated = new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02);
+        for (int w = 20; w < 40; w++) {
+            pinnedToo.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{0.392}, new double[]{0.01},
+                    new double[]{0}, 0.3, 0.95, 97, gated, WALK);
+        }
+        assertThat(before.estimates()[0].mean()).isBetween(1.59, 1.62);
+        assertThat(pinnedToo.estimates()[0].mean()).isBetween(1.59, 1.62);
+        assertThat(pinnedToo.estimates()[0].lower95()).isGreaterThan(1.0);
+        // the checks still see them (physics drift skips a pinned window on its own)
+        assertThat(pinnedToo.recent(0, 3).mean()).isCloseTo(0.392, within(1e-9));
+        assertThat(SensorPhysics.pinned(new double[]{0.40}, PriorRange.PENDULUM)).isTrue();
+        assertThat(SensorPhysics.pinned(new double[]{3.52}, PriorRange.PENDULUM)).isTrue();
+        assertThat(SensorPhysics.pinned(new double[]{0.45}, PriorRange.PENDULUM)).isFalse();
+        assertThat(SensorPhysics.pinned(new double[]{0.40}, null)).isFalse();
+    }
+
     /**
      * A start-up reveals ω = 1.6, then steady state reads 1.0 while ω drifts to 1.25 over 100 s; the forced amplitude
      * follows ω² (0.05 at 1.6, per-window std {@code forcedStd}, noise of that size); NaN: not measured.

@@ -1,0 +1,145 @@
+package io.hybridcast.streams.benchmark;
+
+import io.hybridcast.avro.Forecast;
+import io.hybridcast.avro.ModelVersion;
+import io.hybridcast.avro.SensorReading;
+import io.hybridcast.avro.SensorTruth;
+import io.hybridcast.avro.SystemKind;
+import io.hybridcast.simulator.fleet.FleetSimulator;
+import io.hybridcast.simulator.fleet.Rate;
+import io.hybridcast.streams.config.StreamsSettings;
+import io.hybridcast.streams.inference.ModelRegistry;
+import io.hybridcast.streams.swap.BundleModelLoader;
+import io.hybridcast.streams.swap.PayloadVerifier;
+import io.hybridcast.streams.testing.CollectingSink;
+import io.hybridcast.streams.testing.TopologyFixture;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The live-quality benchmark's random run's pendulums, replayed as fast as possible through the real topology with
+ * the shipped pendulum bundle (the same seed, fleet and random faults as {@code --random-faults 8 --seed 7
+ * --pendulums 12 --duration 300}), scored as the live score scores the sensor-level ω: the newest 200 forecasts of
+ * each sensor, after its first minute, against the truth (scoring only). Run by hand:
+ * {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:local-stack/target/lib/*:<the
+ * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
+ * lists the pendulums' alarms.
+ */
+public final class RandomRunReplay {
+
+    private RandomRunReplay() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        // the fault-free run: "fault-free" (the local stack's default fleet, 4 pendulums, seed 1, no faults)
+        // or a scenario file (the example run: the default fleet with simulator/.../scenarios/example.json)
+        boolean faultFree = args.length > 1 && args[1].equals("fault-free");
+        boolean scenario = args.length > 1 && !faultFree;
+        CollectingSink sink = new CollectingSink();
+        boolean small = faultFree || scenario;
+        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(small ? 4 : 12).advectionDiffusion(1)
+                .doublePendulums(1).seed(small ? 1 : 7).randomFaults(small ? 0 : 8)
+                .scenario(scenario ? io.hybridcast.simulator.fleet.Scenario.read(Path.of(args[1]))
+                        : io.hybridcast.simulator.fleet.Scenario.NONE)
+                .randomFaultsHorizon(Duration.ofSeconds(seconds))
+                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(14L * 50 * seconds)
+                .startEventTime(TopologyFixture.T0).sink(sink).build()) {
+            fleet.start();
+            fleet.awaitCompletion(Duration.ofMinutes(10));
+        }
+        List<SensorReading> readings = new ArrayList<>();
+        for (SensorReading r : sink.readings) {
+            if (r.getSystem() == SystemKind.PENDULUM
+                    && r.getEventTime().toEpochMilli() - TopologyFixture.T0.toEpochMilli() < seconds * 1000L) {
+                readings.add(r);
+            }
+        }
+        readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
+        byte[] payload = Files.readAllBytes(Path.of("trainer", "src", "main", "resources", "base-models",
+                "pendulum.bundle"));
+        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
+                .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
+                .setCreatedAt(java.time.Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
+                .setSha256(PayloadVerifier.sha256(payload)).build();
+        ModelRegistry registry = new ModelRegistry();
+        registry.swap(new BundleModelLoader().load(header, payload));
+        Map<String, List<Forecast>> forecasts = new TreeMap<>();
+        List<io.hybridcast.avro.Anomaly> alarms = new ArrayList<>();
+        Path state = Files.createTempDirectory("replay");
+        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of("batch.max.latency.ms", "100",
+                "validation.future.tolerance.ms", "86400000"), "replay"), registry, state)) {
+            int n = 0;
+            for (SensorReading r : readings) {
+                f.pipe(r);
+                if (++n % 60 == 0) {
+                    f.advanceWallClock(Duration.ofMillis(200));
+                    alarms.addAll(f.anomalies());
+                    f.forecasts().forEach(x -> forecasts.computeIfAbsent(x.getSensorId(), k -> new ArrayList<>())
+                            .add(x));
+                }
+            }
+            f.advanceWallClock(Duration.ofMillis(200));
+            alarms.addAll(f.anomalies());
+            f.forecasts().forEach(x -> forecasts.computeIfAbsent(x.getSensorId(), k -> new ArrayList<>()).add(x));
+        }
+        registry.close();
+        double sum = 0;
+        int sensors = 0;
+        for (Map.Entry<String, List<Forecast>> e : forecasts.entrySet()) {
+            List<Forecast> fs = e.getValue();
+            List<Forecast> last = fs.subList(Math.max(0, fs.size() - 200), fs.size());
+            double err = 0;
+            double bias = 0;
+            int count = 0;
+            int covered = 0;
+            for (Forecast x : last) {
+                long sequence = x.getFirstSequence() - 1;
+                if (sequence * 50 < 60_000 || x.getSensorPhysics().isEmpty()) {
+                    continue;
+                }
+                double truth = omegaAt(sink.truth, e.getKey(), sequence);
+                var p = x.getSensorPhysics().get(0);
+                err += Math.abs(p.getMean() - truth) / truth;
+                bias += (p.getMean() - truth) / truth;
+                covered += p.getLower95() <= truth && truth <= p.getUpper95() ? 1 : 0;
+                count++;
+            }
+            Forecast end = fs.get(fs.size() - 1);
+            var p = end.getSensorPhysics().get(0);
+            System.out.printf(Locale.ROOT, "%-12s n %3d err %5.1f %% bias %+6.1f %% cover %.2f | last %.3f [%.3f, %.3f]"
+                            + " truth %.3f%n", e.getKey(), count, 100 * err / count, 100 * bias / count,
+                    (double) covered / count, p.getMean(), p.getLower95(), p.getUpper95(),
+                    omegaAt(sink.truth, e.getKey(), end.getFirstSequence() - 1));
+            sum += err / count;
+            sensors++;
+        }
+        System.out.printf(Locale.ROOT, "pendulum sensor-level error, mean over %d sensors: %.1f %%%n", sensors,
+                100 * sum / sensors);
+        for (io.hybridcast.avro.Anomaly a : alarms) {
+            System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%n", a.getSensorId(), a.getKind(), a.getDetail(),
+                    a.getFromSequence(), a.getToSequence());
+        }
+    }
+
+    static double omegaAt(List<SensorTruth> truth, String sensor, long sequence) {
+        SensorTruth best = null;
+        for (SensorTruth t : truth) {
+            if (t.getSensorId().equals(sensor) && t.getFromSequence() <= sequence
+                    && (t.getToSequence() == null || t.getToSequence() >= sequence) && !t.getPhysics().isEmpty()
+                    && (best == null || t.getFromSequence() >= best.getFromSequence())) {
+                best = t;
+            }
+        }
+        return best.getPhysics().get("omega");
+    }
+}
