@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A sensor's forecasts still awaiting their actuals, and the one owner of how they are stored: each forecast is an
@@ -61,10 +60,18 @@ public final class PendingForecasts {
         return entries.read(sensorId).values();
     }
 
-    /** Every forecast that has a step for this sequence, oldest first. */
+    /** Whether the sensor has a pending forecast. */
+    boolean hasEntries(String sensorId) {
+        return !entries.cached(sensorId).isEmpty();
+    }
+
+    /**
+     * Every forecast that has a step for this sequence, oldest first (the newest covering one is the last). One
+     * look-up and one pass over the cached forecasts: this runs for every reading.
+     */
     List<Entry> allCovering(String sensorId, long sequence) {
         List<Entry> out = new ArrayList<>(2);
-        for (Entry e : entries(sensorId)) {
+        for (Entry e : entries.cached(sensorId).values()) {
             if (e.covers(sequence)) {
                 out.add(e);
             }
@@ -74,12 +81,8 @@ public final class PendingForecasts {
 
     /** The newest forecast that has a step for this sequence, or null. */
     Entry newestCovering(String sensorId, long sequence) {
-        for (Entry e : entries.read(sensorId).descendingMap().values()) {
-            if (e.covers(sequence)) {
-                return e;
-            }
-        }
-        return null;
+        List<Entry> covering = allCovering(sensorId, sequence);
+        return covering.isEmpty() ? null : covering.get(covering.size() - 1);
     }
 
     /** Records a new forecast. */
@@ -90,9 +93,9 @@ public final class PendingForecasts {
     /** Deletes forecasts whose every step is at or before {@code sequence}. */
     void expireThrough(String sensorId, long sequence) {
         List<Long> done = null;
-        for (Map.Entry<Long, Entry> e : entries.read(sensorId).entrySet()) {
-            if (e.getValue().lastSequence() <= sequence) {
-                (done == null ? done = new ArrayList<>(2) : done).add(e.getKey());
+        for (Entry e : entries.cached(sensorId).values()) {
+            if (e.lastSequence() <= sequence) {
+                (done == null ? done = new ArrayList<>(2) : done).add(e.firstSequence());
             }
         }
         if (done != null) {
