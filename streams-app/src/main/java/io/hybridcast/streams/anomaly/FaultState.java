@@ -55,10 +55,7 @@ public final class FaultState {
 
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(stuckRun);
-        out.writeInt(spikeScale.length);
-        for (double v : spikeScale) {
-            out.writeDouble(v);
-        }
+        io.hybridcast.streams.topology.StateSerde.writeDoubles(out, spikeScale); // its length, then the values
         out.writeInt(spikeScaleSamples);
         stuck.write(out);
         spike.write(out);

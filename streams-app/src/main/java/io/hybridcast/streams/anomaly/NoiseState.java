@@ -60,11 +60,9 @@ public final class NoiseState {
         return s;
     }
 
+    /** The length, then the values: packed and written at once (the bytes of writeInt and writeDouble each). */
     private static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-        out.writeInt(values.length);
-        for (double v : values) {
-            out.writeDouble(v);
-        }
+        io.hybridcast.streams.topology.StateSerde.writeDoubles(out, values);
     }
 
     private static double[] readDoubles(DataInputStream in) throws IOException {
