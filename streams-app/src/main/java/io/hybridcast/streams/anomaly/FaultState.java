@@ -67,9 +67,9 @@ public final class FaultState {
         noise.write(out);
     }
 
-    /** Reads what {@link #writeNoise} wrote. */
-    public void readNoise(DataInputStream in) throws IOException {
-        noise = NoiseState.read(in);
+    /** Reads what {@link #writeNoise} wrote in sensor-state format {@code sensorStateVersion} (6 on). */
+    public void readNoise(DataInputStream in, int sensorStateVersion) throws IOException {
+        noise = NoiseState.read(in, sensorStateVersion);
     }
 
     public static FaultState read(DataInputStream in) throws IOException {
