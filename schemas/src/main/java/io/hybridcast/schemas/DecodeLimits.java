@@ -131,6 +131,17 @@ public final class DecodeLimits {
         }
     }
 
+    /**
+     * A field's name in a refusal, {@code Record.field}: built only when a refusal is worded (the scan runs for every
+     * record read, and concatenating the name of each field it passed was a third of its time).
+     */
+    private record FieldLabel(String record, String field) {
+        @Override
+        public String toString() {
+            return record + "." + field;
+        }
+    }
+
     /** A cursor over Avro binary that skips values, checking every length before anything is read. */
     private static final class Scan {
         private final byte[] b;
@@ -143,7 +154,7 @@ public final class DecodeLimits {
             this.end = end;
         }
 
-        void value(Schema s, String field, int maxLength, int maxItems) throws LimitExceeded {
+        void value(Schema s, Object field, int maxLength, int maxItems) throws LimitExceeded {
             switch (s.getType()) {
                 case NULL -> { }
                 case BOOLEAN -> skip(1, field);
@@ -179,7 +190,7 @@ public final class DecodeLimits {
                 case RECORD -> {
                     for (Schema.Field f : s.getFields()) {
                         String name = f.name();
-                        value(f.schema(), s.getName() + "." + name,
+                        value(f.schema(), new FieldLabel(s.getName(), name),
                                 LENGTH_BY_FIELD.getOrDefault(name, MAX_STRING_BYTES),
                                 ITEMS_BY_FIELD.getOrDefault(name, MAX_ITEMS));
                     }
@@ -189,7 +200,7 @@ public final class DecodeLimits {
         }
 
         /** Blocks of items until a zero count; the total over all blocks is bounded. */
-        private void collection(Schema item, boolean map, String field, int maxLength, int maxItems)
+        private void collection(Schema item, boolean map, Object field, int maxLength, int maxItems)
                 throws LimitExceeded {
             long total = 0;
             int minItemBytes = minBytes(item) + (map ? 1 : 0);
@@ -239,7 +250,7 @@ public final class DecodeLimits {
             };
         }
 
-        private void skip(long n, String field) throws LimitExceeded {
+        private void skip(long n, Object field) throws LimitExceeded {
             if (n > end - pos) {
                 throw new LimitExceeded(field + ": " + n + " bytes declared but only " + (end - pos)
                         + " remain (corrupt or truncated, or a length bomb)");
@@ -248,7 +259,7 @@ public final class DecodeLimits {
         }
 
         /** A zig-zag varint long, as Avro writes int and long. */
-        private long varLong(String field) throws LimitExceeded {
+        private long varLong(Object field) throws LimitExceeded {
             long raw = 0;
             for (int shift = 0; shift < 70; shift += 7) {
                 if (pos >= end) {

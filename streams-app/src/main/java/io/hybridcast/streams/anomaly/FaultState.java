@@ -55,10 +55,7 @@ public final class FaultState {
 
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(stuckRun);
-        out.writeInt(spikeScale.length);
-        for (double v : spikeScale) {
-            out.writeDouble(v);
-        }
+        io.hybridcast.streams.topology.StateSerde.writeDoubles(out, spikeScale); // its length, then the values
         out.writeInt(spikeScaleSamples);
         stuck.write(out);
         spike.write(out);
@@ -70,9 +67,9 @@ public final class FaultState {
         noise.write(out);
     }
 
-    /** Reads what {@link #writeNoise} wrote. */
-    public void readNoise(DataInputStream in) throws IOException {
-        noise = NoiseState.read(in);
+    /** Reads what {@link #writeNoise} wrote in sensor-state format {@code sensorStateVersion} (6 on). */
+    public void readNoise(DataInputStream in, int sensorStateVersion) throws IOException {
+        noise = NoiseState.read(in, sensorStateVersion);
     }
 
     public static FaultState read(DataInputStream in) throws IOException {

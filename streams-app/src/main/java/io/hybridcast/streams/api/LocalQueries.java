@@ -7,6 +7,7 @@ import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.scoring.LiveScore;
 import io.hybridcast.streams.topology.AnomalyHistory;
 import io.hybridcast.streams.topology.ContextSet;
+import io.hybridcast.streams.topology.ForecastOutput;
 import io.hybridcast.streams.topology.PendingForecasts;
 import io.hybridcast.streams.topology.SensorState;
 import io.hybridcast.streams.topology.StoreNames;
@@ -50,7 +51,7 @@ final class LocalQueries {
                 yield s == null ? null : sensorView(s);
             }
             case "forecast" -> {
-                Forecast f = this.<Forecast>store(StoreNames.LATEST_FORECASTS).get(id);
+                Forecast f = ForecastOutput.decode(this.<byte[]>store(StoreNames.LATEST_FORECASTS).get(id));
                 yield f == null ? null : Views.forecast(f);
             }
             case "zp" -> Views.zp(ZpHistory.of(store(StoreNames.ZP_HISTORY), id));

@@ -17,7 +17,6 @@ import io.hybridcast.model.line.TransportFit;
 import io.hybridcast.model.physics.DiffusionPhysics;
 import io.hybridcast.streams.inference.ServingModel;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -229,10 +228,6 @@ final class BatchInference {
         for (int j = 0; j < model.physicsNames().size(); j++) {
             physics.add(new ParameterEstimate(model.physicsNames().get(j), p.zpMean()[j], p.zpStd()[j]));
         }
-        List<Double> zn = new ArrayList<>(p.zn().length);
-        for (double v : p.zn()) {
-            zn.add(v);
-        }
         ForecastScoring forecasts = stores.pending.scoring(sensorId);
         double[][] window = state.query().window();
         double[] last = window[window.length - 1].clone();
@@ -246,20 +241,19 @@ final class BatchInference {
                 .setIssueTime(Instant.ofEpochMilli(time))
                 .setFirstSequence(firstSequence)
                 .setStepMillis(spec.sampleIntervalMillis())
-                .setMean(PendingForecasts.toLists(calibrated[0]))
-                .setLower(PendingForecasts.toLists(calibrated[1]))
-                .setUpper(PendingForecasts.toLists(calibrated[2]))
+                .setMean(ForecastOutput.rows(calibrated[0]))
+                .setLower(ForecastOutput.rows(calibrated[1]))
+                .setUpper(ForecastOutput.rows(calibrated[2]))
                 .setPhysics(physics)
-                .setNeuralLatents(zn)
+                .setNeuralLatents(ForecastOutput.row(p.zn()))
                 .setContextSize(contextSet.pooledCount)
                 .setSensorPhysics(sensorPhysics(sensorPhysics))
                 .build();
-        context.forward(new Record<>(sensorId, forecast, time), TopologyFactory.FORECASTS_SINK);
+        stores.output.publish(sensorId, forecast, time);
         metrics.forecast();
         if (state.query().markedAtNanos() != 0) {
             metrics.forecastDelay(System.nanoTime() - state.query().markedAtNanos());
         }
-        stores.latest.put(sensorId, forecast);
 
         if (state.query().sequence() - state.query().window().length + 1 <= sensorPhysics.lastEventSequence()) {
             // made from a window with an operating event in it (or before one that came in meanwhile): the jump

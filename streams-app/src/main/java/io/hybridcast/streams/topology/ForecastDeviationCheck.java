@@ -53,7 +53,7 @@ final class ForecastDeviationCheck {
     void check(SensorState state, double[] x, long seq, long time) {
         String sensorId = state.sensorId;
         ForecastScoring forecasts = pending.existingScoring(sensorId);
-        if (forecasts == null || pending.entries(sensorId).isEmpty()) {
+        if (forecasts == null || !pending.hasEntries(sensorId)) {
             return;
         }
         if (calibrationWarmup > 0) {
@@ -132,7 +132,8 @@ final class ForecastDeviationCheck {
      * next fault (a latch that froze the calibration stayed raised through a later noise burst on the same sensor).
      */
     private void checkSequentially(SensorState state, ForecastScoring forecasts, double[] x, long seq, long time) {
-        PendingForecasts.Entry entry = pending.newestCovering(state.sensorId, seq);
+        List<PendingForecasts.Entry> covering = pending.allCovering(state.sensorId, seq);
+        PendingForecasts.Entry entry = covering.isEmpty() ? null : covering.get(covering.size() - 1);
         double sumSquares = 0;
         double worstZ = -1;
         int worst = 0;
@@ -153,7 +154,7 @@ final class ForecastDeviationCheck {
             metrics.forecastScored(state.system.name(), x, entry.mean()[step], entry.lower()[step],
                     entry.upper()[step], entry.last());
         }
-        for (PendingForecasts.Entry e : pending.allCovering(state.sensorId, seq)) {
+        for (PendingForecasts.Entry e : covering) {
             int h = (int) (seq - e.firstSequence());
             if (e.last().length == x.length) {
                 forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),

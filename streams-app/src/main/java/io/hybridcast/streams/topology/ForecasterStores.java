@@ -1,6 +1,5 @@
 package io.hybridcast.streams.topology;
 
-import io.hybridcast.avro.Forecast;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -19,7 +18,9 @@ final class ForecasterStores {
     final WriteBehindStore<SensorState> states;
     final WriteBehindStore<ContextSet> contexts;
     final PendingForecasts pending;
-    final KeyValueStore<String, Forecast> latest;
+    final KeyValueStore<String, byte[]> latest;
+    /** The forecasts topic and the latest forecasts, encoded once for both. */
+    final ForecastOutput output;
     final SequencedStore<ZpHistory.Point> zpHistory;
     final WriteBehindStore<AnomalyHistory> anomalyHistory;
     final WriteBehindStore<SensorPhysics> physics;
@@ -32,6 +33,7 @@ final class ForecasterStores {
         this.pending = new PendingForecasts(openSequenced(context, StoreNames.PENDING_ENTRIES),
                 open(context, StoreNames.PENDING_FORECASTS));
         this.latest = context.getStateStore(StoreNames.LATEST_FORECASTS);
+        this.output = new ForecastOutput(context, latest);
         this.zpHistory = openSequenced(context, StoreNames.ZP_HISTORY);
         this.anomalyHistory = open(context, StoreNames.ANOMALY_HISTORY);
         this.physics = open(context, StoreNames.SENSOR_PHYSICS);

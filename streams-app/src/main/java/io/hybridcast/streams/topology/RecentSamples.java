@@ -1,60 +1,86 @@
 package io.hybridcast.streams.topology;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 
-/** A sensor's newest samples, oldest first, at most one window: the query window in the making. */
+/**
+ * A sensor's newest samples, oldest first, at most one window: the query window in the making. A ring of arrays, so
+ * that the checks' look-back ({@link #previous}: the noise check's predictor reads the 6 newest samples at every
+ * reading) is a subscript, not a walk from the newest end.
+ */
 public final class RecentSamples {
 
-    private final Deque<double[]> samples = new ArrayDeque<>();
+    private double[][] ring = new double[8][];
+    /** Index of the oldest sample in {@link #ring}. */
+    private int head;
+    private int size;
 
     /** Appends a sample, dropping the oldest beyond {@code capacity}. */
     void add(double[] sample, int capacity) {
-        samples.addLast(sample);
-        while (samples.size() > capacity) {
-            samples.removeFirst();
+        if (size == ring.length && size < capacity) {
+            grow();
         }
+        if (size < ring.length) {
+            ring[(head + size) % ring.length] = sample;
+            size++;
+        } else {
+            ring[head] = sample; // full at capacity: the newest takes the oldest's place
+            head = (head + 1) % ring.length;
+        }
+        while (size > capacity) {
+            ring[head] = null;
+            head = (head + 1) % ring.length;
+            size--;
+        }
+    }
+
+    private void grow() {
+        double[][] bigger = new double[ring.length * 2][];
+        for (int i = 0; i < size; i++) {
+            bigger[i] = ring[(head + i) % ring.length];
+        }
+        ring = bigger;
+        head = 0;
     }
 
     /** Forgets every sample (after a gap the window starts afresh). */
     void clear() {
-        samples.clear();
+        Arrays.fill(ring, null);
+        head = 0;
+        size = 0;
     }
 
     public int size() {
-        return samples.size();
+        return size;
+    }
+
+    /** The sample at {@code i}, oldest first (0 = the oldest). */
+    private double[] at(int i) {
+        return ring[(head + i) % ring.length];
     }
 
     /** The newest {@code n} samples as a [time][channel] array (n must be at most {@link #size()}). */
     public double[][] newest(int n) {
         double[][] out = new double[n][];
-        int skip = samples.size() - n;
-        int i = 0;
-        for (double[] sample : samples) {
-            if (skip-- > 0) {
-                continue;
-            }
-            out[i++] = sample.clone();
+        int skip = size - n;
+        for (int i = 0; i < n; i++) {
+            out[i] = at(skip + i).clone();
         }
         return out;
     }
 
     /** The sample {@code back} places before the newest (0 = the newest), or null. */
     public double[] previous(int back) {
-        if (samples.size() <= back) {
-            return null;
-        }
-        var it = samples.descendingIterator();
-        for (int i = 0; i < back; i++) {
-            it.next();
-        }
-        return it.next();
+        return back >= size ? null : at(size - 1 - Math.max(0, back));
     }
 
     /** The samples, oldest first (a copy of the list; the arrays are shared and must not be changed). */
     public List<double[]> asList() {
-        return new ArrayList<>(samples);
+        List<double[]> out = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            out.add(at(i));
+        }
+        return out;
     }
 }

@@ -122,15 +122,16 @@ public final class SensorState {
     }
 
     /**
-     * Format 7: format 6 with the samples as blocks ({@link StateSerde#writeRows}: one width, not one length per
+     * Format 8: format 7 with the noise check's information matrix as its upper triangle (NoiseState#write: 116
+     * bytes less of a pendulum's value, written at almost every reading at real time). Format 7: format 6 with the samples as blocks ({@link StateSerde#writeRows}: one width, not one length per
      * sample) and the due query's window, when it is still among the recent samples (as it is until the sensor's
      * next readings push its oldest samples out), written as its place among them instead of a second copy: at real
      * time a sensor's whole state is written back at almost every reading. Format 6 was format 5 followed by the
      * noise-burst check's memory and physics drift's hold; format 5 was format 4 (the flat class's fields, in its
-     * order) without the usual neural share and followed by the live forecast score. Formats 4 to 6 are still read
+     * order) without the usual neural share and followed by the live forecast score. Formats 4 to 7 are still read
      * (from 4 and 5 the noise check starts afresh), so an upgrade keeps the sensors' state.
      */
-    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 7, 4,
+    public static final StateSerde<SensorState> SERDE = new StateSerde<>("sensor state", 8, 4,
             SensorState::write, SensorState::read);
 
     /** Marks a due window written as its place among the recent samples (format 7). */
@@ -233,7 +234,7 @@ public final class SensorState {
         ModelCheckState checks = ModelCheckState.read(in, version);
         ForecastScore score = version >= 5 ? ForecastScore.read(in) : new ForecastScore();
         if (version >= 6) {
-            faults.readNoise(in);
+            faults.readNoise(in, version);
             checks.readExtension(in);
         }
         return new SensorState(sensorId, system, new SequenceCursor(lastSequence, lastEventTime, contiguous, readings),

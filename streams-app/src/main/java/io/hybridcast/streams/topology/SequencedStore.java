@@ -74,6 +74,14 @@ public final class SequencedStore<E> extends WrappedStateStore<KeyValueStore<Str
         return Collections.unmodifiableNavigableMap(points(sensorId));
     }
 
+    /**
+     * The sensor's points as the cache holds them, for the processor's per-reading look-ups without a read-only
+     * view and its iterators per call; the caller must not change the map (use {@link #put} and {@link #delete}).
+     */
+    NavigableMap<Long, E> cached(String sensorId) {
+        return points(sensorId);
+    }
+
     private TreeMap<Long, E> points(String sensorId) {
         TreeMap<Long, E> points = cache.get(sensorId);
         if (points == null) {

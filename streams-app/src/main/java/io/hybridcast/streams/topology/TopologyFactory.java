@@ -57,7 +57,8 @@ public final class TopologyFactory {
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.PENDING_FORECASTS), ForecastScoring.SERDE, capacity), FORECASTER);
         // points written once each, not rewritten with their sensor's other points (docs/decisions.md, "Changelog bytes")
         topology.addStateStore(SequencedStore.builder(stores.apply(StoreNames.PENDING_ENTRIES), PendingForecasts.ENTRY_SERDE, capacity), FORECASTER);
-        topology.addStateStore(store(stores, StoreNames.LATEST_FORECASTS, Topics.FORECASTS.valueSerde()), FORECASTER);
+        // the forecasts' topic bytes, encoded once for the topic and the store (ForecastOutput)
+        topology.addStateStore(store(stores, StoreNames.LATEST_FORECASTS, Serdes.ByteArray()), FORECASTER);
         topology.addStateStore(SequencedStore.builder(stores.apply(StoreNames.ZP_HISTORY), ZpHistory.SERDE, capacity), FORECASTER);
         // the sensor-level physics in a store of its own: it changes once per disjoint window, the state every reading
         topology.addStateStore(WriteBehindStore.builder(stores.apply(StoreNames.SENSOR_PHYSICS), SensorPhysics.SERDE, capacity), FORECASTER);
@@ -69,7 +70,7 @@ public final class TopologyFactory {
                 metrics), TRUTH_SOURCE);
         topology.addStateStore(store(stores, StoreNames.TRUTH, TruthLog.SERDE), TRUTH_RECORDER);
         topology.addSink(FORECASTS_SINK, Topics.FORECASTS.name(), Topics.FORECASTS.keySerde().serializer(),
-                Topics.FORECASTS.valueSerde().serializer(), FORECASTER);
+                Serdes.ByteArray().serializer(), FORECASTER);
         topology.addSink(ANOMALIES_SINK, Topics.ANOMALIES.name(), Topics.ANOMALIES.keySerde().serializer(),
                 Topics.ANOMALIES.valueSerde().serializer(), FORECASTER);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), DeadLetters.KEY_SERIALIZER,

@@ -112,7 +112,7 @@ class PointStoresFormatTest {
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(4);
         out.writeInt(1);
-        PendingForecasts.writeEntry(entry, out);
+        writeEntryFormat4(entry, out);
         calibration.write(out);
         cusum.write(out);
         out.flush();
@@ -179,5 +179,60 @@ class PointStoresFormatTest {
         cusum.write(out);
         out.flush();
         return bytes.toByteArray();
+    }
+
+    /** A forecast as format 4 wrote it (and formats 1 to 4 of the per-sensor values held it): a length per row. */
+    static void writeEntryFormat4(PendingForecasts.Entry e, DataOutputStream out) throws IOException {
+        out.writeLong(e.firstSequence());
+        out.writeLong(e.modelVersion());
+        for (double[][] m : new double[][][]{e.mean(), e.lower(), e.upper()}) {
+            writeRowsEach(out, m);
+        }
+        StateSerde.writeDoubles(out, e.last());
+        writeRowsEach(out, e.model());
+    }
+
+    private static void writeRowsEach(DataOutputStream out, double[][] m) throws IOException {
+        out.writeInt(m.length);
+        for (double[] row : m) {
+            StateSerde.writeDoubles(out, row);
+        }
+    }
+
+    @Test
+    void aFormat4ForecastRecordIsReadAndFormat5WritesEachMatrixAsABlock() throws IOException {
+        double[][] mean = new double[20][];
+        double[][] lower = new double[20][];
+        double[][] upper = new double[20][];
+        double[][] model = new double[20][];
+        for (int h = 0; h < 20; h++) {
+            mean[h] = new double[]{Math.sin(h), -h};
+            lower[h] = new double[]{mean[h][0] - 0.1 * h, -h - 1};
+            upper[h] = new double[]{mean[h][0] + 0.1 * h, -h + 1};
+            model[h] = new double[]{Math.cos(h), 1e-300 * h};
+        }
+        PendingForecasts.Entry entry = new PendingForecasts.Entry(1234, 7, mean, lower, upper,
+                new double[]{0.5, -3}, model);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(4);
+        writeEntryFormat4(entry, out);
+        out.flush();
+        byte[] four = bytes.toByteArray();
+        byte[] five = PendingForecasts.ENTRY_SERDE.serializer().serialize("", entry);
+        assertThat(five[0]).isEqualTo((byte) 5);
+        // four matrices of 20 rows: one width each instead of a length per row
+        assertThat(four.length - five.length).isEqualTo(4 * (20 * 4 - 4));
+        for (byte[] stored : new byte[][]{four, five}) {
+            PendingForecasts.Entry back = PendingForecasts.ENTRY_SERDE.deserializer().deserialize("", stored);
+            assertThat(back.firstSequence()).isEqualTo(1234);
+            assertThat(back.modelVersion()).isEqualTo(7);
+            assertThat(back.mean()).isDeepEqualTo(mean);
+            assertThat(back.lower()).isDeepEqualTo(lower);
+            assertThat(back.upper()).isDeepEqualTo(upper);
+            assertThat(back.model()).isDeepEqualTo(model);
+            assertThat(back.last()).containsExactly(0.5, -3);
+            assertThat(PendingForecasts.ENTRY_SERDE.serializer().serialize("", back)).isEqualTo(five);
+        }
     }
 }

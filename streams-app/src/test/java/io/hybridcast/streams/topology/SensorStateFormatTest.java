@@ -44,11 +44,12 @@ class SensorStateFormatTest {
         state.accept(new double[]{0.1}, 0, 1000, 20);
         state.accept(new double[]{0.2}, 1, 1050, 20);
         byte[] seven = SensorState.SERDE.serializer().serialize("", state);
-        assertThat(seven[0]).isEqualTo((byte) 7);
+        assertThat(seven[0]).isEqualTo((byte) 8); // the current format
         byte[] six = formatSix(state);
         // format 5 is format 6 without the noise check's memory and drift's hold at its end
         ByteArrayOutputStream extension = new ByteArrayOutputStream();
-        new io.hybridcast.streams.anomaly.FaultState().writeNoise(new DataOutputStream(extension));
+        io.hybridcast.streams.anomaly.NoiseStateFormats.writeWhole(new io.hybridcast.streams.anomaly.FaultState(),
+                new DataOutputStream(extension));
         new io.hybridcast.streams.anomaly.ModelCheckState().writeExtension(new DataOutputStream(extension));
         byte[] five = Arrays.copyOf(six, six.length - extension.size());
         five[0] = 5;
@@ -139,6 +140,48 @@ class SensorStateFormatTest {
         assertThat(otherBack.query().window()).isDeepEqualTo(changed);
     }
 
+    @Test
+    void aLearntNoiseCheckComesBackFromFormatSixAndEightAndCarriesOnIdentically() throws Exception {
+        io.hybridcast.streams.anomaly.SensorFaultDetector detector = new io.hybridcast.streams.anomaly
+                .SensorFaultDetector(io.hybridcast.streams.config.StreamsSettings.fromMap(java.util.Map.of(), "test"));
+        SensorState state = new SensorState("p1", SystemKind.PENDULUM);
+        int[] next = {0};
+        Runnable feed = () -> {
+            int i = next[0]++;
+            double v = Math.sin(0.3 * i) + 0.01 * Math.cos(7.1 * i * i);
+            detector.check(state, io.hybridcast.avro.SensorReading.newBuilder().setSensorId("p1")
+                    .setSystem(SystemKind.PENDULUM).setSequence(i).setEventTime(java.time.Instant.ofEpochMilli(50L * i))
+                    .setValues(List.of(v)).build());
+            state.accept(new double[]{v}, i, 50L * i, 50);
+        };
+        for (int i = 0; i < 300; i++) {
+            feed.run();
+        }
+        byte[] eight = SensorState.SERDE.serializer().serialize("", state);
+        byte[] six = formatSix(state);
+        List<SensorState> restored = List.of(SensorState.SERDE.deserializer().deserialize("", eight),
+                SensorState.SERDE.deserializer().deserialize("", six));
+        for (SensorState back : restored) {
+            assertThat(SensorState.SERDE.serializer().serialize("", back)).isEqualTo(eight);
+        }
+        // restored state gives the same results: 100 more readings on the original and on each copy
+        for (int i = 0; i < 100; i++) {
+            int seq = next[0];
+            feed.run();
+            double v = state.recent().previous(0)[0];
+            for (SensorState back : restored) {
+                detector.check(back, io.hybridcast.avro.SensorReading.newBuilder().setSensorId("p1")
+                        .setSystem(SystemKind.PENDULUM).setSequence(seq).setEventTime(
+                                java.time.Instant.ofEpochMilli(50L * seq)).setValues(List.of(v)).build());
+                back.accept(new double[]{v}, seq, 50L * seq, 50);
+            }
+        }
+        byte[] after = SensorState.SERDE.serializer().serialize("", state);
+        for (SensorState back : restored) {
+            assertThat(SensorState.SERDE.serializer().serialize("", back)).isEqualTo(after);
+        }
+    }
+
     /** Format 6 as it was written before format 7: every sample with its own length, the due window in full. */
     static byte[] formatSix(SensorState s) throws java.io.IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -168,7 +211,7 @@ class SensorStateFormatTest {
         s.faults().write(out);
         s.checks().write(out);
         s.score().write(out);
-        s.faults().writeNoise(out);
+        io.hybridcast.streams.anomaly.NoiseStateFormats.writeWhole(s.faults(), out);
         s.checks().writeExtension(out);
         out.flush();
         return bytes.toByteArray();
