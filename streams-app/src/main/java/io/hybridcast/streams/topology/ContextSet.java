@@ -70,11 +70,22 @@ public final class ContextSet {
      */
     public void pool(long modelVersion, long queryFirstSequence, int k) {
         pooledVersion = modelVersion;
+        Pooled pooled = pooled(modelVersion, k, w -> w.firstSequence == queryFirstSequence);
+        pooledSum = pooled.sum();
+        pooledCount = pooled.count();
+    }
+
+    /** A sum of embeddings and how many windows it holds. */
+    record Pooled(double[] sum, int count) {
+    }
+
+    /** The newest {@code k} embeddings of {@code modelVersion}, summed, leaving out the windows {@code skip} names. */
+    Pooled pooled(long modelVersion, int k, java.util.function.Predicate<Window> skip) {
         double[] sum = null;
         int count = 0;
         for (int i = windows.size() - 1; i >= 0 && count < k; i--) {
             Window w = windows.get(i);
-            if (w.embeddingVersion != modelVersion || w.firstSequence == queryFirstSequence) {
+            if (w.embeddingVersion != modelVersion || skip.test(w)) {
                 continue;
             }
             if (sum == null) {
@@ -85,8 +96,7 @@ public final class ContextSet {
             }
             count++;
         }
-        pooledSum = sum == null ? new double[0] : sum;
-        pooledCount = count;
+        return new Pooled(sum == null ? new double[0] : sum, count);
     }
 
     /**

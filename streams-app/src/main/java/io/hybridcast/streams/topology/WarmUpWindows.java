@@ -44,21 +44,7 @@ final class WarmUpWindows {
      * newest {@code k} other windows of {@code contexts}.
      */
     static ServingModel.Query query(ContextSet contexts, ContextSet.Window window, long modelVersion, int k) {
-        double[] sum = null;
-        int count = 0;
-        for (int i = contexts.windows.size() - 1; i >= 0 && count < k; i--) {
-            ContextSet.Window w = contexts.windows.get(i);
-            if (w == window || w.embeddingVersion != modelVersion) {
-                continue;
-            }
-            if (sum == null) {
-                sum = new double[w.embedding.length];
-            }
-            for (int j = 0; j < sum.length; j++) {
-                sum[j] += w.embedding[j];
-            }
-            count++;
-        }
-        return new ServingModel.Query(window.samples, sum == null ? new double[0] : sum, count);
+        ContextSet.Pooled pooled = contexts.pooled(modelVersion, k, w -> w == window);
+        return new ServingModel.Query(window.samples, pooled.sum(), pooled.count());
     }
 }
