@@ -45,4 +45,13 @@ public record PriorRange(double min, double max) {
     public boolean contains(double value) {
         return value >= min && value <= max;
     }
+
+    /**
+     * Whether {@code value} sits at a bound, within 1 % of the width: an encoder saturated on a regime it does not
+     * know reads there, so such a value says nothing about the parameter.
+     */
+    public boolean atBound(double value) {
+        double margin = 0.01 * width();
+        return value <= min + margin || value >= max - margin;
+    }
 }

@@ -183,11 +183,7 @@ final class PhysicsDriftCheck {
     private static boolean atBound(double value, ServingModel model) {
         io.hybridcast.model.physics.PriorRange range = model.intervalCalibration() == null ? null
                 : model.intervalCalibration().range();
-        if (range == null) {
-            return false;
-        }
-        double margin = 0.01 * (range.max() - range.min());
-        return value <= range.min() + margin || value >= range.max() - margin;
+        return range != null && range.atBound(value);
     }
 
     /**

@@ -115,18 +115,12 @@ public final class SensorPhysics {
     }
 
     /**
-     * Whether a window's posterior mean sits at the prior range's bound (within 1 % of its width): the encoder
-     * saturated on a regime it does not know, and claims a tiny std there. On the random run pendulum-0 (ω 3.10)
-     * read 2.5-3.2 until its drive went off, then 0.392 ± 0.01 (the lower bound) in every window of the free swing
-     * and for the minute after the drive came back; those windows passed the reveal gate and moved the published ω
-     * to 0.392 [0.392, 0.45]. They say nothing about ω, as physics drift already treats them.
+     * Whether a window's posterior mean sits at the prior range's bound ({@link PriorRange#atBound}): the encoder
+     * saturated and claims a tiny std there, so such windows would pass the reveal gate while saying nothing
+     * (docs/decisions.md, "The random run's pendulum error").
      */
     static boolean pinned(double[] mean, PriorRange range) {
-        if (range == null || mean.length == 0) {
-            return false;
-        }
-        double margin = 0.01 * range.width();
-        return mean[0] <= range.min() + margin || mean[0] >= range.max() - margin;
+        return range != null && mean.length > 0 && range.atBound(mean[0]);
     }
 
     /** No forced amplitude (or transport) measured. */
