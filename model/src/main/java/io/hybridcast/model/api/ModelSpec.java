@@ -33,6 +33,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                       writes every sample of window and horizon, the default and the only form served by the
  *                       kernel) or {@value #RESIDUAL_SINUSOIDS} (its network gives amplitudes and frequencies of a
  *                       few sinusoids per channel, which run on through the horizon); missing means mlp
+ * @param timeBank       frequencies of the in-ODE time bank (0: none, the default): the in-ODE net gains a drive
+ *                       term that depends on time alone, a weighted sum of fixed sinusoids cos(ν_k t), sin(ν_k t)
+ *                       with ν_k spread evenly over (0, Nyquist] and weights from a network of (z_p, z_n); not
+ *                       served by the kernel; missing means 0
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -55,7 +59,8 @@ public record ModelSpec(
         boolean usePhysics,
         boolean meta,
         String physicsHeadMap,
-        String residualForm) {
+        String residualForm,
+        int timeBank) {
 
     /** Physics head map: {@code min + width·sigmoid(o)}, never on a bound, gradient everywhere. */
     public static final String HEAD_SIGMOID = "sigmoid";
@@ -65,6 +70,8 @@ public record ModelSpec(
     public static final String RESIDUAL_MLP = "mlp";
     /** Output residual as a sum of sinusoids whose amplitudes and frequencies its network gives. */
     public static final String RESIDUAL_SINUSOIDS = "sinusoids";
+    /** Most frequencies an in-ODE time bank may hold. */
+    public static final int MAX_TIME_BANK = 256;
 
     public ModelSpec {
         // bundles written before the setting existed were trained with the clamp
@@ -74,6 +81,7 @@ public record ModelSpec(
                 residualForm, RESIDUAL_MLP + " or " + RESIDUAL_SINUSOIDS);
         require(HEAD_SIGMOID.equals(physicsHeadMap) || HEAD_CLAMP.equals(physicsHeadMap), "physicsHeadMap",
                 physicsHeadMap, HEAD_SIGMOID + " or " + HEAD_CLAMP);
+        require(timeBank >= 0 && timeBank <= MAX_TIME_BANK, "timeBank", timeBank, "0.." + MAX_TIME_BANK);
         require(windowLength >= 2, "windowLength", windowLength, ">= 2");
         require(channels >= 1, "channels", channels, ">= 1");
         require(dt > 0, "dt", dt, "> 0");
@@ -121,14 +129,14 @@ public record ModelSpec(
                 .setDt(dt).optMaxHorizon(maxHorizon).setPhysicsName(physicsName).setPhysicsRange(physicsMin, physicsMax)
                 .setNeuralLatents(neuralLatents).setHidden(hidden).setEmbedding(embedding).optSubsteps(substeps)
                 .optSolver(solver).optLogObsVariance(logObsVariance).optUseNeural(useNeural).optUsePhysics(usePhysics)
-                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm);
+                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm).optTimeBank(timeBank);
     }
 
     /**
      * Builds a {@link ModelSpec}. {@code setX} values have no default and {@link #build()} names any that is
      * missing; {@code optX} values default to: maxHorizon 0, substeps 1, solver rk4, logObsVariance -9 (Phys-VAE),
      * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}, residualForm
-     * {@value #RESIDUAL_MLP}. The values themselves are
+     * {@value #RESIDUAL_MLP}, timeBank 0. The values themselves are
      * validated by the spec's constructor.
      */
     public static final class Builder {
@@ -152,6 +160,7 @@ public record ModelSpec(
         private boolean meta;
         private String physicsHeadMap = HEAD_SIGMOID;
         private String residualForm = RESIDUAL_MLP;
+        private int timeBank;
 
         private Builder() {
         }
@@ -271,6 +280,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** Frequencies of the in-ODE time bank (default 0: none). */
+        public Builder optTimeBank(int value) {
+            timeBank = value;
+            return this;
+        }
+
         /** The spec; refuses a missing required value or an invalid one, naming the setting. */
         public ModelSpec build() {
             required(system, "system");
@@ -286,7 +301,7 @@ public record ModelSpec(
             require(physicsHeadMap != null, "physicsHeadMap", null, HEAD_SIGMOID + " or " + HEAD_CLAMP);
             return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
                     physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural,
-                    usePhysics, meta, physicsHeadMap, residualForm);
+                    usePhysics, meta, physicsHeadMap, residualForm, timeBank);
         }
 
         private static void required(Object value, String name) {
@@ -305,5 +320,10 @@ public record ModelSpec(
     /** Whether the output residual is a sum of sinusoids rather than written sample by sample. */
     public boolean sinusoidResidual() {
         return RESIDUAL_SINUSOIDS.equals(residualForm);
+    }
+
+    /** Whether the in-ODE net has a time bank (a drive term that depends on time). */
+    public boolean hasTimeBank() {
+        return timeBank > 0;
     }
 }

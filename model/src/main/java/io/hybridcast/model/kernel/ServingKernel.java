@@ -92,6 +92,10 @@ public final class ServingKernel implements HybridModel {
             throw new KernelUnsupportedException("the kernel serves the output residual written sample by sample ("
                     + ModelSpec.RESIDUAL_MLP + "); this model's residual form is " + spec.residualForm());
         }
+        if (spec.hasTimeBank()) {
+            throw new KernelUnsupportedException("the kernel serves an in-ODE net of the state and z_n alone; this "
+                    + "model has an in-ODE time bank of " + spec.timeBank() + " frequencies");
+        }
         if (backend == Backend.VECTOR && Backend.available() != Backend.VECTOR) {
             throw new KernelUnsupportedException("the vector backend needs the JVM flag --add-modules "
                     + "jdk.incubator.vector");

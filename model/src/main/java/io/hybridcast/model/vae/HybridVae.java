@@ -76,6 +76,8 @@ public final class HybridVae implements HybridModel {
     final Block velocityHead;
     final Block odeNet;
     final Block residualNet;
+    /** The in-ODE time bank's network, null without a time bank ({@link TimeBank}). */
+    final Block timeBankNet;
     private final NDArray neuralMask;
 
     /** A freshly initialised model (random weights from {@code seed}). */
@@ -100,6 +102,7 @@ public final class HybridVae implements HybridModel {
         velocityHead = Networks.mlp(h, Math.max(physics.unobservedDim(), 1));
         odeNet = Networks.smoothMlp(h, h, physics.stateDim());
         residualNet = Networks.mlp(h, OutputResidual.outputs(spec));
+        timeBankNet = spec.hasTimeBank() ? Networks.mlp(h, TimeBank.outputs(spec, physics.stateDim())) : null;
         neuralMask = physics.neuralMask(manager);
 
         // the initialisation order fixes the weights a seed gives: keep it
@@ -111,10 +114,14 @@ public final class HybridVae implements HybridModel {
         init(velocityHead, inputSize);
         init(odeNet, physics.stateDim() + n);
         init(residualNet, 1 + n);
+        if (timeBankNet != null) {
+            init(timeBankNet, 1 + n);
+            Networks.zeroLastLayer(timeBankNet);
+        }
 
         this.encoder = new VaeEncoder(spec, physics, c, runner, setEmbed, latentHead, unmixer, physicsHead,
                 velocityHead);
-        this.decoder = new VaeDecoder(spec, physics, c, runner, odeNet, residualNet, neuralMask);
+        this.decoder = new VaeDecoder(spec, physics, c, runner, odeNet, residualNet, timeBankNet, neuralMask);
         Map<String, Block> physicsBlocks = new LinkedHashMap<>();
         physicsBlocks.put("physicsHead", physicsHead);
         Map<String, Block> neuralBlocks = new LinkedHashMap<>();
@@ -125,6 +132,9 @@ public final class HybridVae implements HybridModel {
         if (spec.useNeural()) {
             neuralBlocks.put("odeNet", odeNet);
             neuralBlocks.put("residualNet", residualNet);
+            if (timeBankNet != null) {
+                neuralBlocks.put("timeBankNet", timeBankNet);
+            }
         }
         this.codec = new ParameterCodec(spec.algorithm(), physicsBlocks, neuralBlocks);
     }
@@ -343,7 +353,9 @@ public final class HybridVae implements HybridModel {
     }
 
     private BandInference band() {
-        if (bandMethod == BandMethod.MONTE_CARLO) {
+        // the sigma-point path rewrites the vector field without time: a time bank is decoded by the training
+        // decoder, which the Monte-Carlo band uses
+        if (bandMethod == BandMethod.MONTE_CARLO || spec.hasTimeBank()) {
             return new MonteCarloBand(spec, c, decoder, posteriorSamples);
         }
         if (sigmaPoints == null) {

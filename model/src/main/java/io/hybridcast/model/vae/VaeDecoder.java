@@ -32,9 +32,12 @@ final class VaeDecoder {
     private final Block odeNet;
     private final Block residualNet;
     private final NDArray neuralMask;
+    private final Block timeBankNet;
+    private final TimeBank timeBank;
 
+    /** {@code timeBankNet} is null when the spec has no time bank. */
     VaeDecoder(ModelSpec spec, Physics physics, Constants c, BlockRunner runner, Block odeNet, Block residualNet,
-               NDArray neuralMask) {
+               Block timeBankNet, NDArray neuralMask) {
         this.spec = spec;
         this.physics = physics;
         this.c = c;
@@ -44,6 +47,8 @@ final class VaeDecoder {
         this.odeNet = odeNet;
         this.residualNet = residualNet;
         this.neuralMask = neuralMask;
+        this.timeBankNet = timeBankNet;
+        this.timeBank = spec.hasTimeBank() ? new TimeBank(spec) : null;
     }
 
     /**
@@ -77,7 +82,7 @@ final class VaeDecoder {
         int d = physics.stateDim();
         int channels = spec.channels();
         NDArray s0 = NDArrays.concat(new NDList(initialState, initialState), 1);
-        OdeSolver.VectorField field = augmentedField(zp, zn);
+        OdeSolver.VectorField field = augmentedField(zp, zn, training);
         NDArray trajectory = solver.trajectory(field, s0, length);
         NDArray xP = trajectory.get(":, :, 0:" + channels);
         NDArray xPA = trajectory.get(":, :, " + d + ":" + (d + channels));
@@ -107,7 +112,7 @@ final class VaeDecoder {
      * The same mathematics as slicing the halves apart; {@code LeanDecoderTest} pins it to that formulation, and
      * gradients still reach every parameter (the padding and folding are graph ops on the raw parameters).
      */
-    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn) {
+    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn, boolean training) {
         int d = physics.stateDim();
         Physics.PreparedField known = spec.usePhysics() ? physics.prepare(zp, 2, c) : null;
         if (!spec.useNeural()) {
@@ -162,11 +167,21 @@ final class VaeDecoder {
         NDArray b2Sig = w2RowSums.neg().add(b2).mul(two);
         NDArray w3Sig = w3Out.mul(two);
         NDArray b3Sig = b3Out.sub(w3Out.sum(new int[] {1}));
+        TimeBank.Drive drive = timeBank == null ? null : timeBank.drive(runner.forward(timeBankNet,
+                NDArrays.concat(new NDList(zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth())), zn), 1),
+                training), spec.usePhysics() ? neuralMask.toFloatArray() : ones(d));
         return (state, time) -> {
             NDArray v1 = Activation.sigmoid(state.matMul(w1Sig).add(rowBiasSig));
             NDArray v2 = Activation.sigmoid(ai.djl.nn.core.Linear.linear(v1, w2Sig, b2Sig).singletonOrThrow());
             NDArray net = ai.djl.nn.core.Linear.linear(v2, w3Sig, b3Sig).singletonOrThrow();
-            return known == null ? net : known.apply(state).add(net);
+            NDArray neural = drive == null ? net : net.add(drive.at(time));
+            return known == null ? neural : known.apply(state).add(neural);
         };
+    }
+
+    private static float[] ones(int length) {
+        float[] values = new float[length];
+        java.util.Arrays.fill(values, 1f);
+        return values;
     }
 }

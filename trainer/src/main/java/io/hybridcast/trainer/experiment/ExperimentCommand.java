@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.experiment;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.training.TrainingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -128,6 +129,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Width of every hidden layer of the VAEs (default: ${DEFAULT-VALUE}).")
     int hidden;
 
+    @Option(names = "--time-bank", defaultValue = "0",
+            description = "Frequencies of the VAEs' in-ODE time bank, a drive term that depends on time alone, "
+                    + "spread over (0, Nyquist]; 0 for none, the served form (default: ${DEFAULT-VALUE}).")
+    int timeBank;
+
     @Option(names = "--prior", defaultValue = "service",
             description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
                     + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
@@ -170,6 +176,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(List.of("service", "plausible").contains(prior), "--prior (service or plausible)", prior);
         require(List.of("mlp", "sinusoids").contains(residual), "--residual (mlp or sinusoids)", residual);
         require(hidden >= 8, "--hidden (>= 8)", hidden);
+        require(timeBank >= 0 && timeBank <= ModelSpec.MAX_TIME_BANK, "--time-bank (0.." + ModelSpec.MAX_TIME_BANK
+                + ")", timeBank);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
@@ -179,7 +187,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .setVariants(variants).optContextSize(context).optPhysicsHeadMap(physicsHead).optKlWeight(klWeight)
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
-                .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).build());
+                .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

@@ -15,7 +15,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  List<ModelVariant> variants, String physicsHeadMap, double klWeight,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
-                                 int hidden) {
+                                 int hidden, int timeBank) {
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -46,6 +46,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private boolean plausiblePrior;
         private String residualForm = "mlp";
         private int hidden = 64;
+        private int timeBank;
 
         private Builder() {
         }
@@ -152,6 +153,12 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /** Frequencies of the VAEs' in-ODE time bank (default 0: none). */
+        public Builder optTimeBank(int value) {
+            timeBank = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -162,7 +169,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return new ExperimentSettings(system, trainTasks, perTask, testTasks, epochs, batchSize, learningRate,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
-                    plausiblePrior, residualForm, hidden);
+                    plausiblePrior, residualForm, hidden, timeBank);
         }
     }
 }

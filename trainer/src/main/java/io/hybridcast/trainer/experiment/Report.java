@@ -36,6 +36,7 @@ public final class Report {
         json.put("solver", settings.solver());
         json.put("residual_form", settings.residualForm());
         json.put("hidden", settings.hidden());
+        json.put("time_bank", settings.timeBank());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());
