@@ -37,6 +37,9 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  *                       term that depends on time alone, a weighted sum of fixed sinusoids cos(ν_k t), sin(ν_k t)
  *                       with ν_k spread evenly over (0, Nyquist] and weights from a network of (z_p, z_n); not
  *                       served by the kernel; missing means 0
+ * @param embedSpectrum  whether the set encoder (the path to z_n) also reads each channel's DFT magnitudes over
+ *                       the window, so that what oscillates faster than the physics is linearly at hand; not
+ *                       served by the kernel; missing means false
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -60,7 +63,8 @@ public record ModelSpec(
         boolean meta,
         String physicsHeadMap,
         String residualForm,
-        int timeBank) {
+        int timeBank,
+        boolean embedSpectrum) {
 
     /** Physics head map: {@code min + width·sigmoid(o)}, never on a bound, gradient everywhere. */
     public static final String HEAD_SIGMOID = "sigmoid";
@@ -129,14 +133,15 @@ public record ModelSpec(
                 .setDt(dt).optMaxHorizon(maxHorizon).setPhysicsName(physicsName).setPhysicsRange(physicsMin, physicsMax)
                 .setNeuralLatents(neuralLatents).setHidden(hidden).setEmbedding(embedding).optSubsteps(substeps)
                 .optSolver(solver).optLogObsVariance(logObsVariance).optUseNeural(useNeural).optUsePhysics(usePhysics)
-                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm).optTimeBank(timeBank);
+                .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm).optTimeBank(timeBank)
+                .optEmbedSpectrum(embedSpectrum);
     }
 
     /**
      * Builds a {@link ModelSpec}. {@code setX} values have no default and {@link #build()} names any that is
      * missing; {@code optX} values default to: maxHorizon 0, substeps 1, solver rk4, logObsVariance -9 (Phys-VAE),
      * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}, residualForm
-     * {@value #RESIDUAL_MLP}, timeBank 0. The values themselves are
+     * {@value #RESIDUAL_MLP}, timeBank 0, embedSpectrum false. The values themselves are
      * validated by the spec's constructor.
      */
     public static final class Builder {
@@ -161,6 +166,7 @@ public record ModelSpec(
         private String physicsHeadMap = HEAD_SIGMOID;
         private String residualForm = RESIDUAL_MLP;
         private int timeBank;
+        private boolean embedSpectrum;
 
         private Builder() {
         }
@@ -286,6 +292,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** Whether the set encoder also reads the window's DFT magnitudes (default false). */
+        public Builder optEmbedSpectrum(boolean value) {
+            embedSpectrum = value;
+            return this;
+        }
+
         /** The spec; refuses a missing required value or an invalid one, naming the setting. */
         public ModelSpec build() {
             required(system, "system");
@@ -301,7 +313,8 @@ public record ModelSpec(
             require(physicsHeadMap != null, "physicsHeadMap", null, HEAD_SIGMOID + " or " + HEAD_CLAMP);
             return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
                     physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural,
-                    usePhysics, meta, physicsHeadMap, residualForm, timeBank);
+                    usePhysics, meta, physicsHeadMap, residualForm, timeBank,
+                    embedSpectrum);
         }
 
         private static void required(Object value, String name) {

@@ -96,6 +96,10 @@ public final class ServingKernel implements HybridModel {
             throw new KernelUnsupportedException("the kernel serves an in-ODE net of the state and z_n alone; this "
                     + "model has an in-ODE time bank of " + spec.timeBank() + " frequencies");
         }
+        if (spec.embedSpectrum()) {
+            throw new KernelUnsupportedException("the kernel's set encoder reads the window alone; this model's "
+                    + "also reads the window's spectrum");
+        }
         if (backend == Backend.VECTOR && Backend.available() != Backend.VECTOR) {
             throw new KernelUnsupportedException("the vector backend needs the JVM flag --add-modules "
                     + "jdk.incubator.vector");

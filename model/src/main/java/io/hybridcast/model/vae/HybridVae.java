@@ -107,7 +107,7 @@ public final class HybridVae implements HybridModel {
 
         // the initialisation order fixes the weights a seed gives: keep it
         manager.getEngine().setRandomSeed((int) seed);
-        init(setEmbed, inputSize);
+        init(setEmbed, inputSize + (spec.embedSpectrum() ? WindowSpectrum.width(spec) : 0));
         init(latentHead, spec.embedding());
         init(unmixer, inputSize + n);
         init(physicsHead, inputSize);

@@ -27,6 +27,7 @@ final class VaeEncoder {
     private final Block unmixer;
     private final Block physicsHead;
     private final Block velocityHead;
+    private final WindowSpectrum spectrum;
 
     VaeEncoder(ModelSpec spec, Physics physics, Constants c, BlockRunner runner, Block setEmbed, Block latentHead,
                Block unmixer, Block physicsHead, Block velocityHead) {
@@ -41,11 +42,17 @@ final class VaeEncoder {
         this.unmixer = unmixer;
         this.physicsHead = physicsHead;
         this.velocityHead = velocityHead;
+        this.spectrum = spec.embedSpectrum() ? new WindowSpectrum(spec) : null;
     }
 
     /** Per-window embeddings, [B, E]. {@code windows} is [B, T, C]. */
     NDArray embed(NDArray windows, boolean training) {
-        return runner.forward(setEmbed, flat(windows), training);
+        return runner.forward(setEmbed, embedInput(windows, flat(windows)), training);
+    }
+
+    /** What the set encoder reads: the flat window, and its spectrum when the spec asks for it. */
+    private NDArray embedInput(NDArray windows, NDArray flat) {
+        return spectrum == null ? flat : NDArrays.concat(new NDList(flat, spectrum.magnitudes(windows)), 1);
     }
 
     NDArray flat(NDArray windows) {
@@ -59,7 +66,7 @@ final class VaeEncoder {
      */
     HybridVae.Posterior encode(NDArray windows, NDArray embeddingSums, NDArray counts, boolean training) {
         NDArray x = flat(windows);
-        NDArray own = runner.forward(setEmbed, x, training);
+        NDArray own = runner.forward(setEmbed, embedInput(windows, x), training);
         NDArray pooled = spec.meta()
                 ? own.add(embeddingSums).div(counts.add(c.of(1)))
                 : own;

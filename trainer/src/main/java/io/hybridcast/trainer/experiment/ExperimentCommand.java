@@ -134,6 +134,10 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "spread over (0, Nyquist]; 0 for none, the served form (default: ${DEFAULT-VALUE}).")
     int timeBank;
 
+    @Option(names = "--embed-spectrum",
+            description = "The VAEs' set encoder also reads each window's DFT magnitudes (not served by the kernel).")
+    boolean embedSpectrum;
+
     @Option(names = "--prior", defaultValue = "service",
             description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
                     + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
@@ -187,7 +191,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .setVariants(variants).optContextSize(context).optPhysicsHeadMap(physicsHead).optKlWeight(klWeight)
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
-                .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank).build());
+                .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
+                .optEmbedSpectrum(embedSpectrum).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

@@ -15,7 +15,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  List<ModelVariant> variants, String physicsHeadMap, double klWeight,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
-                                 int hidden, int timeBank) {
+                                 int hidden, int timeBank, boolean embedSpectrum) {
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -47,6 +47,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private String residualForm = "mlp";
         private int hidden = 64;
         private int timeBank;
+        private boolean embedSpectrum;
 
         private Builder() {
         }
@@ -159,6 +160,12 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /** Whether the VAEs' set encoder also reads the window's spectrum (default false). */
+        public Builder optEmbedSpectrum(boolean value) {
+            embedSpectrum = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -169,7 +176,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return new ExperimentSettings(system, trainTasks, perTask, testTasks, epochs, batchSize, learningRate,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
-                    plausiblePrior, residualForm, hidden, timeBank);
+                    plausiblePrior, residualForm, hidden, timeBank,
+                    embedSpectrum);
         }
     }
 }
