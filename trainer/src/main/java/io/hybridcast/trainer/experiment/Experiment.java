@@ -10,7 +10,6 @@ import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.TrainingListener;
-import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.vae.PhysicsProfileFit;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.dataset.DatasetSpec;
@@ -298,8 +297,8 @@ public final class Experiment {
         }
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
-        PhysicsProfileFit.Result fitted = profile && model instanceof HybridVae vae && vae.spec().usePhysics()
-                ? PhysicsProfileFit.fit(vae, windows, contexts) : null;
+        PhysicsProfileFit.Result fitted = profile
+                ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
                 Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted);
     }

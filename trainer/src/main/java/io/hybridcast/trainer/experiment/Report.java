@@ -72,6 +72,7 @@ public final class Report {
             m.put("corr_zp_ood", SeedMetrics.meanStd(scores, Experiment.Score::corrZpOod));
             m.put("rel_err_zp_ood_pct", SeedMetrics.meanStd(scores, Experiment.Score::relErrZpOodPct));
             if (scores.get(0).profile() != null) {
+                m.put("zp_fit_method", TestTimeFit.method(settings.system()));
                 m.put("rel_err_zp_profile_pct", SeedMetrics.meanStd(scores, sc -> sc.profile().relErrZpPct()));
                 m.put("mse_zp_profile", SeedMetrics.meanStd(scores, sc -> sc.profile().mseZp()));
                 m.put("rel_err_zp_ood_profile_pct", SeedMetrics.meanStd(scores, sc -> sc.profile().relErrZpOodPct()));
