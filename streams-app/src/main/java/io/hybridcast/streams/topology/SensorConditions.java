@@ -26,6 +26,8 @@ public final class SensorConditions {
     private long transportFrom = -1;
     /** The published physics counts windows ending at or after this sequence (a flagged change; -1: all). */
     private long physicsFrom = -1;
+    /** The free-swing decay test counts windows starting after this sequence (its last alarm; -1: none). */
+    private long decayFrom = -1;
 
     /**
      * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
@@ -104,6 +106,16 @@ public final class SensorConditions {
         physicsFrom = sequence;
     }
 
+    /** The free-swing decay test ({@link DecayCheck}) counts windows starting after this sequence. */
+    long decayFrom() {
+        return decayFrom;
+    }
+
+    /** A damping change was flagged at {@code sequence}: the decay test starts again after it. */
+    void decayFrom(long sequence) {
+        decayFrom = sequence;
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeLong(faultFrom);
         out.writeLong(faultTo);
@@ -113,11 +125,12 @@ public final class SensorConditions {
         out.writeLong(forcedFrom);
         out.writeLong(transportFrom);
         out.writeLong(physicsFrom);
+        out.writeLong(decayFrom);
     }
 
     /**
      * Reads what {@link #write} wrote; sensor-physics format 3 had no reference start, format 4 no transport
-     * reference start, format 5 no start of the published physics.
+     * reference start, format 5 no start of the published physics nor of the decay test.
      */
     static SensorConditions read(DataInputStream in, int physicsVersion) throws IOException {
         SensorConditions c = new SensorConditions();
@@ -129,6 +142,7 @@ public final class SensorConditions {
         c.forcedFrom = physicsVersion >= 4 ? in.readLong() : -1;
         c.transportFrom = physicsVersion >= 5 ? in.readLong() : -1;
         c.physicsFrom = physicsVersion >= 6 ? in.readLong() : -1;
+        c.decayFrom = physicsVersion >= 6 ? in.readLong() : -1;
         return c;
     }
 }

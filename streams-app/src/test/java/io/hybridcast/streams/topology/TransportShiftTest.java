@@ -79,6 +79,7 @@ class TransportShiftTest {
                 SensorPhysics.UNMEASURED, new double[]{0.05, 0.002});
         physics.conditions().transportFrom(49);
         physics.conditions().physicsFrom(49);
+        physics.conditions().decayFrom(48);
         byte[] bytes = SensorPhysics.SERDE.serializer().serialize("", physics);
         assertThat(bytes[0]).isEqualTo((byte) 6);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("", bytes);
@@ -86,6 +87,7 @@ class TransportShiftTest {
         assertThat(back.windowEstimates().peekLast().transportStd()).isEqualTo(0.002);
         assertThat(back.conditions().transportFrom()).isEqualTo(49);
         assertThat(back.conditions().physicsFrom()).isEqualTo(49);
+        assertThat(back.conditions().decayFrom()).isEqualTo(48);
         // format 4: the same without the transport flag per window and the transport reference at the end
         java.io.ByteArrayOutputStream four = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream out = new java.io.DataOutputStream(four);
@@ -117,5 +119,6 @@ class TransportShiftTest {
         assertThat(old.windowEstimates().peekLast().transport()).isNaN();
         assertThat(old.conditions().transportFrom()).isEqualTo(-1);
         assertThat(old.conditions().physicsFrom()).isEqualTo(-1);
+        assertThat(old.conditions().decayFrom()).isEqualTo(-1);
     }
 }
