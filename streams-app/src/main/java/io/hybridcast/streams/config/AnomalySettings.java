@@ -79,6 +79,13 @@ public final class AnomalySettings {
                     + "mean of its windows' transport velocity (u_t = D u_xx + c u_x fitted per window; largest z "
                     + "over the change points). 5: no fault-free simulated line-hour (6 hours, 3600 looks each) "
                     + "exceeded 2.6.", "5.0", Setting.doubleBetween(1, 1e6), false);
+    public static final Setting<Double> UNMODELLED_DECAY_THRESHOLD = new Setting<>(
+            "anomaly.unmodelled.decay.threshold",
+            "Unmodelled dynamics of a pendulum: the threshold of the test of its free swing's decay (the newest two "
+                    + "windows' amplitude at ω against the log-linear decay of the four before them; a damping "
+                    + "change). 4.5: on simulated fleets (example, random, fault-free; 128 looks) no unchanged swing "
+                    + "exceeded 3.0, the example's damping change reached 6.0.", "4.5",
+            Setting.doubleBetween(1, 1e6), false);
     public static final Setting<Double> UNMODELLED_TRANSPORT_MIN_CHANGE = new Setting<>(
             "anomaly.unmodelled.transport.min.change",
             "Unmodelled dynamics of the line: the smallest change of the transport velocity, as a fraction of the "

@@ -189,6 +189,7 @@ public final class StreamsSettings {
             AnomalySettings.DRIFT_THRESHOLD, AnomalySettings.DRIFT_FORCED_THRESHOLD,
             AnomalySettings.UNMODELLED_SIGMAS, AnomalySettings.UNMODELLED_WARMUP,
             AnomalySettings.UNMODELLED_TRANSPORT_THRESHOLD, AnomalySettings.UNMODELLED_TRANSPORT_MIN_CHANGE,
+            AnomalySettings.UNMODELLED_DECAY_THRESHOLD,
             AnomalySettings.FORECAST_CALIBRATION_WARMUP, AnomalySettings.FORECAST_CALIBRATION_ALPHA, AnomalySettings.MODEL_RAISE, AnomalySettings.MODEL_CLEAR, MODEL_HMAC_KEY,
             MODEL_ALLOW_UNSIGNED,
             MODEL_BAND_METHOD, MODEL_SAMPLES, HTTP_HOST, HTTP_PORT,

@@ -52,6 +52,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private PhysicsDriftCheck driftCheck;
     private UnmodelledCheck unmodelledCheck;
     private TransportCheck transportCheck;
+    private DecayCheck decayCheck;
     private BatchInference inference;
 
     ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
@@ -77,6 +78,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.driftCheck = new PhysicsDriftCheck(settings, stores.zpHistory, stores.physics, emitter);
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
         this.transportCheck = new TransportCheck(settings, stores.physics, emitter);
+        this.decayCheck = new DecayCheck(settings, stores.contexts, stores.physics, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());
         new SensorExpiry(stores, settings.get(StreamsSettings.SENSOR_TTL), metrics).schedule(context);
@@ -262,6 +264,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         driftCheck.afterForecast(state, physics, p, model, time, fused);
         unmodelledCheck.afterForecast(state, physics, model, time, fused);
         transportCheck.afterForecast(state, physics, model, time, fused);
+        decayCheck.afterForecast(state, physics, model, time, fused);
         state.query().clear();
         state.serving().forecasted(model.version());
         stores.states.write(state.sensorId, state);

@@ -172,6 +172,16 @@ final class PhysicsDriftCheck {
         return Math.max(e.std(), (e.upper95() - e.lower95()) / (2 * 1.959964));
     }
 
+    /** End sequence of the oldest of the newest {@link #recentWindows} fused windows (the recent posterior's). */
+    private long oldestRecent(SensorPhysics physics) {
+        var it = physics.windowEstimates().descendingIterator();
+        long sequence = -1;
+        for (int i = 0; i < recentWindows && it.hasNext(); i++) {
+            sequence = it.next().sequence();
+        }
+        return sequence;
+    }
+
     /** The newest window alone must exceed the drift threshold by this many more standard errors. */
     static final double SINGLE_WINDOW_MARGIN = 1.0;
 
@@ -240,8 +250,10 @@ final class PhysicsDriftCheck {
         long sequence = state.query().sequence();
         if (drift.observe(score, threshold, sequence, 1, settings.get(AnomalySettings.MODEL_CLEAR))
                 == Latch.Transition.RAISED) {
-            // the published estimate's revealing windows are of the old value
-            physics.physicsChanged();
+            // the windows before those that raised it are of the old value: the published estimate starts after
+            // them, or it would take forgetting's ~30 windows to leave the old value (the random run's line, D
+            // 0.093 -> 0.066: 18 % error over the 40 s after the step, docs/decisions.md)
+            physics.physicsChanged(single ? sequence : oldestRecent(physics));
             physics.conditions().forcedFrom(sequence);
             physicsStore.write(state.sensorId, physics);
             checks.holdDrift(holdWindows);

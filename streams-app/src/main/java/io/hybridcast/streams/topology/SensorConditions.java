@@ -24,6 +24,10 @@ public final class SensorConditions {
     private long forcedFrom = -1;
     /** The line's transport test's reference starts after this sequence (its last alarm; -1: none). */
     private long transportFrom = -1;
+    /** The published physics counts windows ending at or after this sequence (a flagged change; -1: all). */
+    private long physicsFrom = -1;
+    /** The free-swing decay test counts windows starting after this sequence (its last alarm; -1: none). */
+    private long decayFrom = -1;
 
     /**
      * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
@@ -92,6 +96,26 @@ public final class SensorConditions {
         transportFrom = sequence;
     }
 
+    /** The published sensor-level physics counts the windows ending at or after this sequence (-1: all). */
+    long physicsFrom() {
+        return physicsFrom;
+    }
+
+    /** A physics change was flagged, first carried by the window ending at {@code sequence}. */
+    void physicsFrom(long sequence) {
+        physicsFrom = sequence;
+    }
+
+    /** The free-swing decay test ({@link DecayCheck}) counts windows starting after this sequence. */
+    long decayFrom() {
+        return decayFrom;
+    }
+
+    /** A damping change was flagged at {@code sequence}: the decay test starts again after it. */
+    void decayFrom(long sequence) {
+        decayFrom = sequence;
+    }
+
     void write(DataOutputStream out) throws IOException {
         out.writeLong(faultFrom);
         out.writeLong(faultTo);
@@ -100,11 +124,13 @@ public final class SensorConditions {
         out.writeDouble(forcingHz);
         out.writeLong(forcedFrom);
         out.writeLong(transportFrom);
+        out.writeLong(physicsFrom);
+        out.writeLong(decayFrom);
     }
 
     /**
      * Reads what {@link #write} wrote; sensor-physics format 3 had no reference start, format 4 no transport
-     * reference start.
+     * reference start, format 5 no start of the published physics nor of the decay test.
      */
     static SensorConditions read(DataInputStream in, int physicsVersion) throws IOException {
         SensorConditions c = new SensorConditions();
@@ -115,6 +141,8 @@ public final class SensorConditions {
         c.forcingHz = in.readDouble();
         c.forcedFrom = physicsVersion >= 4 ? in.readLong() : -1;
         c.transportFrom = physicsVersion >= 5 ? in.readLong() : -1;
+        c.physicsFrom = physicsVersion >= 6 ? in.readLong() : -1;
+        c.decayFrom = physicsVersion >= 6 ? in.readLong() : -1;
         return c;
     }
 }

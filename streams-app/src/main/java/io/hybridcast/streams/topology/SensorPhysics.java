@@ -101,13 +101,13 @@ public final class SensorPhysics {
     }
 
     /**
-     * The windows the published estimate may use: those under no sensor-fault flag and not pinned at the prior
-     * range's bound ({@link #pinned}).
+     * The windows the published estimate may use: those under no sensor-fault flag, not pinned at the prior range's
+     * bound ({@link #pinned}) and not before a flagged physics change ({@link #physicsChanged}).
      */
     private Deque<WindowEstimate> clean(PriorRange range) {
         Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
         for (WindowEstimate w : windows) {
-            if (!w.faulty() && !pinned(w.mean(), range)) {
+            if (!w.faulty() && !pinned(w.mean(), range) && w.sequence() >= conditions.physicsFrom()) {
                 out.addLast(w);
             }
         }
@@ -206,12 +206,12 @@ public final class SensorPhysics {
     }
 
     /**
-     * A physics drift was flagged: the revealing windows describe the parameter before the change, so they are
-     * dropped, and until new ones come the sensor is fused from all its windows (which follow the change with
-     * their forgetting) in the unrevealed tier.
+     * A physics drift was flagged, first carried by the window ending at {@code changedFrom}: the published estimate
+     * counts only windows from there on (the checks still see all), unrevealed until new revealing ones come.
      */
-    void physicsChanged() {
+    void physicsChanged(long changedFrom) {
         revealing.clear();
+        conditions.physicsFrom(changedFrom);
     }
 
     /**
@@ -342,7 +342,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 5, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 6, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -366,8 +366,8 @@ public final class SensorPhysics {
     /**
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
      * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
-     * start, format 5 each window's transport velocity (the line) and the transport test's reference start; older
-     * formats are read with none.
+     * start, format 5 each window's transport velocity (the line) and the transport test's reference start, format
+     * 6 the start of the published physics after a flagged change; older formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();

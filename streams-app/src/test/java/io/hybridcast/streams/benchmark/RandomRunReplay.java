@@ -32,7 +32,8 @@ import java.util.TreeMap;
  * each sensor, after its first minute, against the truth (scoring only). Run by hand:
  * {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:local-stack/target/lib/*:<the
  * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
- * lists the pendulums' alarms.
+ * lists the pendulums' alarms, and with {@code -Dreplay.dump.windows=true} every pendulum's fused windows (their
+ * forced amplitude, z_p and the truth).
  */
 public final class RandomRunReplay {
 
@@ -91,6 +92,17 @@ public final class RandomRunReplay {
             f.advanceWallClock(Duration.ofMillis(200));
             alarms.addAll(f.anomalies());
             f.forecasts().forEach(x -> forecasts.computeIfAbsent(x.getSensorId(), k -> new ArrayList<>()).add(x));
+            if (Boolean.getBoolean("replay.dump.windows")) {
+                // every pendulum's fused windows with the truth: the drift detectors' signal, window by window
+                var store = f.<Object>store(io.hybridcast.streams.topology.StoreNames.SENSOR_PHYSICS);
+                for (String sensor : forecasts.keySet()) {
+                    for (double[] w : io.hybridcast.streams.topology.PhysicsWindowsDump.rows(store.get(sensor))) {
+                        System.out.printf(Locale.ROOT, "window %s %d %.6g %.6g %d %.4g %.4g truth %.5g%n", sensor,
+                                (long) w[0], w[1], w[2], (int) w[3], w[4], w[5], omegaAt(sink.truth, sensor,
+                                        (long) w[0]));
+                    }
+                }
+            }
         }
         registry.close();
         double sum = 0;

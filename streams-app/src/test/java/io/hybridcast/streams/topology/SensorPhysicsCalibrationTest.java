@@ -98,15 +98,38 @@ class SensorPhysicsCalibrationTest {
             physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.1},
                     new double[]{0}, 0.2, 0.95, 97, GATED);
         }
-        physics.physicsChanged();
+        physics.physicsChanged(49 + 50L * 10);
         for (int w = 10; w < 40; w++) {
             physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{1.5}, new double[]{0.2},
                     new double[]{0}, 0.005, 0.95, 97, GATED);
         }
         assertThat(physics.revealed()).isFalse();
-        // fused from all windows now, the newest 30 at 1.5 dominate the forgotten 2.6
-        assertThat(physics.estimates()[0].mean()).isBetween(1.5, 1.75);
+        // fused from the windows since the change only: none of the old 2.6 left in it
+        assertThat(physics.estimates()[0].mean()).isCloseTo(1.5, within(1e-9));
         assertThat(physics.estimates()[0].upper95()).isGreaterThan(2.3); // the unrevealed tier's width (revealed: ~1.9)
+        // the checks still see every window
+        assertThat(physics.windows()).isEqualTo(40);
+    }
+
+    @Test
+    void afterAFlaggedStepAnUngatedSensorPublishesTheNewValueAtItsFirstWindow() {
+        // the random run's line: D 0.0931 for 60 windows, a step to 0.0657 flagged at the first window after it
+        SensorPhysics physics = new SensorPhysics();
+        IntervalCalibration line = new IntervalCalibration(0.02, PriorRange.ADVECTION_DIFFUSION);
+        for (int w = 0; w < 60; w++) {
+            physics.add(49 + 50L * w, 50, 1, List.of("D"), new double[]{0.0931 + 0.001 * (w % 3 - 1)},
+                    new double[]{0.003}, new double[]{0}, 0.95, 97, line);
+        }
+        physics.physicsChanged(49 + 50L * 60);
+        physics.add(49 + 50L * 60, 50, 1, List.of("D"), new double[]{0.0662}, new double[]{0.003}, new double[]{0},
+                0.95, 97, line);
+        assertThat(physics.estimates()[0].mean()).isCloseTo(0.0662, within(1e-9));
+        assertThat(physics.estimates()[0].upper95()).isLessThan(0.08);
+        SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
+                SensorPhysics.SERDE.serializer().serialize("", physics));
+        back.add(49 + 50L * 61, 50, 1, List.of("D"), new double[]{0.0652}, new double[]{0.003}, new double[]{0},
+                0.95, 97, line);
+        assertThat(back.estimates()[0].mean()).isBetween(0.0652, 0.0662);
     }
 
     /** Relative random-walk variance per sample of the default walk (0.106 per √minute) at 20 Hz. */

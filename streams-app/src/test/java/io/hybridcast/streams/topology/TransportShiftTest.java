@@ -78,12 +78,16 @@ class TransportShiftTest {
                 Double.NaN, 0.95, 64, io.hybridcast.model.fusion.IntervalCalibration.NONE, 0,
                 SensorPhysics.UNMEASURED, new double[]{0.05, 0.002});
         physics.conditions().transportFrom(49);
+        physics.conditions().physicsFrom(49);
+        physics.conditions().decayFrom(48);
         byte[] bytes = SensorPhysics.SERDE.serializer().serialize("", physics);
-        assertThat(bytes[0]).isEqualTo((byte) 5);
+        assertThat(bytes[0]).isEqualTo((byte) 6);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("", bytes);
         assertThat(back.windowEstimates().peekLast().transport()).isEqualTo(0.05);
         assertThat(back.windowEstimates().peekLast().transportStd()).isEqualTo(0.002);
         assertThat(back.conditions().transportFrom()).isEqualTo(49);
+        assertThat(back.conditions().physicsFrom()).isEqualTo(49);
+        assertThat(back.conditions().decayFrom()).isEqualTo(48);
         // format 4: the same without the transport flag per window and the transport reference at the end
         java.io.ByteArrayOutputStream four = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream out = new java.io.DataOutputStream(four);
@@ -114,5 +118,7 @@ class TransportShiftTest {
         assertThat(old.windows()).isEqualTo(1);
         assertThat(old.windowEstimates().peekLast().transport()).isNaN();
         assertThat(old.conditions().transportFrom()).isEqualTo(-1);
+        assertThat(old.conditions().physicsFrom()).isEqualTo(-1);
+        assertThat(old.conditions().decayFrom()).isEqualTo(-1);
     }
 }
