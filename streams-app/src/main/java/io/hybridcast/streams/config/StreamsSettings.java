@@ -89,6 +89,13 @@ public final class StreamsSettings {
                     + "larger model calls: worth it only when a call's fixed cost dominates, as with the DJL engine).",
             "micro", Setting.oneOf("micro", "round"), false);
 
+    public static final Setting<String> FORECAST_PHASE = new Setting<>("forecast.phase",
+            "staggered (default): a sensor's forecasts fall at an offset within its hop fixed by its id (hash modulo "
+                    + "the hop), so sensors that sample in step do not all become due in the same sample period and "
+                    + "queue behind each other's inference; aligned: every sensor at offset 0 (its forecasts at "
+                    + "window length + n x hop contiguous samples).",
+            "staggered", Setting.oneOf("staggered", "aligned"), false);
+
     public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
             "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
                     + "the changelog's tail, any fleet size; in_memory: on the heap (every sensor's windows, context "
@@ -182,7 +189,7 @@ public final class StreamsSettings {
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
-            BATCH_MAX_LATENCY_MS, BATCH_MODE, STATE_STORE_TYPE,
+            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, STATE_STORE_TYPE,
             FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING,
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,

@@ -43,6 +43,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     /** commit.on.forecast: a batch that emitted forecasts asks for its transaction to commit at once. */
     private final boolean commitOnForecast;
     private final DueSensors due;
+    private final HopPhase phase;
 
     private ProcessorContext<Object, Object> context;
     private ForecasterStores stores;
@@ -62,6 +63,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.commitOnForecast = settings.get(StreamsSettings.COMMIT_ON_FORECAST);
         this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs,
                 settings.get(StreamsSettings.BATCH_MODE).equals("round"));
+        this.phase = new HopPhase(settings.get(StreamsSettings.FORECAST_PHASE));
     }
 
     @Override
@@ -161,9 +163,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     windowing.contextWindows() + 1);
             stores.contexts.write(sensorId, contextSet);
         }
-        if (state.recent().size() == length && (contiguous - length) % windowing.hop() == 0) {
-            // K windows complete: the first forecast (at that hop the query is the newest window, so its context
-            // is the K - 1 before it; from the next hop on it is K windows, ContextSet#pool)
+        if (state.recent().size() == length && phase.dueAt(sensorId, contiguous, length, windowing.hop())) {
+            // due at this sensor's phase of the hop (HopPhase). The first forecast once K windows are complete:
+            // when the query is the newest window its context is the K - 1 before it, else K windows (ContextSet#pool)
             int windows = Math.min((contextSet == null ? stores.contextOf(sensorId) : contextSet).windows.size(),
                     windowing.contextWindows());
             if (windows < windowing.contextWindows()) {
