@@ -59,6 +59,12 @@ public final class StreamsSettings {
                     + "due sensors made the thread fall behind (docs/decisions.md, \"Commits that follow the "
                     + "forecasts\").",
             "false", Setting.bool(), false);
+    public static final Setting<Long> STATE_WRITEBACK_QUIET_MS = new Setting<>("state.writeback.quiet.ms",
+            "A sensor's state unchanged for this long (wall clock, ms) is written to its store and changelog at once "
+                    + "instead of at the next commit, so a commit need not serialise, send and wait for the whole "
+                    + "fleet's state while every forecast waits for it; -1: only at commits. A sensor changed more "
+                    + "often than this is still written once per commit.",
+            "10", Setting.longBetween(-1, 600_000), false);
     public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
             "Deserialised state values kept per store and task (least recently used beyond this are written back "
                     + "if changed and read from the store again when needed); changed values reach the store and its "
@@ -88,6 +94,13 @@ public final class StreamsSettings {
                     + "together also runs at once when complete, and a nearly complete one waits for the rest (fewer, "
                     + "larger model calls: worth it only when a call's fixed cost dominates, as with the DJL engine).",
             "micro", Setting.oneOf("micro", "round"), false);
+
+    public static final Setting<String> FORECAST_PHASE = new Setting<>("forecast.phase",
+            "staggered (default): a sensor's forecasts fall at an offset within its hop fixed by its id (hash modulo "
+                    + "the hop), so sensors that sample in step do not all become due in the same sample period and "
+                    + "queue behind each other's inference; aligned: every sensor at offset 0 (its forecasts at "
+                    + "window length + n x hop contiguous samples).",
+            "staggered", Setting.oneOf("staggered", "aligned"), false);
 
     public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
             "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
@@ -181,8 +194,8 @@ public final class StreamsSettings {
             AnomalySettings.LONG_RUN_MIN_WINDOWS, AnomalySettings.DRIFT_MIN_RELATIVE_CHANGE, AnomalySettings.UNMODELLED_MIN_SHIFT);
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
-            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
-            BATCH_MAX_LATENCY_MS, BATCH_MODE, STATE_STORE_TYPE,
+            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, STATE_WRITEBACK_QUIET_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
+            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, STATE_STORE_TYPE,
             FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING,
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,

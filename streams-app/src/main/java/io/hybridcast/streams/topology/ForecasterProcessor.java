@@ -43,6 +43,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     /** commit.on.forecast: a batch that emitted forecasts asks for its transaction to commit at once. */
     private final boolean commitOnForecast;
     private final DueSensors due;
+    /** state.writeback.quiet.ms in ns, or -1: quiet sensors' values are written back ahead of the commit. */
+    private final long writeBackQuietNanos;
+    private final HopPhase phase;
 
     private ProcessorContext<Object, Object> context;
     private ForecasterStores stores;
@@ -63,6 +66,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.commitOnForecast = settings.get(StreamsSettings.COMMIT_ON_FORECAST);
         this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs,
                 settings.get(StreamsSettings.BATCH_MODE).equals("round"));
+        this.phase = new HopPhase(settings.get(StreamsSettings.FORECAST_PHASE));
+        long quietMs = settings.get(StreamsSettings.STATE_WRITEBACK_QUIET_MS);
+        this.writeBackQuietNanos = quietMs < 0 ? -1 : quietMs * 1_000_000;
     }
 
     @Override
@@ -94,11 +100,15 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         // batch.max.latency.ms. Checking four times per latency period (instead of flushing on every tick) lets a
         // batch fill while records stream in. With a latency of 0 every due sensor runs in process() and the
         // punctuator only serves sensors restored as due, so it need not fire on every loop of the stream thread.
+        // The same tick writes back the values of sensors that have gone quiet (state.writeback.quiet.ms).
         context.schedule(Duration.ofMillis(Math.max(batchMaxLatencyMs == 0 ? 10 : 1, batchMaxLatencyMs / 4)),
                 PunctuationType.WALL_CLOCK_TIME,
                 now -> {
                     if (due.latencyTriggerFires(now)) {
                         flush();
+                    }
+                    if (writeBackQuietNanos >= 0) {
+                        stores.writeBackUnchangedSince(System.nanoTime() - writeBackQuietNanos);
                     }
                 });
     }
@@ -163,9 +173,9 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
                     windowing.contextWindows() + 1);
             stores.contexts.write(sensorId, contextSet);
         }
-        if (state.recent().size() == length && (contiguous - length) % windowing.hop() == 0) {
-            // K windows complete: the first forecast (at that hop the query is the newest window, so its context
-            // is the K - 1 before it; from the next hop on it is K windows, ContextSet#pool)
+        if (state.recent().size() == length && phase.dueAt(sensorId, contiguous, length, windowing.hop())) {
+            // due at this sensor's phase of the hop (HopPhase). The first forecast once K windows are complete:
+            // when the query is the newest window its context is the K - 1 before it, else K windows (ContextSet#pool)
             int windows = Math.min((contextSet == null ? stores.contextOf(sensorId) : contextSet).windows.size(),
                     windowing.contextWindows());
             if (windows < windowing.contextWindows()) {

@@ -53,6 +53,18 @@ final class ForecasterStores {
         return store;
     }
 
+    /**
+     * Writes back the sensor states and forecast scorings last changed at or before {@code nanos}
+     * (System.nanoTime), ahead of the commit ({@link WriteBehindStore#writeBackUnchangedSince}); returns how many.
+     * Those two are written at every reading (nine tenths of the bytes a commit writes at real time) and every
+     * change to them is followed by a write. The other stores change once a window or a forecast, and some of their
+     * values are refined in place after a write (a context set's pooled embedding, a sensor's physics between
+     * fusions): they stay with the commit, which writes them as they are then.
+     */
+    int writeBackUnchangedSince(long nanos) {
+        return states.writeBackUnchangedSince(nanos) + pending.writeBackUnchangedSince(nanos);
+    }
+
     /** Drops every cached value (on close). */
     void forgetAll() {
         writeBehind.forEach(WriteBehindStore::forgetAll);

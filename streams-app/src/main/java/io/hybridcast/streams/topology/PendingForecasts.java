@@ -130,6 +130,11 @@ public final class PendingForecasts {
         return s;
     }
 
+    /** Writes back the scoring states last changed at or before {@code nanos} ({@link WriteBehindStore}). */
+    int writeBackUnchangedSince(long nanos) {
+        return scoring.writeBackUnchangedSince(nanos);
+    }
+
     /** Keeps the scoring state as changed (written at the next commit). */
     void scored(String sensorId, ForecastScoring s) {
         scoring.write(sensorId, s);

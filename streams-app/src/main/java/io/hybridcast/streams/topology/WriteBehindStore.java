@@ -10,10 +10,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * One of the forecaster's changelogged state stores, with the values its processor works on kept deserialised
@@ -42,14 +42,21 @@ import java.util.Set;
  * <p>Bounded: beyond {@code capacity} values the least recently used one is written back (if changed) and
  * dropped; it is read from the store again when needed.
  *
+ * <p>Quiet values early ({@link #writeBackUnchangedSince}): a value that has not changed for a while can be written
+ * back between commits. At real time a sensor's next reading is usually further away than the next commit, so
+ * writing its value once it is quiet costs no extra bytes, and takes the serialising and sending of the whole
+ * fleet's state out of the commit, which the stream thread spends waiting for them (and every forecast with it).
+ * Values that keep changing (a backlog, a fast sensor) are still written once per commit.
+ *
  * @param <V> the value type
  */
 public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
         implements ReadOnlyKeyValueStore<String, V> {
 
     private final Map<String, V> values;
-    /** Keys whose value changed since the last write-back, in the order they changed. */
-    private final Set<String> changed = new LinkedHashSet<>();
+    /** Keys whose value changed since the last write-back, least recently changed first, with that time (ns). */
+    private final LinkedHashMap<String, Long> changed = new LinkedHashMap<>(16, 0.75f, true);
+    private LongSupplier clock = System::nanoTime;
 
     private WriteBehindStore(KeyValueStore<String, V> inner, int capacity) {
         super(inner);
@@ -62,7 +69,7 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
                 if (size() <= capacity) {
                     return false;
                 }
-                if (changed.remove(eldest.getKey())) {
+                if (changed.remove(eldest.getKey()) != null) {
                     wrapped().put(eldest.getKey(), eldest.getValue());
                 }
                 return true;
@@ -103,7 +110,7 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
             throw new IllegalArgumentException("null value for " + key + " (this store does not delete)");
         }
         values.put(key, value);
-        changed.add(key);
+        changed.put(key, clock.getAsLong());
     }
 
     /**
@@ -136,12 +143,36 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
         return changed.size();
     }
 
-    /** Writes every changed value to the inner store, oldest change first. */
+    /** Writes every changed value to the inner store, least recently changed first. */
     void writeBack() {
-        for (String key : changed) {
+        for (String key : changed.keySet()) {
             wrapped().put(key, values.get(key));
         }
         changed.clear();
+    }
+
+    /**
+     * Writes back now the values last changed at or before {@code nanos} (on this store's clock,
+     * {@link System#nanoTime()}); returns how many. They reach the changelog in the open transaction, as a put per
+     * change would, so exactly-once is unchanged; a later change is written again.
+     */
+    public int writeBackUnchangedSince(long nanos) {
+        int written = 0;
+        for (Iterator<Map.Entry<String, Long>> it = changed.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() - nanos > 0) {
+                break; // the rest changed later still
+            }
+            wrapped().put(e.getKey(), values.get(e.getKey()));
+            it.remove();
+            written++;
+        }
+        return written;
+    }
+
+    /** The clock that stamps changes (tests). */
+    void clock(LongSupplier clock) {
+        this.clock = clock;
     }
 
     /** Called by Kafka Streams before every commit (and before a clean close): write back, then flush. */

@@ -90,6 +90,10 @@ public final class StreamsBenchmark implements Callable<Integer> {
     @Option(names = "--skip-baseline", description = "Do not also run the forecaster the way it ran before the "
             + "issue-4 work (Monte-Carlo band of 16 samples, one-entry state cache) side by side.")
     boolean skipBaseline;
+    @Option(names = "--latency-warmup-seconds", description = "With --latency-only: an untimed latency run of this "
+            + "many seconds first (own sensors and application id), so the JIT has compiled the path the measured runs "
+            + "take; the full benchmark's throughput rounds do that already (default ${DEFAULT-VALUE}).")
+    int latencyWarmupSeconds;
     @Option(names = "--latency-only", description = "Only the latency run(s) at --latency-rate (with "
             + "--compare-guarantees under both guarantees), no throughput rounds: for quick before/after comparisons.")
     boolean latencyOnly;
@@ -128,6 +132,14 @@ public final class StreamsBenchmark implements Callable<Integer> {
             String passthroughTopic = Topics.SENSOR_READINGS.name() + "-passthrough-benchmark";
             try (Admin admin = broker.createAdmin()) {
                 Topics.createAll(admin, 1);
+                // the broker stamps each forecast with its append time, which splits a forecast's latency into the
+                // way to the broker (intake, batch, model call, the producer's send at the commit's flush) and what
+                // follows it (the transaction's commit, the consumer's fetch); the app never reads these timestamps
+                admin.incrementalAlterConfigs(Map.of(new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.FORECASTS.name()), List.of(
+                        new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                "message.timestamp.type", "LogAppendTime"),
+                                org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
                 admin.createTopics(List.of(new NewTopic(passthroughTopic, 1, (short) 1))).all().get();
             }
             StreamsSettings base = StreamsSettings.fromMap(overrides, "--set").with(Map.of(
@@ -333,6 +345,11 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("batch_max_size", base.get(StreamsSettings.BATCH_MAX_SIZE));
             used.put("batch_max_latency_ms", base.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
             used.put("batch_mode", base.get(StreamsSettings.BATCH_MODE));
+            used.put("forecast_phase", base.get(StreamsSettings.FORECAST_PHASE));
+            used.put("commit_on_forecast", base.get(StreamsSettings.COMMIT_ON_FORECAST));
+            used.put("state_writeback_quiet_ms", base.get(StreamsSettings.STATE_WRITEBACK_QUIET_MS));
+            used.put("sensor_phases", "all sensors sample in step (sensor i of 200 sent 0.25 ms after sensor i - 1, "
+                    + "every 50 ms); with forecast.phase=aligned all are due within the same 50 ms of each 500 ms hop");
             used.put("model_band_method", base.get(StreamsSettings.MODEL_BAND_METHOD));
             used.put("state_cache_entries", base.get(StreamsSettings.STATE_CACHE_ENTRIES));
             used.put("state_store_type", base.get(StreamsSettings.STATE_STORE_TYPE));
@@ -476,6 +493,15 @@ public final class StreamsBenchmark implements Callable<Integer> {
         registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
         Map<String, Object> report = new LinkedHashMap<>();
         String guarantee = base.get(StreamsSettings.PROCESSING_GUARANTEE);
+        if (latencyWarmupSeconds > 0) {
+            int measured = latencySeconds;
+            latencySeconds = latencyWarmupSeconds;
+            System.out.printf("Untimed warm-up latency run of %d s...%n", latencyWarmupSeconds);
+            latencyRun(broker, base.with(Map.of("application.id", "bench-latency-warmup", "state.dir",
+                    work.resolve("lat-warmup").toString())), registry, windowing, latencyRateOption, 3_000_000);
+            latencySeconds = measured;
+            report.put("latency_warmup_seconds", latencyWarmupSeconds);
+        }
         report.put("latency_ms", latencyReport(latencyRun(broker, base.with(Map.of("application.id", "bench-latency",
                 "state.dir", work.resolve("lat").toString())), registry, windowing, latencyRateOption)));
         if (compareGuarantees) {
@@ -533,6 +559,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
         props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
         int warmUp = windowing.windowLength() * windowing.contextWindows();
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
+        List<Long> toAppend = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Long> appendToVisible = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         AppMetrics appMetrics = AppMetrics.inMemory();
         Map<String, Object> stages;
@@ -556,9 +585,17 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
                         for (var rec : consumer.poll(Duration.ofMillis(50))) {
-                            Long sent = sentAt.remove(rec.key() + "#" + (rec.value().getFirstSequence() - 1));
+                            String reading = rec.key() + "#" + (rec.value().getFirstSequence() - 1);
+                            Long sent = sentAt.remove(reading);
+                            Long sentMillis = sentAtMillis.remove(reading);
                             if (sent != null) {
                                 latencies.add((System.nanoTime() - sent) / 1_000_000);
+                                // the forecasts topic stamps the broker's append time: the split at the broker
+                                if (sentMillis != null && rec.timestampType()
+                                        == org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME) {
+                                    toAppend.add(rec.timestamp() - sentMillis);
+                                    appendToVisible.add(System.currentTimeMillis() - rec.timestamp());
+                                }
                             }
                         }
                     } catch (org.apache.kafka.common.errors.InterruptException e) {
@@ -570,6 +607,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
             awaitCommitted(broker, settings.get(StreamsSettings.APPLICATION_ID), streams); // warm-up processed
             // what the live readings' commits write (the warm-up's burst is coalesced into fewer commits)
             Map<String, Double> changelogBefore = changelogBytes(broker, settings.get(StreamsSettings.APPLICATION_ID));
+            double cpuAtLiveStart = streamThreadCpuSeconds(settings.get(StreamsSettings.APPLICATION_ID));
+            long liveStartNanos = System.nanoTime();
+            long processCpuAtLiveStart = processCpuNanos();
             long[] sent = {0};
             var readings = appMetrics.registry().find("hybridcast.readings").tag("outcome", "valid").counter();
             var batchSizes = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
@@ -602,11 +642,11 @@ public final class StreamsBenchmark implements Callable<Integer> {
                     if (next > stop) {
                         break outer;
                     }
+                    // every reading is timed: which of them complete a hop depends on the sensor's phase
+                    // (forecast.phase), and a forecast names the reading it completes (first sequence - 1)
                     String id = "bench-" + (offset + i);
-                    boolean completesHop = (seq + 1 - windowing.windowLength()) % windowing.hop() == 0;
-                    if (completesHop) {
-                        sentAt.put(id + "#" + seq, System.nanoTime());
-                    }
+                    sentAt.put(id + "#" + seq, System.nanoTime());
+                    sentAtMillis.put(id + "#" + seq, System.currentTimeMillis());
                     // the clock starts at the send; the live producer lingers 0 ms, so the record leaves at once
                     // (a flush here would block this loop for a round trip per hop and send the rest in bursts)
                     sendReading(live, offset + i, seq, base.plusMillis(50L * seq));
@@ -619,6 +659,22 @@ public final class StreamsBenchmark implements Callable<Integer> {
             Thread.sleep(2000);
             progress.shutdownNow();
             stages = latencyStages(appMetrics, streams);
+            synchronized (toAppend) {
+                stages.put("send_to_broker_append_ms", percentiles(toAppend));
+            }
+            synchronized (appendToVisible) {
+                stages.put("broker_append_to_visible_ms", percentiles(appendToVisible));
+            }
+            stages.put("forecast_phase", settings.get(StreamsSettings.FORECAST_PHASE));
+            stages.put("commit_interval_ms", settings.get(StreamsSettings.COMMIT_INTERVAL_MS));
+            stages.put("batch_max_latency_ms", settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
+            // the share of a core the stream thread used while the live readings streamed (and the 2 s after)
+            stages.put("stream_thread_cpu_share", Math.round((streamThreadCpuSeconds(settings.get(
+                    StreamsSettings.APPLICATION_ID)) - cpuAtLiveStart) / ((System.nanoTime() - liveStartNanos) / 1e9)
+                    * 1000) / 1000.0);
+            // the whole JVM's (broker, transactions, clients, app): what a commit interval costs the machine
+            stages.put("process_cpu_share", Math.round((processCpuNanos() - processCpuAtLiveStart)
+                    / (double) (System.nanoTime() - liveStartNanos) * 1000) / 1000.0);
             stages.put("changelog_bytes_per_live_record", perRecord(changelogBytes(broker,
                     settings.get(StreamsSettings.APPLICATION_ID)), changelogBefore, sent[0]));
             consumerThread.interrupt();
@@ -667,6 +723,28 @@ public final class StreamsBenchmark implements Callable<Integer> {
         });
         out.put("stream_thread_loop", loop);
         return out;
+    }
+
+    /** p50 / p99 / max of millisecond values (wall clock, so the split is good to a millisecond). */
+    private static Map<String, Long> percentiles(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("p50", pct(sorted, 0.5));
+        out.put("p99", pct(sorted, 0.99));
+        out.put("max", sorted.length == 0 ? -1 : sorted[sorted.length - 1]);
+        return out;
+    }
+
+    /** CPU seconds of the application's stream threads so far (the cost of its guarantee and commit interval). */
+    private static double streamThreadCpuSeconds(String app) {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long nanos = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(app + "-") && t.getName().contains("StreamThread")) {
+                nanos += threads.getThreadCpuTime(t.getId());
+            }
+        }
+        return Math.round(nanos / 1e7) / 100.0;
     }
 
     private static final java.util.Set<String> LOOP_METRICS = java.util.Set.of("poll-ratio", "process-ratio",

@@ -68,7 +68,7 @@ class BatchedInferenceTopologyTest {
         model = new CountingModel(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null),
                 TinyModels.pendulumBundle()));
         registry.swap(model);
-        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.size", String.valueOf(batchMaxSize),
                 "batch.max.latency.ms", "1000", "forecast.calibration.warmup", "0", "batch.mode", "round"), "test"),

@@ -64,7 +64,7 @@ class ContextWithoutQueryTopologyTest {
                 TinyModels.pendulumBundle()));
         registry.swap(model);
         List<Forecast> forecasts;
-        try (TopologyFixture fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        try (TopologyFixture fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", String.valueOf(LENGTH), "pendulum.hop", String.valueOf(HOP),
                 "pendulum.context.windows", String.valueOf(K), "pendulum.horizon", "10",
                 "batch.max.latency.ms", "100"), "test"), registry, stateDir)) {

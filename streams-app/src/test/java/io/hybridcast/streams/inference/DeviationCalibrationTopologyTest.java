@@ -43,6 +43,7 @@ class DeviationCalibrationTopologyTest {
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100",
                 "anomaly.deviation.calibration.samples", Integer.toString(calibrationSamples)));
+        settings.put("forecast.phase", "aligned"); // its hops are counted from sample 0 (seq % 5 == 4 below)
         settings.put("forecast.calibration.warmup", "0"); // the model's own band, as this test sets it
         settings.put("fault.spike.threshold", "1e6"); // this test is about the band, not about spikes
         fixture = new TopologyFixture(StreamsSettings.fromMap(settings, "test"), registry, stateDir);

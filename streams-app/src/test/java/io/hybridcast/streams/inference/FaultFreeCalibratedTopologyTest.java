@@ -47,7 +47,7 @@ class FaultFreeCalibratedTopologyTest {
     double[] run(String calibrationWarmup) throws Exception {
         ModelRegistry registry = new ModelRegistry();
         registry.swap(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null), TinyModels.pendulumBundle()));
-        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100",
                 "forecast.calibration.warmup", calibrationWarmup), "test"), registry, stateDir);

@@ -20,7 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Micro-batches (the default {@code batch.mode}) through the real topology with a real tiny model: a due sensor is
  * inferred without waiting for the other sensors of its round, at once with {@code batch.max.latency.ms} 0, and
- * together with the sensors that became due meanwhile once the oldest has waited the latency.
+ * together with the sensors that became due meanwhile once the oldest has waited the latency. Sensors sampling in
+ * step are due together when their phase is aligned (most tests here, to reach a batch of two) and at their own
+ * offsets within the hop when it is staggered (the default).
  */
 class MicroBatchTopologyTest {
 
@@ -30,6 +32,10 @@ class MicroBatchTopologyTest {
     BatchedInferenceTopologyTest.CountingModel model;
 
     void start(String mode, long latencyMs) throws Exception {
+        start(mode, latencyMs, "aligned");
+    }
+
+    void start(String mode, long latencyMs, String phase) throws Exception {
         ModelRegistry registry = new ModelRegistry();
         model = new BatchedInferenceTopologyTest.CountingModel(new BundleModelLoader().load(
                 TinyModels.pendulumVersion(1, null), TinyModels.pendulumBundle()));
@@ -37,7 +43,8 @@ class MicroBatchTopologyTest {
         fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.size", "100", "batch.max.latency.ms", String.valueOf(latencyMs),
-                "batch.mode", mode), "test"), registry, stateDir.resolve(mode + latencyMs));
+                "batch.mode", mode, "forecast.phase", phase), "test"), registry,
+                stateDir.resolve(mode + latencyMs + phase));
     }
 
     @AfterEach
@@ -103,5 +110,20 @@ class MicroBatchTopologyTest {
         fixture.advanceWallClock(Duration.ofMillis(1000));
         assertThat(fixture.forecasts()).extracting(Forecast::getSensorId).containsExactly("s0", "s1");
         assertThat(model.predictBatches).containsExactly(2);
+    }
+
+    @Test
+    void staggeredSensorsSamplingInStepAreDueAtTheirOwnSamples() throws Exception {
+        // window 20, hop 5: "s0" and "s1" hash to offsets 3 and 4 (String.hashCode 3613 and 3614)
+        start("micro", 0, "staggered");
+        for (long s = 0; s < 60; s++) {
+            pipe(0, s, s + 1);
+            pipe(1, s, s + 1);
+        }
+        // K = 2 windows complete at 40 samples: each sensor's first forecast is at its first due sample after that,
+        // then one every hop; each was inferred alone (a batch of one), never together with the other
+        assertThat(fixture.forecasts()).extracting(f -> f.getSensorId() + "@" + f.getFirstSequence())
+                .containsExactly("s0@43", "s1@44", "s0@48", "s1@49", "s0@53", "s1@54", "s0@58", "s1@59");
+        assertThat(model.predictBatches).containsOnly(1);
     }
 }

@@ -67,7 +67,7 @@ class ModelAnomalyTopologyTest {
         model = new ShiftedModel(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null),
                 TinyModels.pendulumBundle()));
         registry.swap(model);
-        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100",
                 // the short runs here judge from the minimum long run; the warm-up has its own test

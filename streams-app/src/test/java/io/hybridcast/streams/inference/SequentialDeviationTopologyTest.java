@@ -52,7 +52,7 @@ class SequentialDeviationTopologyTest {
     List<Anomaly> run(LongToDoubleFunction signal, long samples) throws Exception {
         ModelRegistry registry = new ModelRegistry();
         registry.swap(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null), TinyModels.pendulumBundle()));
-        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100",
                 // the sensor-fault checks have their own tests; here only forecast deviation speaks

@@ -34,7 +34,7 @@ class HotSwapTopologyTest {
 
     @Test
     void versionsSwapBetweenBatchesAndBadOnesAreRefused() {
-        StreamsSettings settings = StreamsSettings.fromMap(Map.of(
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.latency.ms", "100", "model.hmac.key", "secret"), "test");
         ModelRegistry registry = new ModelRegistry();

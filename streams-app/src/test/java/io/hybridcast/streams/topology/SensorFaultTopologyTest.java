@@ -29,7 +29,7 @@ class SensorFaultTopologyTest {
 
     @BeforeEach
     void start() {
-        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of(
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "10", "pendulum.hop", "5", "pendulum.context.windows", "2"), "test"),
                 new ModelRegistry(), stateDir);
     }

@@ -36,7 +36,7 @@ class StateCacheTopologyTest {
     private static Run run(Path stateDir, String cacheEntries) throws Exception {
         ModelRegistry registry = new ModelRegistry();
         registry.swap(new BundleModelLoader().load(TinyModels.pendulumVersion(1, null), TinyModels.pendulumBundle()));
-        StreamsSettings settings = StreamsSettings.fromMap(Map.of(
+        StreamsSettings settings = StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10", "batch.max.size", "3", "batch.max.latency.ms", "1000",
                 "state.cache.entries", cacheEntries), "test");

@@ -128,4 +128,34 @@ class WriteBehindStoreTest {
             assertThat(all.hasNext()).isFalse();
         }
     }
+
+    @Test
+    void quietValuesAreWrittenBackBeforeTheCommitAndChangingOnesAtIt() {
+        open(100);
+        long[] now = {1_000};
+        store.clock(() -> now[0]);
+        SensorState a = state("a", 1);
+        store.write("a", a); // changed at 1 000 ns
+        now[0] = 5_000;
+        store.write("b", state("b", 1));
+        now[0] = 6_000;
+        advanceTo(a, 2);
+        store.write("a", a); // changed again at 6 000: now the most recent change
+        assertThat(store.writeBackUnchangedSince(5_000)).as("only b has been quiet since 5 000").isEqualTo(1);
+        assertThat(store.get("b").readings()).isEqualTo(1);
+        assertThat(store.get("a")).isNull();
+        assertThat(store.pendingWrites()).isEqualTo(1);
+
+        assertThat(store.writeBackUnchangedSince(6_000)).isEqualTo(1);
+        assertThat(store.get("a").readings()).isEqualTo(2);
+        assertThat(store.writeBackUnchangedSince(10_000)).as("nothing changed since").isZero();
+
+        now[0] = 7_000;
+        advanceTo(a, 3); // changed after its early write-back: written again, at the commit
+        store.write("a", a);
+        assertThat(store.writeBackUnchangedSince(6_999)).isZero();
+        store.flushCache();
+        assertThat(store.get("a").readings()).isEqualTo(3);
+        assertThat(store.pendingWrites()).isZero();
+    }
 }
