@@ -65,7 +65,9 @@ class CommitOnForecastIntegrationTest {
                 Map.entry("commit.interval.ms", "60000"), Map.entry("transaction.timeout.ms", "120000"),
                 Map.entry("commit.on.forecast", String.valueOf(commitOnForecast)),
                 Map.entry("pendulum.window.length", "20"), Map.entry("pendulum.hop", "5"),
-                Map.entry("pendulum.context.windows", "2"), Map.entry("pendulum.horizon", "10"));
+                Map.entry("pendulum.context.windows", "2"), Map.entry("pendulum.horizon", "10"),
+                // the test counts hops from sample 0
+                Map.entry("forecast.phase", "aligned"));
         Instant start = Instant.now().minusSeconds(60);
         try (KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers());
              StreamsService service = StreamsService.start(StreamsSettings.fromMap(settings, "test"),

@@ -95,7 +95,8 @@ class ModelReplayIntegrationTest {
                     "bootstrap.servers", broker.bootstrapServers(), "application.id", "replay-" + System.nanoTime(),
                     "state.dir", state.toString(), "http.port", "0", "model.hmac.key", KEY,
                     "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
-                    "pendulum.horizon", "10"), "test");
+                    "pendulum.horizon", "10"), "test")
+                    .with(Map.of("forecast.phase", "aligned")); // the test counts hops from sample 0
             // a model that takes a while to load, as a large one does; the test decides when it is done
             CountDownLatch loading = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);

@@ -56,6 +56,7 @@ class PointStoresRestoreIntegrationTest {
                 "model.hmac.key", "shared-key", "api.history.size", "3",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
                 "pendulum.horizon", "10");
+        // (forecast.phase aligned below: the test counts hops from sample 0)
         // ids that are prefixes of each other, on whichever partitions they hash to
         List<String> sensors = List.of("z", "z1", "z-1");
         Instant start = Instant.now().minusSeconds(60);
@@ -63,7 +64,8 @@ class PointStoresRestoreIntegrationTest {
         JsonNode[] series = new JsonNode[sensors.size()];
         try (KafkaProducer<byte[], byte[]> producer = TopicIo.producer(broker.bootstrapServers())) {
             try (StreamsService service = StreamsService.start(StreamsSettings.fromMap(common, "test")
-                    .with(Map.of("state.dir", first.toString())), new BundleModelLoader())) {
+                    .with(Map.of("state.dir", first.toString(), "forecast.phase", "aligned")),
+                    new BundleModelLoader())) {
                 String base = "http://127.0.0.1:" + service.httpPort();
                 publishInTwoChunks(producer, TinyModels.pendulumVersion(10, "shared-key"), "shared-key");
                 awaitJson(base + "/api/models", n -> n.get("PENDULUM").get("version").asLong() == 10);
@@ -88,7 +90,8 @@ class PointStoresRestoreIntegrationTest {
                 }
             }
             try (StreamsService service = StreamsService.start(StreamsSettings.fromMap(common, "test")
-                    .with(Map.of("state.dir", second.toString())), new BundleModelLoader())) {
+                    .with(Map.of("state.dir", second.toString(), "forecast.phase", "aligned")),
+                    new BundleModelLoader())) {
                 String base = "http://127.0.0.1:" + service.httpPort();
                 for (int i = 0; i < sensors.size(); i++) {
                     String sensor = sensors.get(i);

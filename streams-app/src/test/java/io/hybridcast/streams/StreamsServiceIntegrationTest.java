@@ -196,7 +196,8 @@ class StreamsServiceIntegrationTest {
                 "application.id", "streams-it-models-" + System.nanoTime(),
                 "state.dir", stateDir.toString(), "http.port", "0", "model.hmac.key", "shared-key",
                 "pendulum.window.length", "20", "pendulum.hop", "5", "pendulum.context.windows", "2",
-                "pendulum.horizon", "10"), "test");
+                "pendulum.horizon", "10"), "test")
+                .with(Map.of("forecast.phase", "aligned")); // the test counts hops from sample 0
         try (StreamsService service = StreamsService.start(settings, new BundleModelLoader());
              KafkaProducer<byte[], byte[]> producer = producer()) {
             String base = "http://127.0.0.1:" + service.httpPort();
@@ -266,19 +267,21 @@ class StreamsServiceIntegrationTest {
                     .with(Map.of("state.dir", first.toString())), none)) {
                 sendRange(producer, sensor, start, 0, 25);
                 String base = "http://127.0.0.1:" + service.httpPort();
-                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor, n -> n.get("lastSequence").asLong() == 24);
+                // the sensor state can be written back before the commit that writes the context set
+                // (state.writeback.quiet.ms), so the view is awaited until both have arrived
+                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor,
+                        n -> n.get("lastSequence").asLong() == 24 && n.get("contextWindows").asInt() == 2);
                 assertThat(r1.get("readings").asLong()).isEqualTo(25);
-                assertThat(r1.get("contextWindows").asInt()).isEqualTo(2);
             }
             try (StreamsService service = StreamsService.start(StreamsSettings.fromMap(common, "test")
                     .with(Map.of("state.dir", second.toString())), none)) {
                 sendRange(producer, sensor, start, 25, 40);
                 String base = "http://127.0.0.1:" + service.httpPort();
-                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor, n -> n.get("lastSequence").asLong() == 39);
+                JsonNode r1 = awaitJson(base + "/api/sensors/" + sensor,
+                        n -> n.get("lastSequence").asLong() == 39 && n.get("contextWindows").asInt() == 2);
                 // 40, not 15: the counters, window and context set came back from the changelog
                 assertThat(r1.get("readings").asLong()).isEqualTo(40);
                 assertThat(r1.get("status").asText()).isEqualTo("WAITING_FOR_MODEL");
-                assertThat(r1.get("contextWindows").asInt()).isEqualTo(2);
             }
         }
         List<DeadLetter> letters = readUntil(Topics.DEAD_LETTERS, l -> false, Duration.ofSeconds(1));
