@@ -2,29 +2,18 @@ package io.hybridcast.streams.inference;
 
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.AnomalyKind;
-import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.simulator.fleet.FleetSimulator;
-import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
-import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.swap.BundleModelLoader;
-import io.hybridcast.streams.swap.PayloadVerifier;
-import io.hybridcast.streams.testing.CollectingSink;
-import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.ShippedBundleReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DampingChangeTopologyTest {
 
     static final Path EXAMPLE = Path.of("..", "simulator", "src", "main", "resources", "scenarios", "example.json");
-    static final Path MODEL = Path.of("..", "trainer", "src", "main", "resources", "base-models", "pendulum.bundle");
+    static final Path MODEL = ShippedBundleReplay.BASE_MODELS.resolve("pendulum.bundle");
     static final long SAMPLES = 3100;
 
     @TempDir
@@ -46,42 +35,12 @@ class DampingChangeTopologyTest {
 
     @Test
     void theExamplesStickingBearingIsFlaggedNamingGammaAndNothingElseIs() throws Exception {
-        CollectingSink sink = new CollectingSink();
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(4).advectionDiffusion(1).doublePendulums(1)
-                .seed(1).scenario(Scenario.parse(Files.readString(EXAMPLE), "example"))
-                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(6 * SAMPLES * 5 / 2)
-                .startEventTime(TopologyFixture.T0).sink(sink).build()) {
-            fleet.start();
-            assertThat(fleet.awaitCompletion(Duration.ofSeconds(120))).isTrue();
-            assertThat(fleet.failure()).isNull();
-        }
-        List<SensorReading> readings = new ArrayList<>(sink.readings.stream()
-                .filter(r -> r.getSystem() == SystemKind.PENDULUM && r.getSequence() < SAMPLES).toList());
-        readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
-        byte[] payload = Files.readAllBytes(MODEL);
-        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)
-                .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
-                .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
-                .setSha256(PayloadVerifier.sha256(payload)).build();
-        ModelRegistry registry = new ModelRegistry();
-        registry.swap(new BundleModelLoader().load(header, payload));
-        List<Anomaly> alarms = new ArrayList<>();
-        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of(
-                "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"), "test"),
-                registry, stateDir)) {
-            int n = 0;
-            for (SensorReading r : readings) {
-                f.pipe(r);
-                if (++n % 30 == 0) {
-                    f.advanceWallClock(Duration.ofMillis(200));
-                    f.forecasts();
-                    alarms.addAll(f.anomalies());
-                }
-            }
-            f.advanceWallClock(Duration.ofMillis(200));
-            alarms.addAll(f.anomalies());
-            registry.close();
-        }
+        List<SensorReading> readings = ShippedBundleReplay.simulate(FleetSimulator.builder().pendulums(4)
+                .advectionDiffusion(1).doublePendulums(1).seed(1)
+                .scenario(Scenario.parse(Files.readString(EXAMPLE), "example")).maxRecords(6 * SAMPLES * 5 / 2),
+                Duration.ofSeconds(120)).stream()
+                .filter(r -> r.getSystem() == SystemKind.PENDULUM && r.getSequence() < SAMPLES).toList();
+        List<Anomaly> alarms = ShippedBundleReplay.replay(readings, MODEL, SystemKind.PENDULUM, stateDir).alarms();
         List<Anomaly> damping = alarms.stream().filter(a -> a.getKind() == AnomalyKind.UNMODELLED_DYNAMICS
                 && "gamma".equals(a.getDetail())).toList();
         assertThat(damping).hasSize(1);

@@ -3,29 +3,18 @@ package io.hybridcast.streams.inference;
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.AnomalyKind;
 import io.hybridcast.avro.Forecast;
-import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.simulator.fleet.FleetSimulator;
-import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
-import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.swap.BundleModelLoader;
-import io.hybridcast.streams.swap.PayloadVerifier;
-import io.hybridcast.streams.testing.CollectingSink;
-import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.ShippedBundleReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,8 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PhysicsStepFollowTopologyTest {
 
-    static final Path LINE_MODEL = Path.of("..", "trainer", "src", "main", "resources", "base-models",
-            "advection-diffusion.bundle");
+    static final Path LINE_MODEL = ShippedBundleReplay.BASE_MODELS.resolve("advection-diffusion.bundle");
     static final int SAMPLES = 2800;
     static final long STEP = 1525;
 
@@ -93,42 +81,11 @@ class PhysicsStepFollowTopologyTest {
     }
 
     private List<Anomaly> run(Scenario scenario, List<Forecast> forecasts) throws Exception {
-        CollectingSink sink = new CollectingSink();
-        Instant t0 = TopologyFixture.T0;
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(0).advectionDiffusion(2).seed(5)
-                .scenario(scenario).rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(2L * SAMPLES)
-                .startEventTime(t0).sink(sink).build()) {
-            fleet.start();
-            assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
-            assertThat(fleet.failure()).isNull();
-        }
-        List<SensorReading> readings = new ArrayList<>(sink.readings);
-        readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
-        byte[] payload = Files.readAllBytes(LINE_MODEL);
-        ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.ADVECTION_DIFFUSION).setVersion(1)
-                .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
-                .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
-                .setSha256(PayloadVerifier.sha256(payload)).build();
-        ModelRegistry registry = new ModelRegistry();
-        registry.swap(new BundleModelLoader().load(header, payload));
-        List<Anomaly> alarms = new ArrayList<>();
-        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of(
-                "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"), "test"),
-                registry, stateDir)) {
-            int n = 0;
-            for (SensorReading r : readings) {
-                f.pipe(r);
-                if (++n % 30 == 0) {
-                    f.advanceWallClock(Duration.ofMillis(200));
-                    forecasts.addAll(f.forecasts());
-                    alarms.addAll(f.anomalies());
-                }
-            }
-            f.advanceWallClock(Duration.ofMillis(200));
-            forecasts.addAll(f.forecasts());
-            alarms.addAll(f.anomalies());
-            registry.close();
-        }
-        return alarms;
+        List<SensorReading> readings = ShippedBundleReplay.simulate(FleetSimulator.builder().pendulums(0)
+                .advectionDiffusion(2).seed(5).scenario(scenario).maxRecords(2L * SAMPLES), Duration.ofSeconds(60));
+        ShippedBundleReplay.Output out = ShippedBundleReplay.replay(readings, LINE_MODEL,
+                SystemKind.ADVECTION_DIFFUSION, stateDir);
+        forecasts.addAll(out.forecasts());
+        return out.alarms();
     }
 }

@@ -2,29 +2,18 @@ package io.hybridcast.streams.inference;
 
 import io.hybridcast.avro.Anomaly;
 import io.hybridcast.avro.AnomalyKind;
-import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.simulator.fleet.FleetSimulator;
-import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.simulator.fleet.Scenario;
-import io.hybridcast.streams.config.StreamsSettings;
-import io.hybridcast.streams.swap.BundleModelLoader;
-import io.hybridcast.streams.swap.PayloadVerifier;
-import io.hybridcast.streams.testing.CollectingSink;
-import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.ShippedBundleReplay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,8 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SimulatedChangesTopologyTest {
 
-    static final Path BASE_MODEL = Path.of("..", "trainer", "src", "main", "resources", "base-models",
-            "pendulum.bundle");
+    static final Path BASE_MODEL = ShippedBundleReplay.BASE_MODELS.resolve("pendulum.bundle");
     static final Path LINE_MODEL = BASE_MODEL.resolveSibling("advection-diffusion.bundle");
     static final int SAMPLES = 2600;
 
@@ -156,44 +144,10 @@ class SimulatedChangesTopologyTest {
     /** As above, for a fleet of {@code pendulums} and {@code lines} served by the bundle at {@code model}. */
     List<Anomaly> run(Scenario scenario, List<SensorReading> readings, int pendulums, int lines, Path model,
                       SystemKind system) throws Exception {
-        CollectingSink sink = new CollectingSink();
-        Instant t0 = TopologyFixture.T0;
-        int sensors = pendulums + lines;
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(lines).seed(5)
-                .scenario(scenario).rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords((long) sensors * SAMPLES)
-                .startEventTime(t0).sink(sink).build()) {
-            fleet.start();
-            assertThat(fleet.awaitCompletion(Duration.ofSeconds(60))).isTrue();
-            assertThat(fleet.failure()).isNull();
-        }
-        readings.addAll(sink.readings);
-        readings.sort(Comparator.comparing(SensorReading::getEventTime).thenComparing(SensorReading::getSensorId));
-
-        byte[] payload = Files.readAllBytes(model);
-        ModelVersion header = ModelVersion.newBuilder().setSystem(system).setVersion(1)
-                .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
-                .setCreatedAt(Instant.EPOCH).setPayload(ByteBuffer.wrap(payload))
-                .setSha256(PayloadVerifier.sha256(payload)).build();
-        ModelRegistry registry = new ModelRegistry();
-        registry.swap(new BundleModelLoader().load(header, payload));
-        List<Anomaly> alarms = new ArrayList<>();
-        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of(
-                "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"), "test"),
-                registry, stateDir)) {
-            int n = 0;
-            for (SensorReading r : readings) {
-                f.pipe(r);
-                if (++n % 30 == 0) {
-                    f.advanceWallClock(Duration.ofMillis(200));
-                    f.forecasts();
-                    alarms.addAll(f.anomalies());
-                }
-            }
-            f.advanceWallClock(Duration.ofMillis(200));
-            alarms.addAll(f.anomalies());
-            registry.close();
-        }
-        return alarms;
+        readings.addAll(ShippedBundleReplay.simulate(FleetSimulator.builder().pendulums(pendulums)
+                .advectionDiffusion(lines).seed(5).scenario(scenario)
+                .maxRecords((long) (pendulums + lines) * SAMPLES), Duration.ofSeconds(60)));
+        return ShippedBundleReplay.replay(readings, model, system, stateDir).alarms();
     }
 
     static List<Anomaly> of(List<Anomaly> alarms, String sensor) {
