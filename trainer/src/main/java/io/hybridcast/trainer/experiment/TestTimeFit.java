@@ -20,7 +20,8 @@ import java.util.Optional;
  *   <li>the line: each window's weak-form least squares with the shipped, twin-learnt remainder operator
  *       ({@link DiffusionWindowFit}), which is what the streams app publishes for the line
  *       ({@code LineDiffusionModel}), because the encoder's D is confounded by the unmodelled advection
- *       (docs/model.md); a window the fit refuses (a jump, no signal) keeps the encoder's estimate;</li>
+ *       (docs/model.md); a window the fit refuses (a jump, no signal) keeps the encoder's estimate, so apart
+ *       from those windows it is the same for every model and seed;</li>
  *   <li>the other systems: the decoder's profile fit ({@link PhysicsProfileFit}), for a VAE with physics.</li>
  * </ul>
  */
@@ -34,7 +35,8 @@ final class TestTimeFit {
     /** What {@link #fit} does for {@code system}, as results.json names it. */
     static String method(SystemKind system) {
         return system == SystemKind.ADVECTION_DIFFUSION
-                ? "weak form with the twin-learnt remainder (DiffusionWindowFit, the line's served read-out)"
+                ? "weak form with the twin-learnt remainder (DiffusionWindowFit, the line's served read-out;"
+                        + " it reads the window, not the trained model, so it is the same for every model)"
                 : "decoder profile fit (PhysicsProfileFit)";
     }
 
