@@ -32,8 +32,9 @@ import java.util.TreeMap;
  * each sensor, after its first minute, against the truth (scoring only). Run by hand:
  * {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:local-stack/target/lib/*:<the
  * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
- * lists the pendulums' alarms, and with {@code -Dreplay.dump.windows=true} every pendulum's fused windows (their
- * forced amplitude, z_p and the truth).
+ * lists the pendulums' alarms and forecast skill, with {@code -Dreplay.dump.windows=true} every pendulum's fused
+ * windows (their forced amplitude, z_p and the truth), and with {@code -Dreplay.phase=aligned} (or {@code staggered})
+ * the hop phase it runs with (default: {@code forecast.phase}'s).
  */
 public final class RandomRunReplay {
 
@@ -78,7 +79,8 @@ public final class RandomRunReplay {
         List<io.hybridcast.avro.Anomaly> alarms = new ArrayList<>();
         Path state = Files.createTempDirectory("replay");
         try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of("batch.max.latency.ms", "100",
-                "validation.future.tolerance.ms", "86400000"), "replay"), registry, state)) {
+                "validation.future.tolerance.ms", "86400000", "forecast.phase",
+                System.getProperty("replay.phase", StreamsSettings.FORECAST_PHASE.defaultValue())), "replay"), registry, state)) {
             int n = 0;
             for (SensorReading r : readings) {
                 f.pipe(r);
@@ -137,10 +139,46 @@ public final class RandomRunReplay {
         }
         System.out.printf(Locale.ROOT, "pendulum sensor-level error, mean over %d sensors: %.1f %%%n", sensors,
                 100 * sum / sensors);
+        printSkill(readings, forecasts);
         for (io.hybridcast.avro.Anomaly a : alarms) {
             System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%n", a.getSensorId(), a.getKind(), a.getDetail(),
                     a.getFromSequence(), a.getToSequence());
         }
+    }
+
+    /**
+     * Forecast skill against persistence (1 - SSE / SSE of the value the forecast was made from) per pendulum and
+     * over all of them, every actual each forecast covers counted, faults and events included (the live score leaves
+     * some out, so compare replays with each other, not with the live number).
+     */
+    static void printSkill(List<SensorReading> readings, Map<String, List<Forecast>> forecasts) {
+        Map<String, Map<Long, Double>> values = new TreeMap<>();
+        for (SensorReading r : readings) {
+            values.computeIfAbsent(r.getSensorId(), k -> new java.util.HashMap<>()).put(r.getSequence(),
+                    r.getValues().get(0));
+        }
+        double sseAll = 0;
+        double persistenceAll = 0;
+        for (Map.Entry<String, List<Forecast>> e : forecasts.entrySet()) {
+            Map<Long, Double> v = values.get(e.getKey());
+            double sse = 0;
+            double persistence = 0;
+            for (Forecast x : e.getValue()) {
+                Double last = v.get(x.getFirstSequence() - 1);
+                for (int h = 0; last != null && h < x.getMean().size(); h++) {
+                    Double actual = v.get(x.getFirstSequence() + h);
+                    if (actual != null) {
+                        double m = x.getMean().get(h).get(0);
+                        sse += (actual - m) * (actual - m);
+                        persistence += (actual - last) * (actual - last);
+                    }
+                }
+            }
+            sseAll += sse;
+            persistenceAll += persistence;
+            System.out.printf(Locale.ROOT, "skill %-12s %.3f%n", e.getKey(), 1 - sse / persistence);
+        }
+        System.out.printf(Locale.ROOT, "pendulum forecast skill over all sensors: %.3f%n", 1 - sseAll / persistenceAll);
     }
 
     static double omegaAt(List<SensorTruth> truth, String sensor, long sequence) {
