@@ -245,6 +245,41 @@ public final class StateSerde<T> implements Serde<T> {
         out.write(packed, 0, packed.length);
     }
 
+    /**
+     * {@link #writeRows(DataOutputStream, List)}'s bytes for the rows {@code a[aFrom .. aFrom + aCount)} followed by
+     * {@code b[bFrom .. bFrom + bCount)} (a ring's two runs), without a list.
+     */
+    static void writeRows(DataOutputStream out, double[][] a, int aFrom, int aCount, double[][] b, int bFrom,
+                          int bCount) throws IOException {
+        int count = aCount + bCount;
+        int width = count == 0 ? 0 : (aCount > 0 ? a[aFrom] : b[bFrom]).length;
+        byte[] packed = new byte[Integer.BYTES * (count == 0 ? 1 : 2) + Double.BYTES * width * count];
+        INTS.set(packed, 0, count);
+        int at = Integer.BYTES;
+        if (count > 0) {
+            INTS.set(packed, at, width);
+            at += Integer.BYTES;
+        }
+        at = packRows(packed, at, a, aFrom, aCount, width);
+        packRows(packed, at, b, bFrom, bCount, width);
+        out.write(packed, 0, packed.length);
+    }
+
+    private static int packRows(byte[] packed, int at, double[][] rows, int from, int count, int width)
+            throws IOException {
+        for (int r = from; r < from + count; r++) {
+            double[] row = rows[r];
+            if (row.length != width) {
+                throw new IOException("rows of unequal width: " + row.length + " and " + width);
+            }
+            for (int j = 0; j < width; j++) {
+                LONGS.set(packed, at, Double.doubleToLongBits(row[j]));
+                at += Double.BYTES;
+            }
+        }
+        return at;
+    }
+
     /** Reads what {@link #writeRows} wrote, the row count already read. */
     public static double[][] readRows(DataInputStream in, int count) throws IOException {
         if (count < 0 || count > 1_000_000) {
