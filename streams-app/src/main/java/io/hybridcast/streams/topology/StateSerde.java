@@ -347,6 +347,26 @@ public final class StateSerde<T> implements Serde<T> {
         return at;
     }
 
+    /**
+     * A block of {@code length} bytes for a writer to fill (big-endian, as DataOutputStream writes), then to hand to
+     * {@link #endBlock}: in the serialiser's own buffer when {@code out} is its stream, so that the block is neither
+     * an array of its own nor copied; a fresh array otherwise.
+     */
+    public static java.nio.ByteBuffer beginBlock(DataOutputStream out, int length) {
+        if (out instanceof Packed p) {
+            int at = p.bytes.reserve(length);
+            return java.nio.ByteBuffer.wrap(p.bytes.buffer, at, length);
+        }
+        return java.nio.ByteBuffer.allocate(length);
+    }
+
+    /** Ends a block from {@link #beginBlock}, filled: writes it unless it was filled in place. */
+    public static void endBlock(DataOutputStream out, java.nio.ByteBuffer block) throws IOException {
+        if (!(out instanceof Packed)) {
+            out.write(block.array(), 0, block.capacity());
+        }
+    }
+
     /** Reads what {@link #writeRows} wrote, the row count already read. */
     public static double[][] readRows(DataInputStream in, int count) throws IOException {
         if (count < 0 || count > 1_000_000) {

@@ -61,6 +61,12 @@ class StateSerdeDoublesTest {
         StateSerde.writeDoubles(out, rows.length == 0 ? new double[0] : rows[rows.length - 1]);
         out.writeLong(42);
         StateSerde.writeRows(out, rows, rows.length / 2, rows.length - rows.length / 2, rows, 0, rows.length / 2);
+        java.nio.ByteBuffer block = StateSerde.beginBlock(out, Integer.BYTES + Double.BYTES * (1 + rows.length));
+        block.putInt(rows.length).putDouble(0.125);
+        for (double[] row : rows) {
+            block.putDouble(row[0]);
+        }
+        StateSerde.endBlock(out, block);
         out.writeDouble(-1.5);
     }
 
