@@ -63,7 +63,8 @@ public final class StreamsSettings {
             "A sensor's state unchanged for this long (wall clock, ms) is written to its store and changelog at once "
                     + "instead of at the next commit, so a commit need not serialise, send and wait for the whole "
                     + "fleet's state while every forecast waits for it; -1: only at commits. A sensor changed more "
-                    + "often than this is still written once per commit.",
+                    + "often than this, or whose changes come faster than the commits (its last interval between "
+                    + "changes against the last interval between commits), is still written once per commit.",
             "10", Setting.longBetween(-1, 600_000), false);
     public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
             "Deserialised state values kept per store and task (least recently used beyond this are written back "

@@ -182,8 +182,7 @@ public final class ForecastCalibration {
      */
     void writePacked(DataOutputStream out) throws IOException {
         int perStep = Integer.BYTES + Double.BYTES * (4 + channels);
-        byte[] packed = new byte[2 * Integer.BYTES + perStep * steps];
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(packed); // big-endian, as DataOutputStream
+        java.nio.ByteBuffer b = StateSerde.beginBlock(out, 2 * Integer.BYTES + perStep * steps);
         b.putInt(steps).putInt(channels);
         for (int h = 0; h < steps; h++) {
             b.putInt((int) Math.min(count[h], Integer.MAX_VALUE));
@@ -192,7 +191,7 @@ public final class ForecastCalibration {
                 b.putDouble(combinedSq[h][c]);
             }
         }
-        out.write(packed);
+        StateSerde.endBlock(out, b);
     }
 
     /** Reads what {@link #writePacked} wrote. */

@@ -143,8 +143,8 @@ public final class SensorState {
         out.writeLong(s.cursor.lastSequence());
         out.writeLong(s.cursor.lastEventTime());
         out.writeLong(s.cursor.contiguousSamples());
-        java.util.List<double[]> samples = s.recent.asList();
-        StateSerde.writeRows(out, samples);
+        RecentSamples samples = s.recent;
+        samples.writeTo(out);
         out.writeBoolean(s.query.due());
         out.writeLong(s.query.sequence());
         out.writeLong(s.query.eventTime());
@@ -177,7 +177,7 @@ public final class SensorState {
      * a gap or restart since). The comparison, not the arithmetic, vouches for it: the window read back is always the
      * one written.
      */
-    static int windowInRecent(double[][] window, java.util.List<double[]> recent, long back) {
+    static int windowInRecent(double[][] window, RecentSamples recent, long back) {
         if (window.length == 0 || back < 0 || back >= recent.size()) {
             return -1;
         }

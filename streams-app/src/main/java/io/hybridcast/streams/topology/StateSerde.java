@@ -90,7 +90,7 @@ public final class StateSerde<T> implements Serde<T> {
                 bytes.inUse = true;
                 try {
                     bytes.size = 0;
-                    DataOutputStream out = new DataOutputStream(bytes);
+                    DataOutputStream out = bytes.stream();
                     out.writeByte(formatVersion);
                     writer.write(value, out);
                     out.flush();
@@ -136,9 +136,26 @@ public final class StateSerde<T> implements Serde<T> {
         private byte[] buffer;
         private int size;
         private boolean inUse;
+        private Packed stream;
 
         Bytes(int capacity) {
             buffer = new byte[capacity];
+        }
+
+        /** The data stream over this buffer, made once. */
+        Packed stream() {
+            if (stream == null) {
+                stream = new Packed(this);
+            }
+            return stream;
+        }
+
+        /** Makes room for {@code n} bytes at the end and returns where they start. */
+        int reserve(int n) {
+            ensure(n);
+            int at = size;
+            size += n;
+            return at;
         }
 
         private void ensure(int extra) {
@@ -162,6 +179,20 @@ public final class StateSerde<T> implements Serde<T> {
 
         byte[] toByteArray() {
             return Arrays.copyOf(buffer, size);
+        }
+    }
+
+    /**
+     * The serialiser's data stream, over its buffer: the packed writers below put their values straight into the
+     * buffer instead of packing them into an array of their own and copying it (a third of the bytes a sensor state's
+     * serialisation allocated). DataOutputStream holds nothing back, so the two kinds of write stay in order.
+     */
+    private static final class Packed extends DataOutputStream {
+        private final Bytes bytes;
+
+        Packed(Bytes bytes) {
+            super(bytes);
+            this.bytes = bytes;
         }
     }
 
@@ -211,12 +242,24 @@ public final class StateSerde<T> implements Serde<T> {
      * written at every commit, that was the largest cost of the state write-back).
      */
     public static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-        byte[] packed = new byte[Integer.BYTES + Double.BYTES * values.length];
-        INTS.set(packed, 0, values.length);
-        for (int i = 0; i < values.length; i++) {
-            LONGS.set(packed, Integer.BYTES + Double.BYTES * i, Double.doubleToLongBits(values[i]));
+        int length = Integer.BYTES + Double.BYTES * values.length;
+        byte[] packed;
+        int at;
+        if (out instanceof Packed p) {
+            at = p.bytes.reserve(length);
+            packed = p.bytes.buffer;
+        } else {
+            at = 0;
+            packed = new byte[length];
         }
-        out.write(packed, 0, packed.length);
+        INTS.set(packed, at, values.length);
+        at += Integer.BYTES;
+        for (int i = 0; i < values.length; i++) {
+            LONGS.set(packed, at + Double.BYTES * i, Double.doubleToLongBits(values[i]));
+        }
+        if (!(out instanceof Packed)) {
+            out.write(packed, 0, packed.length);
+        }
     }
 
     /**
@@ -226,9 +269,19 @@ public final class StateSerde<T> implements Serde<T> {
      */
     public static void writeRows(DataOutputStream out, List<double[]> rows) throws IOException {
         int width = rows.isEmpty() ? 0 : rows.get(0).length;
-        byte[] packed = new byte[Integer.BYTES * (rows.isEmpty() ? 1 : 2) + Double.BYTES * width * rows.size()];
-        INTS.set(packed, 0, rows.size());
-        int at = Integer.BYTES;
+        int length = Integer.BYTES * (rows.isEmpty() ? 1 : 2) + Double.BYTES * width * rows.size();
+        byte[] packed;
+        int at;
+        if (out instanceof Packed p) {
+            at = p.bytes.reserve(length);
+            packed = p.bytes.buffer;
+        } else {
+            at = 0;
+            packed = new byte[length];
+        }
+        int start = at;
+        INTS.set(packed, at, rows.size());
+        at += Integer.BYTES;
         if (!rows.isEmpty()) {
             INTS.set(packed, at, width);
             at += Integer.BYTES;
@@ -242,7 +295,76 @@ public final class StateSerde<T> implements Serde<T> {
                 at += Double.BYTES;
             }
         }
-        out.write(packed, 0, packed.length);
+        if (!(out instanceof Packed)) {
+            out.write(packed, start, length);
+        }
+    }
+
+    /**
+     * {@link #writeRows(DataOutputStream, List)}'s bytes for the rows {@code a[aFrom .. aFrom + aCount)} followed by
+     * {@code b[bFrom .. bFrom + bCount)} (a ring's two runs), without a list.
+     */
+    static void writeRows(DataOutputStream out, double[][] a, int aFrom, int aCount, double[][] b, int bFrom,
+                          int bCount) throws IOException {
+        int count = aCount + bCount;
+        int width = count == 0 ? 0 : (aCount > 0 ? a[aFrom] : b[bFrom]).length;
+        int length = Integer.BYTES * (count == 0 ? 1 : 2) + Double.BYTES * width * count;
+        byte[] packed;
+        int at;
+        if (out instanceof Packed p) {
+            at = p.bytes.reserve(length);
+            packed = p.bytes.buffer;
+        } else {
+            at = 0;
+            packed = new byte[length];
+        }
+        int start = at;
+        INTS.set(packed, at, count);
+        at += Integer.BYTES;
+        if (count > 0) {
+            INTS.set(packed, at, width);
+            at += Integer.BYTES;
+        }
+        at = packRows(packed, at, a, aFrom, aCount, width);
+        packRows(packed, at, b, bFrom, bCount, width);
+        if (!(out instanceof Packed)) {
+            out.write(packed, start, length);
+        }
+    }
+
+    private static int packRows(byte[] packed, int at, double[][] rows, int from, int count, int width)
+            throws IOException {
+        for (int r = from; r < from + count; r++) {
+            double[] row = rows[r];
+            if (row.length != width) {
+                throw new IOException("rows of unequal width: " + row.length + " and " + width);
+            }
+            for (int j = 0; j < width; j++) {
+                LONGS.set(packed, at, Double.doubleToLongBits(row[j]));
+                at += Double.BYTES;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * A block of {@code length} bytes for a writer to fill (big-endian, as DataOutputStream writes), then to hand to
+     * {@link #endBlock}: in the serialiser's own buffer when {@code out} is its stream, so that the block is neither
+     * an array of its own nor copied; a fresh array otherwise.
+     */
+    public static java.nio.ByteBuffer beginBlock(DataOutputStream out, int length) {
+        if (out instanceof Packed p) {
+            int at = p.bytes.reserve(length);
+            return java.nio.ByteBuffer.wrap(p.bytes.buffer, at, length);
+        }
+        return java.nio.ByteBuffer.allocate(length);
+    }
+
+    /** Ends a block from {@link #beginBlock}, filled: writes it unless it was filled in place. */
+    public static void endBlock(DataOutputStream out, java.nio.ByteBuffer block) throws IOException {
+        if (!(out instanceof Packed)) {
+            out.write(block.array(), 0, block.capacity());
+        }
     }
 
     /** Reads what {@link #writeRows} wrote, the row count already read. */

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,17 +47,38 @@ import java.util.function.LongSupplier;
  * back between commits. At real time a sensor's next reading is usually further away than the next commit, so
  * writing its value once it is quiet costs no extra bytes, and takes the serialising and sending of the whole
  * fleet's state out of the commit, which the stream thread spends waiting for them (and every forecast with it).
- * Values that keep changing (a backlog, a fast sensor) are still written once per commit.
+ * Only a value whose next change is expected after the next commit is written early (its last interval between
+ * changes against the last interval between commits): one that changes more often than the commits come (a
+ * backlog, a fast sensor, the throughput run) waits for the commit, which writes it once for all its changes, where
+ * writing it at every quiet moment would serialise it at almost every change.
  *
  * @param <V> the value type
  */
 public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
         implements ReadOnlyKeyValueStore<String, V> {
 
-    private final Map<String, V> values;
-    /** Keys whose value changed since the last write-back, least recently changed first, with that time (ns). */
-    private final LinkedHashMap<String, Long> changed = new LinkedHashMap<>(16, 0.75f, true);
+    private static final long NEVER = Long.MIN_VALUE;
+
+    /** A value with when it last changed and the interval before that change (ns; -1: unknown). */
+    private static final class Slot<V> {
+        V value;
+        long changedAt = NEVER;
+        long interval = -1;
+
+        Slot(V value) {
+            this.value = value;
+        }
+    }
+
+    private final Map<String, Slot<V>> values;
+    /** Values changed since the last write-back that may be written early, least recently changed first. */
+    private final LinkedHashMap<String, Slot<V>> changed = new LinkedHashMap<>(16, 0.75f, true);
+    /** Values changed since the last write-back that wait for the commit (they change faster than commits come). */
+    private final Map<String, Slot<V>> held = new HashMap<>();
     private LongSupplier clock = System::nanoTime;
+    /** When the last commit's write-back ran (ns; NEVER: none yet) and the interval since the one before (-1: unknown). */
+    private long lastCommit = NEVER;
+    private long commitInterval = -1;
 
     private WriteBehindStore(KeyValueStore<String, V> inner, int capacity) {
         super(inner);
@@ -65,12 +87,12 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
         }
         this.values = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Slot<V>> eldest) {
                 if (size() <= capacity) {
                     return false;
                 }
-                if (changed.remove(eldest.getKey()) != null) {
-                    wrapped().put(eldest.getKey(), eldest.getValue());
+                if (changed.remove(eldest.getKey()) != null | held.remove(eldest.getKey()) != null) {
+                    wrapped().put(eldest.getKey(), eldest.getValue().value);
                 }
                 return true;
             }
@@ -91,14 +113,15 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
 
     /** The current value of {@code key} as the processor last left it, or null. */
     public V read(String key) {
-        V value = values.get(key);
-        if (value == null) {
-            value = wrapped().get(key);
+        Slot<V> slot = values.get(key);
+        if (slot == null) {
+            V value = wrapped().get(key);
             if (value != null) {
-                values.put(key, value);
+                values.put(key, new Slot<>(value));
             }
+            return value;
         }
-        return value;
+        return slot.value;
     }
 
     /**
@@ -109,8 +132,20 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
         if (value == null) {
             throw new IllegalArgumentException("null value for " + key + " (this store does not delete)");
         }
-        values.put(key, value);
-        changed.put(key, clock.getAsLong());
+        long now = clock.getAsLong();
+        Slot<V> slot = values.get(key);
+        if (slot == null) {
+            slot = new Slot<>(value);
+            values.put(key, slot);
+        } else {
+            slot.value = value;
+            if (slot.changedAt != NEVER) {
+                slot.interval = now - slot.changedAt;
+            }
+        }
+        slot.changedAt = now;
+        held.remove(key);
+        changed.put(key, slot);
     }
 
     /**
@@ -120,6 +155,7 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
     public void invalidate(String key) {
         values.remove(key);
         changed.remove(key);
+        held.remove(key);
     }
 
     /**
@@ -127,8 +163,7 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
      * reaches the changelog as a tombstone in the current transaction (so compaction removes the key).
      */
     public void delete(String key) {
-        values.remove(key);
-        changed.remove(key);
+        invalidate(key);
         wrapped().delete(key);
     }
 
@@ -136,36 +171,55 @@ public final class WriteBehindStore<V> extends WrappedStateStore<KeyValueStore<S
     public void forgetAll() {
         values.clear();
         changed.clear();
+        held.clear();
+        lastCommit = NEVER;
+        commitInterval = -1;
     }
 
     /** Number of values changed since the last write-back. */
     int pendingWrites() {
-        return changed.size();
+        return changed.size() + held.size();
     }
 
-    /** Writes every changed value to the inner store, least recently changed first. */
+    /** Writes every changed value to the inner store, least recently changed first, and notes the commit's time. */
     void writeBack() {
-        for (String key : changed.keySet()) {
-            wrapped().put(key, values.get(key));
+        for (Map.Entry<String, Slot<V>> e : changed.entrySet()) {
+            wrapped().put(e.getKey(), e.getValue().value);
+        }
+        for (Map.Entry<String, Slot<V>> e : held.entrySet()) {
+            wrapped().put(e.getKey(), e.getValue().value);
         }
         changed.clear();
+        held.clear();
+        long now = clock.getAsLong();
+        if (lastCommit != NEVER) {
+            commitInterval = now - lastCommit;
+        }
+        lastCommit = now;
     }
 
     /**
      * Writes back now the values last changed at or before {@code nanos} (on this store's clock,
-     * {@link System#nanoTime()}); returns how many. They reach the changelog in the open transaction, as a put per
-     * change would, so exactly-once is unchanged; a later change is written again.
+     * {@link System#nanoTime()}) whose next change is expected after the next commit; returns how many. The others
+     * wait for the commit. They reach the changelog in the open transaction, as a put per change would, so
+     * exactly-once is unchanged; a later change is written again.
      */
     public int writeBackUnchangedSince(long nanos) {
         int written = 0;
-        for (Iterator<Map.Entry<String, Long>> it = changed.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() - nanos > 0) {
+        long nextCommit = lastCommit == NEVER || commitInterval < 0 ? NEVER : lastCommit + commitInterval;
+        for (Iterator<Map.Entry<String, Slot<V>>> it = changed.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Slot<V>> e = it.next();
+            Slot<V> slot = e.getValue();
+            if (slot.changedAt - nanos > 0) {
                 break; // the rest changed later still
             }
-            wrapped().put(e.getKey(), values.get(e.getKey()));
             it.remove();
-            written++;
+            if (slot.interval >= 0 && nextCommit != NEVER && slot.changedAt + slot.interval - nextCommit <= 0) {
+                held.put(e.getKey(), slot); // expected to change again before the commit: the commit writes it once
+            } else {
+                wrapped().put(e.getKey(), slot.value);
+                written++;
+            }
         }
         return written;
     }

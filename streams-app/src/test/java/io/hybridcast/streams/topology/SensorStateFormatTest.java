@@ -112,7 +112,7 @@ class SensorStateFormatTest {
         for (int i = 50; i < 55; i++) {
             state.accept(new double[]{i, -i}, i, 1000 + 50L * i, 50);
         }
-        assertThat(SensorState.windowInRecent(state.query().window(), state.recent().asList(), 5)).isEqualTo(5);
+        assertThat(SensorState.windowInRecent(state.query().window(), state.recent(), 5)).isEqualTo(5);
         byte[] backlog = SensorState.SERDE.serializer().serialize("", state);
         assertThat(backlog.length - placed.length).isEqualTo(5 * 2 * 8 + 4);
         SensorState back = SensorState.SERDE.deserializer().deserialize("", backlog);
@@ -123,7 +123,7 @@ class SensorStateFormatTest {
         for (int i = 60; i < 63; i++) {
             state.accept(new double[]{i, -i}, i, 1000 + 50L * i, 50);
         }
-        assertThat(SensorState.windowInRecent(state.query().window(), state.recent().asList(), 63 - 49))
+        assertThat(SensorState.windowInRecent(state.query().window(), state.recent(), 63 - 49))
                 .isEqualTo(-1);
         back = SensorState.SERDE.deserializer().deserialize("", SensorState.SERDE.serializer().serialize("", state));
         assertThat(back.query().window()).isDeepEqualTo(state.query().window());

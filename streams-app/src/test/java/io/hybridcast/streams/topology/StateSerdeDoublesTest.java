@@ -52,4 +52,39 @@ class StateSerdeDoublesTest {
             }
         }
     }
+
+    /** Fields of both kinds, interleaved: the serialiser packs into its own buffer, a plain stream gets copies. */
+    private static void mixed(double[][] rows, DataOutputStream out) throws IOException {
+        out.writeInt(rows.length);
+        StateSerde.writeRows(out, java.util.Arrays.asList(rows));
+        out.writeUTF("between");
+        StateSerde.writeDoubles(out, rows.length == 0 ? new double[0] : rows[rows.length - 1]);
+        out.writeLong(42);
+        StateSerde.writeRows(out, rows, rows.length / 2, rows.length - rows.length / 2, rows, 0, rows.length / 2);
+        java.nio.ByteBuffer block = StateSerde.beginBlock(out, Integer.BYTES + Double.BYTES * (1 + rows.length));
+        block.putInt(rows.length).putDouble(0.125);
+        for (double[] row : rows) {
+            block.putDouble(row[0]);
+        }
+        StateSerde.endBlock(out, block);
+        out.writeDouble(-1.5);
+    }
+
+    @Test
+    void theSerialiserPacksInPlaceTheBytesAStreamGetsAndGrowsItsBuffer() throws IOException {
+        StateSerde<double[][]> serde = new StateSerde<>("mixed", 1, StateSerdeDoublesTest::mixed,
+                in -> null);
+        Random random = new Random(5);
+        for (int n : new int[]{0, 1, 50, 2000}) { // 2 000 rows of 2: past the 1 024-byte starting buffer
+            double[][] rows = new double[n][];
+            for (int i = 0; i < n; i++) {
+                rows[i] = random.doubles(2).toArray();
+            }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(1);
+            mixed(rows, out);
+            assertThat(serde.serializer().serialize("t", rows)).as("%d rows", n).isEqualTo(bytes.toByteArray());
+        }
+    }
 }

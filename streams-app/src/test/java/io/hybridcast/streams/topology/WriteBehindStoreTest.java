@@ -158,4 +158,38 @@ class WriteBehindStoreTest {
         assertThat(store.get("a").readings()).isEqualTo(3);
         assertThat(store.pendingWrites()).isZero();
     }
+
+    @Test
+    void aValueThatChangesFasterThanTheCommitsComeWaitsForTheCommit() {
+        open(100);
+        long[] now = {0};
+        store.clock(() -> now[0]);
+        SensorState slow = state("slow", 1);
+        store.write("slow", slow); // changed at 0
+        now[0] = 10_000;
+        store.flushCache(); // a commit at 10 000
+        now[0] = 110_000;
+        store.flushCache(); // the next at 110 000: commits 100 000 ns apart, the next expected at 210 000
+
+        SensorState fast = state("fast", 1);
+        now[0] = 120_000;
+        store.write("fast", fast);
+        now[0] = 130_000;
+        advanceTo(fast, 2);
+        store.write("fast", fast); // every 10 000 ns: its next change is due before the next commit
+        now[0] = 150_000;
+        advanceTo(slow, 2);
+        store.write("slow", slow); // 150 000 ns after its last change: the next one after the next commit
+        now[0] = 160_000;
+        assertThat(store.writeBackUnchangedSince(155_000)).as("only the slow value is written early").isEqualTo(1);
+        assertThat(store.get("slow").readings()).isEqualTo(2);
+        assertThat(store.get("fast")).isNull();
+        assertThat(store.pendingWrites()).isEqualTo(1);
+        assertThat(store.writeBackUnchangedSince(160_000)).as("held for the commit, not tried again").isZero();
+
+        now[0] = 210_000;
+        store.flushCache();
+        assertThat(store.get("fast").readings()).isEqualTo(2);
+        assertThat(store.pendingWrites()).isZero();
+    }
 }
