@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * inferred without waiting for the other sensors of its round, at once with {@code batch.max.latency.ms} 0, and
  * together with the sensors that became due meanwhile once the oldest has waited the latency. Sensors sampling in
  * step are due together when their phase is aligned (most tests here, to reach a batch of two) and at their own
- * offsets within the hop when it is staggered (the default).
+ * offsets within the hop when it is staggered.
  */
 class MicroBatchTopologyTest {
 
