@@ -7,8 +7,9 @@ each window twice, multi-start:
 It prints the relative error of omega of each fit. The first is the error a decoder that cannot write the forcing
 is pushed towards; the second is the floor that noise and the window's length leave.
 Usage: python3 docs/experiments/pendulum-paper-scale/omega_floor.py [windows]   (numpy, scipy; default 30 windows,
-35 least-squares starts a window (7 physics + damping, 28 whole form): 1-4 minutes a window on one core of this machine, depending on its load; the windows
-are drawn in sequence, so a run of N windows fits the first N of a longer one)
+35 least-squares starts a window (7 physics + damping, 28 whole form): 1-4 minutes a window on one core of this
+machine, depending on its load; the windows are drawn in sequence, so a run of N windows fits the first N of a
+longer one)
 """
 import sys
 
