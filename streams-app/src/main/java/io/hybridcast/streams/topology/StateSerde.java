@@ -268,37 +268,10 @@ public final class StateSerde<T> implements Serde<T> {
      * plus 4 per sample (the length {@link #writeDoubles} writes for each row). Rows of unequal width are refused.
      */
     public static void writeRows(DataOutputStream out, List<double[]> rows) throws IOException {
-        int width = rows.isEmpty() ? 0 : rows.get(0).length;
-        int length = Integer.BYTES * (rows.isEmpty() ? 1 : 2) + Double.BYTES * width * rows.size();
-        byte[] packed;
-        int at;
-        if (out instanceof Packed p) {
-            at = p.bytes.reserve(length);
-            packed = p.bytes.buffer;
-        } else {
-            at = 0;
-            packed = new byte[length];
-        }
-        int start = at;
-        INTS.set(packed, at, rows.size());
-        at += Integer.BYTES;
-        if (!rows.isEmpty()) {
-            INTS.set(packed, at, width);
-            at += Integer.BYTES;
-        }
-        for (double[] row : rows) {
-            if (row.length != width) {
-                throw new IOException("rows of unequal width: " + row.length + " and " + width);
-            }
-            for (double v : row) {
-                LONGS.set(packed, at, Double.doubleToLongBits(v));
-                at += Double.BYTES;
-            }
-        }
-        if (!(out instanceof Packed)) {
-            out.write(packed, start, length);
-        }
+        writeRows(out, rows.toArray(new double[0][]), 0, rows.size(), NO_ROWS, 0, 0);
     }
+
+    private static final double[][] NO_ROWS = new double[0][];
 
     /**
      * {@link #writeRows(DataOutputStream, List)}'s bytes for the rows {@code a[aFrom .. aFrom + aCount)} followed by
