@@ -234,7 +234,6 @@ public final class StateSerde<T> implements Serde<T> {
 
     /** Big-endian longs in a byte array, as {@link DataOutputStream#writeLong} writes them. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /**
      * The length, then each value: the bytes of {@code writeInt} and {@code writeDouble}, packed first and written
@@ -242,24 +241,12 @@ public final class StateSerde<T> implements Serde<T> {
      * written at every commit, that was the largest cost of the state write-back).
      */
     public static void writeDoubles(DataOutputStream out, double[] values) throws IOException {
-        int length = Integer.BYTES + Double.BYTES * values.length;
-        byte[] packed;
-        int at;
-        if (out instanceof Packed p) {
-            at = p.bytes.reserve(length);
-            packed = p.bytes.buffer;
-        } else {
-            at = 0;
-            packed = new byte[length];
+        java.nio.ByteBuffer block = beginBlock(out, Integer.BYTES + Double.BYTES * values.length);
+        block.putInt(values.length);
+        for (double v : values) {
+            block.putLong(Double.doubleToLongBits(v));
         }
-        INTS.set(packed, at, values.length);
-        at += Integer.BYTES;
-        for (int i = 0; i < values.length; i++) {
-            LONGS.set(packed, at + Double.BYTES * i, Double.doubleToLongBits(values[i]));
-        }
-        if (!(out instanceof Packed)) {
-            out.write(packed, 0, packed.length);
-        }
+        endBlock(out, block);
     }
 
     /**
@@ -281,31 +268,18 @@ public final class StateSerde<T> implements Serde<T> {
                           int bCount) throws IOException {
         int count = aCount + bCount;
         int width = count == 0 ? 0 : (aCount > 0 ? a[aFrom] : b[bFrom]).length;
-        int length = Integer.BYTES * (count == 0 ? 1 : 2) + Double.BYTES * width * count;
-        byte[] packed;
-        int at;
-        if (out instanceof Packed p) {
-            at = p.bytes.reserve(length);
-            packed = p.bytes.buffer;
-        } else {
-            at = 0;
-            packed = new byte[length];
-        }
-        int start = at;
-        INTS.set(packed, at, count);
-        at += Integer.BYTES;
+        java.nio.ByteBuffer block = beginBlock(out,
+                Integer.BYTES * (count == 0 ? 1 : 2) + Double.BYTES * width * count);
+        block.putInt(count);
         if (count > 0) {
-            INTS.set(packed, at, width);
-            at += Integer.BYTES;
+            block.putInt(width);
         }
-        at = packRows(packed, at, a, aFrom, aCount, width);
-        packRows(packed, at, b, bFrom, bCount, width);
-        if (!(out instanceof Packed)) {
-            out.write(packed, start, length);
-        }
+        packRows(block, a, aFrom, aCount, width);
+        packRows(block, b, bFrom, bCount, width);
+        endBlock(out, block);
     }
 
-    private static int packRows(byte[] packed, int at, double[][] rows, int from, int count, int width)
+    private static void packRows(java.nio.ByteBuffer block, double[][] rows, int from, int count, int width)
             throws IOException {
         for (int r = from; r < from + count; r++) {
             double[] row = rows[r];
@@ -313,11 +287,9 @@ public final class StateSerde<T> implements Serde<T> {
                 throw new IOException("rows of unequal width: " + row.length + " and " + width);
             }
             for (int j = 0; j < width; j++) {
-                LONGS.set(packed, at, Double.doubleToLongBits(row[j]));
-                at += Double.BYTES;
+                block.putLong(Double.doubleToLongBits(row[j]));
             }
         }
-        return at;
     }
 
     /**
