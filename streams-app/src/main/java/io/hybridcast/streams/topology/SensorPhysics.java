@@ -2,7 +2,8 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
-import io.hybridcast.model.physics.PriorRange;
+import io.hybridcast.model.fusion.SensorLevelPosterior;
+import io.hybridcast.model.fusion.WindowPosterior;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -46,7 +47,7 @@ public final class SensorPhysics {
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
                           double swing, double forced, double forcedStd, boolean faulty, double transport,
-                          double transportStd) {
+                          double transportStd) implements WindowPosterior {
 
         /** A window without a transport measured. */
         WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents, double swing,
@@ -100,37 +101,15 @@ public final class SensorPhysics {
                 && !conditions.underFault(sequence, windowLength);
     }
 
-    /**
-     * The windows the published estimate may use: those under no sensor-fault flag, not pinned at the prior range's
-     * bound ({@link #pinned}) and not before a flagged physics change ({@link #physicsChanged}).
-     */
-    private Deque<WindowEstimate> clean(PriorRange range) {
-        Deque<WindowEstimate> out = new ArrayDeque<>(windows.size());
-        for (WindowEstimate w : windows) {
-            if (!w.faulty() && !pinned(w.mean(), range) && w.sequence() >= conditions.physicsFrom()) {
-                out.addLast(w);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Whether a window's posterior mean sits at the prior range's bound ({@link PriorRange#atBound}): the encoder
-     * saturated and claims a tiny std there, so such windows would pass the reveal gate while saying nothing
-     * (docs/decisions.md, "The random run's pendulum error").
-     */
-    static boolean pinned(double[] mean, PriorRange range) {
-        return range != null && mean.length > 0 && range.atBound(mean[0]);
-    }
-
     /** No forced amplitude (or transport) measured. */
     static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
     /**
      * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
      * of the parameter between revealing windows (0: the revealed estimate never ages), which the window's forced
-     * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates ({@link RevealedAge}). A window
-     * with a sample inside the newest sensor-fault range is kept for the checks only.
+     * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates
+     * ({@link io.hybridcast.model.fusion.RevealedAge}). A window with a sample inside the newest sensor-fault range
+     * is kept for the checks only.
      */
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
@@ -160,43 +139,18 @@ public final class SensorPhysics {
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
-        if (!faulty && !pinned(mean, calibration.range()) && calibration.revealGate() > 0
-                && calibration.reveals(swing, mean[0], std[0])) {
+        if (SensorLevelPosterior.reveals(window, calibration)) {
             revealing.addLast(window);
             while (revealing.size() > capacity) {
                 revealing.removeFirst();
             }
         }
         lastSequence = sequence;
-        // under a gate, only windows that reached it (also under an earlier version's gate, kept in the deque) count
-        boolean gated = calibration.revealGate() > 0;
-        boolean anyRevealing = gated && !revealing.isEmpty();
-        double age = anyRevealing ? Math.max(0, sequence - revealing.peekLast().sequence()) : 0;
-        estimates = new RandomEffects.Estimate[names.size()];
-        revealed = anyRevealing;
-        // the revealed parameter's log moved by δ ± sqrt(V) since its newest revealing window (the pendulum has one)
-        Deque<WindowEstimate> clean = clean(calibration.range());
-        double[] shift = anyRevealing ? RevealedAge.shift(revealing, clean, forgetting, walk * age) : new double[2];
-        for (int j = 0; j < estimates.length; j++) {
-            RandomEffects.Estimate fused = fuse(clean, j, 0, forgetting);
-            if (fused == null) {
-                // every window so far under a fault or pinned at a bound: publish what they say, in the wide tier
-                fused = fuse(windows, j, 0, forgetting);
-            }
-            RandomEffects.Estimate all = calibration.apply(fused, !gated);
-            RandomEffects.Estimate aged = null;
-            if (anyRevealing) {
-                RandomEffects.Estimate e = fuse(revealing, j, 0, forgetting);
-                double factor = j == 0 ? Math.exp(shift[0]) : 1;
-                aged = calibration.apply(new RandomEffects.Estimate(e.mean() * factor, e.std() * factor,
-                        e.lower95() * factor, e.upper95() * factor, e.effectiveWindows(), e.tau() * factor), true,
-                        j == 0 ? shift[1] : walk * age);
-            }
-            // expired once the old revealing windows no longer say more than the unrevealed tier
-            boolean fresh = aged != null && aged.std() < all.std();
-            estimates[j] = fresh ? aged : all;
-            revealed &= fresh;
-        }
+        SensorLevelPosterior.Published published = SensorLevelPosterior.of(windows, revealing, names.size(), sequence,
+                calibration.range(), calibration.revealGate() > 0, forgetting, walk, conditions.physicsFrom())
+                .publish(calibration);
+        estimates = published.estimates();
+        revealed = published.revealed();
         return true;
     }
 
@@ -227,31 +181,7 @@ public final class SensorPhysics {
      * per window counted from the newest of them; null when there are none.
      */
     RandomEffects.Estimate fuse(int j, int skipNewest, double forgetting) {
-        return fuse(windows, j, skipNewest, forgetting);
-    }
-
-    private static RandomEffects.Estimate fuse(Deque<WindowEstimate> windows, int j, int skipNewest,
-                                               double forgetting) {
-        int n = windows.size() - skipNewest;
-        if (n <= 0) {
-            return null;
-        }
-        double[] means = new double[n];
-        double[] stds = new double[n];
-        double[] weights = new double[n];
-        Iterator<WindowEstimate> it = windows.descendingIterator();
-        for (int s = 0; s < skipNewest; s++) {
-            it.next();
-        }
-        double weight = 1;
-        for (int i = n - 1; i >= 0; i--) {
-            WindowEstimate w = it.next();
-            means[i] = w.mean()[j];
-            stds[i] = w.std()[j];
-            weights[i] = weight;
-            weight *= forgetting;
-        }
-        return RandomEffects.fuse(means, stds, weights);
+        return SensorLevelPosterior.fuse(windows, j, skipNewest, forgetting);
     }
 
     /** The recent posterior of parameter {@code j}: its newest {@code recent} windows, fused without forgetting. */

@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.fusion.SensorLevelPosterior;
 import io.hybridcast.model.physics.PriorRange;
 import org.junit.jupiter.api.Test;
 
@@ -218,10 +219,10 @@ class SensorPhysicsCalibrationTest {
         assertThat(pinnedToo.estimates()[0].lower95()).isGreaterThan(1.0);
         // the checks still see them (physics drift skips a pinned window on its own)
         assertThat(pinnedToo.recent(0, 3).mean()).isCloseTo(0.392, within(1e-9));
-        assertThat(SensorPhysics.pinned(new double[]{0.40}, PriorRange.PENDULUM)).isTrue();
-        assertThat(SensorPhysics.pinned(new double[]{3.52}, PriorRange.PENDULUM)).isTrue();
-        assertThat(SensorPhysics.pinned(new double[]{0.45}, PriorRange.PENDULUM)).isFalse();
-        assertThat(SensorPhysics.pinned(new double[]{0.40}, null)).isFalse();
+        assertThat(SensorLevelPosterior.pinned(new double[]{0.40}, PriorRange.PENDULUM)).isTrue();
+        assertThat(SensorLevelPosterior.pinned(new double[]{3.52}, PriorRange.PENDULUM)).isTrue();
+        assertThat(SensorLevelPosterior.pinned(new double[]{0.45}, PriorRange.PENDULUM)).isFalse();
+        assertThat(SensorLevelPosterior.pinned(new double[]{0.40}, null)).isFalse();
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.hybridcast.streams.topology;
+package io.hybridcast.model.fusion;
 
 import java.util.Deque;
 import java.util.Iterator;
@@ -9,16 +9,16 @@ import java.util.Iterator;
  *
  * <p>Between revealing windows the parameter is a random walk: its log moves by δ ~ N(0, V_walk), V_walk growing
  * with the age of the newest revealing window. A forced pendulum's forced amplitude X ≈ A ω² / W² moves with ω²
- * while the forcing stays ({@link io.hybridcast.model.fusion.ForcedSwing}), so ½ log(X_now / X_ref) measures δ with
+ * while the forcing stays ({@link ForcedSwing}), so ½ log(X_now / X_ref) measures δ with
  * a variance V_x from the amplitudes' scatter; X_ref is fused over the revealing windows with the same forgetting as
  * their ω, X_now over the newest windows (forgetting {@link #NOW_FORGETTING}). The posterior is δ = k·δ̂, V = k·V_x,
  * k = V_walk / (V_walk + V_x): where the forcing is strong the amplitude follows ω, where it is weak or absent the
  * walk widens the interval, and with no walk (V_walk 0) nothing moves.
  */
-final class RevealedAge {
+public final class RevealedAge {
 
     /** Forgetting per window of the current forced amplitude: a memory of about 5 windows (12 s at 20 Hz). */
-    static final double NOW_FORGETTING = 0.8;
+    public static final double NOW_FORGETTING = 0.8;
 
     private RevealedAge() {
     }
@@ -27,7 +27,7 @@ final class RevealedAge {
      * {δ, V}: the log shift of the revealed estimate and its variance, given the random walk's variance
      * {@code walkVariance} since the newest revealing window.
      */
-    static double[] shift(Deque<SensorPhysics.WindowEstimate> revealing, Deque<SensorPhysics.WindowEstimate> windows,
+    public static double[] shift(Deque<? extends WindowPosterior> revealing, Deque<? extends WindowPosterior> windows,
                           double forgetting, double walkVariance) {
         double[] ref = forced(revealing, forgetting);
         double[] now = forced(windows, NOW_FORGETTING);
@@ -45,16 +45,16 @@ final class RevealedAge {
      * relative variance of that mean: the larger of what the windows' own standard errors and their scatter say.
      * Null with fewer than two such windows or a mean not above zero.
      */
-    static double[] forced(Deque<SensorPhysics.WindowEstimate> windows, double forgetting) {
+    public static double[] forced(Deque<? extends WindowPosterior> windows, double forgetting) {
         double sw = 0;
         double sw2 = 0;
         double swx = 0;
         double sw2s2 = 0;
         int n = 0;
         double weight = 1;
-        Iterator<SensorPhysics.WindowEstimate> it = windows.descendingIterator();
+        Iterator<? extends WindowPosterior> it = windows.descendingIterator();
         while (it.hasNext()) {
-            SensorPhysics.WindowEstimate w = it.next();
+            WindowPosterior w = it.next();
             if (!(w.forced() >= 0) || !(w.forcedStd() > 0)) {
                 continue;
             }
@@ -80,7 +80,7 @@ final class RevealedAge {
         it = windows.descendingIterator();
         int seen = 0;
         while (it.hasNext() && seen < n) {
-            SensorPhysics.WindowEstimate w = it.next();
+            WindowPosterior w = it.next();
             if (!(w.forced() >= 0) || !(w.forcedStd() > 0)) {
                 continue;
             }
