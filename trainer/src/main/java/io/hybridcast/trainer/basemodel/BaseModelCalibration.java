@@ -27,6 +27,11 @@ public final class BaseModelCalibration {
     static final double FORGETTING = 0.95;
     /** The streams app's sensor-physics capacity at its defaults (BatchInference.physicsCapacity(0.95, 3 + 4)). */
     static final int CAPACITY = 97;
+    /**
+     * The streams app's physics.revealed.walk default: the relative std per √minute of the random walk a revealed
+     * parameter may make between revealing windows (docs/decisions.md, "Revealed estimates age as a random walk").
+     */
+    static final double REVEALED_WALK = 0.106;
     /** The live score counts sensor-level estimates after each sensor's first minute. */
     static final double MIN_SECONDS = 60;
     /**
@@ -53,13 +58,13 @@ public final class BaseModelCalibration {
             m.put("zp_interval_coverage_fit", fit.coverage(calibration));
             m.put("zp_interval_coverage_check", check.coverage(calibration));
             m.put("zp_interval_coverage_check_uncalibrated", check.coverage(none));
-            m.put("zp_sensor_level_rel_err_check", check.relativeError());
+            m.put("zp_sensor_level_rel_err_check", check.relativeError(calibration));
             if (calibration.revealGate() > 0) {
                 IntervalCalibrationFit.Points revealed = check.tier(true);
                 IntervalCalibrationFit.Points unrevealed = check.tier(false);
                 m.put("zp_revealed_share_check", (double) revealed.size() / check.size());
-                m.put("zp_sensor_level_rel_err_check_revealed", revealed.relativeError());
-                m.put("zp_sensor_level_rel_err_check_unrevealed", unrevealed.relativeError());
+                m.put("zp_sensor_level_rel_err_check_revealed", revealed.relativeError(calibration));
+                m.put("zp_sensor_level_rel_err_check_unrevealed", unrevealed.relativeError(calibration));
                 m.put("zp_interval_coverage_check_revealed", revealed.coverage(calibration));
                 m.put("zp_interval_coverage_check_unrevealed", unrevealed.coverage(calibration));
             }
@@ -72,8 +77,12 @@ public final class BaseModelCalibration {
 
     /** How the streams app cuts and fuses a sensor of {@code system} with its default settings. */
     public static IntervalCalibrationFit.Fusion fusion(SystemKind system, int windowLength, int hop, int contextSize) {
-        return new IntervalCalibrationFit.Fusion(windowLength, hop, contextSize, SensorSystems.of(system).dtSeconds(),
-                FORGETTING, CAPACITY, MIN_SECONDS, revealGate(system));
+        double dt = SensorSystems.of(system).dtSeconds();
+        double gate = revealGate(system);
+        // the streams app ages only a gated (revealed) estimate; its walk per sample as BatchInference computes it
+        double walkPerSample = gate > 0 ? REVEALED_WALK * REVEALED_WALK * dt / 60 : 0;
+        return new IntervalCalibrationFit.Fusion(windowLength, hop, contextSize, dt, FORGETTING, CAPACITY, MIN_SECONDS,
+                gate, walkPerSample, PriorRange.forSystem(system.name()));
     }
 
     /** The reveal gate of a system's calibration: only the forced pendulum has a regime that hides its z_p. */

@@ -2,9 +2,12 @@ package io.hybridcast.trainer.basemodel;
 
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.model.api.Inference;
+import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.fusion.FreeSwing;
 import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.fusion.SensorLevelPosterior;
+import io.hybridcast.model.fusion.WindowPosterior;
 import io.hybridcast.model.physics.PriorRange;
 
 import java.util.ArrayDeque;
@@ -13,18 +16,21 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleFunction;
 
 /**
  * Fits a model's {@link IntervalCalibration} on simulated sensors of the digital twin, cut and fused exactly as
  * the streams app fuses a live sensor (docs/streams-app.md): the query of every {@code length/hop}-th hop (the
- * disjoint windows, the only ones a sensor's physics adds), its window posterior, and after each the random-
- * effects fusion of the sensor's newest {@code capacity} windows with {@code forgetting} per window. Every fused
- * estimate from {@code minSeconds} of the sensor's stream on (the live score's "after the first minute") is one
- * calibration point; b is the smallest systematic relative std for which 95 % of the points' clipped intervals
- * hold the sensor's true z_p (a conformal choice over the points; the sensors' truths are known because they
- * are simulated, never the live fleet's). With a reveal gate the fusion is the streams app's two-tier one
- * ({@link IntervalCalibration}): a point is fused from its sensor's revealing windows when there are any, and
- * each tier gets its own b, fitted on its own points.
+ * disjoint windows, the only ones a sensor's physics adds), its window posterior, what the window shows (its free
+ * swing and, where the pendulum's forcing stands clear of its context windows' noise, its forced amplitude) and
+ * after each the sensor-level posterior the streams app publishes ({@link SensorLevelPosterior}: the same code,
+ * with the reveal gate's two tiers and the revealed estimate's ageing). Every such posterior from
+ * {@code minSeconds} of the sensor's stream on (the live score's "after the first minute") is one calibration
+ * point; b is the smallest systematic relative std for which 95 % of the points' published intervals hold the
+ * sensor's true z_p (a conformal choice over the points; the sensors' truths are known because they are
+ * simulated, never the live fleet's). With a reveal gate each tier gets its own b: first the unrevealed tier's,
+ * on the points whose sensor has no revealing window, then the revealed tier's on the others, under the first
+ * (an aged revealed estimate wider than the unrevealed tier is published in that tier).
  */
 public final class IntervalCalibrationFit {
 
@@ -33,75 +39,79 @@ public final class IntervalCalibrationFit {
     /** Largest b searched (a relative std of 500 %: the whole range for any of the systems). */
     private static final double MAX_SYSTEMATIC = 5;
     private static final int BATCH = 256;
+    /** No forced amplitude measured. */
+    private static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
     /**
-     * The sensor-level points of a population.
+     * The sensor-level points of a population: what each point's windows say before a calibration widens it.
      *
-     * @param mean     fused mean per point
-     * @param std      fused std per point
-     * @param windows  effective windows per point
-     * @param truth    the sensor's true z_p per point
-     * @param sensor   the sensor's index per point
-     * @param revealed whether each point was fused from revealing windows
+     * @param parts  per point, the posterior's parts ({@link SensorLevelPosterior#of})
+     * @param truth  the sensor's true z_p per point
+     * @param sensor the sensor's index per point
      */
-    public record Points(double[] mean, double[] std, double[] windows, double[] truth, int[] sensor,
-                         boolean[] revealed) {
+    public record Points(SensorLevelPosterior.Parts[] parts, double[] truth, int[] sensor) {
 
         /** Number of points. */
         public int size() {
-            return mean.length;
+            return parts.length;
         }
 
-        /** Share of the points whose interval under {@code c} holds the truth. */
+        /** The first parameter's published posterior of point {@code i} under {@code c}. */
+        public RandomEffects.Estimate published(int i, IntervalCalibration c) {
+            return parts[i].publish(c).estimates()[0];
+        }
+
+        /** Share of the points whose published interval under {@code c} holds the truth. */
         public double coverage(IntervalCalibration c) {
             int hit = 0;
-            for (int i = 0; i < mean.length; i++) {
-                RandomEffects.Estimate e = c.apply(new RandomEffects.Estimate(mean[i], std[i], Double.NaN,
-                        Double.NaN, windows[i], 0), revealed[i] || c.revealGate() <= 0);
+            for (int i = 0; i < parts.length; i++) {
+                RandomEffects.Estimate e = published(i, c);
                 if (truth[i] >= e.lower95() && truth[i] <= e.upper95()) {
                     hit++;
                 }
             }
-            return mean.length == 0 ? Double.NaN : (double) hit / mean.length;
+            return parts.length == 0 ? Double.NaN : (double) hit / parts.length;
         }
 
-        /** Mean relative error of the points' fused means. */
-        public double relativeError() {
+        /** Mean relative error of the points' published means under {@code c}. */
+        public double relativeError(IntervalCalibration c) {
             double sum = 0;
-            for (int i = 0; i < mean.length; i++) {
-                sum += Math.abs(mean[i] - truth[i]) / truth[i];
+            for (int i = 0; i < parts.length; i++) {
+                sum += Math.abs(published(i, c).mean() - truth[i]) / truth[i];
             }
-            return mean.length == 0 ? Double.NaN : sum / mean.length;
+            return parts.length == 0 ? Double.NaN : sum / parts.length;
         }
 
-        /** The points of one tier ({@code revealed} or not). */
-        public Points tier(boolean ofRevealed) {
-            int n = 0;
-            for (boolean r : revealed) {
-                n += r == ofRevealed ? 1 : 0;
-            }
-            Points p = new Points(new double[n], new double[n], new double[n], new double[n], new int[n],
-                    new boolean[n]);
-            for (int i = 0, k = 0; i < mean.length; i++) {
-                if (revealed[i] == ofRevealed) {
-                    p.mean[k] = mean[i];
-                    p.std[k] = std[i];
-                    p.windows[k] = windows[i];
-                    p.truth[k] = truth[i];
-                    p.sensor[k] = sensor[i];
-                    p.revealed[k++] = ofRevealed;
+        /** The points whose sensor had revealing windows ({@code withRevealing}) or had none. */
+        public Points tier(boolean withRevealing) {
+            List<Integer> keep = new ArrayList<>();
+            for (int i = 0; i < parts.length; i++) {
+                if ((parts[i].revealing() != null) == withRevealing) {
+                    keep.add(i);
                 }
             }
-            return p;
+            return new Points(keep.stream().map(i -> parts[i]).toArray(SensorLevelPosterior.Parts[]::new),
+                    keep.stream().mapToDouble(i -> truth[i]).toArray(), keep.stream().mapToInt(i -> sensor[i]).toArray());
         }
     }
 
     /**
      * How the streams app cuts and fuses (its settings' defaults); {@code revealGate} the free swing a window needs
-     * to count as revealing (0: every window counts, one tier).
+     * to count as revealing (0: every window counts, one tier); {@code walkPerSample} the revealed estimate's
+     * random-walk relative variance per sample (0: it never ages); {@code range} the prior range of z_p, which
+     * the published interval is clipped to and at whose bounds a window is pinned.
      */
     public record Fusion(int length, int hop, int contextWindows, double dtSeconds, double forgetting, int capacity,
-                         double minSeconds, double revealGate) {
+                         double minSeconds, double revealGate, double walkPerSample, PriorRange range) {
+    }
+
+    /** One simulated window as the streams app keeps it. */
+    private record TwinWindow(long sequence, double[] mean, double[] std, double swing, double forced,
+                              double forcedStd) implements WindowPosterior {
+        @Override
+        public boolean faulty() {
+            return false; // the twin's sensors have no faults
+        }
     }
 
     private IntervalCalibrationFit() {
@@ -123,70 +133,80 @@ public final class IntervalCalibrationFit {
                 std[i] = inf.physicsStd()[i - from][0];
             }
         }
-        List<double[]> out = new ArrayList<>();
-        Deque<double[]> fused = new ArrayDeque<>();
-        Deque<double[]> revealing = new ArrayDeque<>();
+        IntervalCalibration gate = new IntervalCalibration(0, f.range(), 0, f.revealGate());
+        List<SensorLevelPosterior.Parts> parts = new ArrayList<>();
+        List<Double> truth = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        Deque<TwinWindow> fused = new ArrayDeque<>();
+        Deque<TwinWindow> revealing = new ArrayDeque<>();
         int current = -1;
+        double forcingHz = Double.NaN;
         for (int i = 0; i < n; i++) {
             if (w.sensor()[i] != current) {
                 current = w.sensor()[i];
                 fused.clear();
                 revealing.clear();
+                forcingHz = Double.NaN;
             }
-            push(fused, new double[]{mean[i], std[i]}, f.capacity());
-            if (f.revealGate() > 0
-                    && IntervalCalibration.reveals(f.revealGate(), FreeSwing.of(w.queries()[i], 0), mean[i], std[i])) {
-                push(revealing, new double[]{mean[i], std[i]}, f.capacity());
+            TwinPopulation.Sensor sensor = sensors.get(current);
+            long sequence = w.end()[i] - 1;
+            double[] forced = UNMEASURED;
+            if (f.revealGate() > 0 && !sensor.driveOffIn(w.end()[i] - f.length(), w.end()[i])) {
+                forcingHz = forcingHz(w.contexts()[i], w.end()[i] - f.length(), f, forcingHz);
+                if (Double.isFinite(forcingHz)) {
+                    forced = ForcedSwing.amplitude(w.queries()[i], 0, f.dtSeconds(), forcingHz);
+                }
+            }
+            TwinWindow window = new TwinWindow(sequence, new double[]{mean[i]}, new double[]{std[i]},
+                    f.revealGate() > 0 ? FreeSwing.of(w.queries()[i], 0) : Double.NaN, forced[0], forced[1]);
+            push(fused, window, f.capacity());
+            if (SensorLevelPosterior.reveals(window, gate)) {
+                push(revealing, window, f.capacity());
             }
             if (w.end()[i] * f.dtSeconds() < f.minSeconds()) {
                 continue;
             }
-            boolean revealed = !revealing.isEmpty();
-            RandomEffects.Estimate e = fuse(revealed ? revealing : fused, f.forgetting());
-            out.add(new double[]{e.mean(), e.std(), e.effectiveWindows(), w.truth()[i], current, revealed ? 1 : 0});
+            parts.add(SensorLevelPosterior.of(fused, revealing, 1, sequence, f.range(), f.revealGate() > 0,
+                    f.forgetting(), f.walkPerSample(), -1));
+            truth.add(w.truth()[i]);
+            owner.add(current);
         }
-        boolean[] revealed = new boolean[out.size()];
-        for (int i = 0; i < revealed.length; i++) {
-            revealed[i] = out.get(i)[5] == 1;
-        }
-        return new Points(out.stream().mapToDouble(p -> p[0]).toArray(), out.stream().mapToDouble(p -> p[1]).toArray(),
-                out.stream().mapToDouble(p -> p[2]).toArray(), out.stream().mapToDouble(p -> p[3]).toArray(),
-                out.stream().mapToInt(p -> (int) p[4]).toArray(), revealed);
+        return new Points(parts.toArray(new SensorLevelPosterior.Parts[0]),
+                truth.stream().mapToDouble(Double::doubleValue).toArray(),
+                owner.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static void push(Deque<double[]> windows, double[] window, int capacity) {
+    /**
+     * The sensor's forcing frequency as the streams app keeps it: the one its context windows show when the forcing
+     * stands clear of their noise, else the one kept from before ({@code kept}; NaN: never seen).
+     */
+    private static double forcingHz(double[][][] contexts, int queryStart, Fusion f, double kept) {
+        long[] starts = new long[contexts.length];
+        int first = (queryStart / f.length() - contexts.length) * f.length();
+        for (int j = 0; j < contexts.length; j++) {
+            starts[j] = first + (long) j * f.length();
+        }
+        ForcedSwing.Forcing forcing = ForcedSwing.forcing(contexts, starts, 0, f.dtSeconds());
+        return forcing.clear() ? forcing.hz() : kept;
+    }
+
+    private static void push(Deque<TwinWindow> windows, TwinWindow window, int capacity) {
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
         }
     }
 
-    /** Random-effects fusion of {@code windows} (newest last) with forgetting per window, as the streams app. */
-    private static RandomEffects.Estimate fuse(Deque<double[]> windows, double forgetting) {
-        int k = windows.size();
-        double[] means = new double[k];
-        double[] stds = new double[k];
-        double[] weights = new double[k];
-        double weight = 1;
-        int j = k - 1;
-        for (var it = windows.descendingIterator(); it.hasNext(); j--, weight *= forgetting) {
-            double[] m = it.next();
-            means[j] = m[0];
-            stds[j] = m[1];
-            weights[j] = weight;
-        }
-        return RandomEffects.fuse(means, stds, weights);
-    }
-
-    /** The smallest b whose clipped intervals hold the truth at {@value #COVERAGE} of {@code points}. */
+    /** The smallest b whose clipped intervals hold the truth at {@value #COVERAGE} of {@code points} (one tier). */
     public static IntervalCalibration fit(Points points, PriorRange range) {
-        return new IntervalCalibration(systematic(points, range), range);
+        return new IntervalCalibration(systematic(points, b -> new IntervalCalibration(b, range)), range);
     }
 
     /**
-     * The two-tier calibration under {@code revealGate}: b of the revealed points and b of the others, each the
-     * smallest for which {@value #COVERAGE} of its own tier's intervals hold the truth; a tier without points takes
-     * the b of all points (there is nothing to fit it on). One tier when the gate is 0.
+     * The calibration under {@code revealGate}: b of the unrevealed tier, the smallest for which {@value #COVERAGE}
+     * of the points without revealing windows hold the truth, then b of the revealed tier, the smallest for which
+     * {@value #COVERAGE} of the others do under that; a tier without points takes the b of all points (there is
+     * nothing to fit it on). One tier when the gate is 0.
      */
     public static IntervalCalibration fit(Points points, PriorRange range, double revealGate) {
         if (revealGate <= 0) {
@@ -195,25 +215,27 @@ public final class IntervalCalibrationFit {
         Points revealed = points.tier(true);
         Points unrevealed = points.tier(false);
         if (revealed.size() == 0 || unrevealed.size() == 0) {
-            double b = systematic(points, range);
+            double b = systematic(points, x -> new IntervalCalibration(x, range, x, revealGate));
             return new IntervalCalibration(b, range, b, revealGate);
         }
-        return new IntervalCalibration(systematic(revealed, range), range, systematic(unrevealed, range), revealGate);
+        double bUnrevealed = systematic(unrevealed, x -> new IntervalCalibration(x, range, x, revealGate));
+        double b = systematic(revealed, x -> new IntervalCalibration(x, range, bUnrevealed, revealGate));
+        return new IntervalCalibration(b, range, bUnrevealed, revealGate);
     }
 
-    private static double systematic(Points points, PriorRange range) {
+    private static double systematic(Points points, DoubleFunction<IntervalCalibration> calibration) {
         if (points.size() == 0) {
             throw new IllegalArgumentException("no sensor-level points to calibrate on: the calibration sensors "
                     + "must run longer than the first minute plus the context windows");
         }
-        if (points.coverage(new IntervalCalibration(0, range)) >= COVERAGE) {
+        if (points.coverage(calibration.apply(0)) >= COVERAGE) {
             return 0;
         }
         double lo = 0;
         double hi = MAX_SYSTEMATIC;
         for (int i = 0; i < 40; i++) {
             double mid = (lo + hi) / 2;
-            if (points.coverage(new IntervalCalibration(mid, range)) >= COVERAGE) {
+            if (points.coverage(calibration.apply(mid)) >= COVERAGE) {
                 hi = mid;
             } else {
                 lo = mid;
@@ -226,10 +248,10 @@ public final class IntervalCalibrationFit {
     public static String summary(String label, Points p, IntervalCalibration before, IntervalCalibration after) {
         Points r = p.tier(true);
         return String.format(Locale.ROOT, "%s: %d sensor-level points of %d sensors, rel. error %.1f %%, 95 %% "
-                        + "coverage %.3f uncalibrated, %.3f with b = %.4f (unrevealed %.4f, gate %.3f); revealed "
-                        + "points %d, rel. error %.1f %%, coverage %.3f", label, p.size(),
-                Arrays.stream(p.sensor()).distinct().count(), 100 * p.relativeError(), p.coverage(before),
+                        + "coverage %.3f uncalibrated, %.3f with b = %.4f (unrevealed %.4f, gate %.3f); points with "
+                        + "revealing windows %d, rel. error %.1f %%, coverage %.3f", label, p.size(),
+                Arrays.stream(p.sensor()).distinct().count(), 100 * p.relativeError(after), p.coverage(before),
                 p.coverage(after), after.systematic(), after.systematicUnrevealed(), after.revealGate(), r.size(),
-                100 * r.relativeError(), r.coverage(after));
+                100 * r.relativeError(after), r.coverage(after));
     }
 }

@@ -8,6 +8,7 @@ import io.hybridcast.simulator.physics.PhysicalSystems;
 import org.hipparchus.ode.OrdinaryDifferentialEquation;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -45,8 +46,21 @@ public final class TwinPopulation {
      * @param unmodelled its unmodelled factors
      * @param samples    [time][channel] noisy observations (one array per sample, shared by the windows cut from it)
      * @param events     how many events of each kind happened, by {@link Event#ordinal()}
+     * @param driveOff   the samples taken with the drive switched off (the live simulator announces those events,
+     *                   so the streams app knows them too)
      */
-    public record Sensor(double physics, double[] unmodelled, double[][] samples, int[] events) {
+    public record Sensor(double physics, double[] unmodelled, double[][] samples, int[] events, BitSet driveOff) {
+
+        /** A sensor whose drive never went off. */
+        public Sensor(double physics, double[] unmodelled, double[][] samples, int[] events) {
+            this(physics, unmodelled, samples, events, new BitSet());
+        }
+
+        /** Whether the drive was off at any sample in [from, to). */
+        public boolean driveOffIn(int from, int to) {
+            int next = driveOff.nextSetBit(from);
+            return next >= 0 && next < to;
+        }
     }
 
     /**
@@ -120,6 +134,7 @@ public final class TwinPopulation {
         }
         OrdinaryDifferentialEquation ode = system.equations(physics, factors);
         double[][] samples = new double[n][];
+        BitSet driveOff = new BitSet(n);
         double[] observed = new double[system.channels()];
         double nextEvent = t + exponential(rng, spec.meanEventGap());
         double driveBackAt = Double.NaN;
@@ -155,6 +170,7 @@ public final class TwinPopulation {
                 for (int c = 0; c < sample.length; c++) {
                     sample[c] = observed[c] + noise * gaussian(rng);
                 }
+                driveOff.set(k, !Double.isNaN(driveBackAt));
                 samples[k++] = sample;
                 quiet = system.runDown(s) ? quiet + 1 : 0;
             }
@@ -165,7 +181,7 @@ public final class TwinPopulation {
                 events[Event.RUN_DOWN_RE_EXCITATION.ordinal()]++;
             }
         }
-        return new Sensor(physics, unmodelled, samples, events);
+        return new Sensor(physics, unmodelled, samples, events, driveOff);
     }
 
     private static Event drawEvent(SplittableRandom rng, boolean driveCanStop) {

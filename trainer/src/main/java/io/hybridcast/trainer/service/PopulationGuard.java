@@ -2,6 +2,7 @@ package io.hybridcast.trainer.service;
 
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.api.HybridModel;
+import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.trainer.basemodel.BaseModelCalibration;
 import io.hybridcast.trainer.basemodel.IntervalCalibrationFit;
 import io.hybridcast.trainer.basemodel.LiveWindows;
@@ -45,13 +46,16 @@ final class PopulationGuard {
         this.sensors = sensors;
     }
 
-    /** The mean relative error of the model's sensor-level z_p over the guard population's scored points. */
-    double error(HybridModel model) {
+    /**
+     * The mean relative error of the model's sensor-level z_p, as published under {@code calibration} (which tier a
+     * point is published in depends on it), over the guard population's scored points.
+     */
+    double error(HybridModel model, IntervalCalibration calibration) {
         SystemKind system = settings.system();
         IntervalCalibrationFit.Fusion fusion = BaseModelCalibration.fusion(system, settings.windowLength(),
                 settings.hop(), settings.contextSize());
         return IntervalCalibrationFit.points(model, population(), fusion, LiveWindows.readingBound(system))
-                .relativeError();
+                .relativeError(calibration);
     }
 
     /** Simulated once per service: the same sensors judge every candidate. */

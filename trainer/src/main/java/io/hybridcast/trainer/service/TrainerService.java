@@ -5,6 +5,7 @@ import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.fusion.IntervalCalibration;
+import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.trainer.basemodel.BaseModels;
@@ -141,8 +142,12 @@ public final class TrainerService implements AutoCloseable {
             Map<String, Double> guardMetrics = new LinkedHashMap<>();
             if (rejection == null && guard != null && served.isPresent()
                     && settings.promotion() == TrainerSettings.Promotion.BETTER) {
-                double candidateError = guard.error(candidate);
-                double servedError = guard.error(served.get());
+                // the candidate inherits the served version's calibration, so both are judged as published under it
+                IntervalCalibration calibration = IntervalCalibration.fromMetrics(
+                        lookup.newest().map(this::inheritedCalibration).orElse(Map.of()),
+                        PriorRange.forSystem(system.name()));
+                double candidateError = guard.error(candidate, calibration);
+                double servedError = guard.error(served.get(), calibration);
                 guardMetrics.put(GUARD_METRIC, candidateError);
                 guardMetrics.put(GUARD_METRIC + "_served", servedError);
                 LOG.info("Promotion guard for {}: sensor-level z_p error on the held-out simulated population "

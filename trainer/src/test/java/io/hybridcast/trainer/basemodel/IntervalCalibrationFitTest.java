@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.fusion.IntervalCalibration;
+import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.fusion.SensorLevelPosterior;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.vae.HybridVae;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IntervalCalibrationFitTest {
 
     private static final IntervalCalibrationFit.Fusion LIVE = new IntervalCalibrationFit.Fusion(50, 10, 5, 0.05,
-            BaseModelCalibration.FORGETTING, BaseModelCalibration.CAPACITY, BaseModelCalibration.MIN_SECONDS, 0);
+            BaseModelCalibration.FORGETTING, BaseModelCalibration.CAPACITY, BaseModelCalibration.MIN_SECONDS, 0, 0,
+            PriorRange.PENDULUM);
 
     @Test
     void theCalibratedIntervalsCoverTheTruthOfHeldOutSimulatedSensors() throws Exception {
@@ -50,20 +53,15 @@ class IntervalCalibrationFitTest {
     void theFitIsTheSmallestSystematicTermThatReachesTheCoverage() {
         // three sensors read 10 % high, a tight interval: b must make 0.1·mean fit inside t·sqrt(std² + (b·mean)²)
         int n = 60;
-        double[] mean = new double[n];
-        double[] std = new double[n];
-        double[] windows = new double[n];
+        SensorLevelPosterior.Parts[] parts = new SensorLevelPosterior.Parts[n];
         double[] truth = new double[n];
         int[] sensor = new int[n];
         for (int i = 0; i < n; i++) {
             truth[i] = 2.0;
-            mean[i] = 2.2;
-            std[i] = 0.001;
-            windows[i] = 1e6; // normal quantile
+            parts[i] = point(2.2, false, 0, false);
             sensor[i] = i % 3;
         }
-        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(mean, std, windows, truth, sensor,
-                new boolean[n]);
+        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(parts, truth, sensor);
         IntervalCalibration c = IntervalCalibrationFit.fit(p, PriorRange.PENDULUM);
         double t = io.hybridcast.model.fusion.RandomEffects.quantile975(1e6 - 1);
         double needed = Math.sqrt(Math.pow(0.2 / t, 2) - 0.001 * 0.001) / 2.2;
@@ -76,20 +74,14 @@ class IntervalCalibrationFitTest {
     void eachTierGetsTheSmallestTermThatCoversItsOwnPoints() {
         // revealed points read 5 % high, unrevealed ones 30 % high: one b for both would be too wide for the first
         int n = 80;
-        double[] mean = new double[n];
-        double[] std = new double[n];
-        double[] windows = new double[n];
+        SensorLevelPosterior.Parts[] parts = new SensorLevelPosterior.Parts[n];
         double[] truth = new double[n];
-        boolean[] revealed = new boolean[n];
         for (int i = 0; i < n; i++) {
-            revealed[i] = i % 2 == 0;
+            boolean revealed = i % 2 == 0;
             truth[i] = 2.0;
-            mean[i] = revealed[i] ? 2.1 : 2.6;
-            std[i] = 0.001;
-            windows[i] = 1e6;
+            parts[i] = point(revealed ? 2.1 : 2.6, revealed, 0, true);
         }
-        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(mean, std, windows, truth, new int[n],
-                revealed);
+        IntervalCalibrationFit.Points p = new IntervalCalibrationFit.Points(parts, truth, new int[n]);
         IntervalCalibration c = IntervalCalibrationFit.fit(p, PriorRange.PENDULUM, 0.02);
         assertThat(c.revealGate()).isEqualTo(0.02);
         assertThat(c.systematic()).isBetween(0.02, 0.03); // 0.1 / (1.96 · 2.1)
@@ -98,5 +90,42 @@ class IntervalCalibrationFitTest {
         assertThat(p.tier(false).coverage(new IntervalCalibration(c.systematic(), PriorRange.PENDULUM))).isZero();
         assertThat(IntervalCalibrationFit.fit(p, PriorRange.PENDULUM, 0).systematic())
                 .isEqualTo(c.systematicUnrevealed(), org.assertj.core.api.Assertions.within(1e-6));
+    }
+
+    @Test
+    void theFitCountsTheWidthThatTheRevealedEstimatesAgeingAlreadyGives() {
+        // revealed sensors read 10 % high; the ageing since their newest revealing window already gives a relative
+        // std of 5 %, wider than the 4.6 % that 10 % at 1.96 std needs: the streams app publishes that, so b is 0
+        int n = 40;
+        SensorLevelPosterior.Parts[] aged = new SensorLevelPosterior.Parts[n];
+        SensorLevelPosterior.Parts[] fresh = new SensorLevelPosterior.Parts[n];
+        double[] truth = new double[n];
+        for (int i = 0; i < n; i++) {
+            truth[i] = 2.0;
+            aged[i] = point(2.2, true, 0.05 * 0.05, true);
+            fresh[i] = point(2.2, true, 0, true);
+        }
+        // two unrevealed points 30 % off, so that the unrevealed tier is fitted on its own and is wider
+        SensorLevelPosterior.Parts[] withUnrevealed = java.util.Arrays.copyOf(aged, n + 2);
+        double[] truths = java.util.Arrays.copyOf(truth, n + 2);
+        withUnrevealed[n] = point(2.6, false, 0, true);
+        withUnrevealed[n + 1] = point(2.6, false, 0, true);
+        truths[n] = 2.0;
+        truths[n + 1] = 2.0;
+        IntervalCalibration agedFit = IntervalCalibrationFit.fit(
+                new IntervalCalibrationFit.Points(withUnrevealed, truths, new int[n + 2]), PriorRange.PENDULUM, 0.02);
+        IntervalCalibration freshFit = IntervalCalibrationFit.fit(
+                new IntervalCalibrationFit.Points(fresh, truth, new int[n]), PriorRange.PENDULUM, 0.02);
+        assertThat(agedFit.systematic()).isZero();
+        assertThat(freshFit.systematic()).isBetween(0.046, 0.047); // 0.2 / (1.96 · 2.2)
+    }
+
+    /**
+     * One sensor-level point fused from a tight window posterior (std 0.001, a normal quantile): revealed or not,
+     * with the ageing's relative variance {@code aged}, under a gate or not.
+     */
+    private static SensorLevelPosterior.Parts point(double mean, boolean revealed, double aged, boolean gated) {
+        RandomEffects.Estimate[] e = {new RandomEffects.Estimate(mean, 0.001, Double.NaN, Double.NaN, 1e6, 0)};
+        return new SensorLevelPosterior.Parts(e, revealed ? e : null, new double[]{0, aged}, aged, gated);
     }
 }

@@ -3,6 +3,8 @@ package io.hybridcast.trainer.service;
 import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.fusion.IntervalCalibration;
+import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.trainer.basemodel.BaseModels;
 import org.junit.jupiter.api.Test;
@@ -46,14 +48,16 @@ class PopulationGuardTest {
         TrainerSettings settings = settings(TrainerSettings.Promotion.BETTER);
         PopulationGuard guard = new PopulationGuard(settings, 6);
         try (NDManager manager = NDManager.newBaseManager()) {
-            HybridVae base = ModelBundle.read(BaseModels.shipped(SystemKind.PENDULUM).orElseThrow(), "PENDULUM")
-                    .instantiate(manager);
+            ModelBundle bundle = ModelBundle.read(BaseModels.shipped(SystemKind.PENDULUM).orElseThrow(), "PENDULUM");
+            HybridVae base = bundle.instantiate(manager);
             HybridVae untrained = new HybridVae(base.spec(), manager, 5);
-            double baseError = guard.error(base);
-            double untrainedError = guard.error(untrained);
+            // both judged as published under the shipped version's calibration, as the service judges them
+            IntervalCalibration calibration = IntervalCalibration.fromMetrics(bundle.metrics(), PriorRange.PENDULUM);
+            double baseError = guard.error(base, calibration);
+            double untrainedError = guard.error(untrained, calibration);
             assertThat(baseError).isBetween(0.0, 0.25);
             assertThat(untrainedError).isGreaterThan(1.5 * baseError);
-            assertThat(guard.error(base)).isEqualTo(baseError); // the same sensors judge every candidate
+            assertThat(guard.error(base, calibration)).isEqualTo(baseError); // the same sensors judge every candidate
             PromotionRule rule = new PromotionRule(settings);
             assertThat(rule.populationRejection(untrainedError, baseError)).contains("worse");
             assertThat(rule.populationRejection(baseError, untrainedError)).isNull();
