@@ -32,6 +32,14 @@ public final class BaseModelCalibration {
      * parameter may make between revealing windows (docs/decisions.md, "Revealed estimates age as a random walk").
      */
     static final double REVEALED_WALK = 0.106;
+    /** Sensors of a live run the fleet coverage is reported for: the live-quality benchmark's random fleet. */
+    static final int FLEET = 12;
+    /** Runs drawn for the fleet coverage. */
+    static final int FLEET_DRAWS = 4000;
+    /** The band the live-quality benchmark asks a run's 95 % interval coverage to fall in (issue 11). */
+    static final double FLEET_BAND_LOW = 0.85;
+    /** Its upper end. */
+    static final double FLEET_BAND_HIGH = 0.99;
     /** The live score counts sensor-level estimates after each sensor's first minute. */
     static final double MIN_SECONDS = 60;
     /**
@@ -59,6 +67,15 @@ public final class BaseModelCalibration {
             m.put("zp_interval_coverage_check", check.coverage(calibration));
             m.put("zp_interval_coverage_check_uncalibrated", check.coverage(none));
             m.put("zp_sensor_level_rel_err_check", check.relativeError(calibration));
+            if (check.size() > 0 && java.util.Arrays.stream(check.sensor()).distinct().count() >= FLEET) {
+                // what a live run of a dozen sensors would score with these intervals (docs/trainer.md)
+                double[] runs = check.fleetCoverage(calibration, FLEET, FLEET_DRAWS, 1);
+                m.put("zp_interval_fleet_coverage_p05", runs[(int) (0.05 * (runs.length - 1))]);
+                m.put("zp_interval_fleet_coverage_p50", runs[(runs.length - 1) / 2]);
+                m.put("zp_interval_fleet_coverage_p95", runs[(int) (0.95 * (runs.length - 1))]);
+                m.put("zp_interval_fleet_coverage_in_band", java.util.Arrays.stream(runs)
+                        .filter(c -> c >= FLEET_BAND_LOW && c <= FLEET_BAND_HIGH).count() / (double) runs.length);
+            }
             if (calibration.revealGate() > 0) {
                 IntervalCalibrationFit.Points revealed = check.tier(true);
                 IntervalCalibrationFit.Points unrevealed = check.tier(false);
