@@ -6,6 +6,7 @@ import io.hybridcast.model.fusion.IntervalCalibration;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.schemas.SensorSystems;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +68,13 @@ public final class BaseModelCalibration {
             m.put("zp_interval_coverage_check", check.coverage(calibration));
             m.put("zp_interval_coverage_check_uncalibrated", check.coverage(none));
             m.put("zp_sensor_level_rel_err_check", check.relativeError(calibration));
-            if (check.size() > 0 && java.util.Arrays.stream(check.sensor()).distinct().count() >= FLEET) {
+            if (check.size() > 0 && Arrays.stream(check.sensor()).distinct().count() >= FLEET) {
                 // what a live run of a dozen sensors would score with these intervals (docs/trainer.md)
                 double[] runs = check.fleetCoverage(calibration, FLEET, FLEET_DRAWS, 1);
                 m.put("zp_interval_fleet_coverage_p05", runs[(int) (0.05 * (runs.length - 1))]);
                 m.put("zp_interval_fleet_coverage_p50", runs[(runs.length - 1) / 2]);
                 m.put("zp_interval_fleet_coverage_p95", runs[(int) (0.95 * (runs.length - 1))]);
-                m.put("zp_interval_fleet_coverage_in_band", java.util.Arrays.stream(runs)
+                m.put("zp_interval_fleet_coverage_in_band", Arrays.stream(runs)
                         .filter(c -> c >= FLEET_BAND_LOW && c <= FLEET_BAND_HIGH).count() / (double) runs.length);
             }
             if (calibration.revealGate() > 0) {

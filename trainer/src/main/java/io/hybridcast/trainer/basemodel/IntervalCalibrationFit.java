@@ -16,7 +16,9 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.function.DoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * Fits a model's {@link IntervalCalibration} on simulated sensors of the digital twin, cut and fused exactly as
@@ -97,12 +99,12 @@ public final class IntervalCalibrationFit {
                 hits[sensor[i]] += truth[i] >= e.lower95() && truth[i] <= e.upper95() ? 1 : 0;
                 counts[sensor[i]]++;
             }
-            int[] scored = java.util.stream.IntStream.range(0, sensors).filter(s -> counts[s] > 0).toArray();
+            int[] scored = IntStream.range(0, sensors).filter(s -> counts[s] > 0).toArray();
             if (scored.length < fleet) {
                 throw new IllegalArgumentException("a fleet of " + fleet + " needs as many scored sensors, got "
                         + scored.length);
             }
-            java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+            SplittableRandom rng = new SplittableRandom(seed);
             double[] out = new double[draws];
             for (int d = 0; d < draws; d++) {
                 int[] pool = scored.clone();
