@@ -140,7 +140,8 @@ public final class Experiment {
                 .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
                 .setHidden(settings.hidden()).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
                 .optPhysicsHeadMap(settings.physicsHeadMap()).optResidualForm(settings.residualForm())
-                .optTimeBank(settings.timeBank()).optEmbedSpectrum(settings.embedSpectrum()).build();
+                .optTimeBank(settings.timeBank()).optEmbedSpectrum(settings.embedSpectrum())
+                .optDrive(settings.drive()).build();
     }
 
     /** Trains and scores one variant with one seed. */

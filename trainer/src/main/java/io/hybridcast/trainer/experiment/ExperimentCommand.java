@@ -138,6 +138,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "The VAEs' set encoder also reads each window's DFT magnitudes (not served by the kernel).")
     boolean embedSpectrum;
 
+    @Option(names = "--drive",
+            description = "The VAEs' ODE carries a drive as two rotating states at the rate a classical frequency "
+                    + "search of each window finds (not served by the kernel).")
+    boolean drive;
+
     @Option(names = "--prior", defaultValue = "service",
             description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
                     + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
@@ -192,7 +197,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
-                .optEmbedSpectrum(embedSpectrum).build());
+                .optEmbedSpectrum(embedSpectrum).optDrive(drive).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

@@ -15,7 +15,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  List<ModelVariant> variants, String physicsHeadMap, double klWeight,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
-                                 int hidden, int timeBank, boolean embedSpectrum) {
+                                 int hidden, int timeBank, boolean embedSpectrum, boolean drive) {
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -48,6 +48,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private int hidden = 64;
         private int timeBank;
         private boolean embedSpectrum;
+        private boolean drive;
 
         private Builder() {
         }
@@ -166,6 +167,12 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /** Whether the VAEs' ODE carries the rotating drive states (default false). */
+        public Builder optDrive(boolean value) {
+            drive = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -177,7 +184,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum);
+                    embedSpectrum, drive);
         }
     }
 }

@@ -38,6 +38,7 @@ public final class Report {
         json.put("hidden", settings.hidden());
         json.put("time_bank", settings.timeBank());
         json.put("embed_spectrum", settings.embedSpectrum());
+        json.put("drive", settings.drive());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());
