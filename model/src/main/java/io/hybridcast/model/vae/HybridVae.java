@@ -166,6 +166,14 @@ public final class HybridVae implements HybridModel {
         }
     }
 
+    /**
+     * <b>Offline oracle ablation only, never served:</b> the encoder's z_n replaced by the true unmodelled parameters
+     * {@code oracle} holds ({@link OracleLatents}); null restores the encoder. Not written into bundles.
+     */
+    public void setOracleLatents(OracleLatents oracle) {
+        encoder.setOracle(oracle);
+    }
+
     private void init(Block block, int inputWidth) {
         block.initialize(manager, DataType.FLOAT32, new Shape(1, inputWidth));
     }

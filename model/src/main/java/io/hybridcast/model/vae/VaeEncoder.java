@@ -29,6 +29,7 @@ final class VaeEncoder {
     private final Block velocityHead;
     private final WindowSpectrum spectrum;
     private final RotatingDrive drive;
+    private OracleLatents oracle;
 
     /** {@code drive} is null when the spec has no rotating drive. */
     VaeEncoder(ModelSpec spec, Physics physics, Constants c, BlockRunner runner, Block setEmbed, Block latentHead,
@@ -46,6 +47,14 @@ final class VaeEncoder {
         this.velocityHead = velocityHead;
         this.spectrum = spec.embedSpectrum() ? new WindowSpectrum(spec) : null;
         this.drive = drive;
+    }
+
+    /** Offline oracle ablation only: z_n's posterior becomes the truth {@code oracle} holds (null: the encoder's). */
+    void setOracle(OracleLatents oracle) {
+        if (oracle != null && oracle.size() != n) {
+            throw new IllegalArgumentException("oracle gives " + oracle.size() + " latents, the model has " + n);
+        }
+        this.oracle = oracle;
     }
 
     /** Per-window embeddings, [B, E]. {@code windows} is [B, T, C]. */
@@ -76,6 +85,10 @@ final class VaeEncoder {
         NDArray latent = runner.forward(latentHead, pooled, training);
         NDArray latentMean = n == 0 ? latent.get(":, 0:0") : latent.get(":, 0:" + n);
         NDArray latentLogVar = n == 0 ? latent.get(":, 0:0") : latent.get(":, " + n + ":" + (2 * n));
+        if (oracle != null) {
+            latentMean = oracle.latents(windows);
+            latentLogVar = latentMean.zerosLike().add(c.of(OracleLatents.LOG_VARIANCE));
+        }
         NDArray unmixed = x.add(runner.forward(unmixer, NDArrays.concat(new NDList(x, latentMean), 1), training));
         NDArray[] head = physicsHead(unmixed, training);
         NDArray first = windows.get(":, 0, :");

@@ -15,7 +15,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  List<ModelVariant> variants, String physicsHeadMap, double klWeight,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
-                                 int hidden, int timeBank, boolean embedSpectrum, boolean drive) {
+                                 int hidden, int timeBank, boolean embedSpectrum, boolean drive,
+                                 boolean oracleZn) {
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -49,6 +50,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private int timeBank;
         private boolean embedSpectrum;
         private boolean drive;
+        private boolean oracleZn;
 
         private Builder() {
         }
@@ -173,6 +175,12 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /** Offline oracle ablation: the VAEs' z_n set to the true unmodelled parameters (default false). */
+        public Builder optOracleZn(boolean value) {
+            oracleZn = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -184,7 +192,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum, drive);
+                    embedSpectrum, drive, oracleZn);
         }
     }
 }
