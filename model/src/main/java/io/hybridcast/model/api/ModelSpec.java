@@ -40,6 +40,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * @param embedSpectrum  whether the set encoder (the path to z_n) also reads each channel's DFT magnitudes over
  *                       the window, so that what oscillates faster than the physics is linearly at hand; not
  *                       served by the kernel; missing means false
+ * @param drive          whether the decoder's ODE carries a drive as two rotating states (c, s) that push the
+ *                       last physical state component (θ' of the pendulum) by c, at a rate a classical frequency
+ *                       search of the window gives (a network corrects it within bounds and gives the drive's
+ *                       amplitude and phase); not served by the kernel; missing means false
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
@@ -64,7 +68,8 @@ public record ModelSpec(
         String physicsHeadMap,
         String residualForm,
         int timeBank,
-        boolean embedSpectrum) {
+        boolean embedSpectrum,
+        boolean drive) {
 
     /** Physics head map: {@code min + width·sigmoid(o)}, never on a bound, gradient everywhere. */
     public static final String HEAD_SIGMOID = "sigmoid";
@@ -134,14 +139,14 @@ public record ModelSpec(
                 .setNeuralLatents(neuralLatents).setHidden(hidden).setEmbedding(embedding).optSubsteps(substeps)
                 .optSolver(solver).optLogObsVariance(logObsVariance).optUseNeural(useNeural).optUsePhysics(usePhysics)
                 .optMeta(meta).optPhysicsHeadMap(physicsHeadMap).optResidualForm(residualForm).optTimeBank(timeBank)
-                .optEmbedSpectrum(embedSpectrum);
+                .optEmbedSpectrum(embedSpectrum).optDrive(drive);
     }
 
     /**
      * Builds a {@link ModelSpec}. {@code setX} values have no default and {@link #build()} names any that is
      * missing; {@code optX} values default to: maxHorizon 0, substeps 1, solver rk4, logObsVariance -9 (Phys-VAE),
      * useNeural and usePhysics true, meta false, physicsHeadMap {@value #HEAD_SIGMOID}, residualForm
-     * {@value #RESIDUAL_MLP}, timeBank 0, embedSpectrum false. The values themselves are
+     * {@value #RESIDUAL_MLP}, timeBank 0, embedSpectrum false, drive false. The values themselves are
      * validated by the spec's constructor.
      */
     public static final class Builder {
@@ -167,6 +172,7 @@ public record ModelSpec(
         private String residualForm = RESIDUAL_MLP;
         private int timeBank;
         private boolean embedSpectrum;
+        private boolean drive;
 
         private Builder() {
         }
@@ -298,6 +304,12 @@ public record ModelSpec(
             return this;
         }
 
+        /** Whether the decoder's ODE carries the rotating drive states (default false). */
+        public Builder optDrive(boolean value) {
+            drive = value;
+            return this;
+        }
+
         /** The spec; refuses a missing required value or an invalid one, naming the setting. */
         public ModelSpec build() {
             required(system, "system");
@@ -314,7 +326,7 @@ public record ModelSpec(
             return new ModelSpec(system, algorithm, windowLength, channels, dt, maxHorizon, physicsName, physicsMin,
                     physicsMax, neuralLatents, hidden, embedding, substeps, solver, logObsVariance, useNeural,
                     usePhysics, meta, physicsHeadMap, residualForm, timeBank,
-                    embedSpectrum);
+                    embedSpectrum, drive);
         }
 
         private static void required(Object value, String name) {

@@ -117,15 +117,7 @@ public final class ForcedSwing {
      */
     public static double[] amplitude(double[][] window, int channel, double dt, double f) {
         double[][] r = residuals(window, channel, dt, f, 0);
-        double[] sums = new double[5];
-        for (int t = 0; t < window.length; t++) {
-            sums[0] += r[0][t] * r[0][t];
-            sums[1] += r[0][t] * r[1][t];
-            sums[2] += r[1][t] * r[1][t];
-            sums[3] += r[0][t] * r[2][t];
-            sums[4] += r[1][t] * r[2][t];
-        }
-        double[] ab = solve2(sums);
+        double[] ab = coefficients(r);
         double rss = 0;
         for (int t = 0; t < window.length; t++) {
             double e = r[2][t] - ab[0] * r[0][t] - ab[1] * r[1][t];
@@ -134,6 +126,27 @@ public final class ForcedSwing {
         int dof = Math.max(1, window.length - 6);
         double s = Math.sqrt(rss / dof);
         return new double[]{Math.hypot(ab[0], ab[1]), s * Math.sqrt(2.0 / window.length)};
+    }
+
+    /**
+     * The sinusoid at {@code f} Hz in one window beside a cubic: {a, b} with the readings ≈ cubic + a·cos(2πf·t) +
+     * b·sin(2πf·t), t in seconds from the window's first sample. Its phase is what a decoder that starts at the
+     * window's first sample needs (the hybrid VAE's rotating drive states).
+     */
+    public static double[] coefficients(double[][] window, int channel, double dt, double f) {
+        return coefficients(residuals(window, channel, dt, f, 0));
+    }
+
+    private static double[] coefficients(double[][] r) {
+        double[] sums = new double[5];
+        for (int t = 0; t < r[0].length; t++) {
+            sums[0] += r[0][t] * r[0][t];
+            sums[1] += r[0][t] * r[1][t];
+            sums[2] += r[1][t] * r[1][t];
+            sums[3] += r[0][t] * r[2][t];
+            sums[4] += r[1][t] * r[2][t];
+        }
+        return solve2(sums);
     }
 
     /** cos, sin and the readings, each with its least-squares cubic in time removed: [3][n]. */

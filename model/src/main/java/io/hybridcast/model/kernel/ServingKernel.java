@@ -100,6 +100,10 @@ public final class ServingKernel implements HybridModel {
             throw new KernelUnsupportedException("the kernel's set encoder reads the window alone; this model's "
                     + "also reads the window's spectrum");
         }
+        if (spec.drive()) {
+            throw new KernelUnsupportedException("the kernel serves an ODE of the physical state alone; this model's "
+                    + "ODE also carries the rotating drive states (c, s) of a classical frequency search");
+        }
         if (backend == Backend.VECTOR && Backend.available() != Backend.VECTOR) {
             throw new KernelUnsupportedException("the vector backend needs the JVM flag --add-modules "
                     + "jdk.incubator.vector");

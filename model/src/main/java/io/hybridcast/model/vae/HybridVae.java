@@ -78,6 +78,8 @@ public final class HybridVae implements HybridModel {
     final Block residualNet;
     /** The in-ODE time bank's network, null without a time bank ({@link TimeBank}). */
     final Block timeBankNet;
+    /** The rotating drive's network, null without a drive ({@link RotatingDrive}). */
+    final Block driveNet;
     private final NDArray neuralMask;
 
     /** A freshly initialised model (random weights from {@code seed}). */
@@ -103,6 +105,11 @@ public final class HybridVae implements HybridModel {
         odeNet = Networks.smoothMlp(h, h, physics.stateDim());
         residualNet = Networks.mlp(h, OutputResidual.outputs(spec));
         timeBankNet = spec.hasTimeBank() ? Networks.mlp(h, TimeBank.outputs(spec, physics.stateDim())) : null;
+        if (spec.drive() && (physics.stateDim() != 2 || physics.unobservedDim() != 1)) {
+            throw new IllegalArgumentException("model setting drive needs a one-degree-of-freedom oscillator (state "
+                    + "(x, x')), " + spec.system() + " has " + physics.stateDim() + " state components");
+        }
+        driveNet = spec.drive() ? Networks.mlp(h, RotatingDrive.OUTPUTS) : null;
         neuralMask = physics.neuralMask(manager);
 
         // the initialisation order fixes the weights a seed gives: keep it
@@ -118,9 +125,13 @@ public final class HybridVae implements HybridModel {
             init(timeBankNet, 1 + n);
             Networks.zeroLastLayer(timeBankNet);
         }
+        if (driveNet != null) {
+            init(driveNet, n + RotatingDrive.EXTRA_INPUTS);
+            Networks.zeroLastLayer(driveNet);
+        }
 
         this.encoder = new VaeEncoder(spec, physics, c, runner, setEmbed, latentHead, unmixer, physicsHead,
-                velocityHead);
+                velocityHead, driveNet == null ? null : new RotatingDrive(spec, c, runner, driveNet));
         this.decoder = new VaeDecoder(spec, physics, c, runner, odeNet, residualNet, timeBankNet, neuralMask);
         Map<String, Block> physicsBlocks = new LinkedHashMap<>();
         physicsBlocks.put("physicsHead", physicsHead);
@@ -134,6 +145,9 @@ public final class HybridVae implements HybridModel {
             neuralBlocks.put("residualNet", residualNet);
             if (timeBankNet != null) {
                 neuralBlocks.put("timeBankNet", timeBankNet);
+            }
+            if (driveNet != null) {
+                neuralBlocks.put("driveNet", driveNet);
             }
         }
         this.codec = new ParameterCodec(spec.algorithm(), physicsBlocks, neuralBlocks);
@@ -150,6 +164,14 @@ public final class HybridVae implements HybridModel {
         if (!spec.sinusoidResidual()) {
             decoder.zeroHorizonResidual();
         }
+    }
+
+    /**
+     * <b>Offline oracle ablation only, never served:</b> the encoder's z_n replaced by the true unmodelled parameters
+     * {@code oracle} holds ({@link OracleLatents}); null restores the encoder. Not written into bundles.
+     */
+    public void setOracleLatents(OracleLatents oracle) {
+        encoder.setOracle(oracle);
     }
 
     private void init(Block block, int inputWidth) {
@@ -353,9 +375,9 @@ public final class HybridVae implements HybridModel {
     }
 
     private BandInference band() {
-        // the sigma-point path rewrites the vector field without time: a time bank is decoded by the training
+        // the sigma-point path rewrites the vector field without time: a time bank or drive is decoded by the training
         // decoder, which the Monte-Carlo band uses
-        if (bandMethod == BandMethod.MONTE_CARLO || spec.hasTimeBank()) {
+        if (bandMethod == BandMethod.MONTE_CARLO || spec.hasTimeBank() || spec.drive()) {
             return new MonteCarloBand(spec, c, decoder, posteriorSamples);
         }
         if (sigmaPoints == null) {

@@ -78,11 +78,17 @@ final class VaeDecoder {
         }
     }
 
+    /**
+     * @param initialState [B, D], or [B, D + 3] with the rotating drive's columns (c₀, s₀, W) after the physical
+     *                     state ({@link RotatingDrive})
+     */
     HybridVae.Decoded decode(NDArray zp, NDArray zn, NDArray initialState, int length, boolean training) {
         int d = physics.stateDim();
         int channels = spec.channels();
-        NDArray s0 = NDArrays.concat(new NDList(initialState, initialState), 1);
-        OdeSolver.VectorField field = augmentedField(zp, zn, training);
+        NDArray physical = spec.drive() ? initialState.get(":, 0:" + d) : initialState;
+        NDArray driveColumns = spec.drive() ? initialState.get(":, " + d + ":") : null;
+        NDArray s0 = NDArrays.concat(new NDList(physical, physical), 1);
+        OdeSolver.VectorField field = augmentedField(zp, zn, driveColumns, training);
         NDArray trajectory = solver.trajectory(field, s0, length);
         NDArray xP = trajectory.get(":, :, 0:" + channels);
         NDArray xPA = trajectory.get(":, :, " + d + ":" + (d + channels));
@@ -112,7 +118,7 @@ final class VaeDecoder {
      * The same mathematics as slicing the halves apart; {@code LeanDecoderTest} pins it to that formulation, and
      * gradients still reach every parameter (the padding and folding are graph ops on the raw parameters).
      */
-    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn, boolean training) {
+    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn, NDArray driveColumns, boolean training) {
         int d = physics.stateDim();
         Physics.PreparedField known = spec.usePhysics() ? physics.prepare(zp, 2, c) : null;
         if (!spec.useNeural()) {
@@ -170,13 +176,24 @@ final class VaeDecoder {
         TimeBank.Drive drive = timeBank == null ? null : timeBank.drive(runner.forward(timeBankNet,
                 NDArrays.concat(new NDList(zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth())), zn), 1),
                 training), spec.usePhysics() ? neuralMask.toFloatArray() : ones(d));
+        // the rotating drive pushes the last component of the neural half (θ' of the pendulum)
+        NDArray pushRow = driveColumns == null ? null : m.create(lastOfSecondHalf(d), new Shape(1, 2L * d));
         return (state, time) -> {
             NDArray v1 = Activation.sigmoid(state.matMul(w1Sig).add(rowBiasSig));
             NDArray v2 = Activation.sigmoid(ai.djl.nn.core.Linear.linear(v1, w2Sig, b2Sig).singletonOrThrow());
             NDArray net = ai.djl.nn.core.Linear.linear(v2, w3Sig, b3Sig).singletonOrThrow();
             NDArray neural = drive == null ? net : net.add(drive.at(time));
+            if (pushRow != null) {
+                neural = neural.add(RotatingDrive.force(driveColumns, time, c).matMul(pushRow));
+            }
             return known == null ? neural : known.apply(state).add(neural);
         };
+    }
+
+    private static float[] lastOfSecondHalf(int d) {
+        float[] values = new float[2 * d];
+        values[2 * d - 1] = 1f;
+        return values;
     }
 
     private static float[] ones(int length) {

@@ -28,9 +28,12 @@ final class VaeEncoder {
     private final Block physicsHead;
     private final Block velocityHead;
     private final WindowSpectrum spectrum;
+    private final RotatingDrive drive;
+    private OracleLatents oracle;
 
+    /** {@code drive} is null when the spec has no rotating drive. */
     VaeEncoder(ModelSpec spec, Physics physics, Constants c, BlockRunner runner, Block setEmbed, Block latentHead,
-               Block unmixer, Block physicsHead, Block velocityHead) {
+               Block unmixer, Block physicsHead, Block velocityHead, RotatingDrive drive) {
         this.spec = spec;
         this.physics = physics;
         this.c = c;
@@ -43,6 +46,15 @@ final class VaeEncoder {
         this.physicsHead = physicsHead;
         this.velocityHead = velocityHead;
         this.spectrum = spec.embedSpectrum() ? new WindowSpectrum(spec) : null;
+        this.drive = drive;
+    }
+
+    /** Offline oracle ablation only: z_n's posterior becomes the truth {@code oracle} holds (null: the encoder's). */
+    void setOracle(OracleLatents oracle) {
+        if (oracle != null && oracle.size() != n) {
+            throw new IllegalArgumentException("oracle gives " + oracle.size() + " latents, the model has " + n);
+        }
+        this.oracle = oracle;
     }
 
     /** Per-window embeddings, [B, E]. {@code windows} is [B, T, C]. */
@@ -73,11 +85,22 @@ final class VaeEncoder {
         NDArray latent = runner.forward(latentHead, pooled, training);
         NDArray latentMean = n == 0 ? latent.get(":, 0:0") : latent.get(":, 0:" + n);
         NDArray latentLogVar = n == 0 ? latent.get(":, 0:0") : latent.get(":, " + n + ":" + (2 * n));
+        if (oracle != null) {
+            latentMean = oracle.latents(windows);
+            latentLogVar = latentMean.zerosLike().add(c.of(OracleLatents.LOG_VARIANCE));
+        }
         NDArray unmixed = x.add(runner.forward(unmixer, NDArrays.concat(new NDList(x, latentMean), 1), training));
         NDArray[] head = physicsHead(unmixed, training);
         NDArray first = windows.get(":, 0, :");
-        NDArray initial = physics.unobservedDim() == 0 ? first
-                : NDArrays.concat(new NDList(first, runner.forward(velocityHead, x, training)), 1);
+        NDArray velocity = physics.unobservedDim() == 0 ? null : runner.forward(velocityHead, x, training);
+        NDArray initial;
+        if (drive != null) {
+            // the drive's columns (c₀, s₀, W) follow the physical state (RotatingDrive)
+            NDArray[] d = drive.encode(windows, latentMean, head[0], training);
+            initial = NDArrays.concat(new NDList(first, velocity.add(d[0]), d[1]), 1);
+        } else {
+            initial = velocity == null ? first : NDArrays.concat(new NDList(first, velocity), 1);
+        }
         return new HybridVae.Posterior(latentMean, latentLogVar, head[0], head[1], unmixed, initial);
     }
 

@@ -19,7 +19,7 @@ class ModelSpecBuilderTest {
     void optionalValuesTakeTheirDocumentedDefaults() {
         ModelSpec spec = pendulum().build();
         assertEquals(new ModelSpec("PENDULUM", "meta-hybrid-vae", 50, 1, 0.05, 0, "omega", 0.392, 3.53, 3, 32, 16, 1,
-                "rk4", -9, true, true, false, ModelSpec.HEAD_SIGMOID, ModelSpec.RESIDUAL_MLP, 0, false), spec);
+                "rk4", -9, true, true, false, ModelSpec.HEAD_SIGMOID, ModelSpec.RESIDUAL_MLP, 0, false, false), spec);
     }
 
     @Test
@@ -41,7 +41,8 @@ class ModelSpecBuilderTest {
     @Test
     void toBuilderCopiesEveryValue() {
         ModelSpec spec = pendulum().optMaxHorizon(20).optSubsteps(2).optSolver("euler").optLogObsVariance(-4)
-                .optUseNeural(false).optMeta(true).optPhysicsHeadMap(ModelSpec.HEAD_CLAMP).optTimeBank(48).optEmbedSpectrum(true).build();
+                .optUseNeural(false).optMeta(true).optPhysicsHeadMap(ModelSpec.HEAD_CLAMP).optTimeBank(48).optEmbedSpectrum(true)
+                .optDrive(true).build();
         assertEquals(spec, spec.toBuilder().build());
         ModelSpec variant = spec.withVariant("phys-vae", true, true, false);
         assertEquals("phys-vae", variant.algorithm());

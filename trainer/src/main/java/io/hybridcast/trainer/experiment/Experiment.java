@@ -10,6 +10,7 @@ import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.OracleLatents;
 import io.hybridcast.model.vae.PhysicsProfileFit;
 import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.simulator.dataset.DatasetSpec;
@@ -140,7 +141,8 @@ public final class Experiment {
                 .setPhysicsRange(prior[0], prior[1]).setNeuralLatents(Math.max(1, s.unmodelledParameters().size()))
                 .setHidden(settings.hidden()).setEmbedding(32).optSolver(settings.solver()).optMeta(true)
                 .optPhysicsHeadMap(settings.physicsHeadMap()).optResidualForm(settings.residualForm())
-                .optTimeBank(settings.timeBank()).optEmbedSpectrum(settings.embedSpectrum()).build();
+                .optTimeBank(settings.timeBank()).optEmbedSpectrum(settings.embedSpectrum())
+                .optDrive(settings.drive()).build();
     }
 
     /** Trains and scores one variant with one seed. */
@@ -193,7 +195,19 @@ public final class Experiment {
     }
 
     private VariantTrainer trainer() {
-        return new VariantTrainer(settings, baseSpec(), model -> evaluate(model, validation, false).msePred);
+        return new VariantTrainer(settings, baseSpec(), model -> evaluate(model, validation, false).msePred,
+                settings.oracleZn() ? oracle() : null);
+    }
+
+    /** Offline oracle ablation: the true unmodelled parameters of every window of every split (docs/model.md). */
+    private OracleLatents oracle() {
+        List<double[][]> sequences = new ArrayList<>();
+        List<double[]> truth = new ArrayList<>();
+        for (EpisodicDataset d : List.of(train, validation, test, ood)) {
+            sequences.addAll(Arrays.asList(d.observations()));
+            truth.addAll(Arrays.asList(d.unmodelled()));
+        }
+        return OracleLatents.of(sequences.toArray(new double[0][][]), truth.toArray(new double[0][]), WINDOW);
     }
 
     /**
@@ -209,7 +223,8 @@ public final class Experiment {
         List<Long> times = new ArrayList<>();
         long[] last = {0};
         try (NDManager manager = NDManager.newBaseManager();
-             VariantTrainer.Trained model = trainer().train(variant, 1, timing, 1, 200, manager,
+             VariantTrainer.Trained model = new VariantTrainer(settings, baseSpec(),
+                     m -> evaluate(m, validation, false).msePred, null).train(variant, 1, timing, 1, 200, manager,
                      (step, total, epoch, loss, elapsed) -> {
                          // physics warm-up steps (epoch 0) are not training steps of the joint fit
                          if (epoch > 0) {

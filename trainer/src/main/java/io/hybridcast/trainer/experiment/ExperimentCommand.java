@@ -138,6 +138,17 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "The VAEs' set encoder also reads each window's DFT magnitudes (not served by the kernel).")
     boolean embedSpectrum;
 
+    @Option(names = "--drive",
+            description = "The VAEs' ODE carries a drive as two rotating states at the rate a classical frequency "
+                    + "search of each window finds (not served by the kernel).")
+    boolean drive;
+
+    @Option(names = "--oracle-zn",
+            description = "Oracle ablation, offline only: the VAEs' z_n set to the true unmodelled parameters of each "
+                    + "window (standardised), to measure what the decoder can do when told them. Needs "
+                    + "--validate-every > 0.")
+    boolean oracleZn;
+
     @Option(names = "--prior", defaultValue = "service",
             description = "Prior range of z_p: service (PriorRange, the live models' range) or plausible (the "
                     + "physically plausible range, wide enough to extrapolate) (default: ${DEFAULT-VALUE}).")
@@ -182,6 +193,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(hidden >= 8, "--hidden (>= 8)", hidden);
         require(timeBank >= 0 && timeBank <= ModelSpec.MAX_TIME_BANK, "--time-bank (0.." + ModelSpec.MAX_TIME_BANK
                 + ")", timeBank);
+        require(!oracleZn || validateEvery > 0, "--validate-every (> 0 with --oracle-zn)", validateEvery);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
         }
@@ -192,7 +204,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
-                .optEmbedSpectrum(embedSpectrum).build());
+                .optEmbedSpectrum(embedSpectrum).optDrive(drive).optOracleZn(oracleZn).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

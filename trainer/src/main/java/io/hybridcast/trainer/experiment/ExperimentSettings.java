@@ -15,7 +15,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  List<ModelVariant> variants, String physicsHeadMap, double klWeight,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
-                                 int hidden, int timeBank, boolean embedSpectrum) {
+                                 int hidden, int timeBank, boolean embedSpectrum, boolean drive,
+                                 boolean oracleZn) {
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -48,6 +49,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private int hidden = 64;
         private int timeBank;
         private boolean embedSpectrum;
+        private boolean drive;
+        private boolean oracleZn;
 
         private Builder() {
         }
@@ -166,6 +169,18 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /** Whether the VAEs' ODE carries the rotating drive states (default false). */
+        public Builder optDrive(boolean value) {
+            drive = value;
+            return this;
+        }
+
+        /** Offline oracle ablation: the VAEs' z_n set to the true unmodelled parameters (default false). */
+        public Builder optOracleZn(boolean value) {
+            oracleZn = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -177,7 +192,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum);
+                    embedSpectrum, drive, oracleZn);
         }
     }
 }

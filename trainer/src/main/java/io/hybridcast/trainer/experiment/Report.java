@@ -38,6 +38,8 @@ public final class Report {
         json.put("hidden", settings.hidden());
         json.put("time_bank", settings.timeBank());
         json.put("embed_spectrum", settings.embedSpectrum());
+        json.put("drive", settings.drive());
+        json.put("oracle_zn", settings.oracleZn());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());
@@ -109,6 +111,10 @@ public final class Report {
 
         StringBuilder md = new StringBuilder();
         md.append("# Experiment: ").append(dataset).append("\n\n");
+        if (settings.oracleZn()) {
+            md.append("**Oracle ablation (offline, never served): the VAEs' z_n was set to the true unmodelled "
+                    + "parameters of each window; their MCC and decodability are the truth's, not learnt.**\n\n");
+        }
         md.append("Command (rerun to reproduce; every number below comes from it):\n\n```\n").append(command)
                 .append("\n```\n\n");
         md.append(String.format(Locale.ROOT, "Settings: %d training tasks × %d sequences (50 samples of %d "

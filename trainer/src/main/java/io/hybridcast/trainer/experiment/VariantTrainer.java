@@ -11,6 +11,7 @@ import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
 import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.OracleLatents;
 import io.hybridcast.simulator.dataset.EpisodicDataset;
 
 import java.util.Map;
@@ -35,15 +36,19 @@ final class VariantTrainer {
     private final ExperimentSettings settings;
     private final ModelSpec baseSpec;
     private final ToDoubleFunction<HybridModel> validationLoss;
+    private final OracleLatents oracle;
 
     /**
      * @param baseSpec       the spec every variant derives from
      * @param validationLoss the early-stopping criterion of a model in training (lower is better)
+     * @param oracle         offline oracle ablation: the true z_n of every window the VAEs see, else null
      */
-    VariantTrainer(ExperimentSettings settings, ModelSpec baseSpec, ToDoubleFunction<HybridModel> validationLoss) {
+    VariantTrainer(ExperimentSettings settings, ModelSpec baseSpec, ToDoubleFunction<HybridModel> validationLoss,
+                   OracleLatents oracle) {
         this.settings = settings;
         this.baseSpec = baseSpec;
         this.validationLoss = validationLoss;
+        this.oracle = oracle;
     }
 
     /**
@@ -69,6 +74,9 @@ final class VariantTrainer {
                 paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
                 settings.horizonResidualWeight()));
         if (!stopping) {
+            if (oracle != null) {
+                throw new IllegalArgumentException("the oracle ablation needs early stopping (--validate-every > 0)");
+            }
             HybridVae model = HybridVaeTrainer.train(variant.spec(baseSpec), config, data.observations(),
                     data.taskIds(), manager, listener);
             return finish(model, null);
@@ -76,6 +84,7 @@ final class VariantTrainer {
         // as HybridVaeTrainer.train, with a listener that can reach the new model
         HybridVae model = new HybridVae(variant.spec(baseSpec), manager, config.seed());
         try {
+            model.setOracleLatents(oracle);
             if (config.horizonResidualWeight() > 0) {
                 model.zeroHorizonResidual();
             }

@@ -95,6 +95,15 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void theOracleAblationNeedsEarlyStopping() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("experiment", "--oracle-zn")).isEqualTo(2);
+        assertThat(err.toString()).contains("--validate-every").contains("--oracle-zn");
+    }
+
+    @Test
     void anUnknownModelIsNamed() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new TrainerCommand());
