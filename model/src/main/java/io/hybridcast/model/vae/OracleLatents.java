@@ -27,7 +27,7 @@ public final class OracleLatents {
 
     private final int windowLength;
     private final int latents;
-    private final Map<Key, float[]> byWindow = new HashMap<>();
+    private final Map<WindowKey, float[]> byWindow = new HashMap<>();
 
     private OracleLatents(int windowLength, int latents) {
         this.windowLength = windowLength;
@@ -59,8 +59,8 @@ public final class OracleLatents {
             for (int j = 0; j < n; j++) {
                 z[j] = (float) ((truth[i][j] - mean[j]) / Math.max(1e-12, Math.sqrt(std[j])));
             }
-            oracle.byWindow.put(new Key(VaeArrays.toFloat(new double[][][] {Arrays.copyOf(sequences[i], windowLength)})),
-                    z);
+            float[] window = VaeArrays.toFloat(new double[][][] {Arrays.copyOf(sequences[i], windowLength)});
+            oracle.byWindow.put(new WindowKey(window), z);
         }
         return oracle;
     }
@@ -77,7 +77,7 @@ public final class OracleLatents {
         float[] values = windows.toType(DataType.FLOAT32, false).toFloatArray();
         float[] out = new float[b * latents];
         for (int i = 0; i < b; i++) {
-            float[] z = byWindow.get(new Key(Arrays.copyOfRange(values, i * width, (i + 1) * width)));
+            float[] z = byWindow.get(new WindowKey(Arrays.copyOfRange(values, i * width, (i + 1) * width)));
             if (z == null) {
                 throw new IllegalStateException("oracle ablation: window " + i + " is not one of the windows whose "
                         + "truth it holds");
@@ -90,22 +90,5 @@ public final class OracleLatents {
     /** How many latents it gives. */
     int size() {
         return latents;
-    }
-
-    private record Key(float[] values) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(values, k.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(values);
-        }
-
-        @Override
-        public String toString() {
-            return "Key" + values.length;
-        }
     }
 }

@@ -50,9 +50,9 @@ final class RotatingDrive {
     private final Constants c;
     private final BlockRunner runner;
     private final Block net;
-    private final Map<Key, float[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<WindowKey, float[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, float[]> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<WindowKey, float[]> eldest) {
             return size() > CACHE;
         }
     };
@@ -115,7 +115,7 @@ final class RotatingDrive {
     }
 
     private synchronized float[] cached(float[] row, int t, int ch) {
-        return cache.computeIfAbsent(new Key(row), key -> estimate(row, t, ch, spec.dt()));
+        return cache.computeIfAbsent(new WindowKey(row), key -> estimate(row, t, ch, spec.dt()));
     }
 
     /** The front-end of one window (channel 0): {W₀ rad/s, a, b}. */
@@ -129,22 +129,5 @@ final class RotatingDrive {
         double hz = ForcedSwing.forcing(new double[][][] {w}, new long[] {0}, 0, dt).hz();
         double[] ab = ForcedSwing.coefficients(w, 0, dt, hz);
         return new float[] {(float) (2 * Math.PI * hz), (float) ab[0], (float) ab[1]};
-    }
-
-    private record Key(float[] values) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(values, k.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(values);
-        }
-
-        @Override
-        public String toString() {
-            return "Key" + values.length;
-        }
     }
 }
