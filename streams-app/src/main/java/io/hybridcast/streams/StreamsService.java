@@ -1,6 +1,6 @@
 package io.hybridcast.streams;
 
-import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.streams.api.HttpApi;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.errors.StreamThreadHealth;
@@ -85,7 +85,7 @@ public final class StreamsService implements AutoCloseable {
     /** Starts the app with the given settings, loading published model bundles with {@link BundleModelLoader}. */
     public static StreamsService start(StreamsSettings settings) {
         return new StreamsService(settings, new BundleModelLoader(
-                HybridVae.BandMethod.parse(settings.get(StreamsSettings.MODEL_BAND_METHOD)),
+                BandMethod.parse(settings.get(StreamsSettings.MODEL_BAND_METHOD)),
                 settings.get(StreamsSettings.MODEL_SAMPLES)));
     }
 

@@ -7,6 +7,7 @@ import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.physics.Physics;
 import io.hybridcast.model.solver.OdeSolver;
 import io.hybridcast.model.solver.PhysicsTrajectories;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 
 import java.io.ByteArrayInputStream;
@@ -87,9 +88,9 @@ public record GoldenSet(int horizon, double[][][] contextWindows, double[][] con
             }
             counts[i] = CONTEXTS_PER_QUERY;
         }
-        HybridVae.BandMethod method = model.bandMethod();
+        BandMethod method = model.bandMethod();
         try {
-            model.setBandMethod(HybridVae.BandMethod.SIGMA_POINTS);
+            model.setBandMethod(BandMethod.SIGMA_POINTS);
             Inference expected = model.inferWithPooledContext(windows, sums, counts, spec.maxHorizon());
             return new GoldenSet(spec.maxHorizon(), contexts, embeddings, windows, sums, counts, expected);
         } finally {

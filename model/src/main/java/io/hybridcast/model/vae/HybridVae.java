@@ -51,24 +51,6 @@ public final class HybridVae implements HybridModel {
     private BandMethod bandMethod = BandMethod.SIGMA_POINTS;
     private BandInference sigmaPoints;
 
-    /** How inference derives the predictive band from the posterior. */
-    public enum BandMethod {
-        /** Deterministic sigma points (unscented transform, 2d + 1 decodes per window): the default. */
-        SIGMA_POINTS,
-        /** The posterior mean plus {@link #setPosteriorSamples} random posterior samples per window. */
-        MONTE_CARLO;
-
-        /** Parses {@code sigma-points} or {@code monte-carlo}. */
-        public static BandMethod parse(String name) {
-            return switch (name) {
-                case "sigma-points" -> SIGMA_POINTS;
-                case "monte-carlo" -> MONTE_CARLO;
-                default -> throw new IllegalArgumentException("band method must be sigma-points or monte-carlo, got "
-                        + name);
-            };
-        }
-    }
-
     final Block setEmbed;
     final Block latentHead;
     final Block unmixer;
@@ -105,11 +87,7 @@ public final class HybridVae implements HybridModel {
         odeNet = Networks.smoothMlp(h, h, physics.stateDim());
         residualNet = Networks.mlp(h, OutputResidual.outputs(spec));
         timeBankNet = spec.hasTimeBank() ? Networks.mlp(h, TimeBank.outputs(spec, physics.stateDim())) : null;
-        if (spec.drive() && (physics.stateDim() != 2 || physics.unobservedDim() != 1)) {
-            throw new IllegalArgumentException("model setting drive needs a one-degree-of-freedom oscillator (state "
-                    + "(x, x')), " + spec.system() + " has " + physics.stateDim() + " state components");
-        }
-        driveNet = spec.drive() ? Networks.mlp(h, RotatingDrive.OUTPUTS) : null;
+        driveNet = RotatingDrive.network(spec, physics, h);
         neuralMask = physics.neuralMask(manager);
 
         // the initialisation order fixes the weights a seed gives: keep it

@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.physics.Constants;
+import io.hybridcast.model.physics.Physics;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,6 +57,21 @@ final class RotatingDrive {
             return size() > CACHE;
         }
     };
+
+    /**
+     * The drive's network of {@code hidden} units for {@code spec}, null without a drive; refuses a system that is not
+     * a one-degree-of-freedom oscillator.
+     */
+    static Block network(ModelSpec spec, Physics physics, int hidden) {
+        if (!spec.drive()) {
+            return null;
+        }
+        if (physics.stateDim() != 2 || physics.unobservedDim() != 1) {
+            throw new IllegalArgumentException("model setting drive needs a one-degree-of-freedom oscillator (state "
+                    + "(x, x')), " + spec.system() + " has " + physics.stateDim() + " state components");
+        }
+        return Networks.mlp(hidden, OUTPUTS);
+    }
 
     RotatingDrive(ModelSpec spec, Constants c, BlockRunner runner, Block net) {
         this.spec = spec;

@@ -45,9 +45,9 @@ class SigmaPointBandTest {
             int b = 6;
             int h = 15;
             double[][][] w = windows(b, 3);
-            assertThat(model.bandMethod()).isEqualTo(HybridVae.BandMethod.SIGMA_POINTS);
+            assertThat(model.bandMethod()).isEqualTo(BandMethod.SIGMA_POINTS);
             Inference sp = model.inferWithPooledContext(w, null, null, h);
-            model.setBandMethod(HybridVae.BandMethod.MONTE_CARLO);
+            model.setBandMethod(BandMethod.MONTE_CARLO);
             model.setPosteriorSamples(4000);
             Inference mc = model.inferWithPooledContext(w, null, null, h);
             model.setPosteriorSamples(HybridVae.DEFAULT_POSTERIOR_SAMPLES);
@@ -89,7 +89,7 @@ class SigmaPointBandTest {
             try (NDManager root = NDManager.newBaseManager(); HybridVae model = new HybridVae(spec, root, 9)) {
                 double[][][] w = windows(3, 4);
                 Inference sp = model.inferWithPooledContext(w, null, null, 10);
-                model.setBandMethod(HybridVae.BandMethod.MONTE_CARLO);
+                model.setBandMethod(BandMethod.MONTE_CARLO);
                 Inference mc = model.inferWithPooledContext(w, null, null, 10);
                 for (int i = 0; i < 3; i++) {
                     for (int t = 0; t < 10; t++) {
@@ -107,9 +107,9 @@ class SigmaPointBandTest {
 
     @Test
     void bandMethodNamesParseAndUnknownOnesAreRefused() {
-        assertThat(HybridVae.BandMethod.parse("sigma-points")).isEqualTo(HybridVae.BandMethod.SIGMA_POINTS);
-        assertThat(HybridVae.BandMethod.parse("monte-carlo")).isEqualTo(HybridVae.BandMethod.MONTE_CARLO);
-        assertThatThrownBy(() -> HybridVae.BandMethod.parse("bootstrap"))
+        assertThat(BandMethod.parse("sigma-points")).isEqualTo(BandMethod.SIGMA_POINTS);
+        assertThat(BandMethod.parse("monte-carlo")).isEqualTo(BandMethod.MONTE_CARLO);
+        assertThatThrownBy(() -> BandMethod.parse("bootstrap"))
                 .hasMessageContaining("sigma-points or monte-carlo").hasMessageContaining("bootstrap");
     }
 

@@ -1,7 +1,7 @@
 package io.hybridcast.streams.config;
 
 import io.hybridcast.avro.SystemKind;
-import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.schemas.kafka.KafkaClientConfig;
 
 import java.io.IOException;
@@ -130,7 +130,7 @@ public final class StreamsSettings {
             "How the 95 % bands are formed from the posterior: sigma-points (default: 2d + 1 deterministic decodes "
                     + "per forecast, the unscented transform) or monte-carlo (model.posterior.samples random draws).",
             "sigma-points", text -> {
-                HybridVae.BandMethod.parse(text);
+                BandMethod.parse(text);
                 return text;
             }, false);
     public static final Setting<Integer> MODEL_SAMPLES = new Setting<>("model.posterior.samples",

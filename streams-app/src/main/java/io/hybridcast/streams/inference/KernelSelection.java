@@ -6,7 +6,7 @@ import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.kernel.GoldenSet;
 import io.hybridcast.model.kernel.KernelUnsupportedException;
 import io.hybridcast.model.kernel.ServingKernel;
-import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.BandMethod;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +34,8 @@ public final class KernelSelection {
      * @param bandMethod the band method the app serves (setting model.band.method)
      */
     public static Optional<HybridModel> select(String label, byte[] payload, ModelBundle bundle,
-                                               HybridVae.BandMethod bandMethod) {
-        if (bandMethod != HybridVae.BandMethod.SIGMA_POINTS) {
+                                               BandMethod bandMethod) {
+        if (bandMethod != BandMethod.SIGMA_POINTS) {
             LOG.warn("{}: the serving kernel implements sigma-point bands only, model.band.method is {}: serving "
                     + "with DJL", label, bandMethod);
             return Optional.empty();

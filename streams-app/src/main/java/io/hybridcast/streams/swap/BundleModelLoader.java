@@ -5,6 +5,7 @@ import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.model.bundle.InvalidBundleException;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.line.LineDiffusionModel;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.api.HybridModel;
 import io.hybridcast.streams.inference.HybridServingModel;
@@ -23,19 +24,19 @@ public final class BundleModelLoader implements ModelLoader {
     /** Parent of every loaded model's own sub-manager; lives as long as the process. */
     private static final NDManager ROOT = NDManager.newBaseManager();
 
-    private final HybridVae.BandMethod bandMethod;
+    private final BandMethod bandMethod;
     private final int posteriorSamples;
 
     /** A loader whose models form their bands the default way (sigma points). */
     public BundleModelLoader() {
-        this(HybridVae.BandMethod.SIGMA_POINTS, HybridVae.DEFAULT_POSTERIOR_SAMPLES);
+        this(BandMethod.SIGMA_POINTS, HybridVae.DEFAULT_POSTERIOR_SAMPLES);
     }
 
     /**
      * A loader whose models form their bands with {@code bandMethod} (setting model.band.method), drawing
      * {@code posteriorSamples} per band when that is Monte-Carlo (setting model.posterior.samples).
      */
-    public BundleModelLoader(HybridVae.BandMethod bandMethod, int posteriorSamples) {
+    public BundleModelLoader(BandMethod bandMethod, int posteriorSamples) {
         this.bandMethod = bandMethod;
         this.posteriorSamples = posteriorSamples;
     }

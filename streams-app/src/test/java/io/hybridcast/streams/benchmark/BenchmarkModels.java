@@ -7,6 +7,7 @@ import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.training.HybridVaeTrainer;
 import io.hybridcast.model.training.TrainingConfig;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.inference.ServingModel;
 import io.hybridcast.streams.swap.BundleModelLoader;
@@ -74,11 +75,11 @@ final class BenchmarkModels {
     }
 
     static ServingModel trainedPendulumModel() {
-        return trainedPendulumModel(HybridVae.BandMethod.SIGMA_POINTS);
+        return trainedPendulumModel(BandMethod.SIGMA_POINTS);
     }
 
     /** The benchmark model, forming its bands with {@code bandMethod}. */
-    static ServingModel trainedPendulumModel(HybridVae.BandMethod bandMethod) {
+    static ServingModel trainedPendulumModel(BandMethod bandMethod) {
         try (NDManager manager = NDManager.newBaseManager(); HybridVae model = train(SPEC, manager)) {
             byte[] bundle = BundleModelLoader.bundle(model);
             ModelVersion header = ModelVersion.newBuilder().setSystem(SystemKind.PENDULUM).setVersion(1)

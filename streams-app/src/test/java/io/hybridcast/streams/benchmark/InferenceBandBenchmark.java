@@ -1,6 +1,7 @@
 package io.hybridcast.streams.benchmark;
 
 import ai.djl.ndarray.NDManager;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ public final class InferenceBandBenchmark {
                 double[] total = new double[2];
                 for (int r = 0; r < reps + 2; r++) {
                     for (int m = 0; m < 2; m++) {
-                        model.setBandMethod(m == 0 ? HybridVae.BandMethod.MONTE_CARLO
-                                : HybridVae.BandMethod.SIGMA_POINTS);
+                        model.setBandMethod(m == 0 ? BandMethod.MONTE_CARLO
+                                : BandMethod.SIGMA_POINTS);
                         long t0 = System.nanoTime();
                         model.inferWithPooledContext(in.windows(), in.pooledSums(), in.pooledCounts(), 20);
                         if (r >= 2) {

@@ -2,7 +2,7 @@ package io.hybridcast.streams.benchmark;
 
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
-import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
@@ -65,7 +65,7 @@ public final class NonModelCostBenchmark {
                 values.add(Topics.SENSOR_READINGS.valueSerde().serializer().serialize(Topics.SENSOR_READINGS.name(), r));
             }
         }
-        CpuTimedModel served = new CpuTimedModel(BenchmarkModels.trainedPendulumModel(HybridVae.BandMethod.SIGMA_POINTS));
+        CpuTimedModel served = new CpuTimedModel(BenchmarkModels.trainedPendulumModel(BandMethod.SIGMA_POINTS));
         ModelRegistry registry = new ModelRegistry();
         registry.swap(served);
         for (int pass = 0; pass < passes; pass++) {

@@ -6,6 +6,7 @@ import io.hybridcast.model.api.ModelSpec;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.kernel.GoldenSet;
 import io.hybridcast.model.kernel.ServingKernel;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class ServingCostBenchmark {
         try (NDManager manager = NDManager.newBaseManager()) {
             for (var v : variants.entrySet()) {
                 HybridVae model = BenchmarkModels.train(v.getValue(), manager);
-                model.setBandMethod(HybridVae.BandMethod.SIGMA_POINTS);
+                model.setBandMethod(BandMethod.SIGMA_POINTS);
                 models.put(v.getKey(), model);
             }
             // the fused kernel of the served model, on its bundle's parameters, timed in the same rounds as DJL

@@ -6,7 +6,7 @@ import io.hybridcast.avro.Forecast;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.kafka.embedded.EmbeddedKafkaBroker;
-import io.hybridcast.model.vae.HybridVae;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.StreamsService;
@@ -99,9 +99,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     boolean latencyOnly;
 
     private final SystemKind system = SystemKind.PENDULUM;
-    private final Function<HybridVae.BandMethod, ServingModel> models;
+    private final Function<BandMethod, ServingModel> models;
 
-    public StreamsBenchmark(Function<HybridVae.BandMethod, ServingModel> models) {
+    public StreamsBenchmark(Function<BandMethod, ServingModel> models) {
         this.models = models;
     }
 
@@ -163,7 +163,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             // Pass-through and forecaster alternate, each round on fresh application ids (empty state, input from
             // the start): the machine is shared and its speed drifts, so a ratio is only fair from neighbouring runs.
             ModelRegistry registry = new ModelRegistry();
-            CpuTimedModel served = new CpuTimedModel(models.apply(HybridVae.BandMethod.parse(
+            CpuTimedModel served = new CpuTimedModel(models.apply(BandMethod.parse(
                     base.get(StreamsSettings.MODEL_BAND_METHOD))));
             registry.swap(served);
             List<Double> passthroughRuns = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             if (!skipBaseline) {
                 System.out.println("Baseline forecaster run (Monte-Carlo band, no state cache)...");
                 ModelRegistry baselineModels = new ModelRegistry();
-                baselineModels.swap(models.apply(HybridVae.BandMethod.MONTE_CARLO));
+                baselineModels.swap(models.apply(BandMethod.MONTE_CARLO));
                 AppMetrics baselineMetrics = AppMetrics.inMemory();
                 StreamsSettings baselineSettings = base.with(Map.of("application.id", "bench-baseline",
                         "state.dir", work.resolve("bl").toString(), "state.cache.entries", "1",
@@ -490,7 +490,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException("--latency-only needs --latency-rate");
         }
         ModelRegistry registry = new ModelRegistry();
-        registry.swap(models.apply(HybridVae.BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
+        registry.swap(models.apply(BandMethod.parse(base.get(StreamsSettings.MODEL_BAND_METHOD))));
         Map<String, Object> report = new LinkedHashMap<>();
         String guarantee = base.get(StreamsSettings.PROCESSING_GUARANTEE);
         if (latencyWarmupSeconds > 0) {

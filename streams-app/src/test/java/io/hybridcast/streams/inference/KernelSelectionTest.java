@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.hybridcast.avro.ModelVersion;
 import io.hybridcast.model.bundle.ModelBundle;
 import io.hybridcast.model.kernel.GoldenSet;
+import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.streams.swap.BundleModelLoader;
 import io.hybridcast.streams.testing.TinyModels;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KernelSelectionTest {
 
-    private static ServingModel load(byte[] payload, HybridVae.BandMethod method) throws Exception {
+    private static ServingModel load(byte[] payload, BandMethod method) throws Exception {
         ModelVersion header = TinyModels.pendulumVersion(7, null);
         return new BundleModelLoader(method, HybridVae.DEFAULT_POSTERIOR_SAMPLES).load(header, payload);
     }
@@ -45,7 +46,7 @@ class KernelSelectionTest {
     void aVersionWhoseKernelReproducesTheGoldenOutputsIsServedByTheKernelWithDjlsForecasts() throws Exception {
         byte[] payload = TinyModels.pendulumBundle();
         ModelBundle bundle = ModelBundle.read(payload);
-        try (ServingModel kernel = load(payload, HybridVae.BandMethod.SIGMA_POINTS);
+        try (ServingModel kernel = load(payload, BandMethod.SIGMA_POINTS);
              NDManager m = NDManager.newBaseManager();
              HybridServingModel djl = new HybridServingModel(TinyModels.pendulumVersion(7, null).getSystem(), 7,
                      () -> {
@@ -84,7 +85,7 @@ class KernelSelectionTest {
              HybridVae other = new HybridVae(TinyModels.pendulumSpec(), m, 99)) {
             otherGolden = GoldenSet.create(other).toBytes();
         }
-        try (ServingModel served = load(rezip(payload, otherGolden), HybridVae.BandMethod.SIGMA_POINTS)) {
+        try (ServingModel served = load(rezip(payload, otherGolden), BandMethod.SIGMA_POINTS)) {
             assertThat(((HybridServingModel) served).engine()).isEqualTo("djl");
             assertThat(served.predict(queries(), TinyModels.HORIZON)).hasSize(5);
         }
@@ -93,8 +94,8 @@ class KernelSelectionTest {
     @Test
     void aBundleWithoutGoldenSetOrWithMonteCarloBandsIsServedByDjl() throws Exception {
         byte[] payload = TinyModels.pendulumBundle();
-        try (ServingModel noGolden = load(rezip(payload, null), HybridVae.BandMethod.SIGMA_POINTS);
-             ServingModel monteCarlo = load(payload, HybridVae.BandMethod.MONTE_CARLO)) {
+        try (ServingModel noGolden = load(rezip(payload, null), BandMethod.SIGMA_POINTS);
+             ServingModel monteCarlo = load(payload, BandMethod.MONTE_CARLO)) {
             assertThat(((HybridServingModel) noGolden).engine()).isEqualTo("djl");
             assertThat(((HybridServingModel) monteCarlo).engine()).isEqualTo("djl");
         }
