@@ -82,6 +82,11 @@ public final class ExperimentCommand implements Callable<Integer> {
             description = "Multiplier of the VAEs' KL term on top of (1 + α)·σ² (default: ${DEFAULT-VALUE}).")
     double klWeight;
 
+    @Option(names = "--alpha",
+            description = "Weight α of the VAEs' least-action regulariser ‖x_P − x_PA‖² (and of the KL, as "
+                    + "(1 + α)·σ²); default: the system's (1e-2, the line 1e-1).")
+    Double alpha;
+
     @Option(names = "--physics-warmup", defaultValue = "300",
             description = "Steps that train only the VAEs' physics head on simulated physics-only trajectories "
                     + "before the joint fit; 0 for Phys-VAE's joint training only (default: ${DEFAULT-VALUE}, "
@@ -181,6 +186,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(timingSteps >= 0, "--timing-steps", timingSteps);
         require(List.of("sigmoid", "clamp").contains(physicsHead), "--physics-head (sigmoid or clamp)", physicsHead);
         require(klWeight >= 0 && Double.isFinite(klWeight), "--kl-weight", klWeight);
+        require(alpha == null || (alpha >= 0 && Double.isFinite(alpha)), "--alpha", alpha);
         require(physicsWarmup >= 0, "--physics-warmup", physicsWarmup);
         require(horizonResidual >= 0 && Double.isFinite(horizonResidual), "--horizon-residual", horizonResidual);
         require(validateEvery >= 0, "--validate-every", validateEvery);
@@ -201,6 +207,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         Experiment experiment = new Experiment(ExperimentSettings.builder().setSystem(system)
                 .setScale(trainTasks, perTask, testTasks).setSchedule(epochs, batch, learningRate).setSeeds(seeds)
                 .setVariants(variants).optContextSize(context).optPhysicsHeadMap(physicsHead).optKlWeight(klWeight)
+                .optAlpha(alpha == null ? Double.NaN : alpha)
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)

@@ -1,6 +1,7 @@
 package io.hybridcast.trainer.experiment;
 
 import io.hybridcast.avro.SystemKind;
+import io.hybridcast.model.training.TrainingConfig;
 
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,12 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
                                  int hidden, int timeBank, boolean embedSpectrum, boolean drive,
-                                 boolean oracleZn) {
+                                 boolean oracleZn, double alpha) {
+
+    /** The least-action weight α the VAEs train with: {@link #alpha()}, or the system's default when that is NaN. */
+    public double effectiveAlpha() {
+        return Double.isNaN(alpha) ? TrainingConfig.defaults(system.name(), epochs, 0).alpha() : alpha;
+    }
 
     /** A builder with nothing required set. */
     public static Builder builder() {
@@ -51,6 +57,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private boolean embedSpectrum;
         private boolean drive;
         private boolean oracleZn;
+        private double alpha = Double.NaN;
 
         private Builder() {
         }
@@ -181,6 +188,15 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /**
+         * Weight α of the VAEs' least-action regulariser (and of their KL, as (1 + α)·σ²); NaN (default): the
+         * system's paper default of {@code TrainingConfig.defaults}.
+         */
+        public Builder optAlpha(double value) {
+            alpha = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -192,7 +208,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum, drive, oracleZn);
+                    embedSpectrum, drive, oracleZn, alpha);
         }
     }
 }

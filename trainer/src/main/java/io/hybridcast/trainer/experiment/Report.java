@@ -31,6 +31,7 @@ public final class Report {
         json.put("seeds", settings.seeds());
         json.put("physics_head", settings.physicsHeadMap());
         json.put("kl_weight", settings.klWeight());
+        json.put("alpha", settings.effectiveAlpha());
         json.put("physics_warmup_steps", settings.physicsWarmupSteps());
         json.put("horizon_residual_weight", settings.horizonResidualWeight());
         json.put("solver", settings.solver());
@@ -121,13 +122,14 @@ public final class Report {
                         + "channel(s), dt %s s), %d test tasks in distribution (%s ∈ [%s, %s]) and %d out of distribution "
                         + "(%s ∈ [%s, %s]), prior range of %s [%s, %s], "
                         + "%d epochs, batch %d, Adam lr %s, K = %d context sequences, forecast horizon %d, seeds %s; "
-                        + "physics head map %s, KL weight %s, physics warm-up %d steps, R_horizon weight %s. "
+                        + "physics head map %s, KL weight %s, least-action α %s, physics warm-up %d steps, R_horizon weight %s. "
                         + "Wall time of the whole run: %.0f s on this machine (2 shared cores, one training at a time).%n%n",
                 settings.trainTasks(), settings.perTask(), labels.channels(), labels.dt(), settings.testTasks(), zp,
                 labels.trainRange()[0], labels.trainRange()[1], settings.testTasks(), zp, labels.oodRange()[0],
                 labels.oodRange()[1], zp, labels.priorRange()[0], labels.priorRange()[1], settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.contextSize(), settings.horizon(),
-                settings.seeds(), settings.physicsHeadMap(), settings.klWeight(), settings.physicsWarmupSteps(),
+                settings.seeds(), settings.physicsHeadMap(), settings.klWeight(), settings.effectiveAlpha(),
+                settings.physicsWarmupSteps(),
                 settings.horizonResidualWeight(), wallSeconds));
         if (!stepMillis.isEmpty()) {
             md.append("One training step at batch 200 (" + dataset + ", RK4, one core, median of the timed steps after a "

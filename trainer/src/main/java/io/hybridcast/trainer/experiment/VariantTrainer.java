@@ -70,7 +70,7 @@ final class VariantTrainer {
         }
         TrainingConfig paper = TrainingConfig.defaults(settings.system().name(), epochs, seed);
         TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
-                settings.learningRate(), seed, settings.contextSize(), paper.alpha(), paper.beta(), paper.gamma(),
+                settings.learningRate(), seed, settings.contextSize(), settings.effectiveAlpha(), paper.beta(), paper.gamma(),
                 paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
                 settings.horizonResidualWeight()));
         if (!stopping) {

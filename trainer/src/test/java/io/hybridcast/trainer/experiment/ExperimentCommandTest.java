@@ -111,4 +111,18 @@ class ExperimentCommandTest {
         assertThat(cli.execute("experiment", "--models", "meta-hybrid-vae,toaster")).isEqualTo(2);
         assertThat(err.toString()).contains("toaster");
     }
+
+    @Test
+    void aNegativeLeastActionWeightIsNamedAndTheDefaultIsTheSystems() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("experiment", "--alpha", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--alpha").contains("-1");
+        ExperimentSettings.Builder line = ExperimentSettings.builder()
+                .setSystem(io.hybridcast.avro.SystemKind.ADVECTION_DIFFUSION).setScale(2, 2, 1).setSchedule(1, 8, 1e-3)
+                .setSeeds(java.util.List.of(1L)).setVariants(ModelVariant.ALL);
+        assertThat(line.build().effectiveAlpha()).isEqualTo(0.1);
+        assertThat(line.optAlpha(3).build().effectiveAlpha()).isEqualTo(3.0);
+    }
 }
