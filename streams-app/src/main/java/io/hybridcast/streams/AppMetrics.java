@@ -17,6 +17,8 @@ public final class AppMetrics {
     private final DistributionSummary batchSize;
     private final Timer inferenceTime;
     private final Counter forecasts;
+    private final Counter windowsWithBand;
+    private final Counter windowsWithoutBand;
     private final Timer forecastDelay;
     /** Per system; the processors of all stream threads share one AppMetrics. */
     private final java.util.concurrent.ConcurrentMap<String, ScoreMeters> scoreMeters =
@@ -31,6 +33,12 @@ public final class AppMetrics {
         this.inferenceTime = Timer.builder("hybridcast.inference.time")
                 .description("Time of one batched model call").publishPercentiles(0.5, 0.99).register(registry);
         this.forecasts = Counter.builder("hybridcast.forecasts").description("Forecasts emitted").register(registry);
+        this.windowsWithBand = Counter.builder("hybridcast.inference.windows").tag("band", "model")
+                .description("Query windows decoded with the model's forecast band (forecast.model.band)")
+                .register(registry);
+        this.windowsWithoutBand = Counter.builder("hybridcast.inference.windows").tag("band", "calibrated")
+                .description("Query windows decoded from the posterior mean alone: the sensor's own errors set the band")
+                .register(registry);
         this.forecastDelay = Timer.builder("hybridcast.forecast.delay")
                 .description("From the reading that makes a sensor due to its forecast's emission, on this instance "
                         + "(waiting for a batch and the model call; the commit that makes it visible comes after)")
@@ -57,6 +65,12 @@ public final class AppMetrics {
     public void batch(int size, long nanos) {
         batchSize.record(size);
         inferenceTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A batch's query windows: how many needed the model's band and how many did not. */
+    public void inferenceWindows(int withBand, int withoutBand) {
+        windowsWithBand.increment(withBand);
+        windowsWithoutBand.increment(withoutBand);
     }
 
     /** A forecast was emitted {@code nanos} after its sensor became due. */

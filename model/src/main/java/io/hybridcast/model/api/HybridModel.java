@@ -33,6 +33,20 @@ public interface HybridModel extends AutoCloseable {
      */
     Inference inferWithPooledContext(double[][][] windows, double[][] embeddingSums, int[] counts, int horizon);
 
+    /**
+     * Like {@link #inferWithPooledContext(double[][][], double[][], int[], int)}, told which windows need their
+     * forecast band: a caller that replaces the model's band by its own (the streams app once a sensor's own errors
+     * calibrate it) asks for none, and a model may then skip the band's work. A window without a band gets the same
+     * forecast mean, reconstruction and posterior, and a forecast std that leaves out the spread over the latents.
+     * By default every band is computed.
+     *
+     * @param band per window, whether its forecast band is needed; null: all are
+     */
+    default Inference inferWithPooledContext(double[][][] windows, double[][] embeddingSums, int[] counts,
+                                             int horizon, boolean[] band) {
+        return inferWithPooledContext(windows, embeddingSums, counts, horizon);
+    }
+
     @Override
     void close();
 }

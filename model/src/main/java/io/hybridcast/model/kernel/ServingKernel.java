@@ -187,13 +187,23 @@ public final class ServingKernel implements HybridModel {
     @Override
     public Inference inferWithPooledContext(double[][][] windows, double[][] embeddingSums, int[] counts,
                                             int horizon) {
+        return inferWithPooledContext(windows, embeddingSums, counts, horizon, null);
+    }
+
+    /** Decodes a window without a band from its posterior mean alone: one ODE row instead of the 2d + 1 sigma rows. */
+    @Override
+    public Inference inferWithPooledContext(double[][][] windows, double[][] embeddingSums, int[] counts,
+                                            int horizon, boolean[] band) {
         checkWindows(windows);
+        if (band != null && band.length != windows.length) {
+            throw new IllegalArgumentException(band.length + " band flags for " + windows.length + " windows");
+        }
         if (horizon < 0 || horizon > spec.maxHorizon()) {
             throw new IllegalArgumentException("horizon must be 0.." + spec.maxHorizon() + ", got " + horizon);
         }
         int b = windows.length;
         Posterior q = encode(windows, embeddingSums, counts);
-        return SigmaPoints.infer(spec, physics, rows, residualNet, q, b, horizon);
+        return SigmaPoints.infer(spec, physics, rows, residualNet, q, b, horizon, band);
     }
 
     /** Encoder outputs, flat per window. */

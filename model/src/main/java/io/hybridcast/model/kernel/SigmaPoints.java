@@ -17,15 +17,32 @@ final class SigmaPoints {
 
     static Inference infer(ModelSpec spec, Physics physics, OdeRows rows, Dense.Mlp residualNet,
                            ServingKernel.Posterior q, int b, int horizon) {
+        return infer(spec, physics, rows, residualNet, q, b, horizon, null);
+    }
+
+    /**
+     * As above; a window whose {@code band[i]} is false is decoded from its posterior mean alone (one row instead of
+     * the 2d + 1 sigma rows): the same forecast mean, reconstruction and posterior, and a forecast std of the
+     * observation noise only (no spread over the latents computed). Null: every window gets its band.
+     */
+    static Inference infer(ModelSpec spec, Physics physics, OdeRows rows, Dense.Mlp residualNet,
+                           ServingKernel.Posterior q, int b, int horizon, boolean[] band) {
         int t = spec.windowLength();
         int ch = spec.channels();
         int length = t + horizon;
         int n = spec.neuralLatents();
         int d = 1 + n;
         SigmaPointWeights weights = SigmaPointWeights.of(d);
-        int p = weights.points();
         double spread = weights.spread();
-        int sigmaRows = b * p;
+        // the rows of window i are first[i] .. first[i] + points[i] - 1, its centre (the posterior mean) first
+        int[] first = new int[b];
+        int[] points = new int[b];
+        int sigmaRows = 0;
+        for (int i = 0; i < b; i++) {
+            first[i] = sigmaRows;
+            points[i] = band == null || band[i] ? weights.points() : 1;
+            sigmaRows += points[i];
+        }
         int stateDim = physics.stateDim();
         float lo = (float) spec.physicsMin();
         float hi = (float) spec.physicsMax();
@@ -37,8 +54,8 @@ final class SigmaPoints {
         float[] centreS0 = new float[b * stateDim];
         for (int i = 0; i < b; i++) {
             float zpStd = (float) Math.exp(0.5 * q.zpLogVar()[i]);
-            for (int k = 0; k < p; k++) {
-                int r = i * p + k;
+            for (int k = 0; k < points[i]; k++) {
+                int r = first[i] + k;
                 float zpValue = q.zpMean()[i];
                 System.arraycopy(q.znMean(), i * n, zn, r * n, n);
                 if (k > 0) {
@@ -54,7 +71,7 @@ final class SigmaPoints {
                 zp[r] = Math.min(hi, Math.max(lo, zpValue));
                 System.arraycopy(q.initial(), i * stateDim, s0, r * stateDim, stateDim);
             }
-            centreZp[i] = zp[i * p];
+            centreZp[i] = zp[first[i]];
         }
         System.arraycopy(q.initial(), 0, centreS0, 0, b * stateDim);
         float[] trajectory = rows.solve(s0, zp, zn, sigmaRows, length);
@@ -71,6 +88,7 @@ final class SigmaPoints {
         double[][][] forecastMean = new double[b][horizon][ch];
         double[][][] forecastStd = new double[b][horizon][ch];
         double obsVariance = Math.exp(spec.logObsVariance());
+        int p = weights.points();
         float[][] residual = new float[p][];
         double[] values = new double[p];
         for (int i = 0; i < b; i++) {
@@ -81,8 +99,8 @@ final class SigmaPoints {
             }
             if (residualNet != null) {
                 // the output residual f_A2(z_p, z_n) of each sigma row
-                for (int s = 0; s < p; s++) {
-                    int r = i * p + s;
+                for (int s = 0; s < points[i]; s++) {
+                    int r = first[i] + s;
                     residualIn[0] = (float) ((zp[r] - spec.physicsMin()) / spec.physicsWidth());
                     System.arraycopy(zn, r * n, residualIn, 1, n);
                     residual[s] = residualNet.apply(residualIn, 0);
@@ -91,8 +109,8 @@ final class SigmaPoints {
             for (int k = 0; k < length; k++) {
                 for (int m = 0; m < ch; m++) {
                     double mean = 0;
-                    for (int s = 0; s < p; s++) {
-                        int r = i * p + s;
+                    for (int s = 0; s < points[i]; s++) {
+                        int r = first[i] + s;
                         double x = trajectory[(r * length + k) * ch + m];
                         if (residualNet != null) {
                             x += residual[s][(k * ch + m)];
@@ -105,12 +123,13 @@ final class SigmaPoints {
                         physicsRows[i][k][m] = physicsOnly[(i * length + k) * ch + m];
                     } else {
                         double variance = 0;
-                        for (int s = 0; s < p; s++) {
+                        for (int s = 0; s < points[i]; s++) {
                             double dev = values[s] - mean;
                             variance += weights.weight(s) * dev * dev;
                         }
                         forecastMean[i][k - t][m] = values[0];
-                        forecastStd[i][k - t][m] = Math.sqrt(variance + obsVariance);
+                        forecastStd[i][k - t][m] = points[i] == 1 ? Math.sqrt(obsVariance)
+                                : Math.sqrt(variance + obsVariance);
                     }
                 }
             }

@@ -104,6 +104,14 @@ public final class StreamsSettings {
                     + "(docs/decisions.md \"Staggered hops\").",
             "aligned", Setting.oneOf("staggered", "aligned"), false);
 
+    public static final Setting<String> FORECAST_MODEL_BAND = new Setting<>("forecast.model.band",
+            "until-calibrated (default): the model computes a sensor's forecast band (its 2d + 1 sigma-point "
+                    + "decodes) only while the sensor's own errors do not yet set the published band at every horizon "
+                    + "step (forecast.calibration.warmup); after that only the decode of the posterior mean, about a "
+                    + "ninth of the model's ODE work for the pendulum, with the same published forecast. always: every "
+                    + "forecast computes the model's band (the served kernel; the DJL fallback always does).",
+            "until-calibrated", Setting.oneOf("until-calibrated", "always"), false);
+
     public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
             "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
                     + "the changelog's tail, any fleet size; in_memory: on the heap (every sensor's windows, context "
@@ -197,7 +205,7 @@ public final class StreamsSettings {
 
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, STATE_WRITEBACK_QUIET_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
-            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, STATE_STORE_TYPE,
+            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, FORECAST_MODEL_BAND, STATE_STORE_TYPE,
             FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING,
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,

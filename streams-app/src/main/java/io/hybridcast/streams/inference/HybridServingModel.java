@@ -156,14 +156,16 @@ public final class HybridServingModel implements ServingModel {
         double[][][] windows = new double[b][][];
         double[][] sums = new double[b][];
         int[] counts = new int[b];
+        boolean[] band = new boolean[b];
         int embedding = first.spec().embedding();
         for (int i = 0; i < b; i++) {
             Query q = queries.get(i);
             windows[i] = q.window();
             sums[i] = q.pooledCount() == 0 || q.pooledSum().length == 0 ? new double[embedding] : q.pooledSum();
             counts[i] = q.pooledCount();
+            band[i] = q.band();
         }
-        Inference inference = model().inferWithPooledContext(windows, sums, counts, horizon);
+        Inference inference = model().inferWithPooledContext(windows, sums, counts, horizon, band);
         List<Prediction> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
             double[] offset = anchored ? anchor(windows[i], inference.reconstruction()[i])

@@ -50,8 +50,15 @@ public interface ServingModel extends AutoCloseable {
      * @param window      the newest window, [time][channel]
      * @param pooledSum   sum of the context windows' embeddings
      * @param pooledCount number of context windows in the sum
+     * @param band        whether the model's forecast band is needed; without it the prediction's mean is the same
+     *                    and its band only the observation noise's
      */
-    record Query(double[][] window, double[] pooledSum, int pooledCount) {
+    record Query(double[][] window, double[] pooledSum, int pooledCount, boolean band) {
+
+        /** A query that needs the model's band. */
+        public Query(double[][] window, double[] pooledSum, int pooledCount) {
+            this(window, pooledSum, pooledCount, true);
+        }
     }
 
     /**

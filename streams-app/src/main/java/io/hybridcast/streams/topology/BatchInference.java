@@ -47,6 +47,8 @@ final class BatchInference {
     private final double revealedWalk;
     private final int physicsCapacity;
     private final int calibrationWarmup;
+    /** forecast.model.band = until-calibrated: the model's band only for sensors whose own errors do not set it yet. */
+    private final boolean bandUntilCalibrated;
 
     BatchInference(StreamsSettings settings, ModelRegistry models, AppMetrics metrics,
                    ProcessorContext<Object, Object> context, ForecasterStores stores) {
@@ -58,6 +60,7 @@ final class BatchInference {
         this.forgetting = settings.get(AnomalySettings.PHYSICS_FORGETTING);
         this.revealedWalk = settings.get(AnomalySettings.PHYSICS_REVEALED_WALK);
         this.calibrationWarmup = settings.get(AnomalySettings.FORECAST_CALIBRATION_WARMUP);
+        this.bandUntilCalibrated = settings.get(StreamsSettings.FORECAST_MODEL_BAND).equals("until-calibrated");
         this.physicsCapacity = physicsCapacity(forgetting, settings.get(AnomalySettings.RECENT_WINDOWS)
                 + settings.get(AnomalySettings.LONG_RUN_MIN_WINDOWS));
     }
@@ -106,8 +109,9 @@ final class BatchInference {
                 DueQuery query = batch.get(i).query();
                 contextSet.pool(model.version(), query.sequence() - query.window().length + 1,
                         settings.system(system).contextWindows());
-                queries.add(new ServingModel.Query(batch.get(i).query().window(), contextSet.pooledSum,
-                        contextSet.pooledCount));
+                queries.add(new ServingModel.Query(query.window(), contextSet.pooledSum, contextSet.pooledCount,
+                        needsModelBand(batch.get(i).sensorId, query.window()[0].length,
+                                settings.system(system).horizon())));
             }
             // a sensor's first forecast: its start-up windows, which were never a query, are inferred too
             List<List<ContextSet.Window>> warmUp = new ArrayList<>(batch.size());
@@ -123,6 +127,8 @@ final class BatchInference {
                             settings.system(system).contextWindows()));
                 }
             }
+            int withBand = (int) queries.stream().filter(ServingModel.Query::band).count();
+            metrics.inferenceWindows(withBand, queries.size() - withBand);
             List<ServingModel.Prediction> predictions = model.predict(queries, settings.system(system).horizon());
             List<ServingModel.Prediction> warmUpPredictions = warmUpQueries.isEmpty() ? List.of()
                     : model.predict(warmUpQueries, settings.system(system).horizon());
@@ -150,6 +156,15 @@ final class BatchInference {
             }
             return true;
         }
+    }
+
+    /** Whether the sensor's published band will be the model's at some step of this forecast. */
+    private boolean needsModelBand(String sensorId, int channels, int horizon) {
+        if (!bandUntilCalibrated) {
+            return true;
+        }
+        ForecastScoring scoring = stores.pending.existingScoring(sensorId);
+        return scoring == null || !scoring.calibration.replacesModelBand(horizon, channels, calibrationWarmup);
     }
 
     /**

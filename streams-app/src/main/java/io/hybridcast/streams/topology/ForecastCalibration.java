@@ -65,6 +65,23 @@ public final class ForecastCalibration {
         return warmup == 0 || step < steps && count[step] >= warmup;
     }
 
+    /**
+     * Whether every step of a {@code horizon}-step forecast of {@code width} channels has warmed up, so that
+     * {@link #apply} replaces the model's band everywhere and the model need not compute it; never with the
+     * calibration off (warmup 0), where the model's band is published.
+     */
+    public boolean replacesModelBand(int horizon, int width, int warmup) {
+        if (warmup == 0 || horizon > steps || width != channels) {
+            return false;
+        }
+        for (int h = 0; h < horizon; h++) {
+            if (count[h] < warmup) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The weight of the model's mean at {@code step} (1 - weight goes to persistence). */
     public double modelWeight(int step) {
         if (step >= steps || count[step] == 0) {

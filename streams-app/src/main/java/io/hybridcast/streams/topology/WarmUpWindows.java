@@ -45,6 +45,7 @@ final class WarmUpWindows {
      */
     static ServingModel.Query query(ContextSet contexts, ContextSet.Window window, long modelVersion, int k) {
         ContextSet.Pooled pooled = contexts.pooled(modelVersion, k, w -> w == window);
-        return new ServingModel.Query(window.samples, pooled.sum(), pooled.count());
+        // only its physics posterior is fused: its forecast is never published, so no band
+        return new ServingModel.Query(window.samples, pooled.sum(), pooled.count(), false);
     }
 }

@@ -8,6 +8,7 @@ import io.hybridcast.avro.SystemKind;
 import io.hybridcast.simulator.fleet.FleetBuilder;
 import io.hybridcast.simulator.fleet.FleetSimulator;
 import io.hybridcast.simulator.fleet.Rate;
+import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.swap.BundleModelLoader;
@@ -35,8 +36,8 @@ public final class ShippedBundleReplay {
     /** Where the trainer's shipped base models live, seen from the streams-app module. */
     public static final Path BASE_MODELS = Path.of("..", "trainer", "src", "main", "resources", "base-models");
 
-    /** What the topology emitted. */
-    public record Output(List<Forecast> forecasts, List<Anomaly> alarms) {
+    /** What the topology emitted, and its metrics. */
+    public record Output(List<Forecast> forecasts, List<Anomaly> alarms, AppMetrics metrics) {
     }
 
     private ShippedBundleReplay() {
@@ -59,6 +60,12 @@ public final class ShippedBundleReplay {
     /** Pipes {@code readings} (in order) through the topology serving the bundle at {@code bundle} for {@code system}. */
     public static Output replay(List<SensorReading> readings, Path bundle, SystemKind system, Path stateDir)
             throws Exception {
+        return replay(readings, bundle, system, stateDir, Map.of());
+    }
+
+    /** As above, with these streams-app settings on top of the replay's own. */
+    public static Output replay(List<SensorReading> readings, Path bundle, SystemKind system, Path stateDir,
+                                Map<String, String> settings) throws Exception {
         byte[] payload = Files.readAllBytes(bundle);
         ModelVersion header = ModelVersion.newBuilder().setSystem(system).setVersion(1)
                 .setAlgorithm("meta-hybrid-vae").setSettingsJson("{}").setMetrics(Map.of())
@@ -66,11 +73,13 @@ public final class ShippedBundleReplay {
                 .setSha256(PayloadVerifier.sha256(payload)).build();
         List<Forecast> forecasts = new ArrayList<>();
         List<Anomaly> alarms = new ArrayList<>();
+        AppMetrics metrics;
         try (ModelRegistry registry = new ModelRegistry()) {
             registry.swap(new BundleModelLoader().load(header, payload));
-            try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of(
-                    "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"), "test"),
-                    registry, stateDir)) {
+            Map<String, String> all = new java.util.HashMap<>(Map.of(
+                    "batch.max.latency.ms", "100", "validation.future.tolerance.ms", "86400000"));
+            all.putAll(settings);
+            try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(all, "test"), registry, stateDir)) {
                 int n = 0;
                 for (SensorReading r : readings) {
                     f.pipe(r);
@@ -83,8 +92,9 @@ public final class ShippedBundleReplay {
                 f.advanceWallClock(Duration.ofMillis(200));
                 forecasts.addAll(f.forecasts());
                 alarms.addAll(f.anomalies());
+                metrics = f.metrics;
             }
         }
-        return new Output(forecasts, alarms);
+        return new Output(forecasts, alarms, metrics);
     }
 }

@@ -1,0 +1,96 @@
+package io.hybridcast.model.kernel;
+
+import ai.djl.ndarray.NDManager;
+import io.hybridcast.model.api.Inference;
+import io.hybridcast.model.api.ModelSpec;
+import io.hybridcast.model.bundle.ModelBundle;
+import io.hybridcast.model.vae.HybridVae;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A window decoded without its band ({@code band[i] = false}) gets exactly the forecast mean, reconstruction, x_P
+ * and posterior it gets with the band, whatever the other windows of the batch ask for; only its forecast std
+ * leaves out the spread over the latents. Every system, on both backends.
+ */
+class BandOnDemandTest {
+
+    @Test
+    void aWindowWithoutItsBandKeepsEveryOtherOutputBitForBit() throws Exception {
+        for (String system : new String[] {"PENDULUM", "ADVECTION_DIFFUSION", "DOUBLE_PENDULUM"}) {
+            ModelSpec spec = KernelVsDjlTest.spec(system, "rk4", true, true, true, ModelSpec.HEAD_SIGMOID);
+            try (NDManager m = NDManager.newBaseManager(); HybridVae vae = new HybridVae(spec, m, 5)) {
+                byte[] parameters = ModelBundle.read(ModelBundle.write(vae, Map.of(), "{}")).parameters();
+                for (ServingKernel.Backend backend : ServingKernel.Backend.values()) {
+                    ServingKernel kernel = ServingKernel.of(spec, parameters, backend);
+                    String what = system + " " + backend;
+                    int b = 11; // more windows than the lanes of one vector, so rows move across blocks
+                    double[][][] windows = windows(spec, b, 7);
+                    double[][] sums = new double[b][spec.embedding()];
+                    int[] counts = new int[b];
+                    Inference full = kernel.inferWithPooledContext(windows, sums, counts, spec.maxHorizon());
+                    boolean[] band = new boolean[b];
+                    for (int i = 0; i < b; i++) {
+                        band[i] = i % 3 == 0;
+                    }
+                    Inference lean = kernel.inferWithPooledContext(windows, sums, counts, spec.maxHorizon(), band);
+                    assertThat(lean.forecastMean()).as(what).isDeepEqualTo(full.forecastMean());
+                    assertThat(lean.reconstruction()).as(what).isDeepEqualTo(full.reconstruction());
+                    assertThat(lean.physicsOnly()).as(what).isDeepEqualTo(full.physicsOnly());
+                    assertThat(lean.physicsMean()).as(what).isDeepEqualTo(full.physicsMean());
+                    assertThat(lean.physicsStd()).as(what).isDeepEqualTo(full.physicsStd());
+                    assertThat(lean.neuralMean()).as(what).isDeepEqualTo(full.neuralMean());
+                    double noise = Math.sqrt(Math.exp(spec.logObsVariance()));
+                    boolean spreadSeen = false;
+                    for (int i = 0; i < b; i++) {
+                        for (int h = 0; h < spec.maxHorizon(); h++) {
+                            for (int c = 0; c < spec.channels(); c++) {
+                                double std = lean.forecastStd()[i][h][c];
+                                if (band[i]) {
+                                    assertThat(std).as(what).isEqualTo(full.forecastStd()[i][h][c]);
+                                } else {
+                                    assertThat(std).as(what).isEqualTo(noise);
+                                    spreadSeen |= full.forecastStd()[i][h][c] > noise * (1 + 1e-6);
+                                }
+                            }
+                        }
+                    }
+                    // the band's spread was real work: without it the std is smaller somewhere
+                    assertThat(spreadSeen).as(what).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void bandFlagsForAnotherBatchAreRefused() throws Exception {
+        ModelSpec spec = KernelVsDjlTest.spec("PENDULUM", "rk4", true, true, true, ModelSpec.HEAD_SIGMOID);
+        try (NDManager m = NDManager.newBaseManager(); HybridVae vae = new HybridVae(spec, m, 5)) {
+            byte[] parameters = ModelBundle.read(ModelBundle.write(vae, Map.of(), "{}")).parameters();
+            ServingKernel kernel = ServingKernel.of(spec, parameters, ServingKernel.Backend.SCALAR);
+            double[][][] windows = windows(spec, 2, 1);
+            assertThatThrownBy(() -> kernel.inferWithPooledContext(windows, new double[2][spec.embedding()],
+                    new int[2], 5, new boolean[3])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("3 band flags for 2 windows");
+        }
+    }
+
+    private static double[][][] windows(ModelSpec spec, int b, long seed) {
+        Random random = new Random(seed);
+        double[][][] windows = new double[b][spec.windowLength()][spec.channels()];
+        for (int i = 0; i < b; i++) {
+            double phase = random.nextDouble() * 6;
+            for (int t = 0; t < spec.windowLength(); t++) {
+                for (int c = 0; c < spec.channels(); c++) {
+                    windows[i][t][c] = 0.4 * Math.sin(phase + 0.15 * t + 0.3 * c) + 0.01 * random.nextGaussian();
+                }
+            }
+        }
+        return windows;
+    }
+}
