@@ -45,7 +45,8 @@ public final class Experiment {
      * without a hybrid decoder to fit with (APHYNITY, the neural-only ablation).
      */
     public record ProfileScore(double mseZp, double relErrZpPct, double corrZp, double relErrZpOodPct,
-                               double corrZpOod, double[] coverageRaw, double[] coverageConformal) {
+                               double corrZpOod, double[] coverageRaw, double[] coverageConformal,
+                               double relErrZpValidationPct) {
     }
 
     /**
@@ -286,7 +287,8 @@ public final class Experiment {
         return new ProfileScore(Errors.mse(zp, truth), Errors.relativeErrorPercent(zp, truth),
                 Correlation.pearson(zp, truth), Errors.relativeErrorPercent(out.profile().mean(), oodTruth),
                 Correlation.pearson(out.profile().mean(), oodTruth), Calibration.NONE.coverage(zp, std, truth),
-                conformal.coverage(zp, std, truth));
+                conformal.coverage(zp, std, truth),
+                Errors.relativeErrorPercent(val.profile().mean(), column(validation.physics(), 0)));
     }
 
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
