@@ -10,6 +10,7 @@ import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.StreamsService;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
@@ -94,6 +95,12 @@ public final class StreamsBenchmark implements Callable<Integer> {
             + "many seconds first (own sensors and application id), so the JIT has compiled the path the measured runs "
             + "take; the full benchmark's throughput rounds do that already (default ${DEFAULT-VALUE}).")
     int latencyWarmupSeconds;
+    @Option(names = "--latency-settle-samples", description = "Samples per sensor sent before the latency run's "
+            + "timed readings, beyond the K context windows, so the fleet is timed as it runs once settled: its own "
+            + "errors calibrate every horizon step (forecast.calibration.warmup) after about that many hops; -1: "
+            + "(warmup + 1) x hop + horizon; 0: timed from the first forecast on, a fleet that just started "
+            + "(default ${DEFAULT-VALUE}).")
+    int latencySettleSamples = -1;
     @Option(names = "--latency-only", description = "Only the latency run(s) at --latency-rate (with "
             + "--compare-guarantees under both guarantees), no throughput rounds: for quick before/after comparisons.")
     boolean latencyOnly;
@@ -557,7 +564,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
         // fresh sensors, so the run starts with empty state and ends with the warm-up behind it
         Properties props = StreamsService.streamsProperties(settings, 0);
         props.remove(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG);
-        int warmUp = windowing.windowLength() * windowing.contextWindows();
+        int settle = latencySettleSamples >= 0 ? latencySettleSamples
+                : (settings.get(AnomalySettings.FORECAST_CALIBRATION_WARMUP) + 1) * windowing.hop() + windowing.horizon();
+        int warmUp = windowing.windowLength() * windowing.contextWindows() + settle;
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
         List<Long> toAppend = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -666,6 +675,10 @@ public final class StreamsBenchmark implements Callable<Integer> {
                 stages.put("broker_append_to_visible_ms", percentiles(appendToVisible));
             }
             stages.put("forecast_phase", settings.get(StreamsSettings.FORECAST_PHASE));
+            stages.put("forecast_model_band", settings.get(StreamsSettings.FORECAST_MODEL_BAND));
+            stages.put("settle_samples_per_sensor", settle);
+            stages.put("windows_with_model_band_settle_included", appMetrics.count("hybridcast.inference.windows", "band", "model"));
+            stages.put("windows_without_settle_included", appMetrics.count("hybridcast.inference.windows", "band", "calibrated"));
             stages.put("commit_interval_ms", settings.get(StreamsSettings.COMMIT_INTERVAL_MS));
             stages.put("batch_max_latency_ms", settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
             // the share of a core the stream thread used while the live readings streamed (and the 2 s after)
