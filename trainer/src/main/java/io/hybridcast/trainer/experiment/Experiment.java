@@ -37,15 +37,8 @@ public final class Experiment {
                         double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
                         double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
-                        double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile) {
-    }
-
-    /**
-     * z_p of the test-time profile fit ({@link PhysicsProfileFit}) beside the encoder's; null for a model
-     * without a hybrid decoder to fit with (APHYNITY, the neural-only ablation).
-     */
-    public record ProfileScore(double mseZp, double relErrZpPct, double corrZp, double relErrZpOodPct,
-                               double corrZpOod, double[] coverageRaw, double[] coverageConformal) {
+                        double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile,
+                        ZpBins zpByTrue) {
     }
 
     /**
@@ -56,7 +49,7 @@ public final class Experiment {
                          double[] trainRange, double[] oodRange, double[] priorRange) {
     }
 
-    private static final int WINDOW = 50;
+    static final int WINDOW = 50;
 
     private final ExperimentSettings settings;
     private final EpisodicDataset train;
@@ -181,7 +174,7 @@ public final class Experiment {
                             .coverage(in.zp, in.zpStd, truth),
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
-                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth));
+                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth), bins(in, truth));
         }
     }
 
@@ -279,18 +272,24 @@ public final class Experiment {
         if (in.profile() == null) {
             return null;
         }
-        double[] zp = in.profile().mean();
-        double[] std = in.profile().std();
-        ConformalCalibration conformal = ConformalCalibration.fit(val.profile().mean(), val.profile().std(),
-                column(validation.physics(), 0));
-        return new ProfileScore(Errors.mse(zp, truth), Errors.relativeErrorPercent(zp, truth),
-                Correlation.pearson(zp, truth), Errors.relativeErrorPercent(out.profile().mean(), oodTruth),
-                Correlation.pearson(out.profile().mean(), oodTruth), Calibration.NONE.coverage(zp, std, truth),
-                conformal.coverage(zp, std, truth));
+        double[] valTruth = column(validation.physics(), 0);
+        ProfileScore pooled = in.pooled() == null ? null
+                : ProfileScore.of(in.pooled(), out.pooled(), val.pooled(), truth, oodTruth, valTruth, null);
+        return ProfileScore.of(in.profile(), out.profile(), val.profile(), truth, oodTruth, valTruth, pooled);
     }
 
+    /** The test windows' z_p errors by bins of the true z_p (quarters of the training range), every read-out. */
+    private ZpBins bins(Evaluation in, double[] truth) {
+        Map<String, double[]> estimates = new LinkedHashMap<>();
+        estimates.put("encoder", in.zp());
+        estimates.put("profile", in.profile() == null ? null : in.profile().mean());
+        estimates.put("profile_pooled", in.pooled() == null ? null : in.pooled().mean());
+        return ZpBins.of(truth, ZpBins.edges(labels().trainRange(), 4), estimates);
+    }
+
+    /** {@code pooled}: the fit shared by each window's task group (itself and its context windows), or null. */
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
-                              double[] msePerStep, PhysicsProfileFit.Result profile) {
+                              double[] msePerStep, PhysicsProfileFit.Result profile, PhysicsProfileFit.Result pooled) {
     }
 
     /** Scores {@code model} on {@code data}; with {@code profile}, also fits z_p by the decoder where it can. */
@@ -299,23 +298,30 @@ public final class Experiment {
         double[][][] windows = new double[n][][];
         double[][][] future = new double[n][][];
         double[][][][] contexts = new double[n][][][];
+        int[][] groups = new int[n][];
         for (int i = 0; i < n; i++) {
             windows[i] = Arrays.copyOf(data.observations()[i], WINDOW);
             future[i] = Arrays.copyOfRange(data.observations()[i], WINDOW, WINDOW + settings.horizon());
             List<double[][]> mates = new ArrayList<>();
+            List<Integer> group = new ArrayList<>(List.of(i));
             for (int j = 0; j < n && mates.size() < settings.contextSize(); j++) {
                 if (j != i && data.taskIds()[j] == data.taskIds()[i]) {
                     mates.add(Arrays.copyOf(data.observations()[j], WINDOW));
+                    group.add(j);
                 }
             }
             contexts[i] = mates.toArray(new double[0][][]);
+            groups[i] = group.stream().mapToInt(Integer::intValue).toArray();
         }
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
         PhysicsProfileFit.Result fitted = profile
                 ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
+        PhysicsProfileFit.Result pooled = profile
+                ? TestTimeFit.fitPooled(data.system(), model, windows, contexts, groups) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
-                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted);
+                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted,
+                pooled);
     }
 
     static double[] column(double[][] rows, int c) {
