@@ -38,7 +38,7 @@ public final class Experiment {
                         double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
                         double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile,
-                        ZpBins zpByTrue) {
+                        ZpBins zpByTrue, SensorPooling.Score sensor, SensorPooling.Score sensorOod) {
     }
 
     /**
@@ -56,6 +56,9 @@ public final class Experiment {
     private final EpisodicDataset validation;
     private final EpisodicDataset test;
     private final EpisodicDataset ood;
+    /** Test sequences of 1 + K windows each, in range and out of it, for {@link SensorPooling}; null: not scored. */
+    private final EpisodicDataset sensorTest;
+    private final EpisodicDataset sensorOod;
 
     public Experiment(ExperimentSettings settings) {
         this.settings = settings;
@@ -72,6 +75,13 @@ public final class Experiment {
         ood = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(WINDOW + settings.horizon()).withPhysicsRange(oodRange[0], oodRange[1]),
                 3000);
+        // the line's test-time fit is the weak form of one window, not the decoder's: nothing to pool
+        boolean sensors = system != SystemKind.ADVECTION_DIFFUSION;
+        int sensorSteps = WINDOW * (settings.contextSize() + 1);
+        sensorTest = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(sensorSteps), 2500) : null;
+        sensorOod = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(sensorSteps).withPhysicsRange(oodRange[0], oodRange[1]), 3500) : null;
     }
 
     /** Dataset name of a system in docs/experiments/ and results.json. */
@@ -174,7 +184,8 @@ public final class Experiment {
                             .coverage(in.zp, in.zpStd, truth),
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
-                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth), bins(in, truth));
+                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth), bins(in, truth),
+                    sensor(model, sensorTest), sensor(model, sensorOod));
         }
     }
 
@@ -272,10 +283,13 @@ public final class Experiment {
         if (in.profile() == null) {
             return null;
         }
-        double[] valTruth = column(validation.physics(), 0);
-        ProfileScore pooled = in.pooled() == null ? null
-                : ProfileScore.of(in.pooled(), out.pooled(), val.pooled(), truth, oodTruth, valTruth, null);
-        return ProfileScore.of(in.profile(), out.profile(), val.profile(), truth, oodTruth, valTruth, pooled);
+        return ProfileScore.of(in.profile(), out.profile(), val.profile(), truth, oodTruth,
+                column(validation.physics(), 0));
+    }
+
+    private SensorPooling.Score sensor(HybridModel model, EpisodicDataset data) {
+        return data == null ? null
+                : SensorPooling.evaluate(model, data, WINDOW, settings.contextSize() + 1, settings.contextSize());
     }
 
     /** The test windows' z_p errors by bins of the true z_p (quarters of the training range), every read-out. */
@@ -283,13 +297,11 @@ public final class Experiment {
         Map<String, double[]> estimates = new LinkedHashMap<>();
         estimates.put("encoder", in.zp());
         estimates.put("profile", in.profile() == null ? null : in.profile().mean());
-        estimates.put("profile_pooled", in.pooled() == null ? null : in.pooled().mean());
         return ZpBins.of(truth, ZpBins.edges(labels().trainRange(), 4), estimates);
     }
 
-    /** {@code pooled}: the fit shared by each window's task group (itself and its context windows), or null. */
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
-                              double[] msePerStep, PhysicsProfileFit.Result profile, PhysicsProfileFit.Result pooled) {
+                              double[] msePerStep, PhysicsProfileFit.Result profile) {
     }
 
     /** Scores {@code model} on {@code data}; with {@code profile}, also fits z_p by the decoder where it can. */
@@ -298,30 +310,23 @@ public final class Experiment {
         double[][][] windows = new double[n][][];
         double[][][] future = new double[n][][];
         double[][][][] contexts = new double[n][][][];
-        int[][] groups = new int[n][];
         for (int i = 0; i < n; i++) {
             windows[i] = Arrays.copyOf(data.observations()[i], WINDOW);
             future[i] = Arrays.copyOfRange(data.observations()[i], WINDOW, WINDOW + settings.horizon());
             List<double[][]> mates = new ArrayList<>();
-            List<Integer> group = new ArrayList<>(List.of(i));
             for (int j = 0; j < n && mates.size() < settings.contextSize(); j++) {
                 if (j != i && data.taskIds()[j] == data.taskIds()[i]) {
                     mates.add(Arrays.copyOf(data.observations()[j], WINDOW));
-                    group.add(j);
                 }
             }
             contexts[i] = mates.toArray(new double[0][][]);
-            groups[i] = group.stream().mapToInt(Integer::intValue).toArray();
         }
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
         PhysicsProfileFit.Result fitted = profile
                 ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
-        PhysicsProfileFit.Result pooled = profile
-                ? TestTimeFit.fitPooled(data.system(), model, windows, contexts, groups) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
-                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted,
-                pooled);
+                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted);
     }
 
     static double[] column(double[][] rows, int c) {

@@ -7,25 +7,22 @@ import io.hybridcast.model.vae.PhysicsProfileFit;
 /**
  * z_p of the test-time profile fit ({@link PhysicsProfileFit}) beside the encoder's; null for a model without a
  * hybrid decoder to fit with (APHYNITY, the neural-only ablation).
- *
- * @param pooled the same scores for the fit pooled over each window's task group (the window and its context
- *               windows, {@code PooledProfileFit}), or null where there is none
  */
 record ProfileScore(double mseZp, double relErrZpPct, double corrZp, double relErrZpOodPct, double corrZpOod,
-                    double[] coverageRaw, double[] coverageConformal, ProfileScore pooled) {
+                    double[] coverageRaw, double[] coverageConformal) {
 
     /**
      * Scores of one read-out on the test and out-of-range windows; its conformal quantiles are fitted on the
      * validation windows' fits ({@code val}, {@code valTruth}) only.
      */
     static ProfileScore of(PhysicsProfileFit.Result in, PhysicsProfileFit.Result out, PhysicsProfileFit.Result val,
-                           double[] truth, double[] oodTruth, double[] valTruth, ProfileScore pooled) {
+                           double[] truth, double[] oodTruth, double[] valTruth) {
         double[] zp = in.mean();
         double[] std = in.std();
         ConformalCalibration conformal = ConformalCalibration.fit(val.mean(), val.std(), valTruth);
         return new ProfileScore(Errors.mse(zp, truth), Errors.relativeErrorPercent(zp, truth),
                 Correlation.pearson(zp, truth), Errors.relativeErrorPercent(out.mean(), oodTruth),
                 Correlation.pearson(out.mean(), oodTruth), Calibration.NONE.coverage(zp, std, truth),
-                conformal.coverage(zp, std, truth), pooled);
+                conformal.coverage(zp, std, truth));
     }
 }

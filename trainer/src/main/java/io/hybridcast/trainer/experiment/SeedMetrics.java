@@ -91,9 +91,6 @@ final class SeedMetrics {
         m.put("corr_zp_ood", p.corrZpOod());
         m.put("coverage_zp", p.coverageRaw());
         m.put("coverage_zp_conformal", p.coverageConformal());
-        if (p.pooled() != null) {
-            m.put("pooled", profileFit(p.pooled()));
-        }
         return m;
     }
 
@@ -124,6 +121,8 @@ final class SeedMetrics {
             m.put("corr_zp_ood", Double.isNaN(sc.corrZpOod()) ? null : sc.corrZpOod());
             m.put("profile_fit", profileFit(sc.profile()));
             m.put("zp_by_true_zp", sc.zpByTrue().json(windowSeconds));
+            m.put("sensor_pooling", sc.sensor() == null ? null : SensorPooling.json(sc.sensor(), sc.sensorOod(),
+                    SensorPooling.bins(sc.sensor(), sc.zpByTrue().edges()), windowSeconds));
             m.put("best_step", sc.bestStep());
             m.put("steps_done", sc.stepsDone());
             m.put("train_seconds", sc.trainSeconds());

@@ -7,7 +7,6 @@ import io.hybridcast.model.line.DiffusionWindowFit;
 import io.hybridcast.model.line.RemainderOperator;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.vae.PhysicsProfileFit;
-import io.hybridcast.model.vae.PooledProfileFit;
 import io.hybridcast.simulator.physics.AdvectionDiffusionSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,19 +48,6 @@ final class TestTimeFit {
         }
         if (model instanceof HybridVae vae && vae.spec().usePhysics()) {
             return PhysicsProfileFit.fit(vae, windows, contexts);
-        }
-        return null;
-    }
-
-    /**
-     * The decoder's profile fit pooled over each window's group (itself and its context windows, which share the
-     * task's z_p; {@link PooledProfileFit}), or null where there is none: the line's weak form reads one window
-     * and is not pooled here.
-     */
-    static PhysicsProfileFit.Result fitPooled(SystemKind system, HybridModel model, double[][][] windows,
-                                              double[][][][] contexts, int[][] groups) {
-        if (system != SystemKind.ADVECTION_DIFFUSION && model instanceof HybridVae vae && vae.spec().usePhysics()) {
-            return PooledProfileFit.fit(vae, windows, contexts, groups);
         }
         return null;
     }
