@@ -66,6 +66,23 @@ final class ReportFits {
                         .append(cell(scores, sc -> sc.sensorOod().corrPooled()))
                         .append(" |\n");
             });
+            md.append("\nEach window's own fit by its place in the sequence (rel. err %, window k spans 2.5k to "
+                    + "2.5(k + 1) s; first seed), and the mean of a sequence's own fits:\n\n");
+            results.forEach((variant, scores) -> {
+                SensorPooling.Score sc = scores.get(0).sensor();
+                if (sc != null) {
+                    md.append(variant.id()).append(": in range");
+                    for (double v : sc.byWindowPct()) {
+                        md.append(String.format(Locale.ROOT, " %.2f", v));
+                    }
+                    md.append("; out of range");
+                    for (double v : scores.get(0).sensorOod().byWindowPct()) {
+                        md.append(String.format(Locale.ROOT, " %.2f", v));
+                    }
+                    md.append(String.format(Locale.ROOT, "; mean of the windows' fits %.2f %% (out of range %.2f %%)."
+                            + "%n", sc.meanOfWindowsPct(), scores.get(0).sensorOod().meanOfWindowsPct()));
+                }
+            });
         }
         double seconds = windowSeconds(labels);
         md.append("\nRelative error of ").append(zp).append(" (%) on the test windows by bins of the true ")

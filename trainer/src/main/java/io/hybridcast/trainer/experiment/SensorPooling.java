@@ -27,9 +27,14 @@ import java.util.Map;
  */
 final class SensorPooling {
 
-    /** Scores of the first window's own fit and of the pooled fit, on the same sequences. */
+    /**
+     * Scores of the first window's own fit and of the pooled fit, on the same sequences; {@code byWindowPct}: the
+     * error of every window's own fit by its place k in the sequence (seconds 2.5k to 2.5(k + 1)), and
+     * {@code meanOfWindowsPct} the error of the mean of a sequence's own fits (equal weights, the simplest fusion).
+     */
     record Score(int windows, double relErrSinglePct, double relErrPooledPct, double corrSingle, double corrPooled,
-                 double[] coveragePooledRaw, double[] truth, double[] single, double[] pooled) {
+                 double[] coveragePooledRaw, double[] truth, double[] single, double[] pooled, double[] byWindowPct,
+                 double meanOfWindowsPct) {
     }
 
     private SensorPooling() {
@@ -65,10 +70,20 @@ final class SensorPooling {
         double[] truth = Experiment.column(data.physics(), 0);
         PhysicsProfileFit.Result single = PhysicsProfileFit.fit(vae, first, firstContexts);
         PhysicsProfileFit.Result pooled = PooledProfileFit.fit(vae, all, contexts, groups);
+        PhysicsProfileFit.Result alone = PhysicsProfileFit.fit(vae, all, contexts);
+        double[] byWindow = new double[windows];
+        double[] meanOfWindows = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < windows; k++) {
+                double z = alone.mean()[i * windows + k];
+                byWindow[k] += 100 * Math.abs(z - truth[i]) / Math.abs(truth[i]) / n;
+                meanOfWindows[i] += z / windows;
+            }
+        }
         return new Score(windows, Errors.relativeErrorPercent(single.mean(), truth),
                 Errors.relativeErrorPercent(pooled.mean(), truth), Correlation.pearson(single.mean(), truth),
                 Correlation.pearson(pooled.mean(), truth), Calibration.NONE.coverage(pooled.mean(), pooled.std(), truth),
-                truth, single.mean(), pooled.mean());
+                truth, single.mean(), pooled.mean(), byWindow, Errors.relativeErrorPercent(meanOfWindows, truth));
     }
 
     /** One seed's numbers for results.json. */
@@ -80,6 +95,9 @@ final class SensorPooling {
         m.put("corr_zp_profile_first_window", in.corrSingle());
         m.put("corr_zp_profile_pooled", in.corrPooled());
         m.put("coverage_zp_profile_pooled_laplace", in.coveragePooledRaw());
+        m.put("rel_err_zp_profile_mean_of_windows_pct", in.meanOfWindowsPct());
+        m.put("rel_err_zp_profile_by_window_pct", in.byWindowPct());
+        m.put("rel_err_zp_ood_profile_by_window_pct", out.byWindowPct());
         m.put("rel_err_zp_ood_profile_first_window_pct", out.relErrSinglePct());
         m.put("rel_err_zp_ood_profile_pooled_pct", out.relErrPooledPct());
         m.put("corr_zp_ood_profile_pooled", out.corrPooled());
