@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The profile fit of {@link PhysicsProfileFit} done jointly over a group of windows that share z_p (a task's query
- * and its context windows): one z_p per group, each window keeping its own encoder z_n and its own initial state.
+ * The profile fit of {@link PhysicsProfileFit} done jointly over a group of windows that share z_p (the consecutive
+ * windows of one pendulum): one z_p per group, each window keeping its own encoder z_n and its own initial state.
  * The squared errors of the group's windows are summed at every candidate before the grid picks its best, and the
  * joint Adam steps move the shared z_p with every window's initial state; the Laplace std comes from the summed
  * error. A window of a slow pendulum holds under half a period, so one window barely constrains ω; the group sees
- * several (docs/model.md, "Pooling the task's windows").
+ * several. A task's windows in the experiment's data do not share ω (docs/model.md, "Where the ω error sits").
  */
 public final class PooledProfileFit {
 
@@ -35,8 +35,8 @@ public final class PooledProfileFit {
      *
      * @param windows  every window, [n][T][C]
      * @param contexts each window's context set for its encoder posterior, as {@link HybridVae#infer} (may be null)
-     * @param groups   for each query i, the indices into {@code windows} of the windows that share its z_p
-     *                 (including i); queries with the same members get the same fit
+     * @param groups   for each query, the indices into {@code windows} of the windows that share its z_p;
+     *                 queries with the same members get the same fit
      * @return for each query, the group's z_p and its Laplace std
      */
     public static PhysicsProfileFit.Result fit(HybridVae model, double[][][] windows, double[][][][] contexts,
