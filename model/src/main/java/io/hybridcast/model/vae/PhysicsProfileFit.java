@@ -150,7 +150,7 @@ public final class PhysicsProfileFit {
         return out;
     }
 
-    private static void adam(float[] value, float[] gradient, float[] first, float[] second, int step) {
+    static void adam(float[] value, float[] gradient, float[] first, float[] second, int step) {
         double b1 = 0.9;
         double b2 = 0.999;
         for (int i = 0; i < value.length; i++) {
@@ -164,7 +164,7 @@ public final class PhysicsProfileFit {
     }
 
     /** Raw-parameter gradients accumulate in DJL 0.35.1 until cleared (STACK.md): a later training must not see them. */
-    private static void clearParameterGradients(HybridVae model, NDManager scope) {
+    static void clearParameterGradients(HybridVae model, NDManager scope) {
         for (Parameter p : model.allParameters().values()) {
             if (p.getArray().hasGradient()) {
                 NDArray gradient = p.getArray().getGradient();
@@ -252,7 +252,7 @@ public final class PhysicsProfileFit {
         return Math.min(width, Math.sqrt(noise / a));
     }
 
-    private static double[] even(double from, double to, int count) {
+    static double[] even(double from, double to, int count) {
         double[] out = new double[count];
         for (int k = 0; k < count; k++) {
             out[k] = from + (to - from) * k / (count - 1);
@@ -260,7 +260,7 @@ public final class PhysicsProfileFit {
         return out;
     }
 
-    private static int argmin(double[] values) {
+    static int argmin(double[] values) {
         int best = 0;
         for (int k = 1; k < values.length; k++) {
             if (values[k] < values[best]) {
@@ -270,11 +270,11 @@ public final class PhysicsProfileFit {
         return best;
     }
 
-    private static double scale(double z, boolean log) {
+    static double scale(double z, boolean log) {
         return log ? Math.log(z) : z;
     }
 
-    private static double unscale(double s, boolean log) {
+    static double unscale(double s, boolean log) {
         return log ? Math.exp(s) : s;
     }
 }

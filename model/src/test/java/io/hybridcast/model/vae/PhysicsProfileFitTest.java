@@ -19,7 +19,7 @@ class PhysicsProfileFitTest {
     private static final int T = 50;
 
     /** θ of an undamped pendulum, RK4 at 20 substeps per sample. */
-    private static double[][] swing(double omega, double theta0, double velocity0) {
+    static double[][] swing(double omega, double theta0, double velocity0) {
         double[][] out = new double[T][1];
         double th = theta0;
         double v = velocity0;

@@ -37,16 +37,8 @@ public final class Experiment {
                         double[][] trueZn, double zpAtBoundPct, double[] coverageRaw, double[] coverageCalibrated,
                         double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
-                        double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile) {
-    }
-
-    /**
-     * z_p of the test-time profile fit ({@link PhysicsProfileFit}) beside the encoder's; null for a model
-     * without a hybrid decoder to fit with (APHYNITY, the neural-only ablation).
-     */
-    public record ProfileScore(double mseZp, double relErrZpPct, double corrZp, double relErrZpOodPct,
-                               double corrZpOod, double[] coverageRaw, double[] coverageConformal,
-                               double relErrZpValidationPct) {
+                        double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile,
+                        ZpBins zpByTrue, SensorPooling.Score sensor, SensorPooling.Score sensorOod) {
     }
 
     /**
@@ -57,13 +49,16 @@ public final class Experiment {
                          double[] trainRange, double[] oodRange, double[] priorRange) {
     }
 
-    private static final int WINDOW = 50;
+    static final int WINDOW = 50;
 
     private final ExperimentSettings settings;
     private final EpisodicDataset train;
     private final EpisodicDataset validation;
     private final EpisodicDataset test;
     private final EpisodicDataset ood;
+    /** Test sequences of 1 + K windows each, in range and out of it, for {@link SensorPooling}; null: not scored. */
+    private final EpisodicDataset sensorTest;
+    private final EpisodicDataset sensorOod;
 
     public Experiment(ExperimentSettings settings) {
         this.settings = settings;
@@ -80,6 +75,13 @@ public final class Experiment {
         ood = EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(WINDOW + settings.horizon()).withPhysicsRange(oodRange[0], oodRange[1]),
                 3000);
+        // the line's test-time fit is the weak form of one window, not the decoder's: nothing to pool
+        boolean sensors = system != SystemKind.ADVECTION_DIFFUSION;
+        int sensorSteps = WINDOW * (settings.contextSize() + 1);
+        sensorTest = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(sensorSteps), 2500) : null;
+        sensorOod = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
+                settings.perTask()).withSteps(sensorSteps).withPhysicsRange(oodRange[0], oodRange[1]), 3500) : null;
     }
 
     /** Dataset name of a system in docs/experiments/ and results.json. */
@@ -182,7 +184,8 @@ public final class Experiment {
                             .coverage(in.zp, in.zpStd, truth),
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
-                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth));
+                    trained.stepsDone(), profileScore(in, out, val, truth, oodTruth), bins(in, truth),
+                    sensor(model, sensorTest), sensor(model, sensorOod));
         }
     }
 
@@ -280,15 +283,21 @@ public final class Experiment {
         if (in.profile() == null) {
             return null;
         }
-        double[] zp = in.profile().mean();
-        double[] std = in.profile().std();
-        ConformalCalibration conformal = ConformalCalibration.fit(val.profile().mean(), val.profile().std(),
+        return ProfileScore.of(in.profile(), out.profile(), val.profile(), truth, oodTruth,
                 column(validation.physics(), 0));
-        return new ProfileScore(Errors.mse(zp, truth), Errors.relativeErrorPercent(zp, truth),
-                Correlation.pearson(zp, truth), Errors.relativeErrorPercent(out.profile().mean(), oodTruth),
-                Correlation.pearson(out.profile().mean(), oodTruth), Calibration.NONE.coverage(zp, std, truth),
-                conformal.coverage(zp, std, truth),
-                Errors.relativeErrorPercent(val.profile().mean(), column(validation.physics(), 0)));
+    }
+
+    private SensorPooling.Score sensor(HybridModel model, EpisodicDataset data) {
+        return data == null ? null
+                : SensorPooling.evaluate(model, data, WINDOW, settings.contextSize() + 1, settings.contextSize());
+    }
+
+    /** The test windows' z_p errors by bins of the true z_p (quarters of the training range), every read-out. */
+    private ZpBins bins(Evaluation in, double[] truth) {
+        Map<String, double[]> estimates = new LinkedHashMap<>();
+        estimates.put("encoder", in.zp());
+        estimates.put("profile", in.profile() == null ? null : in.profile().mean());
+        return ZpBins.of(truth, ZpBins.edges(labels().trainRange(), 4), estimates);
     }
 
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,

@@ -85,9 +85,12 @@ public final class Report {
                 m.put("rel_err_zp_ood_profile_pct", SeedMetrics.meanStd(scores, sc -> sc.profile().relErrZpOodPct()));
                 m.put("corr_zp_ood_profile", SeedMetrics.meanStd(scores, sc -> sc.profile().corrZpOod()));
                 m.put("coverage_95_zp_profile_conformal", SeedMetrics.meanStd(scores, sc -> sc.profile().coverageConformal()[2]));
+                ReportFits.pooledJson(m, scores);
             }
+            m.put("zp_by_true_zp", ZpBins.meanOver(scores.stream().map(Experiment.Score::zpByTrue).toList())
+                    .json(ReportFits.windowSeconds(labels)));
             m.put("best_step", SeedMetrics.meanStd(scores, Experiment.Score::bestStep));
-            m.put("per_seed", SeedMetrics.perSeed(settings.seeds(), scores));
+            m.put("per_seed", SeedMetrics.perSeed(settings.seeds(), scores, ReportFits.windowSeconds(labels)));
             models.put(variant.id(), m);
         });
         json.put("models", models);
@@ -165,6 +168,7 @@ public final class Report {
                 .append(cell(scores, Experiment.Score::mseZpOod)).append(cell(scores, Experiment.Score::relErrZpOodPct))
                 .append(cell(scores, Experiment.Score::corrZpOod)).append(cell(scores, Experiment.Score::msePredOod))
                 .append(" |\n"));
+        md.append(ReportFits.markdown(labels, results));
         md.append("\nCalibration of the z_p posterior: observed coverage of the central 50/80/95 % intervals on the "
                 + "test windows, as the model gives them and after variance scaling fitted on the validation split "
                 + "(a point-estimate model gets the validation RMSE as its σ), and with split-conformal quantiles per level "

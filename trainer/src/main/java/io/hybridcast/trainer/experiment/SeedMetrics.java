@@ -79,7 +79,7 @@ final class SeedMetrics {
     }
 
     /** One seed's test-time profile fit of z_p (PhysicsProfileFit), or null for a model without one. */
-    static Map<String, Object> profileFit(Experiment.ProfileScore p) {
+    static Map<String, Object> profileFit(ProfileScore p) {
         if (p == null) {
             return null;
         }
@@ -95,7 +95,8 @@ final class SeedMetrics {
     }
 
     /** Every seed's own numbers, so a run of one seed per process can be merged and checked. */
-    static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores) {
+    static List<Map<String, Object>> perSeed(List<Long> seeds, List<Experiment.Score> scores,
+                                             double windowSeconds) {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
         for (int i = 0; i < scores.size(); i++) {
             Experiment.Score sc = scores.get(i);
@@ -119,6 +120,9 @@ final class SeedMetrics {
             m.put("rel_err_zp_ood_pct", sc.relErrZpOodPct());
             m.put("corr_zp_ood", Double.isNaN(sc.corrZpOod()) ? null : sc.corrZpOod());
             m.put("profile_fit", profileFit(sc.profile()));
+            m.put("zp_by_true_zp", sc.zpByTrue().json(windowSeconds));
+            m.put("sensor_pooling", sc.sensor() == null ? null : SensorPooling.json(sc.sensor(), sc.sensorOod(),
+                    SensorPooling.bins(sc.sensor(), sc.zpByTrue().edges()), windowSeconds));
             m.put("best_step", sc.bestStep());
             m.put("steps_done", sc.stepsDone());
             m.put("train_seconds", sc.trainSeconds());

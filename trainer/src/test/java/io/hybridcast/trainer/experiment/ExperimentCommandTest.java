@@ -72,6 +72,19 @@ class ExperimentCommandTest {
         assertThat(meta.get("rel_err_zp_ood_pct").get("mean").asDouble()).isLessThan(4 * edgeError);
         assertThat(meta.get("corr_zp_ood").get("mean").isNumber()).isTrue();
         assertThat(meta.get("per_seed").get(0).get("seed").asLong()).isEqualTo(1);
+        // ω's error by true ω: four quarters of the training range whose counts add up to the 80 test windows
+        JsonNode bins = meta.get("zp_by_true_zp");
+        assertThat(bins.size()).isEqualTo(4);
+        int windows = 0;
+        for (JsonNode bin : bins) {
+            windows += bin.get("count").asInt();
+            assertThat(bin.has("rel_err_zp_encoder_pct")).isTrue();
+        }
+        assertThat(windows).isEqualTo(80);
+        // the fit pooled over a pendulum's consecutive windows, for a model with a hybrid decoder only
+        assertThat(meta.get("rel_err_zp_profile_pooled_pct").get("mean").isNumber()).isTrue();
+        assertThat(meta.get("per_seed").get(0).get("sensor_pooling").get("windows_per_sensor").asInt()).isEqualTo(6);
+        assertThat(aphynity.has("rel_err_zp_profile_pooled_pct")).isFalse();
     }
 
     @Test
