@@ -14,9 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A window decoded without its band ({@code band[i] = false}) gets exactly the forecast mean, reconstruction, x_P
- * and posterior it gets with the band, whatever the other windows of the batch ask for; only its forecast std
- * leaves out the spread over the latents. Every system, on both backends.
+ * A window decoded without its band ({@code band[i] = false}) gets the forecast mean, reconstruction, x_P and
+ * posterior it gets with the band, whatever the other windows of the batch ask for; only its forecast std leaves out
+ * the spread over the latents. Every system, on both backends. Equal to float rounding, not bit for bit: the Vector
+ * API's interpreted fallback and C2's intrinsics (sin, tanh) can differ in the last bits, and which one a call runs
+ * depends on the JIT's progress (measured: 1e-7 relative on the double pendulum).
  */
 class BandOnDemandTest {
 
@@ -39,12 +41,11 @@ class BandOnDemandTest {
                         band[i] = i % 3 == 0;
                     }
                     Inference lean = kernel.inferWithPooledContext(windows, sums, counts, spec.maxHorizon(), band);
-                    assertThat(lean.forecastMean()).as(what).isDeepEqualTo(full.forecastMean());
-                    assertThat(lean.reconstruction()).as(what).isDeepEqualTo(full.reconstruction());
-                    assertThat(lean.physicsOnly()).as(what).isDeepEqualTo(full.physicsOnly());
-                    assertThat(lean.physicsMean()).as(what).isDeepEqualTo(full.physicsMean());
-                    assertThat(lean.physicsStd()).as(what).isDeepEqualTo(full.physicsStd());
-                    assertThat(lean.neuralMean()).as(what).isDeepEqualTo(full.neuralMean());
+                    assertClose(lean.forecastMean(), full.forecastMean(), what + " forecast mean");
+                    assertClose(lean.reconstruction(), full.reconstruction(), what + " reconstruction");
+                    assertClose(lean.physicsOnly(), full.physicsOnly(), what + " x_P");
+                    assertClose(new double[][][] {lean.physicsMean(), lean.physicsStd(), lean.neuralMean()},
+                            new double[][][] {full.physicsMean(), full.physicsStd(), full.neuralMean()}, what + " posterior");
                     double noise = Math.sqrt(Math.exp(spec.logObsVariance()));
                     boolean spreadSeen = false;
                     for (int i = 0; i < b; i++) {
@@ -52,7 +53,8 @@ class BandOnDemandTest {
                             for (int c = 0; c < spec.channels(); c++) {
                                 double std = lean.forecastStd()[i][h][c];
                                 if (band[i]) {
-                                    assertThat(std).as(what).isEqualTo(full.forecastStd()[i][h][c]);
+                                    assertThat(std).as(what).isCloseTo(full.forecastStd()[i][h][c],
+                                            org.assertj.core.api.Assertions.within(1e-6 * (1 + std)));
                                 } else {
                                     assertThat(std).as(what).isEqualTo(noise);
                                     spreadSeen |= full.forecastStd()[i][h][c] > noise * (1 + 1e-6);
@@ -77,6 +79,20 @@ class BandOnDemandTest {
             assertThatThrownBy(() -> kernel.inferWithPooledContext(windows, new double[2][spec.embedding()],
                     new int[2], 5, new boolean[3])).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("3 band flags for 2 windows");
+        }
+    }
+
+    /** Relative 1e-5 of the values' scale: float rounding passes, a different decode does not. */
+    private static void assertClose(double[][][] actual, double[][][] expected, String what) {
+        assertThat(actual.length).as(what).isEqualTo(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            for (int t = 0; t < expected[i].length; t++) {
+                for (int c = 0; c < expected[i][t].length; c++) {
+                    double e = expected[i][t][c];
+                    assertThat(actual[i][t][c]).as(what + " [" + i + "][" + t + "][" + c + "]")
+                            .isCloseTo(e, org.assertj.core.api.Assertions.within(1e-5 * (1 + Math.abs(e))));
+                }
+            }
         }
     }
 
