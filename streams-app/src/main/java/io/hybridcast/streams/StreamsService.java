@@ -2,6 +2,8 @@ package io.hybridcast.streams;
 
 import io.hybridcast.model.vae.BandMethod;
 import io.hybridcast.streams.api.HttpApi;
+import io.hybridcast.streams.config.FailOverSettings;
+import io.hybridcast.streams.config.StateSettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.errors.StreamThreadHealth;
 import io.hybridcast.streams.errors.UnproducibleRecordHandler;
@@ -99,7 +101,7 @@ public final class StreamsService implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.get(StreamsSettings.APPLICATION_ID));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.get(StreamsSettings.BOOTSTRAP_SERVERS));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(StreamsSettings.STATE_DIR).toAbsolutePath().toString());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.get(StateSettings.STATE_DIR).toAbsolutePath().toString());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.get(StreamsSettings.PROCESSING_GUARANTEE));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.get(StreamsSettings.STREAM_THREADS));
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.get(StreamsSettings.COMMIT_INTERVAL_MS));
@@ -114,14 +116,14 @@ public final class StreamsService implements AutoCloseable {
         // a record that can never be produced is logged and counted, not a stream thread failing on it for ever
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, UnproducibleRecordHandler.class.getName());
         // fail-over in seconds rather than the defaults' 45 s session and 10 s transaction (docs/decisions.md)
-        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.get(StreamsSettings.STANDBY_REPLICAS));
-        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, settings.get(StreamsSettings.ACCEPTABLE_RECOVERY_LAG));
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.get(FailOverSettings.STANDBY_REPLICAS));
+        p.put(StreamsConfig.ACCEPTABLE_RECOVERY_LAG_CONFIG, settings.get(FailOverSettings.ACCEPTABLE_RECOVERY_LAG));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
-                settings.get(StreamsSettings.SESSION_TIMEOUT_MS));
+                settings.get(FailOverSettings.SESSION_TIMEOUT_MS));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
-                settings.get(StreamsSettings.HEARTBEAT_INTERVAL_MS));
+                settings.get(FailOverSettings.HEARTBEAT_INTERVAL_MS));
         p.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
-                settings.get(StreamsSettings.TRANSACTION_TIMEOUT_MS));
+                settings.get(FailOverSettings.TRANSACTION_TIMEOUT_MS));
         return settings.get(StreamsSettings.KAFKA_CONFIG).merge(p, "streams app");
     }
 

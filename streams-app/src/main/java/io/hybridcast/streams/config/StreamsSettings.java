@@ -38,9 +38,6 @@ public final class StreamsSettings {
     public static final Setting<String> APPLICATION_ID = new Setting<>("application.id",
             "Kafka Streams application id: consumer group, prefix of internal topics and of state folders.",
             "hybridcast-streams", Setting.nonBlank(), false);
-    public static final Setting<Path> STATE_DIR = new Setting<>("state.dir",
-            "Folder for the local state stores (RocksDB); restored from the changelogs when empty.",
-            "state/streams", text -> Path.of(Setting.nonBlank().apply(text)), false);
     public static final Setting<String> PROCESSING_GUARANTEE = new Setting<>("processing.guarantee",
             "exactly_once_v2 (default: no forecast, anomaly or state change is lost or doubled) or at_least_once.",
             "exactly_once_v2", Setting.oneOf("exactly_once_v2", "at_least_once"), false);
@@ -59,18 +56,6 @@ public final class StreamsSettings {
                     + "due sensors made the thread fall behind (docs/decisions.md, \"Commits that follow the "
                     + "forecasts\").",
             "false", Setting.bool(), false);
-    public static final Setting<Long> STATE_WRITEBACK_QUIET_MS = new Setting<>("state.writeback.quiet.ms",
-            "A sensor's state unchanged for this long (wall clock, ms) is written to its store and changelog at once "
-                    + "instead of at the next commit, so a commit need not serialise, send and wait for the whole "
-                    + "fleet's state while every forecast waits for it; -1: only at commits. A sensor changed more "
-                    + "often than this, or whose changes come faster than the commits (its last interval between "
-                    + "changes against the last interval between commits), is still written once per commit.",
-            "10", Setting.longBetween(-1, 600_000), false);
-    public static final Setting<Integer> STATE_CACHE_ENTRIES = new Setting<>("state.cache.entries",
-            "Deserialised state values kept per store and task (least recently used beyond this are written back "
-                    + "if changed and read from the store again when needed); changed values reach the store and its "
-                    + "changelog once per commit.", "10000",
-            Setting.intBetween(1, 10_000_000), false);
     public static final Setting<Set<SystemKind>> SYSTEMS = new Setting<>("systems",
             "Comma-separated system kinds this app serves; readings of any other system go to dead-letters.",
             "PENDULUM,ADVECTION_DIFFUSION,DOUBLE_PENDULUM", StreamsSettings::parseSystems, false);
@@ -112,13 +97,6 @@ public final class StreamsSettings {
                     + "forecast computes the model's band (the served kernel; the DJL fallback always does).",
             "until-calibrated", Setting.oneOf("until-calibrated", "always"), false);
 
-    public static final Setting<String> STATE_STORE_TYPE = new Setting<>("state.store.type",
-            "rocksdb (default): the forecaster's state on local disk, restored at a restart from its checkpoint and "
-                    + "the changelog's tail, any fleet size; in_memory: on the heap (every sensor's windows, context "
-                    + "set, pending forecasts and z_p history), no RocksDB writes or flushes at each commit (less CPU "
-                    + "per reading: docs/streams-app.md), restored from the whole changelog at every start (standby "
-                    + "replicas keep fail-over fast). Both are changelogged: nothing is lost either way.",
-            "rocksdb", Setting.oneOf("rocksdb", "in_memory"), false);
 
     // ---- validation ----
     public static final Setting<Long> FUTURE_TOLERANCE_MS = new Setting<>("validation.future.tolerance.ms",
@@ -155,39 +133,6 @@ public final class StreamsSettings {
             "How many z_p estimates and anomalies are kept per sensor for the API and dashboard.", "200",
             Setting.intBetween(1, 100_000), false);
 
-    // ---- fail-over between instances (issue 12 item 5, issue 14): docs/decisions.md "Fail-over in seconds" ----
-    public static final Setting<Integer> STANDBY_REPLICAS = new Setting<>("num.standby.replicas",
-            "Warm copies of each task's state kept on other instances (restored continuously from the changelogs), "
-                    + "so a dead instance's sensors move to an instance that needs no restore. Costs a copy of the "
-                    + "state and the changelog reads per replica; with a single instance no replica is placed.", "1",
-            Setting.intBetween(0, 10), false);
-    public static final Setting<Integer> SESSION_TIMEOUT_MS = new Setting<>("session.timeout.ms",
-            "How long the group waits for a silent instance (killed, frozen, cut off) before its tasks move, ms. "
-                    + "Lower moves them sooner but a pause longer than this (GC, a starved machine) costs a rebalance; "
-                    + "the broker refuses values under its group.min.session.timeout.ms (6000 by default).", "6000",
-            Setting.intBetween(1000, 1_800_000), false);
-    public static final Setting<Integer> HEARTBEAT_INTERVAL_MS = new Setting<>("heartbeat.interval.ms",
-            "How often an instance tells the group it is alive, ms; at most a third of session.timeout.ms.", "1500",
-            Setting.intBetween(100, 600_000), false);
-    public static final Setting<Integer> TRANSACTION_TIMEOUT_MS = new Setting<>("transaction.timeout.ms",
-            "Exactly-once: how long a killed instance's open transaction can hold back every committed reader of the "
-                    + "partitions it wrote to (forecasts, anomalies, changelogs) before the broker aborts it, ms. Must "
-                    + "exceed commit.interval.ms; a transaction open longer (a stall) is aborted and its task moves.",
-            "5000", Setting.intBetween(1000, 900_000), false);
-    public static final Setting<Long> ACCEPTABLE_RECOVERY_LAG = new Setting<>("acceptable.recovery.lag",
-            "Changelog records an instance's copy of a task may lag and still count as caught up: a task moves only "
-                    + "to a caught-up instance (a standby), otherwise it stays and a warm-up copy is built first.",
-            "10000", Setting.longBetween(0, Long.MAX_VALUE), false);
-    private static final List<Setting<?>> FAIL_OVER = List.of(STANDBY_REPLICAS, SESSION_TIMEOUT_MS,
-            HEARTBEAT_INTERVAL_MS, TRANSACTION_TIMEOUT_MS, ACCEPTABLE_RECOVERY_LAG);
-    // ---- state retention ----
-    public static final Setting<java.time.Duration> SENSOR_TTL = new Setting<>("sensor.ttl",
-            "A sensor with no reading for this long (in event time: behind the newest reading its stream task has "
-                    + "accepted) is removed from every per-sensor store, with tombstones to their changelogs; a "
-                    + "later reading starts it afresh (warming up). Bounds the state that one-off or retired ids "
-                    + "leave behind. E.g. 24h, 90m, 7d.", "24h",
-            Setting.durationBetween(java.time.Duration.ofMinutes(1), java.time.Duration.ofDays(3650)), false);
-    private static final List<Setting<?>> RETENTION = List.of(SENSOR_TTL);
 
     // ---- wire format ----
     public static final Setting<String> SCHEMA_REGISTRY_URL = new Setting<>("schema.registry.url",
@@ -200,12 +145,14 @@ public final class StreamsSettings {
             }, false);
     private static final List<Setting<?>> WIRE_FORMAT = List.of(SCHEMA_REGISTRY_URL);
 
-    private static final List<Setting<?>> SENSOR_LEVEL = List.of(AnomalySettings.PHYSICS_FORGETTING, AnomalySettings.PHYSICS_REVEALED_WALK, AnomalySettings.RECENT_WINDOWS,
-            AnomalySettings.LONG_RUN_MIN_WINDOWS, AnomalySettings.DRIFT_MIN_RELATIVE_CHANGE, AnomalySettings.UNMODELLED_MIN_SHIFT);
+    private static final List<Setting<?>> SENSOR_LEVEL = List.of(AnomalySettings.PHYSICS_FORGETTING,
+            AnomalySettings.PHYSICS_REVEALED_WALK, AnomalySettings.RECENT_WINDOWS,
+            AnomalySettings.LONG_RUN_MIN_WINDOWS, AnomalySettings.DRIFT_MIN_RELATIVE_CHANGE,
+            AnomalySettings.UNMODELLED_MIN_SHIFT);
 
-    private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID, STATE_DIR,
-            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, STATE_WRITEBACK_QUIET_MS, STATE_CACHE_ENTRIES, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
-            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, FORECAST_MODEL_BAND, STATE_STORE_TYPE,
+    private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
+            PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
+            BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, FORECAST_MODEL_BAND,
             FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING,
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,
@@ -239,8 +186,8 @@ public final class StreamsSettings {
     public static List<Setting<?>> all() {
         List<Setting<?>> all = new ArrayList<>(GLOBAL);
         all.addAll(SENSOR_LEVEL);
-        all.addAll(FAIL_OVER);
-        all.addAll(RETENTION);
+        all.addAll(StateSettings.ALL);
+        all.addAll(FailOverSettings.ALL);
         all.addAll(WIRE_FORMAT);
         PER_SYSTEM.values().forEach(keys -> all.addAll(keys.all()));
         return Collections.unmodifiableList(all);
@@ -305,28 +252,10 @@ public final class StreamsSettings {
         for (Setting<?> setting : byKey.values()) {
             typed.put(setting.key(), setting.parse(raw.get(setting.key()), sourceOf.get(setting.key())));
         }
-        checkFailOver(typed, sourceOf);
+        FailOverSettings.check(typed, sourceOf);
         Map<SystemKind, SystemSettings> systems = new EnumMap<>(SystemKind.class);
         PER_SYSTEM.forEach((kind, keys) -> systems.put(kind, keys.read(kind, typed, sourceOf)));
         return new StreamsSettings(Collections.unmodifiableMap(typed), systems);
-    }
-
-    /** Kafka would refuse these at the first rebalance or commit, long after start-up: name them now. */
-    private static void checkFailOver(Map<String, Object> typed, Map<String, String> sourceOf) {
-        int session = (Integer) typed.get(SESSION_TIMEOUT_MS.key());
-        int heartbeat = (Integer) typed.get(HEARTBEAT_INTERVAL_MS.key());
-        if (heartbeat * 3L > session) {
-            throw new SettingsException("heartbeat.interval.ms = " + heartbeat + " (from "
-                    + sourceOf.get(HEARTBEAT_INTERVAL_MS.key()) + ") must be at most a third of session.timeout.ms = "
-                    + session + " (from " + sourceOf.get(SESSION_TIMEOUT_MS.key()) + ")");
-        }
-        int transaction = (Integer) typed.get(TRANSACTION_TIMEOUT_MS.key());
-        long commit = (Long) typed.get(COMMIT_INTERVAL_MS.key());
-        if (transaction <= commit) {
-            throw new SettingsException("transaction.timeout.ms = " + transaction + " (from "
-                    + sourceOf.get(TRANSACTION_TIMEOUT_MS.key()) + ") must exceed commit.interval.ms = " + commit
-                    + " (from " + sourceOf.get(COMMIT_INTERVAL_MS.key()) + "): every transaction would be aborted");
-        }
     }
 
     private static void put(Map<String, Setting<?>> byKey, Map<String, String> raw, Map<String, String> sourceOf,

@@ -4,6 +4,7 @@ import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.SensorFaultDetector;
+import io.hybridcast.streams.config.StateSettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
@@ -67,7 +68,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.due = new DueSensors(settings.get(StreamsSettings.BATCH_MAX_SIZE), batchMaxLatencyMs,
                 settings.get(StreamsSettings.BATCH_MODE).equals("round"));
         this.phase = new HopPhase(settings.get(StreamsSettings.FORECAST_PHASE));
-        long quietMs = settings.get(StreamsSettings.STATE_WRITEBACK_QUIET_MS);
+        long quietMs = settings.get(StateSettings.STATE_WRITEBACK_QUIET_MS);
         this.writeBackQuietNanos = quietMs < 0 ? -1 : quietMs * 1_000_000;
     }
 
@@ -87,7 +88,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.decayCheck = new DecayCheck(settings, stores.contexts, stores.physics, emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());
-        new SensorExpiry(stores, settings.get(StreamsSettings.SENSOR_TTL), metrics).schedule(context);
+        new SensorExpiry(stores, settings.get(StateSettings.SENSOR_TTL), metrics).schedule(context);
         // sensors that were due when the task last stopped
         try (KeyValueIterator<String, SensorState> all = stores.states.all()) {
             all.forEachRemaining(kv -> {

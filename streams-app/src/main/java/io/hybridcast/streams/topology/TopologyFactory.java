@@ -2,6 +2,7 @@ package io.hybridcast.streams.topology;
 
 import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
+import io.hybridcast.streams.config.StateSettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
 import io.hybridcast.streams.validation.DeadLetters;
@@ -47,7 +48,7 @@ public final class TopologyFactory {
     /** The topology of the streams app. */
     public static Topology buildTopology(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
         Topology topology = new Topology();
-        int capacity = settings.get(StreamsSettings.STATE_CACHE_ENTRIES);
+        int capacity = settings.get(StateSettings.STATE_CACHE_ENTRIES);
         Function<String, KeyValueBytesStoreSupplier> stores = storeSupplier(settings);
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SENSOR_READINGS.name());
@@ -86,7 +87,7 @@ public final class TopologyFactory {
 
     /** The inner stores of the state.store.type: RocksDB on local disk, or the heap (both changelogged). */
     private static Function<String, KeyValueBytesStoreSupplier> storeSupplier(StreamsSettings settings) {
-        return settings.get(StreamsSettings.STATE_STORE_TYPE).equals("in_memory")
+        return settings.get(StateSettings.STATE_STORE_TYPE).equals("in_memory")
                 ? Stores::inMemoryKeyValueStore : Stores::persistentKeyValueStore;
     }
 }

@@ -11,6 +11,7 @@ import io.hybridcast.schemas.Topics;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.StreamsService;
 import io.hybridcast.streams.config.AnomalySettings;
+import io.hybridcast.streams.config.StateSettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
 import io.hybridcast.streams.inference.ModelRegistry;
@@ -354,12 +355,12 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("batch_mode", base.get(StreamsSettings.BATCH_MODE));
             used.put("forecast_phase", base.get(StreamsSettings.FORECAST_PHASE));
             used.put("commit_on_forecast", base.get(StreamsSettings.COMMIT_ON_FORECAST));
-            used.put("state_writeback_quiet_ms", base.get(StreamsSettings.STATE_WRITEBACK_QUIET_MS));
+            used.put("state_writeback_quiet_ms", base.get(StateSettings.STATE_WRITEBACK_QUIET_MS));
             used.put("sensor_phases", "all sensors sample in step (sensor i of 200 sent 0.25 ms after sensor i - 1, "
                     + "every 50 ms); with forecast.phase=aligned all are due within the same 50 ms of each 500 ms hop");
             used.put("model_band_method", base.get(StreamsSettings.MODEL_BAND_METHOD));
-            used.put("state_cache_entries", base.get(StreamsSettings.STATE_CACHE_ENTRIES));
-            used.put("state_store_type", base.get(StreamsSettings.STATE_STORE_TYPE));
+            used.put("state_cache_entries", base.get(StateSettings.STATE_CACHE_ENTRIES));
+            used.put("state_store_type", base.get(StateSettings.STATE_STORE_TYPE));
             used.put("partitions", 1);
             used.put("broker", "in-process KRaft, same JVM and cores");
             report.put("settings", used);

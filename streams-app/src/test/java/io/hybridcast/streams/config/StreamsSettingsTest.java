@@ -56,9 +56,9 @@ class StreamsSettingsTest {
 
     @Test
     void stateStoreTypeIsRocksdbOrInMemory() {
-        assertThat(StreamsSettings.defaults().get(StreamsSettings.STATE_STORE_TYPE)).isEqualTo("rocksdb");
+        assertThat(StreamsSettings.defaults().get(StateSettings.STATE_STORE_TYPE)).isEqualTo("rocksdb");
         assertThat(StreamsSettings.fromMap(Map.of("state.store.type", "in_memory"), "x")
-                .get(StreamsSettings.STATE_STORE_TYPE)).isEqualTo("in_memory");
+                .get(StateSettings.STATE_STORE_TYPE)).isEqualTo("in_memory");
         assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("state.store.type", "memory"), "x"))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("state.store.type")
                 .hasMessageContaining("'memory'").hasMessageContaining("rocksdb or in_memory");
@@ -121,11 +121,11 @@ class StreamsSettingsTest {
 
     @Test
     void sensorTtlIsADurationWithUnitsAndBounds() {
-        assertThat(StreamsSettings.defaults().get(StreamsSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(24));
-        assertThat(StreamsSettings.fromMap(Map.of("sensor.ttl", "90m"), "x").get(StreamsSettings.SENSOR_TTL))
+        assertThat(StreamsSettings.defaults().get(StateSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(24));
+        assertThat(StreamsSettings.fromMap(Map.of("sensor.ttl", "90m"), "x").get(StateSettings.SENSOR_TTL))
                 .isEqualTo(java.time.Duration.ofMinutes(90));
         StreamsSettings iso = StreamsSettings.fromMap(Map.of("sensor.ttl", "PT2H"), "x");
-        assertThat(iso.with(Map.of()).get(StreamsSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(2));
+        assertThat(iso.with(Map.of()).get(StateSettings.SENSOR_TTL)).isEqualTo(java.time.Duration.ofHours(2));
         assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("sensor.ttl", "soon"), "x"))
                 .hasMessageContaining("sensor.ttl").hasMessageContaining("'soon'").hasMessageContaining("24h");
         assertThatThrownBy(() -> StreamsSettings.fromMap(Map.of("sensor.ttl", "10s"), "x"))
