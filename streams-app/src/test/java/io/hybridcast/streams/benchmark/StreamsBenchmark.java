@@ -102,6 +102,10 @@ public final class StreamsBenchmark implements Callable<Integer> {
             + "(warmup + 1) x hop + horizon; 0: timed from the first forecast on, a fleet that just started "
             + "(default ${DEFAULT-VALUE}).")
     int latencySettleSamples = -1;
+    @Option(names = "--latency-linger-ms", description = "linger.ms of the producer that sends the latency run's "
+            + "readings: 0 sends each reading in a request of its own (the clock starts at the send); a sensor gateway "
+            + "that batches for a few ms costs the broker fewer requests on the same cores (default ${DEFAULT-VALUE}).")
+    int latencyLingerMs;
     @Option(names = "--latency-only", description = "Only the latency run(s) at --latency-rate (with "
             + "--compare-guarantees under both guarantees), no throughput rounds: for quick before/after comparisons.")
     boolean latencyOnly;
@@ -577,7 +581,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
         Map<String, Object> stages;
         try (KafkaStreams streams = new KafkaStreams(TopologyFactory.buildTopology(settings, registry,
                 appMetrics), props); KafkaProducer<byte[], byte[]> producer = producer(broker);
-             KafkaProducer<byte[], byte[]> live = producer(broker, 0);
+             KafkaProducer<byte[], byte[]> live = producer(broker, latencyLingerMs);
              KafkaConsumer<String, Forecast> consumer = forecastConsumer(broker)) {
             streams.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -620,6 +624,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             double cpuAtLiveStart = streamThreadCpuSeconds(settings.get(StreamsSettings.APPLICATION_ID));
             long liveStartNanos = System.nanoTime();
             long processCpuAtLiveStart = processCpuNanos();
+            ThreadCpuSplit cpuSplit = ThreadCpuSplit.start(settings.get(StreamsSettings.APPLICATION_ID));
             long[] sent = {0};
             var readings = appMetrics.registry().find("hybridcast.readings").tag("outcome", "valid").counter();
             var batchSizes = appMetrics.registry().find("hybridcast.inference.batch.size").summary();
@@ -657,7 +662,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
                     String id = "bench-" + (offset + i);
                     sentAt.put(id + "#" + seq, System.nanoTime());
                     sentAtMillis.put(id + "#" + seq, System.currentTimeMillis());
-                    // the clock starts at the send; the live producer lingers 0 ms, so the record leaves at once
+                    // the clock starts at the send; with --latency-linger-ms 0 the record leaves at once
                     // (a flush here would block this loop for a round trip per hop and send the rest in bursts)
                     sendReading(live, offset + i, seq, base.plusMillis(50L * seq));
                     sent[0]++;
@@ -680,6 +685,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             stages.put("settle_samples_per_sensor", settle);
             stages.put("windows_with_model_band_settle_included", appMetrics.count("hybridcast.inference.windows", "band", "model"));
             stages.put("windows_without_settle_included", appMetrics.count("hybridcast.inference.windows", "band", "calibrated"));
+            stages.put("reading_producer_linger_ms", latencyLingerMs);
             stages.put("commit_interval_ms", settings.get(StreamsSettings.COMMIT_INTERVAL_MS));
             stages.put("batch_max_latency_ms", settings.get(StreamsSettings.BATCH_MAX_LATENCY_MS));
             // the share of a core the stream thread used while the live readings streamed (and the 2 s after)
@@ -689,6 +695,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             // the whole JVM's (broker, transactions, clients, app): what a commit interval costs the machine
             stages.put("process_cpu_share", Math.round((processCpuNanos() - processCpuAtLiveStart)
                     / (double) (System.nanoTime() - liveStartNanos) * 1000) / 1000.0);
+            stages.put("cpu_share_by_thread_group", cpuSplit.shares());
             stages.put("changelog_bytes_per_live_record", perRecord(changelogBytes(broker,
                     settings.get(StreamsSettings.APPLICATION_ID)), changelogBefore, sent[0]));
             consumerThread.interrupt();
