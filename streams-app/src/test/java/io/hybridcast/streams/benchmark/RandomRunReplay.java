@@ -28,7 +28,8 @@ import java.util.TreeMap;
 /**
  * The live-quality benchmark's random run's pendulums, replayed as fast as possible through the real topology with
  * the shipped pendulum bundle (the same seed, fleet and random faults as {@code --random-faults 8 --seed 7
- * --pendulums 12 --duration 300}), scored as the live score scores the sensor-level ω: the newest 200 forecasts of
+ * --pendulums 12 --duration 300}; {@code -Dreplay.pendulums=N} and {@code -Dreplay.seed=S} for another fleet),
+ * scored as the live score scores the sensor-level ω: the newest 200 forecasts of
  * each sensor, after its first minute, against the truth (scoring only). Run by hand:
  * {@code java -cp "streams-app/target/test-classes:streams-app/target/classes:local-stack/target/lib/*:<the
  * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
@@ -49,12 +50,14 @@ public final class RandomRunReplay {
         boolean scenario = args.length > 1 && !faultFree;
         CollectingSink sink = new CollectingSink();
         boolean small = faultFree || scenario;
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(small ? 4 : 12).advectionDiffusion(1)
-                .doublePendulums(1).seed(small ? 1 : 7).randomFaults(small ? 0 : 8)
+        // -Dreplay.pendulums / -Dreplay.seed: another random fleet (the live-quality benchmark's --random-pendulums)
+        int pendulums = Integer.getInteger("replay.pendulums", small ? 4 : 12);
+        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(pendulums).advectionDiffusion(1)
+                .doublePendulums(1).seed(Long.getLong("replay.seed", small ? 1 : 7)).randomFaults(small ? 0 : 8)
                 .scenario(scenario ? io.hybridcast.simulator.fleet.Scenario.read(Path.of(args[1]))
                         : io.hybridcast.simulator.fleet.Scenario.NONE)
                 .randomFaultsHorizon(Duration.ofSeconds(seconds))
-                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords(14L * 50 * seconds)
+                .rate(Rate.AS_FAST_AS_POSSIBLE).maxRecords((pendulums + 2L) * 50 * seconds)
                 .startEventTime(TopologyFixture.T0).sink(sink).build()) {
             fleet.start();
             fleet.awaitCompletion(Duration.ofMinutes(10));
@@ -109,6 +112,8 @@ public final class RandomRunReplay {
         registry.close();
         double sum = 0;
         int sensors = 0;
+        int pointsCovered = 0;
+        int points = 0;
         for (Map.Entry<String, List<Forecast>> e : forecasts.entrySet()) {
             List<Forecast> fs = e.getValue();
             List<Forecast> last = fs.subList(Math.max(0, fs.size() - 200), fs.size());
@@ -136,9 +141,12 @@ public final class RandomRunReplay {
                     omegaAt(sink.truth, e.getKey(), end.getFirstSequence() - 1));
             sum += err / count;
             sensors++;
+            pointsCovered += covered;
+            points += count;
         }
-        System.out.printf(Locale.ROOT, "pendulum sensor-level error, mean over %d sensors: %.1f %%%n", sensors,
-                100 * sum / sensors);
+        System.out.printf(Locale.ROOT, "pendulum sensor-level error, mean over %d sensors: %.1f %%; 95 %% interval "
+                + "coverage over their %d points: %.3f%n", sensors, 100 * sum / sensors, points,
+                (double) pointsCovered / points);
         printSkill(readings, forecasts);
         for (io.hybridcast.avro.Anomaly a : alarms) {
             System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%n", a.getSensorId(), a.getKind(), a.getDetail(),
