@@ -28,7 +28,7 @@ public final class FaultState {
      * the two after it (their extrapolation spans the jump), the spike scale does not learn the jump and then
      * learns the new drive afresh (a drive switched on after 30 s off makes every extrapolation error 10-25 times
      * the free swing's: the live example run flagged a "spike" 4 readings after DRIVE_ON), and the noise check
-     * holds while its predictor learns the new drive.
+     * starts its predictor afresh.
      */
     public void operatingEvent() {
         eventExempt = 3;

@@ -16,8 +16,8 @@ import java.util.function.IntFunction;
  * <p>Why not the spike check's second difference or forecast deviation: a forced pendulum's forcing (up to 6 Hz
  * sampled at 20 Hz) makes its second difference and its 20-step forecast error larger than a 20-fold burst of its
  * 0.01 rad noise, and the live example run's burst went unflagged by both. A sample the spike check flags and the
- * {@code ORDER} predictions whose inputs contain it are left out (a spike is the spike check's), and the test holds
- * after an operating event while the predictor learns the new drive.
+ * {@code ORDER} predictions whose inputs contain it are left out (a spike is the spike check's), and after an
+ * operating event the predictor learns the new dynamics afresh before the test judges again.
  */
 public final class NoiseBurstCheck {
 
@@ -31,9 +31,8 @@ public final class NoiseBurstCheck {
     static final double CLIP = 3;
     /** Block length of the test's run-length calibration (samples). */
     static final int BLOCK = 20;
-    /** Judged samples the test stays silent after an alarm, and after an operating event. */
+    /** Judged samples the test stays silent after an alarm. */
     public static final long HOLD_AFTER_ALARM = 200;
-    public static final long HOLD_AFTER_EVENT = 100;
 
     private final double arlSamples;
 
@@ -114,9 +113,15 @@ public final class NoiseBurstCheck {
         return null;
     }
 
-    /** After an operating event: the drive changed, so the test holds while the predictor learns it. */
+    /**
+     * After an operating event the dynamics changed (the drive stopped or started, a re-excitation), and with them
+     * what the sensor's usual prediction error is: the predictor and its usual errors start again, as at the
+     * sensor's first reading, and the test judges once they have warmed up. Holding the old predictor instead let it
+     * re-learn only through its clipped errors, and a live drive-off raised a noise burst as the hold ended.
+     */
     public static void operatingEvent(NoiseState s) {
-        s.cusum.restart(HOLD_AFTER_EVENT);
+        s.variance = new double[0]; // observe() starts the predictor at the next reading
+        s.cusum.restart(0);
     }
 
     /** The predictor starts from no coefficients and a wide prior on the scale of the first samples. */
