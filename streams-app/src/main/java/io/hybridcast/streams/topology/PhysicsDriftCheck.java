@@ -117,8 +117,10 @@ final class PhysicsDriftCheck {
         String unit = Channels.parameterUnit(name);
         double before = publishedBefore(state.sensorId, r.splitSequence(), physics);
         double after = before * r.omegaRatio();
+        // the anomaly spans from where the amplitude changed, as the transport check's: the change is what is
+        // flagged, and the test needs some windows after it before it can tell
         emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.PHYSICS_DRIFT, name, r.z(),
-                forcedThreshold, sequence, sequence, time, model.version(),
+                forcedThreshold, Math.min(r.splitSequence(), sequence), sequence, time, model.version(),
                 "Physics drift: " + name + " moved from " + num(before) + " to " + num(after) + unit
                         + " (the forced amplitude changed from " + num(r.before()) + " to " + num(r.after())
                         + " at sequence " + r.splitSequence() + ", a ratio " + num(r.omegaRatio() * r.omegaRatio())

@@ -92,6 +92,11 @@ class SimulatedChangesTopologyTest {
             assertThat(a.getToSequence()).isBetween(1000L, 1500L);
             // old and new value named: the new one below the old
             assertThat(a.getExplanation()).contains("omega moved from").contains("forced amplitude");
+            // the anomaly spans from where the amplitude changed, which its sentence names, to its detection
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("changed from .* at sequence (\\d+),")
+                    .matcher(a.getExplanation());
+            assertThat(at.find()).isTrue();
+            assertThat(a.getFromSequence()).isEqualTo(Long.parseLong(at.group(1))).isLessThanOrEqualTo(a.getToSequence());
         });
         assertThat(drifting).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1000L));
         assertThat(of(alarms, "pendulum-1")).isEmpty();
