@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The live-quality benchmark of issue 11 (section Targets): runs the local stack in real time three times, each in a
  * JVM of its own ({@code java -jar local-stack/target/local-stack.jar ... --summary-file F}) - {@code example} (the
- * example scenario), {@code random} ({@code --random-faults 8}, another seed, 12 pendulums, 1 line, 1 double pendulum)
+ * example scenario), {@code random} ({@code --random-faults 8}, another seed, 48 pendulums, 1 line, 1 double pendulum)
  * and {@code fault-free} - reads each summary and writes docs/benchmarks/live-quality.json with the targets and
  * pass/fail per target. A command, not a test: {@code local-stack/live-quality.sh --help}; docs/simulator.md section 6.
  */
@@ -56,7 +56,9 @@ public final class LiveQualityBenchmark implements Callable<Integer> {
             description = "Seed of the random run; the example run uses the local stack's default, 1 (default: ${DEFAULT-VALUE}).")
     long randomSeed;
 
-    @Option(names = "--random-pendulums", defaultValue = "12",
+    // 48, not the issue's minimum of 12: a sensor's points share its error, so a dozen sensors' coverage is
+    // mostly the share of sensors covered and too coarse to tell 0.85-0.99 (docs/decisions.md, "A random fleet of 48")
+    @Option(names = "--random-pendulums", defaultValue = "48",
             description = "Pendulums of the random run, with 1 line and 1 double pendulum (default: ${DEFAULT-VALUE}).")
     int randomPendulums;
 

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code --random-faults}: every kind, sizes a user calls a fault, no overlap, the same for a seed. */
 class RandomFaultsTest {
 
-    /** The benchmark's random fleet: 12 pendulums, a line, a double pendulum. */
+    /** A random fleet like the live-quality benchmark's: pendulums, a line, a double pendulum. */
     private static List<RandomFaults.Sensor> fleet() {
         List<RandomFaults.Sensor> sensors = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
