@@ -29,6 +29,10 @@ package io.hybridcast.model.training;
  *                          action the neural part should add nothing where no data asks for it. When it is
  *                          on, a new model's horizon rows also start at zero (and so stay there); 0 turns both
  *                          off (Phys-VAE's decoder as it was)
+ * @param leastActionKeepsDrive with the rotating drive ({@code ModelSpec.drive}): the least-action term measures the
+ *                          neural half against physics + drive (a third solve, x_PD) instead of the physics alone,
+ *                          so that α penalises only what the in-ODE net and the output residual add, never the
+ *                          drive, which rides in the neural half; false (default): against x_P, as Phys-VAE
  */
 public record TrainingConfig(
         int epochs,
@@ -45,7 +49,8 @@ public record TrainingConfig(
         boolean regularisers,
         double klWeight,
         int physicsWarmupSteps,
-        double horizonResidualWeight) {
+        double horizonResidualWeight,
+        boolean leastActionKeepsDrive) {
 
     /** Default {@link #klWeight()}: Phys-VAE's KL scaling unchanged. */
     public static final double DEFAULT_KL_WEIGHT = 1;
@@ -61,6 +66,14 @@ public record TrainingConfig(
         this(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma, gradientClip, samRho,
                 samEncoderNeural, regularisers, DEFAULT_KL_WEIGHT, DEFAULT_PHYSICS_WARMUP_STEPS,
                 DEFAULT_HORIZON_RESIDUAL_WEIGHT);
+    }
+
+    /** A config whose least-action term measures against the physics alone (Phys-VAE's). */
+    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, int contextSize, double alpha,
+                          double beta, double gamma, double gradientClip, double samRho, boolean samEncoderNeural,
+                          boolean regularisers, double klWeight, int physicsWarmupSteps, double horizonResidualWeight) {
+        this(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma, gradientClip, samRho,
+                samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, horizonResidualWeight, false);
     }
 
     public TrainingConfig {
@@ -105,40 +118,48 @@ public record TrainingConfig(
     public TrainingConfig withSam(double rho) {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
                 gradientClip, rho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight);
+                horizonResidualWeight, leastActionKeepsDrive);
     }
 
     /** The same run with another seed. */
     public TrainingConfig withSeed(long newSeed) {
         return new TrainingConfig(epochs, batchSize, learningRate, newSeed, contextSize, alpha, beta, gamma,
                 gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight);
+                horizonResidualWeight, leastActionKeepsDrive);
     }
 
     /** The same run with other epochs and batch size. */
     public TrainingConfig withSchedule(int newEpochs, int newBatchSize) {
         return new TrainingConfig(newEpochs, newBatchSize, learningRate, seed, contextSize, alpha, beta, gamma,
                 gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight);
+                horizonResidualWeight, leastActionKeepsDrive);
     }
 
     /** The same run without the Phys-VAE regularisers (an ablation). */
     public TrainingConfig withoutRegularisers() {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
                 gradientClip, samRho, samEncoderNeural, false, klWeight, physicsWarmupSteps,
-                horizonResidualWeight);
+                horizonResidualWeight, leastActionKeepsDrive);
     }
 
     /** The same run with another weight of R_horizon. */
     public TrainingConfig withHorizonResidualWeight(double weight) {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, weight);
+                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, weight,
+                leastActionKeepsDrive);
     }
 
     /** The same run with another KL weight and physics warm-up. */
     public TrainingConfig withKlAndWarmup(double newKlWeight, int newWarmupSteps) {
         return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
                 gradientClip, samRho, samEncoderNeural, regularisers, newKlWeight, newWarmupSteps,
-                horizonResidualWeight);
+                horizonResidualWeight, leastActionKeepsDrive);
+    }
+
+    /** The same run with the least-action term measured against physics + drive ({@link #leastActionKeepsDrive()}). */
+    public TrainingConfig withLeastActionKeepsDrive(boolean keepsDrive) {
+        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
+                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
+                horizonResidualWeight, keepsDrive);
     }
 }

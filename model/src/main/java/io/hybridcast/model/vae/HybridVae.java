@@ -261,12 +261,21 @@ public final class HybridVae implements HybridModel {
         return encoder.contextPrior(embeddingSums, counts, training);
     }
 
-    /** Decoder outputs: the four reconstructions over window + horizon, each [B, T + h, C]. */
-    record Decoded(NDArray xP, NDArray xPA, NDArray xPB, NDArray xPAB) {
+    /**
+     * Decoder outputs: the four reconstructions over window + horizon, each [B, T + h, C], and x_PD, physics + the
+     * rotating drive without the in-ODE net, null unless asked for.
+     */
+    record Decoded(NDArray xP, NDArray xPA, NDArray xPB, NDArray xPAB, NDArray xPD) {
     }
 
     Decoded decode(NDArray zp, NDArray zn, NDArray initialState, int length, boolean training) {
         return decoder.decode(zp, zn, initialState, length, training);
+    }
+
+    /** As {@link #decode}, with x_PD when {@code driveReference} (the drive's least-action reference). */
+    Decoded decode(NDArray zp, NDArray zn, NDArray initialState, int length, boolean training,
+                   boolean driveReference) {
+        return decoder.decode(zp, zn, initialState, length, training, driveReference);
     }
 
     // ---------------------------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ public final class HybridVaeLoss {
         this.spec = model.spec();
         this.config = config;
         this.c = model.constants();
+        if (config.leastActionKeepsDrive() && (!spec.drive() || !spec.useNeural() || spec.hasTimeBank())) {
+            throw new IllegalArgumentException("training setting leastActionKeepsDrive needs model settings drive and "
+                    + "an in-ODE net without a time bank");
+        }
     }
 
     /**
@@ -92,7 +96,8 @@ public final class HybridVaeLoss {
         NDArray znStd = q.latentLogVar().mul(c.of(0.5)).exp();
         NDArray zn = q.latentMean().add(znStd.mul(m.randomNormal(new Shape(b, n))));
 
-        HybridVae.Decoded x = model.decode(zp, zn, q.initialState(), t, training);
+        boolean driveReference = config.leastActionKeepsDrive() && config.regularisers() && spec.usePhysics();
+        HybridVae.Decoded x = model.decode(zp, zn, q.initialState(), t, training, driveReference);
         NDArray reconstruction = sumSquares(windows.sub(x.xPAB()));
 
         // KL of z_p against N(mid, (0.866 width)²)
@@ -130,17 +135,32 @@ public final class HybridVaeLoss {
         if (config.regularisers() && spec.useNeural() && spec.usePhysics()) {
             NDArray physicsOnly = x.xP().reshape(b, (long) t * spec.channels()).stopGradient();
             NDArray unmix = sumSquares2d(q.unmixed().sub(physicsOnly));
-            NDArray leastAction = sumSquares(x.xP().sub(x.xPA()))
-                    .add(sumSquares(x.xP().sub(x.xPB())))
-                    .add(sumSquares(x.xPA().sub(x.xPAB())))
-                    .add(sumSquares(x.xPB().sub(x.xPAB())))
-                    .mul(c.of(0.25));
+            NDArray leastAction = leastAction(x, c);
             loss = loss.add(unmix.mul(c.of(config.gamma())))
                     .add(leastAction.mul(c.of(config.alpha())));
             loss = loss.mean().add(dataAugmentation(m, (int) b, augSeed, training).mul(c.of(config.beta())));
             return loss;
         }
         return loss.mean();
+    }
+
+    /**
+     * R_leastaction per window, [B]: the mean of ‖x_P − x_PA‖², ‖x_P − x_PB‖², ‖x_PA − x_PAB‖², ‖x_PB − x_PAB‖²
+     * (Phys-VAE), with x_P replaced by x_PD (physics + drive) and x_PB by x_PD + the output residual when the decode
+     * carries x_PD: then what is penalised is only what the in-ODE net and the output residual add, not the drive.
+     */
+    static NDArray leastAction(HybridVae.Decoded x, Constants c) {
+        NDArray reference = x.xP();
+        NDArray referenceB = x.xPB();
+        if (x.xPD() != null) {
+            reference = x.xPD();
+            referenceB = x.xPD().add(x.xPB().sub(x.xP()));
+        }
+        return sumSquares(reference.sub(x.xPA()))
+                .add(sumSquares(reference.sub(referenceB)))
+                .add(sumSquares(x.xPA().sub(x.xPAB())))
+                .add(sumSquares(referenceB.sub(x.xPAB())))
+                .mul(c.of(0.25));
     }
 
     /** The supervised physics term per window, [B]: zero where the mask is 0. */

@@ -83,22 +83,38 @@ final class VaeDecoder {
      *                     state ({@link RotatingDrive})
      */
     HybridVae.Decoded decode(NDArray zp, NDArray zn, NDArray initialState, int length, boolean training) {
+        return decode(zp, zn, initialState, length, training, false);
+    }
+
+    /**
+     * @param driveReference also solve physics + drive without the in-ODE net (x_PD, a third half of the augmented
+     *                       state), the least-action term's reference when the drive is kept out of its penalty;
+     *                       needs the rotating drive and no time bank
+     */
+    HybridVae.Decoded decode(NDArray zp, NDArray zn, NDArray initialState, int length, boolean training,
+                             boolean driveReference) {
+        if (driveReference && (!spec.drive() || !spec.useNeural() || spec.hasTimeBank())) {
+            throw new IllegalArgumentException("a physics + drive reference needs model settings drive and an in-ODE "
+                    + "net without a time bank");
+        }
         int d = physics.stateDim();
         int channels = spec.channels();
         NDArray physical = spec.drive() ? initialState.get(":, 0:" + d) : initialState;
         NDArray driveColumns = spec.drive() ? initialState.get(":, " + d + ":") : null;
-        NDArray s0 = NDArrays.concat(new NDList(physical, physical), 1);
-        OdeSolver.VectorField field = augmentedField(zp, zn, driveColumns, training);
+        NDArray s0 = driveReference ? NDArrays.concat(new NDList(physical, physical, physical), 1)
+                : NDArrays.concat(new NDList(physical, physical), 1);
+        OdeSolver.VectorField field = augmentedField(zp, zn, driveColumns, driveReference ? 3 : 2, training);
         NDArray trajectory = solver.trajectory(field, s0, length);
         NDArray xP = trajectory.get(":, :, 0:" + channels);
         NDArray xPA = trajectory.get(":, :, " + d + ":" + (d + channels));
+        NDArray xPD = driveReference ? trajectory.get(":, :, " + 2 * d + ":" + (2 * d + channels)) : null;
         if (!spec.useNeural()) {
-            return new HybridVae.Decoded(xP, xPA, xP, xPA);
+            return new HybridVae.Decoded(xP, xPA, xP, xPA, null);
         }
         NDArray zpScaled = zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth()));
         NDArray residual = OutputResidual.apply(spec,
                 runner.forward(residualNet, NDArrays.concat(new NDList(zpScaled, zn), 1), training), length, c);
-        return new HybridVae.Decoded(xP, xPA, xP.add(residual), xPA.add(residual));
+        return new HybridVae.Decoded(xP, xPA, xP.add(residual), xPA.add(residual), xPD);
     }
 
     /**
@@ -118,9 +134,10 @@ final class VaeDecoder {
      * The same mathematics as slicing the halves apart; {@code LeanDecoderTest} pins it to that formulation, and
      * gradients still reach every parameter (the padding and folding are graph ops on the raw parameters).
      */
-    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn, NDArray driveColumns, boolean training) {
+    private OdeSolver.VectorField augmentedField(NDArray zp, NDArray zn, NDArray driveColumns, int copies,
+                                                 boolean training) {
         int d = physics.stateDim();
-        Physics.PreparedField known = spec.usePhysics() ? physics.prepare(zp, 2, c) : null;
+        Physics.PreparedField known = spec.usePhysics() ? physics.prepare(zp, copies, c) : null;
         if (!spec.useNeural()) {
             return (state, time) -> known.apply(state);
         }
@@ -138,8 +155,10 @@ final class VaeDecoder {
         int h1 = (int) w1.getShape().get(0);
         NDArray w1StatePart = w1.get(":, 0:" + d);
         w1StatePart.attach(m);
-        NDArray w1State = NDArrays.concat(new NDList(m.zeros(new Shape(h1, d)), w1StatePart), 1)
-                .transpose(); // [2D, h1]
+        // a third half (physics + drive, the least-action reference) is neither read nor written by the net
+        NDArray w1State = NDArrays.concat(copies == 3
+                ? new NDList(m.zeros(new Shape(h1, d)), w1StatePart, m.zeros(new Shape(h1, d)))
+                : new NDList(m.zeros(new Shape(h1, d)), w1StatePart), 1).transpose(); // [copies·D, h1]
         NDArray rowBias;
         if (n == 0) {
             rowBias = w.get(1);
@@ -156,8 +175,10 @@ final class VaeDecoder {
             b3 = m.create(mask).mul(b3);
         }
         int h2 = (int) w3.getShape().get(1);
-        NDArray w3Out = NDArrays.concat(new NDList(m.zeros(new Shape(d, h2)), w3), 0); // [2D, h2]
-        NDArray b3Out = NDArrays.concat(new NDList(m.zeros(new Shape(d)), b3), 0);
+        NDArray w3Out = NDArrays.concat(copies == 3 ? new NDList(m.zeros(new Shape(d, h2)), w3, m.zeros(new Shape(d, h2)))
+                : new NDList(m.zeros(new Shape(d, h2)), w3), 0); // [copies·D, h2]
+        NDArray b3Out = NDArrays.concat(copies == 3 ? new NDList(m.zeros(new Shape(d)), b3, m.zeros(new Shape(d)))
+                : new NDList(m.zeros(new Shape(d)), b3), 0);
         NDArray w2 = w.get(2);
         NDArray b2 = w.get(3);
         // with v = σ(2a) = (tanh(a) + 1) / 2 per layer: the first layer's pre-activation doubles, the second reads
@@ -176,8 +197,9 @@ final class VaeDecoder {
         TimeBank.Drive drive = timeBank == null ? null : timeBank.drive(runner.forward(timeBankNet,
                 NDArrays.concat(new NDList(zp.sub(c.of(spec.physicsMin())).div(c.of(spec.physicsWidth())), zn), 1),
                 training), spec.usePhysics() ? neuralMask.toFloatArray() : ones(d));
-        // the rotating drive pushes the last component of the neural half (θ' of the pendulum)
-        NDArray pushRow = driveColumns == null ? null : m.create(lastOfSecondHalf(d), new Shape(1, 2L * d));
+        // the rotating drive pushes the last component of the neural half (θ' of the pendulum), and of the reference
+        NDArray pushRow = driveColumns == null ? null
+                : m.create(pushedComponents(d, copies), new Shape(1, (long) copies * d));
         return (state, time) -> {
             NDArray v1 = Activation.sigmoid(state.matMul(w1Sig).add(rowBiasSig));
             NDArray v2 = Activation.sigmoid(ai.djl.nn.core.Linear.linear(v1, w2Sig, b2Sig).singletonOrThrow());
@@ -190,9 +212,12 @@ final class VaeDecoder {
         };
     }
 
-    private static float[] lastOfSecondHalf(int d) {
-        float[] values = new float[2 * d];
-        values[2 * d - 1] = 1f;
+    /** 1 at the last component of every half but the first (the physics alone). */
+    private static float[] pushedComponents(int d, int copies) {
+        float[] values = new float[copies * d];
+        for (int k = 2; k <= copies; k++) {
+            values[k * d - 1] = 1f;
+        }
         return values;
     }
 

@@ -148,6 +148,12 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "search of each window finds (not served by the kernel).")
     boolean drive;
 
+    @Option(names = "--least-action-keeps-drive",
+            description = "With --drive: the VAEs' least-action term measures the neural half against physics + "
+                    + "drive (a third solve) instead of the physics alone, so --alpha penalises only what the in-ODE "
+                    + "net and the output residual add, not the drive (default: off).")
+    boolean leastActionKeepsDrive;
+
     @Option(names = "--oracle-zn",
             description = "Oracle ablation, offline only: the VAEs' z_n set to the true unmodelled parameters of each "
                     + "window (standardised), to measure what the decoder can do when told them. Needs "
@@ -199,6 +205,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         require(hidden >= 8, "--hidden (>= 8)", hidden);
         require(timeBank >= 0 && timeBank <= ModelSpec.MAX_TIME_BANK, "--time-bank (0.." + ModelSpec.MAX_TIME_BANK
                 + ")", timeBank);
+        require(!leastActionKeepsDrive || (drive && timeBank == 0),
+                "--least-action-keeps-drive (needs --drive, no --time-bank)", leastActionKeepsDrive);
         require(!oracleZn || validateEvery > 0, "--validate-every (> 0 with --oracle-zn)", validateEvery);
         for (int tasks : taskSweep) {
             require(tasks >= 2 && tasks < trainTasks, "--task-sweep (each must be 2..--train-tasks - 1)", tasks);
@@ -211,7 +219,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .optPhysicsWarmupSteps(physicsWarmup).optHorizonResidualWeight(horizonResidual)
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
-                .optEmbedSpectrum(embedSpectrum).optDrive(drive).optOracleZn(oracleZn).build());
+                .optEmbedSpectrum(embedSpectrum).optDrive(drive).optOracleZn(oracleZn)
+                .optLeastActionKeepsDrive(leastActionKeepsDrive).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

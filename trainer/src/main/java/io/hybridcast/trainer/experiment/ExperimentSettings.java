@@ -17,7 +17,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
                                  int hidden, int timeBank, boolean embedSpectrum, boolean drive,
-                                 boolean oracleZn, double alpha) {
+                                 boolean oracleZn, double alpha, boolean leastActionKeepsDrive) {
 
     /** The least-action weight α the VAEs train with: {@link #alpha()}, or the system's default when that is NaN. */
     public double effectiveAlpha() {
@@ -58,6 +58,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private boolean drive;
         private boolean oracleZn;
         private double alpha = Double.NaN;
+        private boolean leastActionKeepsDrive;
 
         private Builder() {
         }
@@ -197,6 +198,15 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /**
+         * Whether the VAEs' least-action term measures the neural half against physics + drive rather than the
+         * physics alone, so α does not penalise the drive (default false; needs {@link #optDrive}).
+         */
+        public Builder optLeastActionKeepsDrive(boolean value) {
+            leastActionKeepsDrive = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -208,7 +218,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum, drive, oracleZn, alpha);
+                    embedSpectrum, drive, oracleZn, alpha, leastActionKeepsDrive);
         }
     }
 }

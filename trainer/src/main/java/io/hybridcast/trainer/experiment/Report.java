@@ -32,6 +32,7 @@ public final class Report {
         json.put("physics_head", settings.physicsHeadMap());
         json.put("kl_weight", settings.klWeight());
         json.put("alpha", settings.effectiveAlpha());
+        json.put("least_action_keeps_drive", settings.leastActionKeepsDrive());
         json.put("physics_warmup_steps", settings.physicsWarmupSteps());
         json.put("horizon_residual_weight", settings.horizonResidualWeight());
         json.put("solver", settings.solver());
@@ -135,7 +136,8 @@ public final class Report {
                 labels.trainRange()[0], labels.trainRange()[1], settings.testTasks(), zp, labels.oodRange()[0],
                 labels.oodRange()[1], zp, labels.priorRange()[0], labels.priorRange()[1], settings.epochs(),
                 settings.batchSize(), settings.learningRate(), settings.contextSize(), settings.horizon(),
-                settings.seeds(), settings.physicsHeadMap(), settings.klWeight(), settings.effectiveAlpha(),
+                settings.seeds(), settings.physicsHeadMap(), settings.klWeight(), settings.effectiveAlpha()
+                        + (settings.leastActionKeepsDrive() ? " (measured against physics + drive)" : ""),
                 settings.physicsWarmupSteps(),
                 settings.horizonResidualWeight(), wallSeconds));
         if (!stepMillis.isEmpty()) {

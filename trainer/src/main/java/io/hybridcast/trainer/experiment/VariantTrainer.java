@@ -72,7 +72,7 @@ final class VariantTrainer {
         TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
                 settings.learningRate(), seed, settings.contextSize(), settings.effectiveAlpha(), paper.beta(), paper.gamma(),
                 paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
-                settings.horizonResidualWeight()));
+                settings.horizonResidualWeight())).withLeastActionKeepsDrive(settings.leastActionKeepsDrive());
         if (!stopping) {
             if (oracle != null) {
                 throw new IllegalArgumentException("the oracle ablation needs early stopping (--validate-every > 0)");

@@ -117,6 +117,15 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void keepingTheDriveOutOfLeastActionNeedsTheDrive() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainerCommand());
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("experiment", "--least-action-keeps-drive")).isEqualTo(2);
+        assertThat(err.toString()).contains("--least-action-keeps-drive").contains("--drive");
+    }
+
+    @Test
     void anUnknownModelIsNamed() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new TrainerCommand());
