@@ -1,13 +1,10 @@
 package io.hybridcast.streams.anomaly;
 
 import io.hybridcast.avro.SensorReading;
-import io.hybridcast.simulator.fleet.FleetSimulator;
-import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.streams.testing.CollectingSink;
-import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.RandomRun;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -127,13 +124,7 @@ class NoiseBurstCheckTest {
      */
     @Test
     void theSimulatorsPendulumsWithTheirDriveSwitchedOffRaiseNothing() throws Exception {
-        CollectingSink sink = new CollectingSink();
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(48).advectionDiffusion(1).doublePendulums(1)
-                .seed(7).randomFaults(8).randomFaultsHorizon(Duration.ofSeconds(300)).rate(Rate.AS_FAST_AS_POSSIBLE)
-                .maxRecords(50L * 50 * 300).startEventTime(TopologyFixture.T0).sink(sink).build()) {
-            fleet.start();
-            fleet.awaitCompletion(Duration.ofMinutes(5));
-        }
+        CollectingSink sink = RandomRun.simulate(48, 7, 300);
         for (String id : List.of("pendulum-13", "pendulum-6")) {
             Sensor s = new Sensor();
             List<Long> drivesOff = new ArrayList<>();

@@ -3,13 +3,10 @@ package io.hybridcast.streams.topology;
 import io.hybridcast.avro.SensorReading;
 import io.hybridcast.model.fusion.ForcedSwing;
 import io.hybridcast.model.fusion.RandomEffects;
-import io.hybridcast.simulator.fleet.FleetSimulator;
-import io.hybridcast.simulator.fleet.Rate;
 import io.hybridcast.streams.testing.CollectingSink;
-import io.hybridcast.streams.testing.TopologyFixture;
+import io.hybridcast.streams.testing.RandomRun;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +29,7 @@ class DecayCheckTest {
 
     @Test
     void anOmegaOffByAnEighthIsNoDampingChangeWhenItsIntervalHoldsTheTruth() throws Exception {
-        CollectingSink sink = new CollectingSink();
-        try (FleetSimulator fleet = FleetSimulator.builder().pendulums(48).advectionDiffusion(1).doublePendulums(1)
-                .seed(7).randomFaults(8).randomFaultsHorizon(Duration.ofSeconds(300)).rate(Rate.AS_FAST_AS_POSSIBLE)
-                .maxRecords(50L * 50 * 70).startEventTime(TopologyFixture.T0).sink(sink).build()) {
-            fleet.start();
-            fleet.awaitCompletion(Duration.ofMinutes(5));
-        }
+        CollectingSink sink = RandomRun.simulate(48, 7, 70);
         Map<Long, double[]> values = new TreeMap<>();
         synchronized (sink.readings) {
             for (SensorReading r : sink.readings) {
