@@ -19,6 +19,7 @@ Bounds 1 and 2 are more generous than any real detector; 3 simulates two that a 
      unknown window), thresholds set by simulation for 1 and 0.1 false alarms per sensor-hour.
 
 usage: drift_bound.py DUMP SENSOR [--memory 97] [--hours 400] [--trials 2000] [--seed 1] [--pre-windows N]
+       [--step-at SEQ]   (a step instead of a drift: the bounds' delays in windows and seconds after it)
 """
 import argparse
 import math
@@ -105,6 +106,8 @@ def main():
     ap.add_argument("--hours", type=int, default=400)
     ap.add_argument("--trials", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--step-at", type=int, default=None,
+                    help="a step's sequence: also print each bound's delay in seconds from it (20 Hz)")
     ap.add_argument("--pre-windows", type=int, default=0,
                     help="clean windows before the onset the live detector had (default: those in the dump)")
     a = ap.parse_args()
@@ -135,6 +138,10 @@ def main():
           f"moved 15 % at seq {int(seq[after[k15]]) if k15 is not None else 'never'} "
           f"({k15 + 1 if k15 is not None else '-'} windows in; 'before 15 %' below: flagged on an earlier window), "
           f"ended at seq {int(seq[after[end]])} ({100 * (1 - ratio[-1]):.1f} % moved)")
+    if a.step_at is not None:
+        # the k-th window after the change ends at seq[after[k - 1]]; a detection there is that many seconds late
+        print("  step: the n-th window after it ends " + ", ".join(
+            f"{n}: {(seq[after[n - 1]] - a.step_at) / 20:.2f} s" for n in range(1, min(12, len(after)) + 1)))
     # 1. known onset, slope and reference
     drop = x_ref * (1 - ratio ** 2) / sd_pre
     z = np.sqrt(np.cumsum(drop ** 2))
@@ -179,6 +186,8 @@ def main():
     moved = np.where(delays < n_after, 1 - ratio[np.minimum(delays, n_after - 1)], np.nan)
     q = np.nanquantile(moved, [0.1, 0.5, 0.9]) if np.any(np.isfinite(moved)) else [np.nan] * 3
     in_time = float(np.mean(delays < k15)) if k15 is not None else float("nan")
+    print(f"  bound 2 detection: windows after the change 10 % / median / 90 % = "
+          f"{' / '.join(str(int(v) + 1) for v in np.quantile(delays, [0.1, 0.5, 0.9]))} (a step: see --step-at)")
     print(f"  bound 2 on the drift ({a.trials} trials): flagged before 15 % moved in {100 * in_time:.1f} % of trials; "
           f"omega moved at detection: 10 % / median / 90 % = {100 * q[0]:.1f} / {100 * q[1]:.1f} / {100 * q[2]:.1f} %; "
           f"never within the dumped windows in {100 * np.mean(delays >= n_after):.1f} %")
@@ -204,6 +213,8 @@ def main():
             med = int(np.median(hits))
             med_moved = 100 * (1 - ratio[min(med, n_after - 1)]) if med < n_after else float("nan")
             ended = med < n_after and med > end
+            print(f"  bound 3, {name}, {rate:g} per sensor-hour: windows after the change 10 % / median / 90 % = "
+                  f"{' / '.join(str(int(v) + 1) for v in np.quantile(hits, [0.1, 0.5, 0.9]))}")
             print(f"  bound 3, {name}: threshold {h:.2f} for {rate:g} false alarms per sensor-hour "
                   f"({len(hourly)} simulated hours); before 15 % moved in {100 * in_time:.1f} % of "
                   f"{len(hits)} trials, median detection at {med_moved:.1f} % moved"
