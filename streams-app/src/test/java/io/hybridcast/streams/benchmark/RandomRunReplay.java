@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
  * lists the pendulums' alarms and forecast skill, with {@code -Dreplay.dump.windows=true} every pendulum's fused
  * windows (their forced amplitude, z_p and the truth), and with {@code -Dreplay.phase=aligned} (or {@code staggered})
- * the hop phase it runs with (default: {@code forecast.phase}'s).
+ * the hop phase it runs with (default: {@code forecast.phase}'s), and with {@code -Dreplay.settings=key=value,...}
+ * any other setting.
  */
 public final class RandomRunReplay {
 
@@ -81,9 +82,16 @@ public final class RandomRunReplay {
         Map<String, List<Forecast>> forecasts = new TreeMap<>();
         List<io.hybridcast.avro.Anomaly> alarms = new ArrayList<>();
         Path state = Files.createTempDirectory("replay");
-        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(Map.of("batch.max.latency.ms", "100",
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("batch.max.latency.ms", "100",
                 "validation.future.tolerance.ms", "86400000", "forecast.phase",
-                System.getProperty("replay.phase", StreamsSettings.FORECAST_PHASE.defaultValue())), "replay"), registry, state)) {
+                System.getProperty("replay.phase", StreamsSettings.FORECAST_PHASE.defaultValue())));
+        // -Dreplay.settings=key=value,key=value: any other streams-app setting (e.g. a detector's alarm budget)
+        for (String kv : System.getProperty("replay.settings", "").split(",")) {
+            if (!kv.isBlank()) {
+                settings.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+            }
+        }
+        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(settings, "replay"), registry, state)) {
             int n = 0;
             for (SensorReading r : readings) {
                 f.pipe(r);
