@@ -38,9 +38,8 @@ class TrainingSettingsTest {
     }
 
     private static TrainingConfig config(double klWeight, int warmup) {
-        TrainingConfig base = TrainingConfig.defaults("PENDULUM", 1, 5);
-        return new TrainingConfig(1, 8, 3e-3, 5, 2, base.alpha(), base.beta(), base.gamma(), base.gradientClip(), 0,
-                true, true, klWeight, warmup, 1);
+        return TrainingConfig.defaults("PENDULUM", 1, 5).toBuilder().setBatchSize(8).setLearningRate(3e-3)
+                .optContextSize(2).optKlWeight(klWeight).optPhysicsWarmupSteps(warmup).build();
     }
 
     /** R_dataug of the model on fresh simulated draws: the physics head's normalised squared error of z_p. */
