@@ -117,34 +117,9 @@ public record TrainingConfig(
         return toBuilder().optSamRho(rho).build();
     }
 
-    /** The same run with another seed. */
-    public TrainingConfig withSeed(long newSeed) {
-        return toBuilder().setSeed(newSeed).build();
-    }
-
     /** The same run with other epochs and batch size. */
     public TrainingConfig withSchedule(int newEpochs, int newBatchSize) {
         return toBuilder().setEpochs(newEpochs).setBatchSize(newBatchSize).build();
-    }
-
-    /** The same run without the Phys-VAE regularisers (an ablation). */
-    public TrainingConfig withoutRegularisers() {
-        return toBuilder().optRegularisers(false).build();
-    }
-
-    /** The same run with another weight of R_horizon. */
-    public TrainingConfig withHorizonResidualWeight(double weight) {
-        return toBuilder().optHorizonResidualWeight(weight).build();
-    }
-
-    /** The same run with another KL weight and physics warm-up. */
-    public TrainingConfig withKlAndWarmup(double newKlWeight, int newWarmupSteps) {
-        return toBuilder().optKlWeight(newKlWeight).optPhysicsWarmupSteps(newWarmupSteps).build();
-    }
-
-    /** The same run with the least-action term measured against physics + drive ({@link #leastActionKeepsDrive()}). */
-    public TrainingConfig withLeastActionKeepsDrive(boolean keepsDrive) {
-        return toBuilder().optLeastActionKeepsDrive(keepsDrive).build();
     }
 
     /**
