@@ -73,6 +73,13 @@ public record TrainingConfig(
         if (contextSize < 0) {
             throw new IllegalArgumentException("training setting contextSize must be >= 0, got " + contextSize);
         }
+        requireWeight(alpha, "alpha");
+        requireWeight(beta, "beta");
+        requireWeight(gamma, "gamma");
+        if (!(gradientClip > 0) || Double.isInfinite(gradientClip)) {
+            throw new IllegalArgumentException("training setting gradientClip must be finite and > 0, got "
+                    + gradientClip);
+        }
         if (samRho < 0) {
             throw new IllegalArgumentException("training setting samRho must be >= 0, got " + samRho);
         }
@@ -86,6 +93,12 @@ public record TrainingConfig(
         if (physicsWarmupSteps < 0) {
             throw new IllegalArgumentException("training setting physicsWarmupSteps must be >= 0, got "
                     + physicsWarmupSteps);
+        }
+    }
+
+    private static void requireWeight(double weight, String name) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("training setting " + name + " must be finite and >= 0, got " + weight);
         }
     }
 

@@ -61,4 +61,17 @@ class TrainingConfigTest {
         assertThatThrownBy(() -> required().optPhysicsWarmupSteps(-3).build())
                 .hasMessageContaining("physicsWarmupSteps").hasMessageContaining("-3");
     }
+
+    @Test
+    void regulariserWeightsAndTheClipAreValidated() {
+        assertThatThrownBy(() -> required().setAlpha(-0.1).build()).hasMessageContaining("training setting alpha")
+                .hasMessageContaining("-0.1");
+        assertThatThrownBy(() -> required().setBeta(Double.NaN).build()).hasMessageContaining("training setting beta")
+                .hasMessageContaining("NaN");
+        assertThatThrownBy(() -> required().setGamma(Double.POSITIVE_INFINITY).build())
+                .hasMessageContaining("training setting gamma").hasMessageContaining("Infinity");
+        assertThatThrownBy(() -> required().optGradientClip(0).build())
+                .hasMessageContaining("training setting gradientClip").hasMessageContaining("got 0");
+        assertThat(required().setAlpha(0).setBeta(0).setGamma(0).build().alpha()).isZero();
+    }
 }
