@@ -2,7 +2,7 @@ package io.hybridcast.model.training;
 
 /**
  * Settings of one training run of a hybrid VAE. Regulariser weights follow Phys-VAE (SCIENCE.md section 3);
- * {@link #defaults(String)} gives the paper's values per system.
+ * {@link #defaults(String, int, long)} gives the paper's values per system, {@link #builder()} any other config.
  *
  * @param epochs            passes over the training windows
  * @param batchSize         query windows per step
@@ -33,6 +33,7 @@ package io.hybridcast.model.training;
  *                          neural half against physics + drive (a third solve, x_PD) instead of the physics alone,
  *                          so that α penalises only what the in-ODE net and the output residual add, never the
  *                          drive, which rides in the neural half; false (default): against x_P, as Phys-VAE
+ * @see #builder()
  */
 public record TrainingConfig(
         int epochs,
@@ -59,23 +60,6 @@ public record TrainingConfig(
     /** Default {@link #horizonResidualWeight()}. */
     public static final double DEFAULT_HORIZON_RESIDUAL_WEIGHT = 1;
 
-    /** A config with the default KL weight and physics warm-up. */
-    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, int contextSize, double alpha,
-                          double beta, double gamma, double gradientClip, double samRho, boolean samEncoderNeural,
-                          boolean regularisers) {
-        this(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma, gradientClip, samRho,
-                samEncoderNeural, regularisers, DEFAULT_KL_WEIGHT, DEFAULT_PHYSICS_WARMUP_STEPS,
-                DEFAULT_HORIZON_RESIDUAL_WEIGHT);
-    }
-
-    /** A config whose least-action term measures against the physics alone (Phys-VAE's). */
-    public TrainingConfig(int epochs, int batchSize, double learningRate, long seed, int contextSize, double alpha,
-                          double beta, double gamma, double gradientClip, double samRho, boolean samEncoderNeural,
-                          boolean regularisers, double klWeight, int physicsWarmupSteps, double horizonResidualWeight) {
-        this(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma, gradientClip, samRho,
-                samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, horizonResidualWeight, false);
-    }
-
     public TrainingConfig {
         if (epochs < 1) {
             throw new IllegalArgumentException("training setting epochs must be >= 1, got " + epochs);
@@ -88,6 +72,13 @@ public record TrainingConfig(
         }
         if (contextSize < 0) {
             throw new IllegalArgumentException("training setting contextSize must be >= 0, got " + contextSize);
+        }
+        requireWeight(alpha, "alpha");
+        requireWeight(beta, "beta");
+        requireWeight(gamma, "gamma");
+        if (!(gradientClip > 0) || Double.isInfinite(gradientClip)) {
+            throw new IllegalArgumentException("training setting gradientClip must be finite and > 0, got "
+                    + gradientClip);
         }
         if (samRho < 0) {
             throw new IllegalArgumentException("training setting samRho must be >= 0, got " + samRho);
@@ -105,61 +96,188 @@ public record TrainingConfig(
         }
     }
 
+    private static void requireWeight(double weight, String name) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("training setting " + name + " must be finite and >= 0, got " + weight);
+        }
+    }
+
     /** Phys-VAE's weights for the system, Adam lr 1e-3, batch 200, clip 5, K = 5, SAM off. */
     public static TrainingConfig defaults(String system, int epochs, long seed) {
+        Builder builder = builder().setEpochs(epochs).setBatchSize(200).setLearningRate(1e-3).setSeed(seed);
         return switch (system) {
-            case "ADVECTION_DIFFUSION" -> new TrainingConfig(epochs, 200, 1e-3, seed, 5, 1e-1, 1e6, 1e-2, 5, 0,
-                    true, true);
-            default -> new TrainingConfig(epochs, 200, 1e-3, seed, 5, 1e-2, 1e-1, 1e-3, 5, 0, true, true);
+            case "ADVECTION_DIFFUSION" -> builder.setAlpha(1e-1).setBeta(1e6).setGamma(1e-2).build();
+            default -> builder.setAlpha(1e-2).setBeta(1e-1).setGamma(1e-3).build();
         };
+    }
+
+    /** A builder with nothing set: the required settings must be, the optional ones have their defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding every setting of this config, to change some of them. */
+    public Builder toBuilder() {
+        return builder().setEpochs(epochs).setBatchSize(batchSize).setLearningRate(learningRate).setSeed(seed)
+                .setAlpha(alpha).setBeta(beta).setGamma(gamma).optContextSize(contextSize).optGradientClip(gradientClip)
+                .optSamRho(samRho).optSamEncoderNeural(samEncoderNeural).optRegularisers(regularisers)
+                .optKlWeight(klWeight).optPhysicsWarmupSteps(physicsWarmupSteps)
+                .optHorizonResidualWeight(horizonResidualWeight).optLeastActionKeepsDrive(leastActionKeepsDrive);
     }
 
     /** The same run with SAM at radius {@code rho}. */
     public TrainingConfig withSam(double rho) {
-        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, rho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight, leastActionKeepsDrive);
-    }
-
-    /** The same run with another seed. */
-    public TrainingConfig withSeed(long newSeed) {
-        return new TrainingConfig(epochs, batchSize, learningRate, newSeed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight, leastActionKeepsDrive);
+        return toBuilder().optSamRho(rho).build();
     }
 
     /** The same run with other epochs and batch size. */
     public TrainingConfig withSchedule(int newEpochs, int newBatchSize) {
-        return new TrainingConfig(newEpochs, newBatchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight, leastActionKeepsDrive);
+        return toBuilder().setEpochs(newEpochs).setBatchSize(newBatchSize).build();
     }
 
-    /** The same run without the Phys-VAE regularisers (an ablation). */
-    public TrainingConfig withoutRegularisers() {
-        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, false, klWeight, physicsWarmupSteps,
-                horizonResidualWeight, leastActionKeepsDrive);
-    }
+    /**
+     * Builds a {@link TrainingConfig} in DJL's style: {@code setX} for the settings without a default (epochs,
+     * batch size, learning rate, seed and the regulariser weights α, β, γ, which depend on the system),
+     * {@code optX} for the rest, whose defaults are Phys-VAE's: K = 5, clip 5, SAM off (perturbing the encoder's
+     * neural parts when on), regularisers on, KL weight 1, no physics warm-up, R_horizon weight 1, least action
+     * against the physics alone.
+     */
+    public static final class Builder {
+        private Integer epochs;
+        private Integer batchSize;
+        private Double learningRate;
+        private Long seed;
+        private Double alpha;
+        private Double beta;
+        private Double gamma;
+        private int contextSize = 5;
+        private double gradientClip = 5;
+        private double samRho;
+        private boolean samEncoderNeural = true;
+        private boolean regularisers = true;
+        private double klWeight = DEFAULT_KL_WEIGHT;
+        private int physicsWarmupSteps = DEFAULT_PHYSICS_WARMUP_STEPS;
+        private double horizonResidualWeight = DEFAULT_HORIZON_RESIDUAL_WEIGHT;
+        private boolean leastActionKeepsDrive;
 
-    /** The same run with another weight of R_horizon. */
-    public TrainingConfig withHorizonResidualWeight(double weight) {
-        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, weight,
-                leastActionKeepsDrive);
-    }
+        private Builder() {
+        }
 
-    /** The same run with another KL weight and physics warm-up. */
-    public TrainingConfig withKlAndWarmup(double newKlWeight, int newWarmupSteps) {
-        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, newKlWeight, newWarmupSteps,
-                horizonResidualWeight, leastActionKeepsDrive);
-    }
+        /** Sets {@link TrainingConfig#epochs()} (required). */
+        public Builder setEpochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
 
-    /** The same run with the least-action term measured against physics + drive ({@link #leastActionKeepsDrive()}). */
-    public TrainingConfig withLeastActionKeepsDrive(boolean keepsDrive) {
-        return new TrainingConfig(epochs, batchSize, learningRate, seed, contextSize, alpha, beta, gamma,
-                gradientClip, samRho, samEncoderNeural, regularisers, klWeight, physicsWarmupSteps,
-                horizonResidualWeight, keepsDrive);
+        /** Sets {@link TrainingConfig#batchSize()} (required). */
+        public Builder setBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#learningRate()} (required). */
+        public Builder setLearningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#seed()} (required). */
+        public Builder setSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#alpha()} (required; {@link TrainingConfig#defaults} has the paper's). */
+        public Builder setAlpha(double alpha) {
+            this.alpha = alpha;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#beta()} (required; {@link TrainingConfig#defaults} has the paper's). */
+        public Builder setBeta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#gamma()} (required; {@link TrainingConfig#defaults} has the paper's). */
+        public Builder setGamma(double gamma) {
+            this.gamma = gamma;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#contextSize()} (default 5). */
+        public Builder optContextSize(int contextSize) {
+            this.contextSize = contextSize;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#gradientClip()} (default 5). */
+        public Builder optGradientClip(double gradientClip) {
+            this.gradientClip = gradientClip;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#samRho()} (default 0, SAM off). */
+        public Builder optSamRho(double samRho) {
+            this.samRho = samRho;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#samEncoderNeural()} (default true). */
+        public Builder optSamEncoderNeural(boolean samEncoderNeural) {
+            this.samEncoderNeural = samEncoderNeural;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#regularisers()} (default true; false for the ablation without them). */
+        public Builder optRegularisers(boolean regularisers) {
+            this.regularisers = regularisers;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#klWeight()} (default {@link #DEFAULT_KL_WEIGHT}). */
+        public Builder optKlWeight(double klWeight) {
+            this.klWeight = klWeight;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#physicsWarmupSteps()} (default {@link #DEFAULT_PHYSICS_WARMUP_STEPS}, none). */
+        public Builder optPhysicsWarmupSteps(int physicsWarmupSteps) {
+            this.physicsWarmupSteps = physicsWarmupSteps;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#horizonResidualWeight()} (default {@link #DEFAULT_HORIZON_RESIDUAL_WEIGHT}). */
+        public Builder optHorizonResidualWeight(double horizonResidualWeight) {
+            this.horizonResidualWeight = horizonResidualWeight;
+            return this;
+        }
+
+        /** Sets {@link TrainingConfig#leastActionKeepsDrive()} (default false). */
+        public Builder optLeastActionKeepsDrive(boolean leastActionKeepsDrive) {
+            this.leastActionKeepsDrive = leastActionKeepsDrive;
+            return this;
+        }
+
+        /**
+         * The config; the canonical constructor validates every value.
+         *
+         * @throws IllegalArgumentException when a required setting is missing or a value is out of range
+         */
+        public TrainingConfig build() {
+            return new TrainingConfig(required(epochs, "epochs"), required(batchSize, "batchSize"),
+                    required(learningRate, "learningRate"), required(seed, "seed"), contextSize,
+                    required(alpha, "alpha"), required(beta, "beta"), required(gamma, "gamma"), gradientClip, samRho,
+                    samEncoderNeural, regularisers, klWeight, physicsWarmupSteps, horizonResidualWeight,
+                    leastActionKeepsDrive);
+        }
+
+        private static <T> T required(T value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException("training setting " + name + " is required (call set"
+                        + Character.toUpperCase(name.charAt(0)) + name.substring(1) + ")");
+            }
+            return value;
+        }
     }
 }

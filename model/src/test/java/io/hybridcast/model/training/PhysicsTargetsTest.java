@@ -39,9 +39,8 @@ class PhysicsTargetsTest {
     }
 
     private static TrainingConfig config() {
-        TrainingConfig base = TrainingConfig.defaults("PENDULUM", 1, 5);
-        return new TrainingConfig(30, 16, 1e-2, 5, 2, base.alpha(), base.beta(), base.gamma(), base.gradientClip(), 0,
-                true, true, 1, 0, 1);
+        return TrainingConfig.defaults("PENDULUM", 30, 5).toBuilder().setBatchSize(16).setLearningRate(1e-2)
+                .optContextSize(2).build();
     }
 
     private static Map<String, float[]> train(double[][][] w, PhysicsTargets targets, double[] meanZp) {

@@ -66,9 +66,8 @@ class SamStepTest {
         for (int i = 0; i < tasks.length; i++) {
             tasks[i] = i / 4;
         }
-        TrainingConfig base = TrainingConfig.defaults("PENDULUM", 1, 5).withSchedule(1, 16);
-        TrainingConfig config = new TrainingConfig(1, 16, learningRate, 5, base.contextSize(), base.alpha(),
-                base.beta(), base.gamma(), base.gradientClip(), rho, true, true);
+        TrainingConfig config = TrainingConfig.defaults("PENDULUM", 1, 5).toBuilder().setBatchSize(16)
+                .setLearningRate(learningRate).optSamRho(rho).build();
         try (NDManager root = NDManager.newBaseManager();
              HybridVae model = new HybridVae(META, root, 5)) {
             start.putAll(weights(model));

@@ -38,9 +38,8 @@ class TrainingSettingsTest {
     }
 
     private static TrainingConfig config(double klWeight, int warmup) {
-        TrainingConfig base = TrainingConfig.defaults("PENDULUM", 1, 5);
-        return new TrainingConfig(1, 8, 3e-3, 5, 2, base.alpha(), base.beta(), base.gamma(), base.gradientClip(), 0,
-                true, true, klWeight, warmup, 1);
+        return TrainingConfig.defaults("PENDULUM", 1, 5).toBuilder().setBatchSize(8).setLearningRate(3e-3)
+                .optContextSize(2).optKlWeight(klWeight).optPhysicsWarmupSteps(warmup).build();
     }
 
     /** R_dataug of the model on fresh simulated draws: the physics head's normalised squared error of z_p. */
@@ -123,8 +122,8 @@ class TrainingSettingsTest {
              HybridVae fresh = new HybridVae(META, root, 5);
              HybridVae trained = HybridVaeTrainer.train(META, config(1, 0).withSchedule(10, 8), data, tasks, root,
                      (s, t, e, l, el) -> { });
-             HybridVae off = HybridVaeTrainer.train(META, config(1, 0).withSchedule(10, 8)
-                     .withHorizonResidualWeight(0), data, tasks, root, (s, t, e, l, el) -> { })) {
+             HybridVae off = HybridVaeTrainer.train(META, config(1, 0).toBuilder().setEpochs(10)
+                     .optHorizonResidualWeight(0).build(), data, tasks, root, (s, t, e, l, el) -> { })) {
             double random = horizonResidual(fresh, 8);
             double without = horizonResidual(off, 8);
             double with = horizonResidual(trained, 8);
@@ -148,7 +147,7 @@ class TrainingSettingsTest {
     @Test
     void badSettingsAreNamed() {
         assertThatThrownBy(() -> config(-1, 0)).hasMessageContaining("klWeight");
-        assertThatThrownBy(() -> config(1, 0).withHorizonResidualWeight(-1))
+        assertThatThrownBy(() -> config(1, 0).toBuilder().optHorizonResidualWeight(-1).build())
                 .hasMessageContaining("horizonResidualWeight");
         assertThatThrownBy(() -> config(1, -3)).hasMessageContaining("physicsWarmupSteps");
     }

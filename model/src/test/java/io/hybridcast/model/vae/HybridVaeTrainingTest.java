@@ -93,8 +93,7 @@ class HybridVaeTrainingTest {
 
     /** 300 steps of batch 64: about 30 s per model on one core. */
     static TrainingConfig fastConfig() {
-        TrainingConfig paper = TrainingConfig.defaults("PENDULUM", 60, 7);
-        return new TrainingConfig(60, 64, 3e-3, 7, 5, paper.alpha(), paper.beta(), paper.gamma(), 5, 0, true, true);
+        return TrainingConfig.defaults("PENDULUM", 60, 7).toBuilder().setBatchSize(64).setLearningRate(3e-3).build();
     }
 
     @Test

@@ -79,7 +79,8 @@ class LeastActionReferenceTest {
 
     @Test
     void theSettingNeedsTheDrive() {
-        TrainingConfig config = TrainingConfig.defaults("PENDULUM", 1, 0).withLeastActionKeepsDrive(true);
+        TrainingConfig config = TrainingConfig.defaults("PENDULUM", 1, 0).toBuilder().optLeastActionKeepsDrive(true)
+                .build();
         try (NDManager m = NDManager.newBaseManager(); HybridVae model = new HybridVae(pendulum(false), m, 4)) {
             assertThatThrownBy(() -> new HybridVaeLoss(model, config)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("leastActionKeepsDrive");

@@ -126,9 +126,8 @@ public final class BaseModelTraining {
         log.accept("untrained: " + untrained.summary());
         int batches = (train.size() + s.batch() - 1) / s.batch();
         int epochs = Math.max(1, (s.steps() + batches - 1) / batches);
-        TrainingConfig config = TrainingConfig.defaults(s.system().name(), epochs, s.seed())
-                .withSchedule(epochs, s.batch());
-        config = config.withKlAndWarmup(config.klWeight(), PHYSICS_WARMUP);
+        TrainingConfig config = TrainingConfig.defaults(s.system().name(), epochs, s.seed()).toBuilder()
+                .setBatchSize(s.batch()).optPhysicsWarmupSteps(PHYSICS_WARMUP).build();
         int totalSteps = PHYSICS_WARMUP + s.steps();
         Validator stopping = new Validator(model, validation, live, s, totalSteps, progress, log, start);
         HybridVaeTrainer.continueTraining(model, config, train.windows(), train.taskIds(),

@@ -76,12 +76,17 @@ public final class Experiment {
                 settings.perTask()).withSteps(WINDOW + settings.horizon()).withPhysicsRange(oodRange[0], oodRange[1]),
                 3000);
         // the line's test-time fit is the weak form of one window, not the decoder's: nothing to pool
-        boolean sensors = system != SystemKind.ADVECTION_DIFFUSION;
+        boolean sensors = system != SystemKind.ADVECTION_DIFFUSION && settings.sensorPooling();
         int sensorSteps = WINDOW * (settings.contextSize() + 1);
         sensorTest = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(sensorSteps), 2500) : null;
         sensorOod = sensors ? EpisodicDatasets.generate(DatasetSpec.defaults(system, settings.testTasks(),
                 settings.perTask()).withSteps(sensorSteps).withPhysicsRange(oodRange[0], oodRange[1]), 3500) : null;
+    }
+
+    /** Whether the runs are also scored on whole test sequences ({@link SensorPooling}). */
+    boolean scoresSensors() {
+        return sensorTest != null;
     }
 
     /** Dataset name of a system in docs/experiments/ and results.json. */

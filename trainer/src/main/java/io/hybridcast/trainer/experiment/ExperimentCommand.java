@@ -154,6 +154,13 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "net and the output residual add, not the drive (default: off).")
     boolean leastActionKeepsDrive;
 
+    @Option(names = "--sensor-pooling", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also score the VAEs on whole test sequences of 1 + --context windows: ω fitted on each "
+                    + "window and pooled over a sequence (results.json sensor_pooling); --no-sensor-pooling leaves "
+                    + "these fits out, which at --test-tasks 30 take longer than the rest of the scoring "
+                    + "(default: on).")
+    boolean sensorPooling;
+
     @Option(names = "--oracle-zn",
             description = "Oracle ablation, offline only: the VAEs' z_n set to the true unmodelled parameters of each "
                     + "window (standardised), to measure what the decoder can do when told them. Needs "
@@ -220,7 +227,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
                 .optEmbedSpectrum(embedSpectrum).optDrive(drive).optOracleZn(oracleZn)
-                .optLeastActionKeepsDrive(leastActionKeepsDrive).build());
+                .optLeastActionKeepsDrive(leastActionKeepsDrive).optSensorPooling(sensorPooling).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

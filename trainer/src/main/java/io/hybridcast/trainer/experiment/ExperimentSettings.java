@@ -17,7 +17,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  int physicsWarmupSteps, double horizonResidualWeight, int validateEvery, int patience,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
                                  int hidden, int timeBank, boolean embedSpectrum, boolean drive,
-                                 boolean oracleZn, double alpha, boolean leastActionKeepsDrive) {
+                                 boolean oracleZn, double alpha, boolean leastActionKeepsDrive,
+                                 boolean sensorPooling) {
 
     /** The least-action weight α the VAEs train with: {@link #alpha()}, or the system's default when that is NaN. */
     public double effectiveAlpha() {
@@ -58,6 +59,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private boolean drive;
         private boolean oracleZn;
         private double alpha = Double.NaN;
+        private boolean sensorPooling = true;
         private boolean leastActionKeepsDrive;
 
         private Builder() {
@@ -207,6 +209,16 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /**
+         * Whether the hybrid VAEs are also scored on whole test sequences of 1 + K windows ({@code SensorPooling}:
+         * profile fits of each window and pooled over a sequence; default true). At 300 test sequences these fits
+         * take longer than the rest of the scoring; false leaves them out of results.json and changes nothing else.
+         */
+        public Builder optSensorPooling(boolean value) {
+            sensorPooling = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -218,7 +230,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum, drive, oracleZn, alpha, leastActionKeepsDrive);
+                    embedSpectrum, drive, oracleZn, alpha, leastActionKeepsDrive, sensorPooling);
         }
     }
 }

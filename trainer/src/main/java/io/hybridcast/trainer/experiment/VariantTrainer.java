@@ -69,10 +69,13 @@ final class VariantTrainer {
             return finish(model, stopper[0]);
         }
         TrainingConfig paper = TrainingConfig.defaults(settings.system().name(), epochs, seed);
-        TrainingConfig config = variant.config(new TrainingConfig(epochs, batchSize,
-                settings.learningRate(), seed, settings.contextSize(), settings.effectiveAlpha(), paper.beta(), paper.gamma(),
-                paper.gradientClip(), 0, true, true, settings.klWeight(), settings.physicsWarmupSteps(),
-                settings.horizonResidualWeight())).withLeastActionKeepsDrive(settings.leastActionKeepsDrive());
+        TrainingConfig config = variant.config(TrainingConfig.builder().setEpochs(epochs).setBatchSize(batchSize)
+                .setLearningRate(settings.learningRate()).setSeed(seed).setAlpha(settings.effectiveAlpha())
+                .setBeta(paper.beta()).setGamma(paper.gamma()).optContextSize(settings.contextSize())
+                .optGradientClip(paper.gradientClip()).optKlWeight(settings.klWeight())
+                .optPhysicsWarmupSteps(settings.physicsWarmupSteps())
+                .optHorizonResidualWeight(settings.horizonResidualWeight())
+                .optLeastActionKeepsDrive(settings.leastActionKeepsDrive()).build());
         if (!stopping) {
             if (oracle != null) {
                 throw new IllegalArgumentException("the oracle ablation needs early stopping (--validate-every > 0)");

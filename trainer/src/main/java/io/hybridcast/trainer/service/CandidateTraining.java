@@ -83,7 +83,7 @@ final class CandidateTraining {
             // a first model learns to read z_p from simulated physics-only windows before the joint fit: no
             // data is needed for it, it costs a few seconds, and it keeps the physics head from starting where
             // the neural part can explain everything (docs/model.md, "physics warm-up")
-            config = config.withKlAndWarmup(config.klWeight(), BOOTSTRAP_PHYSICS_WARMUP_STEPS);
+            config = config.toBuilder().optPhysicsWarmupSteps(BOOTSTRAP_PHYSICS_WARMUP_STEPS).build();
         }
         TrainingListener log = new LogProgress(settings.system());
         TrainingListener progress = new TrainingListener() {

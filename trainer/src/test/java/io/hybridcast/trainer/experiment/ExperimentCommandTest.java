@@ -147,4 +147,19 @@ class ExperimentCommandTest {
         assertThat(line.build().effectiveAlpha()).isEqualTo(0.1);
         assertThat(line.optAlpha(3).build().effectiveAlpha()).isEqualTo(3.0);
     }
+
+    @Test
+    void sensorPoolingIsOnByDefaultAndCanBeLeftOut() {
+        ExperimentCommand on = new ExperimentCommand();
+        new CommandLine(on).parseArgs();
+        ExperimentCommand off = new ExperimentCommand();
+        new CommandLine(off).parseArgs("--no-sensor-pooling");
+        assertThat(on.sensorPooling).isTrue();
+        assertThat(off.sensorPooling).isFalse();
+        ExperimentSettings.Builder tiny = ExperimentSettings.builder()
+                .setSystem(io.hybridcast.avro.SystemKind.PENDULUM).setScale(2, 2, 1).setSchedule(1, 8, 1e-3)
+                .setSeeds(java.util.List.of(1L)).setVariants(ModelVariant.ALL).optContextSize(1);
+        assertThat(new Experiment(tiny.build()).scoresSensors()).isTrue();
+        assertThat(new Experiment(tiny.optSensorPooling(false).build()).scoresSensors()).isFalse();
+    }
 }
