@@ -179,7 +179,19 @@ final class BatchInference {
         boolean gated = calibration.revealGate() > 0;
         boolean fuses = physics.wouldFuse(sequence, samples.length);
         double swing = gated ? FreeSwing.of(samples, 0) : Double.NaN;
-        double[] forced = gated && fuses && !physics.conditions().driveOffIn(sequence, samples.length)
+        SensorConditions conditions = physics.conditions();
+        boolean driveOff = conditions.driveOffIn(sequence, samples.length);
+        // a moved drive is looked for in every fused window and, under a sensor-fault flag, in every window: a
+        // strong drive's move trips the noise check first, whose flag would keep the windows unfused for seconds
+        if (gated && !driveOff && (fuses || conditions.underFault(sequence, samples.length))) {
+            ForcingMove.Move move = ForcingMove.detect(samples, sequence,
+                    SensorSystems.of(system).sampleIntervalMillis() / 1000.0, conditions.forcingHz(),
+                    physics.windowEstimates());
+            if (move != null) {
+                conditions.forcingMoved(move);
+            }
+        }
+        double[] forced = gated && fuses && !driveOff
                 ? forcedSwing(contexts, samples, system, physics) : SensorPhysics.UNMEASURED;
         // the line's transport beyond diffusion (its unmodelled change)
         double[] transport = system == SystemKind.ADVECTION_DIFFUSION && fuses
@@ -196,19 +208,27 @@ final class BatchInference {
      * while no clear forcing was ever seen.
      */
     static double[] forcedSwing(ContextSet contextSet, double[][] query, SystemKind system, SensorPhysics physics) {
-        int k = contextSet.windows.size();
-        double[][][] windows = new double[k][][];
-        long[] starts = new long[k];
-        for (int j = 0; j < k; j++) {
-            windows[j] = contextSet.windows.get(j).samples;
-            starts[j] = contextSet.windows.get(j).firstSequence;
-        }
         double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+        SensorConditions conditions = physics.conditions();
+        // the pooled search counts the context windows since the forced-amplitude reference started: windows of a
+        // drive that moved since would pull the frequency back to the old one
+        List<ContextSet.Window> since = new ArrayList<>();
+        for (ContextSet.Window w : contextSet.windows) {
+            if (w.firstSequence + w.samples.length - 1 > conditions.forcedFrom()) {
+                since.add(w);
+            }
+        }
+        double[][][] windows = new double[since.size()][][];
+        long[] starts = new long[since.size()];
+        for (int j = 0; j < since.size(); j++) {
+            windows[j] = since.get(j).samples;
+            starts[j] = since.get(j).firstSequence;
+        }
         ForcedSwing.Forcing forcing = ForcedSwing.forcing(windows, starts, 0, dt);
         if (forcing.clear()) {
-            physics.conditions().forcingHz(forcing.hz());
+            conditions.forcingHz(forcing.hz());
         }
-        double f = physics.conditions().forcingHz();
+        double f = conditions.forcingHz();
         return Double.isFinite(f) ? ForcedSwing.amplitude(query, 0, dt, f) : SensorPhysics.UNMEASURED;
     }
 

@@ -199,7 +199,8 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /**
-     * An operating event the controller announced (start-up, drive off or on, re-excitation): an event, not a fault.
+     * An operating event the controller announced (start-up, drive off or on, re-excitation; {@code event} null: a
+     * drive found to have moved to another frequency, {@link ForcingMove}): an event, not a fault.
      * The physics is unchanged, so the sensor-level physics is kept; the jump it causes must raise nothing, so the
      * forecasts made before it leave scoring, the spike and range checks skip the jump, forecast deviation and
      * unmodelled dynamics re-arm, and the latents' long run starts again after it (the drive may have changed).
@@ -272,6 +273,12 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private void afterForecast(SensorState state, SensorPhysics physics, ServingModel.Prediction p,
                                ServingModel model, boolean fused) {
         long time = state.query().eventTime();
+        ForcingMove.Move move = physics.conditions().takeForcingMove();
+        if (move != null) {
+            // a drive that moved is an operating event nobody announced: handled as one, then flagged
+            operatingEvent(state.sensorId, state, move.sequence() - move.windowLength(), null);
+            unmodelledCheck.forcingMoved(state, model, time, move);
+        }
         driftCheck.afterForecast(state, physics, p, model, time, fused);
         unmodelledCheck.afterForecast(state, physics, model, time, fused);
         transportCheck.afterForecast(state, physics, model, time, fused);

@@ -55,8 +55,13 @@ final class PhysicsDriftCheck {
         this.recentWindows = settings.get(AnomalySettings.RECENT_WINDOWS);
         this.longRunMin = settings.get(AnomalySettings.LONG_RUN_MIN_WINDOWS);
         this.forgetting = settings.get(AnomalySettings.PHYSICS_FORGETTING);
-        this.holdWindows = forgetting >= 1 ? 64 : (int) Math.ceil(Math.log(0.2) / Math.log(forgetting));
+        this.holdWindows = holdWindows(forgetting);
         this.forcedThreshold = settings.get(AnomalySettings.DRIFT_FORCED_THRESHOLD);
+    }
+
+    /** Fused windows until a long run with per-window {@code forgetting} has mostly forgotten the old physics. */
+    static int holdWindows(double forgetting) {
+        return forgetting >= 1 ? 64 : (int) Math.ceil(Math.log(0.2) / Math.log(forgetting));
     }
 
     /** After a forecast; {@code fused} says whether its window was added to the sensor-level physics. */

@@ -28,6 +28,11 @@ public final class SensorConditions {
     private long physicsFrom = -1;
     /** The free-swing decay test counts windows starting after this sequence (its last alarm; -1: none). */
     private long decayFrom = -1;
+    /**
+     * A drive frequency move found by the newest window's inference, taken by the checks that run right after it in
+     * the same call: not state (a move lost to a failed call is found again by the pooled search, unflagged).
+     */
+    private ForcingMove.Move pendingMove;
 
     /**
      * Readings {@code from} to {@code to} (inclusive) are under a sensor-fault flag. Ranges closer than a window
@@ -74,6 +79,24 @@ public final class SensorConditions {
 
     void forcingHz(double hz) {
         forcingHz = hz;
+    }
+
+    /**
+     * The drive moved to another frequency, shown by the window ending at {@code move.sequence()}: the forcing is
+     * the new one from that window on, the forced-amplitude drift test's reference starts again with it (amplitudes
+     * at two frequencies do not compare), and the move waits for {@link #takeForcingMove()}.
+     */
+    void forcingMoved(ForcingMove.Move move) {
+        forcingHz = move.toHz();
+        forcedFrom = move.sequence() - 1;
+        pendingMove = move;
+    }
+
+    /** The move found by the newest inference, once; null for none. */
+    ForcingMove.Move takeForcingMove() {
+        ForcingMove.Move move = pendingMove;
+        pendingMove = null;
+        return move;
     }
 
     /** The forced-amplitude drift test ({@link ForcedDrift}) counts windows after this sequence. */

@@ -104,6 +104,22 @@ final class UnmodelledCheck {
     }
 
     /**
+     * The drive moved to another frequency ({@link ForcingMove}): the unmodelled change named by what moved. The z_p
+     * drift comparison holds as after a drift alarm, since a forced pendulum's windows read ω through a forced
+     * amplitude that the new frequency changed.
+     */
+    void forcingMoved(SensorState state, ServingModel model, long time, ForcingMove.Move move) {
+        state.checks().holdDrift(PhysicsDriftCheck.holdWindows(forgetting));
+        emitter.emit(Anomalies.of(state.sensorId, state.system, AnomalyKind.UNMODELLED_DYNAMICS, "forcing_hz",
+                move.newSigmas(), ForcingMove.NEW_SIGMAS, move.sequence() - move.windowLength() + 1,
+                move.sequence(), time, model.version(),
+                "Unmodelled dynamics: the drive moved from " + num(move.fromHz()) + " Hz to " + num(move.toHz())
+                        + " Hz (this window's sinusoid at the new frequency stands " + num(move.newSigmas())
+                        + " standard errors clear, the old one " + num(move.oldSigmas())
+                        + "); the physics does not model the drive."), time);
+    }
+
+    /**
      * A window's noise floor of the free swing ({@link io.hybridcast.model.fusion.FreeSwing}) is about 0.245 of its
      * noise std (a cubic fitted to 50 samples of noise keeps sqrt(3 / 50) of it); a swing under 4 floors is noise.
      * The noise std is the forced amplitude's residual one (its standard error is s sqrt(2 / n)); without a

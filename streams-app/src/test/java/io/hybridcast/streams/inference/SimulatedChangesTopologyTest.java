@@ -103,6 +103,36 @@ class SimulatedChangesTopologyTest {
     }
 
     @Test
+    void aDriveThatMovesToAnotherFrequencyIsFlaggedAsUnmodelledWithinAFewSecondsNotAsOmega() throws Exception {
+        // two pendulums driven alike (A 20 at 4.5 Hz, omega 2.5); on pendulum-0 the drive moves to 3.5 Hz at 1500
+        // (the random run's pendulum-40 drew this change), pendulum-1 is its unchanged twin; no truth reaches the app
+        Scenario scenario = Scenario.parse("""
+                {"faults": [
+                  {"sensor": "pendulum-0", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 20.0},
+                  {"sensor": "pendulum-0", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "f", "value": 4.5},
+                  {"sensor": "pendulum-0", "kind": "PARAMETER_STEP", "atSequence": 3, "parameter": "omega", "value": 2.5},
+                  {"sensor": "pendulum-0", "kind": "UNMODELLED_CHANGE", "atSequence": 1500, "parameter": "f",
+                   "value": 3.5},
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 1, "parameter": "A", "value": 20.0},
+                  {"sensor": "pendulum-1", "kind": "UNMODELLED_CHANGE", "atSequence": 2, "parameter": "f", "value": 4.5},
+                  {"sensor": "pendulum-1", "kind": "PARAMETER_STEP", "atSequence": 3, "parameter": "omega", "value": 2.5}
+                ]}""", "test scenario");
+        List<Anomaly> alarms = run(scenario, new ArrayList<>());
+        List<Anomaly> moved = of(alarms, "pendulum-0");
+        // flagged by the second window after the move at the latest (100 samples, 5 s), naming the drive
+        assertThat(moved).anySatisfy(a -> {
+            assertThat(a.getKind()).isEqualTo(AnomalyKind.UNMODELLED_DYNAMICS);
+            assertThat(a.getDetail()).isEqualTo("forcing_hz");
+            assertThat(a.getToSequence()).isBetween(1500L, 1600L);
+            assertThat(a.getExplanation()).containsPattern("the drive moved from 4\\.\\d+ Hz to 3\\.\\d+ Hz");
+        });
+        // the forced amplitude the new frequency changed is not read as omega
+        assertThat(moved).noneSatisfy(a -> assertThat(a.getKind()).isEqualTo(AnomalyKind.PHYSICS_DRIFT));
+        assertThat(moved).allSatisfy(a -> assertThat(a.getToSequence()).isGreaterThanOrEqualTo(1500L));
+        assertThat(of(alarms, "pendulum-1")).isEmpty();
+    }
+
+    @Test
     void aChangeOfTheLinesAdvectionIsFlaggedNamingCAndAStepOfDIsNot() throws Exception {
         // three lines at c 0.03: on advection-diffusion-0 c jumps to 0.065 at 1525 (an unmodelled change, 39 % of
         // c's range, as the random faults draw it), advection-diffusion-1 is its unchanged twin, and on
