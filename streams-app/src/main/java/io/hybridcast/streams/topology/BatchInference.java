@@ -181,18 +181,18 @@ final class BatchInference {
         double swing = gated ? FreeSwing.of(samples, 0) : Double.NaN;
         SensorConditions conditions = physics.conditions();
         boolean driveOff = conditions.driveOffIn(sequence, samples.length);
+        double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
         // a moved drive is looked for in every fused window and, under a sensor-fault flag, in every window: a
         // strong drive's move trips the noise check first, whose flag would keep the windows unfused for seconds
         if (gated && !driveOff && (fuses || conditions.underFault(sequence, samples.length))) {
-            ForcingMove.Move move = ForcingMove.detect(samples, sequence,
-                    SensorSystems.of(system).sampleIntervalMillis() / 1000.0, conditions.forcingHz(),
+            ForcingMove.Move move = ForcingMove.detect(samples, sequence, dt, conditions.forcingHz(),
                     physics.windowEstimates());
             if (move != null) {
                 conditions.forcingMoved(move);
             }
         }
         double[] forced = gated && fuses && !driveOff
-                ? forcedSwing(contexts, samples, system, physics) : SensorPhysics.UNMEASURED;
+                ? forcedSwing(contexts, samples, dt, physics) : SensorPhysics.UNMEASURED;
         // the line's transport beyond diffusion (its unmodelled change)
         double[] transport = system == SystemKind.ADVECTION_DIFFUSION && fuses
                 ? transport(samples, system) : SensorPhysics.UNMEASURED;
@@ -207,17 +207,12 @@ final class BatchInference {
      * noise peaks of 15 s of readings: the example's pendulum-1 at ω 1.2 read 1.1-8.6 Hz for its 6.0 Hz). Unmeasured
      * while no clear forcing was ever seen.
      */
-    static double[] forcedSwing(ContextSet contextSet, double[][] query, SystemKind system, SensorPhysics physics) {
-        double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+    static double[] forcedSwing(ContextSet contextSet, double[][] query, double dt, SensorPhysics physics) {
         SensorConditions conditions = physics.conditions();
         // the pooled search counts the context windows since the forced-amplitude reference started: windows of a
         // drive that moved since would pull the frequency back to the old one
-        List<ContextSet.Window> since = new ArrayList<>();
-        for (ContextSet.Window w : contextSet.windows) {
-            if (w.firstSequence + w.samples.length - 1 > conditions.forcedFrom()) {
-                since.add(w);
-            }
-        }
+        List<ContextSet.Window> since = contextSet.windows.stream()
+                .filter(w -> w.firstSequence + w.samples.length - 1 > conditions.forcedFrom()).toList();
         double[][][] windows = new double[since.size()][][];
         long[] starts = new long[since.size()];
         for (int j = 0; j < since.size(); j++) {
