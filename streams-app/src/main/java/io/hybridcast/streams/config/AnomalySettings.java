@@ -24,6 +24,10 @@ public final class AnomalySettings {
     public static final Setting<Integer> DROPOUT_MIN_MISSING = new Setting<>("fault.dropout.min.missing",
             "A sequence gap of at least this many missing samples is a dropout.", "1",
             Setting.intBetween(1, 1_000_000), false);
+    public static final Setting<Integer> SILENCE_SAMPLES = new Setting<>("fault.silence.samples",
+            "A sensor is flagged silent (a dropout as it happens) once its partition's other sensors have streamed "
+                    + "for this many of its sample intervals since its last reading; 0: only the gap is flagged, when "
+                    + "the sensor returns.", "10", Setting.intBetween(0, 1_000_000), false);
     public static final Setting<Double> NOISE_ARL_SAMPLES = new Setting<>("fault.noise.arl.samples",
             "Noise burst: the average run length, in samples, between false alarms of the sequential test on the "
                     + "sensor's one-step prediction errors; its threshold is derived from it and the sensor's own "

@@ -153,7 +153,7 @@ public final class StreamsSettings {
     private static final List<Setting<?>> GLOBAL = List.of(BOOTSTRAP_SERVERS, APPLICATION_ID,
             PROCESSING_GUARANTEE, STREAM_THREADS, COMMIT_INTERVAL_MS, COMMIT_ON_FORECAST, SYSTEMS, KAFKA_CONFIG, BATCH_MAX_SIZE,
             BATCH_MAX_LATENCY_MS, BATCH_MODE, FORECAST_PHASE, FORECAST_MODEL_BAND,
-            FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING,
+            FUTURE_TOLERANCE_MS, AnomalySettings.STUCK_SAMPLES, AnomalySettings.STUCK_TOLERANCE, AnomalySettings.SPIKE_THRESHOLD, AnomalySettings.DROPOUT_MIN_MISSING, AnomalySettings.SILENCE_SAMPLES,
             AnomalySettings.FAULT_CLEAR_SAMPLES, AnomalySettings.NOISE_ARL_SAMPLES, AnomalySettings.DEVIATION_THRESHOLD, AnomalySettings.DEVIATION_RAISE, AnomalySettings.DEVIATION_CLEAR, AnomalySettings.DEVIATION_CALIBRATION,
             AnomalySettings.DEVIATION_ARL_SAMPLES,
             AnomalySettings.DRIFT_THRESHOLD, AnomalySettings.DRIFT_FORCED_THRESHOLD,

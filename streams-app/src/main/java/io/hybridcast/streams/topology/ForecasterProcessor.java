@@ -4,6 +4,7 @@ import io.hybridcast.avro.SensorReading;
 import io.hybridcast.avro.SystemKind;
 import io.hybridcast.streams.AppMetrics;
 import io.hybridcast.streams.anomaly.SensorFaultDetector;
+import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StateSettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.streams.config.SystemSettings;
@@ -30,8 +31,8 @@ import java.util.Map;
  * decode, validate, dead letters), the model-free checks ({@link SensorFaultChecks}), the sensor's window and
  * context set, the forecast-deviation check ({@link ForecastDeviationCheck}), the batching of due sensors
  * ({@link DueSensors}: size trigger in {@link #process}, latency trigger in a wall-clock punctuator), the batched
- * inference ({@link BatchInference}) and the checks after each forecast ({@link PhysicsDriftCheck},
- * {@link UnmodelledCheck}).
+ * inference ({@link BatchInference}), the checks after each forecast ({@link PhysicsDriftCheck},
+ * {@link UnmodelledCheck}) and the sensors gone silent ({@link SilentSensors}).
  */
 final class ForecasterProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -57,6 +58,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
     private UnmodelledCheck unmodelledCheck;
     private TransportCheck transportCheck;
     private DecayCheck decayCheck;
+    private SilentSensors silent;
     private BatchInference inference;
 
     ForecasterProcessor(StreamsSettings settings, ModelRegistry models, AppMetrics metrics) {
@@ -86,6 +88,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         this.unmodelledCheck = new UnmodelledCheck(settings, emitter);
         this.transportCheck = new TransportCheck(settings, stores.physics, emitter);
         this.decayCheck = new DecayCheck(settings, stores.contexts, stores.physics, emitter);
+        this.silent = new SilentSensors(settings.get(AnomalySettings.SILENCE_SAMPLES), emitter);
         this.inference = new BatchInference(settings, models, metrics, context, stores);
         due.reset(context.currentSystemTimeMs());
         new SensorExpiry(stores, settings.get(StateSettings.SENSOR_TTL), metrics).schedule(context);
@@ -138,6 +141,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             intake.deadLetter(origin, DeadLetters.Stage.PROCESS, "processing failed: " + e, e, now);
             return;
         }
+        silent.check();
         if (due.runsNow(context.currentSystemTimeMs())) {
             flush();
         }
@@ -149,6 +153,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         SystemSettings windowing = settings.system(system);
         long seq = reading.getSequence();
         long time = reading.getEventTime().toEpochMilli();
+        silent.heard(sensorId, system, seq, time);
 
         if (reading.getOperatingEvent() != null) {
             operatingEvent(sensorId, state, seq, reading.getOperatingEvent());
