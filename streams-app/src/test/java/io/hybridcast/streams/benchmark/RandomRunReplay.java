@@ -91,7 +91,15 @@ public final class RandomRunReplay {
                 settings.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
             }
         }
-        try (TopologyFixture f = new TopologyFixture(StreamsSettings.fromMap(settings, "replay"), registry, state)) {
+        StreamsSettings replaySettings = StreamsSettings.fromMap(settings, "replay");
+        io.hybridcast.streams.scoring.LiveScore.Totals alarmScore = new io.hybridcast.streams.scoring.LiveScore.Totals();
+        try (TopologyFixture f = new TopologyFixture(replaySettings, registry, state)) {
+            // the truth only for the alarms' score at the end (the topology records it; no check reads it)
+            for (io.hybridcast.avro.SensorTruth t : sink.truth) {
+                if (t.getSystem() == SystemKind.PENDULUM) {
+                    f.pipeTruth(t);
+                }
+            }
             int n = 0;
             for (SensorReading r : readings) {
                 f.pipe(r);
@@ -105,6 +113,7 @@ public final class RandomRunReplay {
             f.advanceWallClock(Duration.ofMillis(200));
             alarms.addAll(f.anomalies());
             f.forecasts().forEach(x -> forecasts.computeIfAbsent(x.getSensorId(), k -> new ArrayList<>()).add(x));
+            alarmScore = scoreAlarms(f, replaySettings, forecasts.keySet());
             if (Boolean.getBoolean("replay.dump.windows")) {
                 // every pendulum's fused windows with the truth: the drift detectors' signal, window by window
                 var store = f.<Object>store(io.hybridcast.streams.topology.StoreNames.SENSOR_PHYSICS);
@@ -160,6 +169,29 @@ public final class RandomRunReplay {
             System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%n", a.getSensorId(), a.getKind(), a.getDetail(),
                     a.getFromSequence(), a.getToSequence());
         }
+        Map<String, Object> q = alarmScore.quality();
+        System.out.printf(Locale.ROOT, "alarms scored as live: precision %s, recall %s, mean delay %s ms (steps and "
+                        + "sensor faults), drifts flagged in time %s, recall by fault %s%n", q.get("precision"),
+                q.get("recall"), q.get("detection_delay_ms"), q.get("drifts_flagged_in_time"),
+                q.get("recall_by_fault"));
+    }
+
+    /** The alarms scored against the truth as the live summary scores them ({@code LocalQueries}' windows). */
+    private static io.hybridcast.streams.scoring.LiveScore.Totals scoreAlarms(TopologyFixture f,
+                                                                           StreamsSettings settings,
+                                                                           java.util.Set<String> sensors) {
+        var windowing = settings.system(SystemKind.PENDULUM);
+        long interval = io.hybridcast.schemas.SensorSystems.of(SystemKind.PENDULUM).sampleIntervalMillis();
+        var truth = f.<io.hybridcast.streams.topology.TruthLog>store(io.hybridcast.streams.topology.StoreNames.TRUTH);
+        var history = f.<io.hybridcast.streams.topology.AnomalyHistory>store(
+                io.hybridcast.streams.topology.StoreNames.ANOMALY_HISTORY);
+        var totals = new io.hybridcast.streams.scoring.LiveScore.Totals();
+        for (String sensor : sensors) {
+            totals.add(io.hybridcast.streams.scoring.LiveScore.score(truth.get(sensor), null, history.get(sensor),
+                    windowing.windowLength(), (long) windowing.windowLength() * (windowing.contextWindows() + 1),
+                    interval));
+        }
+        return totals;
     }
 
     /**
