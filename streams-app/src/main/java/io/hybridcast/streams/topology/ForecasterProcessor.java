@@ -174,10 +174,14 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         ContextSet contextSet = null;
         if (contiguous % length == 0) {
             contextSet = stores.contextOf(sensorId);
-            // K + 1 windows: a query that is the newest window still has K others (ContextSet#pool)
-            contextSet.add(new ContextSet.Window(seq - length + 1, state.recent().newest(length)),
-                    windowing.contextWindows() + 1);
-            stores.contexts.write(sensorId, contextSet);
+            // A window under a sensor-fault flag (stuck, spike, noise burst) is no sample of the sensor's dynamics:
+            // in the context it would shift every window's latents and forecasts for the next K windows.
+            if (!stores.physicsOf(sensorId).conditions().underFault(seq, length)) {
+                // K + 1 windows: a query that is the newest window still has K others (ContextSet#pool)
+                contextSet.add(new ContextSet.Window(seq - length + 1, state.recent().newest(length)),
+                        windowing.contextWindows() + 1);
+                stores.contexts.write(sensorId, contextSet);
+            }
         }
         if (state.recent().size() == length && phase.dueAt(sensorId, contiguous, length, windowing.hop())) {
             // due at this sensor's phase of the hop (HopPhase). The first forecast once K windows are complete:

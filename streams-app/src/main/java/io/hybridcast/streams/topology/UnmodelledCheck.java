@@ -17,7 +17,8 @@ import static io.hybridcast.streams.anomaly.Channels.num;
  * disjoint windows (short memory) against the long-run mean and scatter of the windows before them (forgetting),
  * under the serving model version and since the last operating event, once that long run holds
  * anomaly.unmodelled.warmup.windows windows (its scatter is the yardstick). Flagged when a latent moved by at least
- * anomaly.unmodelled.min.shift and by anomaly.unmodelled.sigmas standard errors; the sentence names the latent.
+ * anomaly.unmodelled.min.shift and by anomaly.unmodelled.sigmas standard errors, both from the long run's level and
+ * from its trend carried forward ({@link LatentShift}); the sentence names the latent.
  *
  * <p>While a pendulum's free swing settles after an operating event (the start-up too) the latents settle with it,
  * so their long run starts once that swing has settled ({@link #settling}): the settling raised two false alarms
@@ -64,13 +65,19 @@ final class UnmodelledCheck {
         if (shift == null) {
             return;
         }
-        double[] recent = shift[0];
-        double[] longRun = shift[1];
-        double[] variance = shift[2];
-        double effective = shift[3][0];
-        // the long run's scatter is a sample variance: unbiased (Bessel, on the effective number of windows)
+        double[] recent = shift[LatentShift.RECENT];
+        double[] longRun = shift[LatentShift.LONG_RUN_MEAN];
+        double[] variance = shift[LatentShift.LONG_RUN_VARIANCE];
+        double effective = shift[LatentShift.EFFECTIVE][0];
+        double[] trend = shift[LatentShift.TREND_AT_RECENT];
+        double[] residual = shift[LatentShift.TREND_RESIDUAL_VARIANCE];
+        double trendFactor = shift[LatentShift.TREND_VARIANCE_FACTOR][0];
+        // the long run's scatter is a sample variance: unbiased (Bessel, on the effective number of windows; two
+        // degrees of freedom fewer about the fitted line)
         double bessel = effective > 1 ? effective / (effective - 1) : Double.POSITIVE_INFINITY;
+        double besselTrend = effective > 2 ? effective / (effective - 2) : Double.POSITIVE_INFINITY;
         double score = 0;
+        double trendScore = 0;
         int worst = -1;
         for (int k = 0; k < recent.length; k++) {
             double moved = Math.abs(recent[k] - longRun[k]);
@@ -79,8 +86,12 @@ final class UnmodelledCheck {
             }
             // standard error of the difference of the two means, from the long run's window-to-window scatter
             double z = moved / Math.sqrt(bessel * variance[k] * (1.0 / recentWindows + 1.0 / effective) + 1e-12);
-            if (z > score) {
-                score = z;
+            // and from the long run's line carried forward: a latent still drifting as the sensor settles is no change
+            double zTrend = Math.abs(recent[k] - trend[k])
+                    / Math.sqrt(besselTrend * residual[k] * (1.0 / recentWindows + trendFactor) + 1e-12);
+            if (Math.min(z, zTrend) > score) {
+                score = Math.min(z, zTrend);
+                trendScore = zTrend;
                 worst = k;
             }
         }
@@ -98,7 +109,8 @@ final class UnmodelledCheck {
                     "Unmodelled dynamics: neural latent " + latent + " moved from " + num(longRun[worst]) + " ± "
                             + num(Math.sqrt(variance[worst])) + " (long run) to " + num(recent[worst])
                             + " (newest " + recentWindows + " windows), " + num(score) + " standard errors > "
-                            + num(sigmas) + "; the physics does not explain a change the neural part took up."),
+                            + num(sigmas) + " (" + num(trendScore) + " from the long run's trend carried forward)"
+                            + "; the physics does not explain a change the neural part took up."),
                     time);
         }
     }

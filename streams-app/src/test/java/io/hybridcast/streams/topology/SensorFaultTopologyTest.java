@@ -104,6 +104,27 @@ class SensorFaultTopologyTest {
     }
 
     @Test
+    void windowsOfAStuckSensorStayOutOfItsContextSet() {
+        fixture.close();
+        fixture = new TopologyFixture(StreamsSettings.fromMap(Map.of("forecast.phase", "aligned",
+                "pendulum.window.length", "50", "pendulum.hop", "10", "pendulum.context.windows", "2"), "test"),
+                new ModelRegistry(), stateDir.resolve("stuck-context"));
+        healthyRange("p1", 0, 200);
+        for (long s = 200; s < 300; s++) {
+            fixture.pipe(reading("p1", SystemKind.PENDULUM, s, 0.4242));
+        }
+        healthyRange("p1", 300, 310);
+        assertThat(fixture.anomalies()).anySatisfy(a -> assertThat(a.getDetail()).isEqualTo("stuck"));
+        // the two stuck windows (200-249, 250-299) were flagged when they completed: the context set skipped them
+        ContextSet context = fixture.<ContextSet>store(StoreNames.CONTEXT_SETS).get("p1");
+        assertThat(context.windows).extracting(w -> w.firstSequence).containsExactly(50L, 100L, 150L);
+        // and takes windows again once the flags have cleared
+        healthyRange("p1", 310, 600);
+        context = fixture.<ContextSet>store(StoreNames.CONTEXT_SETS).get("p1");
+        assertThat(context.windows).hasSize(3).allSatisfy(w -> assertThat(w.firstSequence).isGreaterThanOrEqualTo(300));
+    }
+
+    @Test
     void levelShiftOutOfRangeAlertsOnceNotForever() {
         healthyRange("p1", 0, 40);
         for (long s = 40; s < 140; s++) {
