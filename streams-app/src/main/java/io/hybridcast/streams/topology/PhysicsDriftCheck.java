@@ -8,6 +8,7 @@ import io.hybridcast.streams.anomaly.ModelCheckState;
 import io.hybridcast.streams.config.AnomalySettings;
 import io.hybridcast.streams.config.StreamsSettings;
 import io.hybridcast.model.fusion.RandomEffects;
+import io.hybridcast.model.fusion.SensorLevelPosterior;
 import io.hybridcast.streams.inference.ServingModel;
 
 import org.slf4j.Logger;
@@ -70,9 +71,15 @@ final class PhysicsDriftCheck {
         int params = physics.names().size();
         RandomEffects.Estimate[] longRun = new RandomEffects.Estimate[params];
         RandomEffects.Estimate[] recent = new RandomEffects.Estimate[params];
-        boolean comparable = physics.windows() >= recentWindows + longRunMin;
+        // the long run the windows are compared with starts where the drive was last switched off or on: a free
+        // swing after the drive went off shows a hard-driven pendulum's ω where its forced windows showed it biased
+        // (and the other way round when it comes back on), and that correction of the estimate is no change of the
+        // physics
+        java.util.Deque<SensorPhysics.WindowEstimate> reference =
+                physics.windowsAfter(physics.conditions().driveSwitchedAt(), state.query().window().length);
+        boolean comparable = reference.size() >= recentWindows + longRunMin;
         for (int j = 0; j < params && comparable; j++) {
-            longRun[j] = physics.fuse(j, recentWindows, forgetting);
+            longRun[j] = SensorLevelPosterior.fuse(reference, j, recentWindows, forgetting);
             recent[j] = physics.recent(j, recentWindows);
         }
         record(state, physics, p, model, time, comparable ? longRun : null);

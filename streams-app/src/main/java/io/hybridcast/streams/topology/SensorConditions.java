@@ -66,6 +66,11 @@ public final class SensorConditions {
         }
     }
 
+    /** Sequence at which the drive was last switched off or on; -1: never. */
+    long driveSwitchedAt() {
+        return Math.max(driveOffFrom, driveOnAt);
+    }
+
     /** Whether the drive was off during some of the window ending at {@code sequence}: no forced amplitude there. */
     boolean driveOffIn(long sequence, int windowLength) {
         return driveOffFrom >= 0 && sequence >= driveOffFrom

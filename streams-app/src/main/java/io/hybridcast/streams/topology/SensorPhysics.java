@@ -258,6 +258,23 @@ public final class SensorPhysics {
         return estimates;
     }
 
+    /** The fused windows that start after {@code sequence}, oldest first (all of them for -1; read only). */
+    Deque<WindowEstimate> windowsAfter(long sequence, int windowLength) {
+        if (sequence < 0) {
+            return windows;
+        }
+        Deque<WindowEstimate> after = new ArrayDeque<>();
+        Iterator<WindowEstimate> it = windows.descendingIterator();
+        while (it.hasNext()) {
+            WindowEstimate w = it.next();
+            if (w.sequence() - windowLength + 1 <= sequence) {
+                break;
+            }
+            after.addFirst(w);
+        }
+        return after;
+    }
+
     /** The fused windows, oldest first (read only: the forced drift test reads their amplitudes). */
     Deque<WindowEstimate> windowEstimates() {
         return windows;

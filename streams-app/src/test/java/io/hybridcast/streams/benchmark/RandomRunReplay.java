@@ -166,8 +166,9 @@ public final class RandomRunReplay {
                 (double) pointsCovered / points);
         printSkill(readings, forecasts);
         for (io.hybridcast.avro.Anomaly a : alarms) {
-            System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%n", a.getSensorId(), a.getKind(), a.getDetail(),
-                    a.getFromSequence(), a.getToSequence());
+            System.out.printf(Locale.ROOT, "alarm %s %s/%s %d-%d%s%n", a.getSensorId(), a.getKind(), a.getDetail(),
+                    a.getFromSequence(), a.getToSequence(),
+                    Boolean.getBoolean("replay.explain") ? " " + a.getExplanation() : "");
         }
         Map<String, Object> q = alarmScore.quality();
         System.out.printf(Locale.ROOT, "alarms scored as live: precision %s, recall %s, mean delay %s ms (steps and "

@@ -130,6 +130,27 @@ class ModelAnomalyTopologyTest {
     }
 
     @Test
+    void anEstimateThatMovesWhenTheDriveIsSwitchedOffIsNoDrift() {
+        // a hard-driven pendulum's forced windows read omega biased; the free swing after the drive is switched off
+        // reads it right: the same shift as above, starting at the announced event, corrects the estimate
+        hops(20);
+        double typicalStd = model.stds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        model.zpShift = Math.max(1.0, 30 * typicalStd);
+        fixture.pipe(io.hybridcast.avro.SensorReading.newBuilder(
+                        reading("p", SystemKind.PENDULUM, seq, 0.7 * Math.sin(0.3 * seq)))
+                .setOperatingEvent("DRIVE_OFF").build());
+        seq++;
+        hops(30);
+        assertThat(fixture.forecasts()).hasSizeGreaterThan(40);
+        assertThat(of(AnomalyKind.PHYSICS_DRIFT)).isEmpty();
+        // a change after the windows of the new regime is still one
+        model.zpShift += Math.max(1.0, 30 * typicalStd);
+        hops(30);
+        assertThat(of(AnomalyKind.PHYSICS_DRIFT)).singleElement()
+                .satisfies(a -> assertThat(a.getDetail()).isEqualTo("omega"));
+    }
+
+    @Test
     void aShiftedLatentIsFlaggedOnceNamingIt() {
         java.util.Random random = new java.util.Random(3);
         model.latents = latents(random, 0.1, 0);
