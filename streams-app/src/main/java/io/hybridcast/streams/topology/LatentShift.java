@@ -28,8 +28,8 @@ final class LatentShift {
     /**
      * @param same the windows' latents, newest first
      * @return the rows named by this class's constants, one value per latent ({@link #EFFECTIVE} and
-     *         {@link #TREND_VARIANCE_FACTOR}: one value); null when there are fewer than {@code recent + minLongRun}
-     *         windows or no latents
+     *         {@link #TREND_VARIANCE_FACTOR}: one value); null when there are fewer than {@code recent} plus
+     *         {@code minLongRun} (at least 3, for a line) windows or no latents
      */
     static double[][] of(List<double[]> same, int recent, int minLongRun, double forgetting) {
         if (same.size() < recent + Math.max(3, minLongRun) || same.get(0).length == 0) {
