@@ -153,7 +153,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
         SystemSettings windowing = settings.system(system);
         long seq = reading.getSequence();
         long time = reading.getEventTime().toEpochMilli();
-        silent.heard(sensorId, system, seq, time);
+        silent.heard(sensorId, system, seq, time, context.currentSystemTimeMs());
 
         if (reading.getOperatingEvent() != null) {
             operatingEvent(sensorId, state, seq, reading.getOperatingEvent());

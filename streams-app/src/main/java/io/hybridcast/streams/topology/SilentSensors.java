@@ -20,11 +20,12 @@ import java.util.Map;
  * flagged). One {@code SENSOR_FAULT/silent} alarm per silence; the gap alarm at the resumption still reports the
  * whole count.
  *
- * <p>Which clock: the task's own, advanced by each reading by the time its sensor says has passed since its previous
- * reading, capped at half the silence threshold. Not the wall clock, because a stalled partition or a backlog is not
- * a silent sensor, and replays must give the same alarms. Not the newest event time, because sensors' clocks are
- * offset from one another and one reading may jump ahead (within {@code validation.future.tolerance.ms}): only
- * differences of one sensor's own event times move this clock, and by at most the cap per reading. A partition whose
+ * <p>Which clock: the task's own, advanced by each reading by the time that has passed since its sensor's previous
+ * reading, as both the sensor's own clock and the wall clock say (the smaller), capped at half the silence threshold.
+ * Not the wall clock alone, because a stalled partition is not a silent sensor, and replays must give the same
+ * alarms. Not the newest event time, because sensors' clocks are offset from one another and one reading may jump
+ * ahead (within {@code validation.future.tolerance.ms}). Not the event times alone either: a backlog, or one sensor's
+ * readings uploaded after another's, arrive faster than real time, and the wall clock says so. A partition whose
  * readings all stop raises nothing (its clock stops too).
  *
  * <p>Cheap per reading: each system keeps its sensors in the order they were last heard, so a check looks only at
@@ -39,6 +40,7 @@ final class SilentSensors {
         long heardAt;
         long lastSequence;
         long lastEventTime;
+        long lastArrival;
     }
 
     private final int silenceSamples;
@@ -58,8 +60,12 @@ final class SilentSensors {
         this.emitter = emitter;
     }
 
-    /** Records a valid reading and advances the task's clock by what its sensor says has passed. */
-    void heard(String sensorId, SystemKind system, long sequence, long eventTime) {
+    /**
+     * Records a valid reading and advances the task's clock by what has passed since its sensor's previous reading.
+     *
+     * @param arrival the wall clock when the reading is processed (the processor's, mocked in tests and replays)
+     */
+    void heard(String sensorId, SystemKind system, long sequence, long eventTime, long arrival) {
         if (silenceSamples == 0) {
             return;
         }
@@ -68,13 +74,15 @@ final class SilentSensors {
         if (h == null) {
             h = new Heard();
             h.heardAt = clock;
-        } else if (eventTime > h.lastEventTime) {
+        } else if (eventTime > h.lastEventTime && arrival > h.lastArrival) {
             long cap = silenceMs(system) / 2;
-            clock = Math.max(clock, h.heardAt + Math.min(eventTime - h.lastEventTime, cap));
+            long passed = Math.min(eventTime - h.lastEventTime, arrival - h.lastArrival);
+            clock = Math.max(clock, h.heardAt + Math.min(passed, cap));
         }
         h.heardAt = clock;
         h.lastSequence = sequence;
         h.lastEventTime = eventTime;
+        h.lastArrival = arrival;
         sensors.put(sensorId, h); // to the end: the order stays the order of last hearing
     }
 
