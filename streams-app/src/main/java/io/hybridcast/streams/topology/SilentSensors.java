@@ -7,11 +7,9 @@ import io.hybridcast.schemas.SensorSystems;
 import io.hybridcast.streams.anomaly.Anomalies;
 import io.hybridcast.streams.anomaly.Channels;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,11 +67,13 @@ final class SilentSensors {
         if (silenceSamples == 0) {
             return;
         }
-        LinkedHashMap<String, Heard> sensors = bySystem.computeIfAbsent(system, s -> new LinkedHashMap<>());
-        Heard h = sensors.remove(sensorId);
+        // access order: get() moves the sensor to the end, so the order stays the order of last hearing
+        LinkedHashMap<String, Heard> sensors = bySystem.computeIfAbsent(system,
+                s -> new LinkedHashMap<>(16, 0.75f, true));
+        Heard h = sensors.get(sensorId);
         if (h == null) {
             h = new Heard();
-            h.heardAt = clock;
+            sensors.put(sensorId, h);
         } else if (eventTime > h.lastEventTime && arrival > h.lastArrival) {
             long cap = silenceMs(system) / 2;
             long passed = Math.min(eventTime - h.lastEventTime, arrival - h.lastArrival);
@@ -83,40 +83,28 @@ final class SilentSensors {
         h.lastSequence = sequence;
         h.lastEventTime = eventTime;
         h.lastArrival = arrival;
-        sensors.put(sensorId, h); // to the end: the order stays the order of last hearing
     }
 
-    /** Emits an alarm for each sensor that has become silent since the last check; returns how many. */
-    int check() {
+    /** Emits an alarm for each sensor that has become silent since the last check. */
+    void check() {
         if (silenceSamples == 0 || clock == checkedAt) {
-            return 0;
+            return;
         }
         checkedAt = clock;
-        int raised = 0;
         for (Map.Entry<SystemKind, LinkedHashMap<String, Heard>> bySys : bySystem.entrySet()) {
             SystemKind system = bySys.getKey();
             long silenceMs = silenceMs(system);
-            List<Anomaly> silent = null;
             Iterator<Map.Entry<String, Heard>> it = bySys.getValue().entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<String, Heard> e = it.next();
                 if (clock - e.getValue().heardAt < silenceMs) {
                     break; // the rest were heard later
                 }
-                if (silent == null) {
-                    silent = new ArrayList<>();
-                }
-                silent.add(alarm(e.getKey(), system, e.getValue()));
-                it.remove();
-            }
-            if (silent != null) {
-                for (Anomaly a : silent) {
-                    emitter.emit(a, a.getDetectedAt().toEpochMilli());
-                    raised++;
-                }
+                it.remove(); // it leaves the order until it speaks again
+                Anomaly alarm = alarm(e.getKey(), system, e.getValue());
+                emitter.emit(alarm, alarm.getDetectedAt().toEpochMilli());
             }
         }
-        return raised;
     }
 
     private Anomaly alarm(String sensorId, SystemKind system, Heard h) {
