@@ -184,6 +184,46 @@ final class ForecastDeviationCheck {
         pending.scored(state.sensorId, forecasts);
     }
 
+    /**
+     * Teaches the calibration the actuals that arrived while the sensor's forecast was being made: inference that
+     * waited behind a batch, a commit or a backlog publishes a forecast whose first steps are already in the sensor's
+     * recent samples, and {@link #check} only sees actuals that arrive after it. Without this, a sensor whose
+     * forecasts come a few samples late every time never learns its first steps' blend and publishes the raw model
+     * there. Not judged and not scored: nobody saw those steps before their actuals.
+     */
+    void learnArrived(SensorState state) {
+        if (calibrationWarmup == 0 && state.checks().deviation().active()) {
+            return; // the older rule does not learn while a deviation is flagged
+        }
+        long querySequence = state.query().sequence();
+        long newest = state.lastSequence();
+        long late = newest - querySequence;
+        ForecastScoring forecasts = pending.existingScoring(state.sensorId);
+        // the actuals must be the ones after the query in one contiguous run of the recent samples
+        if (late <= 0 || forecasts == null || late >= state.recent().size()
+                || state.cursor().contiguousSamples() <= late) {
+            return;
+        }
+        PendingForecasts.Entry entry = null;
+        for (PendingForecasts.Entry e : pending.entries(state.sensorId)) {
+            if (e.firstSequence() == querySequence + 1) {
+                entry = e;
+            }
+        }
+        if (entry == null) {
+            return; // not scored (made from a window with an operating event)
+        }
+        for (long seq = entry.firstSequence(); seq <= Math.min(newest, entry.lastSequence()); seq++) {
+            double[] x = state.recent().previous((int) (newest - seq));
+            int h = (int) (seq - entry.firstSequence());
+            if (entry.last().length == x.length) {
+                forecasts.calibration.learn(h, entry.mean().length, x, entry.model()[h], entry.mean()[h],
+                        entry.last(), calibrationAlpha);
+            }
+        }
+        pending.scored(state.sensorId, forecasts);
+    }
+
     /** Judged actuals the test holds for after an alarm or an event: two memories of the calibration. */
     long holdSamples() {
         return Math.round(2 / calibrationAlpha);

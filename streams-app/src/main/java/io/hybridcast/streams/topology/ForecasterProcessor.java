@@ -288,6 +288,7 @@ final class ForecasterProcessor implements Processor<byte[], byte[], Object, Obj
             operatingEvent(state.sensorId, state, move.sequence() - move.windowLength(), null);
             unmodelledCheck.forcingMoved(state, model, time, move);
         }
+        deviationCheck.learnArrived(state);
         driftCheck.afterForecast(state, physics, p, model, time, fused);
         unmodelledCheck.afterForecast(state, physics, model, time, fused);
         transportCheck.afterForecast(state, physics, model, time, fused);

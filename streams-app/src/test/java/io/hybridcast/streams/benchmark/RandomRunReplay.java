@@ -35,8 +35,9 @@ import java.util.TreeMap;
  * kafka-streams-test-utils jar>" io.hybridcast.streams.benchmark.RandomRunReplay [seconds] [fault-free | scenario file]}; also
  * lists the pendulums' alarms and forecast skill, with {@code -Dreplay.dump.windows=true} every pendulum's fused
  * windows (their forced amplitude, z_p and the truth), and with {@code -Dreplay.phase=aligned} (or {@code staggered})
- * the hop phase it runs with (default: {@code forecast.phase}'s), and with {@code -Dreplay.settings=key=value,...}
- * any other setting.
+ * the hop phase it runs with (default: {@code forecast.phase}'s), with {@code -Dreplay.settings=key=value,...}
+ * any other setting, and with {@code -Dreplay.dump.forecasts=<sensor id | all>} one line per forecast (its squared
+ * errors and persistence's).
  */
 public final class RandomRunReplay {
 
@@ -208,19 +209,29 @@ public final class RandomRunReplay {
         }
         double sseAll = 0;
         double persistenceAll = 0;
+        String dump = System.getProperty("replay.dump.forecasts", "");
         for (Map.Entry<String, List<Forecast>> e : forecasts.entrySet()) {
             Map<Long, Double> v = values.get(e.getKey());
             double sse = 0;
             double persistence = 0;
             for (Forecast x : e.getValue()) {
                 Double last = v.get(x.getFirstSequence() - 1);
+                double forecastSse = 0;
+                double forecastPersistence = 0;
                 for (int h = 0; last != null && h < x.getMean().size(); h++) {
                     Double actual = v.get(x.getFirstSequence() + h);
                     if (actual != null) {
                         double m = x.getMean().get(h).get(0);
-                        sse += (actual - m) * (actual - m);
-                        persistence += (actual - last) * (actual - last);
+                        forecastSse += (actual - m) * (actual - m);
+                        forecastPersistence += (actual - last) * (actual - last);
                     }
+                }
+                sse += forecastSse;
+                persistence += forecastPersistence;
+                if (dump.equals(e.getKey()) || dump.equals("all")) {
+                    System.out.printf(Locale.ROOT, "forecast %s %d sse %.4f persistence %.4f first %.4f last %.4f%n",
+                            e.getKey(), x.getFirstSequence(), forecastSse, forecastPersistence,
+                            x.getMean().get(0).get(0), last == null ? Double.NaN : last);
                 }
             }
             sseAll += sse;
