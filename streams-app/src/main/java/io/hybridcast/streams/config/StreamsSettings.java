@@ -82,12 +82,11 @@ public final class StreamsSettings {
             "micro", Setting.oneOf("micro", "round"), false);
 
     public static final Setting<String> FORECAST_PHASE = new Setting<>("forecast.phase",
-            "aligned (default): every sensor at offset 0 (its forecasts at window length + n x hop contiguous "
-                    + "samples); staggered: a sensor's forecasts fall at an offset within its hop fixed by its id "
-                    + "(hash modulo the hop), so sensors that sample in step do not all become due in the same sample "
-                    + "period and queue behind each other's inference, at a cost in forecast skill on some sensors "
-                    + "(docs/decisions.md \"Staggered hops\").",
-            "aligned", Setting.oneOf("staggered", "aligned"), false);
+            "staggered (default): a sensor's forecasts fall at an offset within its hop fixed by its id (hash "
+                    + "modulo the hop), so sensors that sample in step do not all become due in the same sample period "
+                    + "and queue behind each other's inference; aligned: every sensor at offset 0 (its forecasts at "
+                    + "window length + n x hop contiguous samples) (docs/decisions.md \"Staggered hops\").",
+            "staggered", Setting.oneOf("staggered", "aligned"), false);
 
     public static final Setting<String> FORECAST_MODEL_BAND = new Setting<>("forecast.model.band",
             "until-calibrated (default): the model computes a sensor's forecast band (its 2d + 1 sigma-point "
