@@ -26,6 +26,6 @@ want streams && "${JAVA[@]}" $B.StreamsBenchmark --sensors 200 --rounds 1 --warm
     --compare-guarantees --latency-seconds 10 --out "$OUT_DIR/streams.json"
 want streams-realtime && "${JAVA[@]}" $B.StreamsBenchmark --sensors 200 --latency-rate 4000 --rounds 1 \
     --warmup-rounds 1 --skip-baseline --compare-guarantees --out "$OUT_DIR/streams-realtime.json"
-want scale-out && "${JAVA[@]}" $B.ScaleOutBenchmark --sensors 100 --samples 3000 --rounds 2 --warmup-rounds 1 \
+want scale-out && "${JAVA[@]}" $B.ScaleOutBenchmark --sensors 200 --samples 3000 --rounds 2 --warmup-rounds 1 \
     --out "$OUT_DIR/scale-out.json"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
