@@ -64,11 +64,7 @@ final class ForecastDeviationCheck {
         // deviation is flagged, so a fault does not become the usual error while it lasts
         for (PendingForecasts.Entry e : state.checks().deviation().active() ? List.<PendingForecasts.Entry>of()
                 : pending.allCovering(sensorId, seq)) {
-            int h = (int) (seq - e.firstSequence());
-            if (e.last().length == x.length) {
-                forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
-                        calibrationAlpha);
-            }
+            teach(forecasts, e, seq, x);
         }
         PendingForecasts.Entry entry = pending.newestCovering(sensorId, seq);
         if (entry != null) {
@@ -155,11 +151,7 @@ final class ForecastDeviationCheck {
                     entry.upper()[step], entry.last());
         }
         for (PendingForecasts.Entry e : covering) {
-            int h = (int) (seq - e.firstSequence());
-            if (e.last().length == x.length) {
-                forecasts.calibration.learn(h, e.mean().length, x, e.model()[h], e.mean()[h], e.last(),
-                        calibrationAlpha);
-            }
+            teach(forecasts, e, seq, x);
         }
         if (judged) {
             DeviationCusum cusum = forecasts.cusum;
@@ -192,36 +184,31 @@ final class ForecastDeviationCheck {
      * there. Not judged and not scored: nobody saw those steps before their actuals.
      */
     void learnArrived(SensorState state) {
-        if (calibrationWarmup == 0 && state.checks().deviation().active()) {
-            return; // the older rule does not learn while a deviation is flagged
-        }
-        long querySequence = state.query().sequence();
         long newest = state.lastSequence();
-        long late = newest - querySequence;
-        ForecastScoring forecasts = pending.existingScoring(state.sensorId);
+        long late = newest - state.query().sequence();
         // the actuals must be the ones after the query in one contiguous run of the recent samples
-        if (late <= 0 || forecasts == null || late >= state.recent().size()
-                || state.cursor().contiguousSamples() <= late) {
-            return;
+        if (late <= 0 || late >= state.recent().size() || state.cursor().contiguousSamples() <= late
+                || (calibrationWarmup == 0 && state.checks().deviation().active())) {
+            return; // on time (the usual case), or (older rule) no learning while a deviation is flagged
         }
-        PendingForecasts.Entry entry = null;
-        for (PendingForecasts.Entry e : pending.entries(state.sensorId)) {
-            if (e.firstSequence() == querySequence + 1) {
-                entry = e;
-            }
-        }
-        if (entry == null) {
+        ForecastScoring forecasts = pending.existingScoring(state.sensorId);
+        PendingForecasts.Entry entry = pending.startingAt(state.sensorId, state.query().sequence() + 1);
+        if (forecasts == null || entry == null) {
             return; // not scored (made from a window with an operating event)
         }
         for (long seq = entry.firstSequence(); seq <= Math.min(newest, entry.lastSequence()); seq++) {
-            double[] x = state.recent().previous((int) (newest - seq));
-            int h = (int) (seq - entry.firstSequence());
-            if (entry.last().length == x.length) {
-                forecasts.calibration.learn(h, entry.mean().length, x, entry.model()[h], entry.mean()[h],
-                        entry.last(), calibrationAlpha);
-            }
+            teach(forecasts, entry, seq, state.recent().previous((int) (newest - seq)));
         }
         pending.scored(state.sensorId, forecasts);
+    }
+
+    /** The actual {@code x} at {@code seq} teaches the calibration of the step of {@code entry} it falls on. */
+    private void teach(ForecastScoring forecasts, PendingForecasts.Entry entry, long seq, double[] x) {
+        int h = (int) (seq - entry.firstSequence());
+        if (entry.last().length == x.length) {
+            forecasts.calibration.learn(h, entry.mean().length, x, entry.model()[h], entry.mean()[h], entry.last(),
+                    calibrationAlpha);
+        }
     }
 
     /** Judged actuals the test holds for after an alarm or an event: two memories of the calibration. */

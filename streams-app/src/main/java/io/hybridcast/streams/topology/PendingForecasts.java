@@ -87,6 +87,11 @@ public final class PendingForecasts {
         return covering.isEmpty() ? null : covering.get(covering.size() - 1);
     }
 
+    /** The pending forecast whose first step is {@code firstSequence}, or null. */
+    Entry startingAt(String sensorId, long firstSequence) {
+        return entries.cached(sensorId).get(firstSequence);
+    }
+
     /** Records a new forecast. */
     void add(String sensorId, Entry entry) {
         entries.put(sensorId, entry.firstSequence(), entry);
