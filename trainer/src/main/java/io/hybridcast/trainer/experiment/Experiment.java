@@ -10,6 +10,7 @@ import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.vae.OracleLatents;
 import io.hybridcast.model.vae.PhysicsProfileFit;
 import io.hybridcast.schemas.SensorSystems;
@@ -38,7 +39,8 @@ public final class Experiment {
                         double[] coverageConformal,
                         Calibration calibration, double corrZpOod, double relErrZpOodPct, double mseZpOodEdge,
                         double relErrZpOodEdgePct, int bestStep, int stepsDone, ProfileScore profile,
-                        ZpBins zpByTrue, SensorPooling.Score sensor, SensorPooling.Score sensorOod) {
+                        ZpBins zpByTrue, SensorPooling.Score sensor, SensorPooling.Score sensorOod,
+                        double[][] driveLatents) {
     }
 
     /**
@@ -190,7 +192,7 @@ public final class Experiment {
                     calibration, Correlation.pearson(out.zp, oodTruth), Errors.relativeErrorPercent(out.zp, oodTruth),
                     Errors.mse(edge, oodTruth), Errors.relativeErrorPercent(edge, oodTruth), trained.bestStep(),
                     trained.stepsDone(), profileScore(in, out, val, truth, oodTruth), bins(in, truth),
-                    sensor(model, sensorTest), sensor(model, sensorOod));
+                    sensor(model, sensorTest), sensor(model, sensorOod), in.drive);
         }
     }
 
@@ -305,8 +307,9 @@ public final class Experiment {
         return ZpBins.of(truth, ZpBins.edges(labels().trainRange(), 4), estimates);
     }
 
+    /** {@code drive}: the drive's reading of f and A per window ({@link HybridVae#driveReading}), null without one. */
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
-                              double[] msePerStep, PhysicsProfileFit.Result profile) {
+                              double[] msePerStep, PhysicsProfileFit.Result profile, double[][] drive) {
     }
 
     /** Scores {@code model} on {@code data}; with {@code profile}, also fits z_p by the decoder where it can. */
@@ -331,7 +334,8 @@ public final class Experiment {
         PhysicsProfileFit.Result fitted = profile
                 ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
-                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted);
+                Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted,
+                model instanceof HybridVae vae ? vae.driveReading(windows, contexts) : null);
     }
 
     static double[] column(double[][] rows, int c) {

@@ -92,7 +92,13 @@ public final class Report {
             m.put("zp_by_true_zp", ZpBins.meanOver(scores.stream().map(Experiment.Score::zpByTrue).toList())
                     .json(ReportFits.windowSeconds(labels)));
             m.put("best_step", SeedMetrics.meanStd(scores, Experiment.Score::bestStep));
+            if (scores.get(0).driveLatents() != null) {
+                m.put("mcc_unmodelled_latents", SeedMetrics.meanStd(scores, UnmodelledLatents::mccOrNaN));
+            }
             m.put("per_seed", SeedMetrics.perSeed(settings.seeds(), scores, ReportFits.windowSeconds(labels)));
+            if (scores.get(0).driveLatents() != null) {
+                perSeedUnmodelled(m, scores, labels.unmodelledNames());
+            }
             models.put(variant.id(), m);
         });
         json.put("models", models);
@@ -161,6 +167,13 @@ public final class Report {
                 .append(cell(scores, Experiment.Score::zpAtBoundPct)).append(cell(scores, Experiment.Score::trainSeconds)).append(cell(SeedMetrics.meanStdOf(SeedMetrics.mccBetweenSeeds(scores))))
                 .append(" |\n"));
         md.append("\nn/a: undefined for that model (APHYNITY has no neural latent z_n).\n");
+        results.forEach((variant, scores) -> {
+            if (scores.get(0).driveLatents() != null) {
+                md.append("\nMCC of z_n with the drive's f and A (the drive keeps the forcing outside z_n), ")
+                        .append(variant.id()).append(":").append(cell(scores, UnmodelledLatents::mccOrNaN))
+                        .append(" (pairs per seed in results.json).\n");
+            }
+        });
         md.append(String.format(Locale.ROOT, "%nOut of the training range (%s ∈ [%s, %s], training range [%s, %s], "
                         + "prior range [%s, %s]). Nearest-edge baseline (every window guesses the nearest end of the "
                         + "training range): MSE %.4g, rel. err %.3g %%.%n%n| model | MSE z_p OOD | rel. err z_p OOD %% | "
@@ -235,4 +248,17 @@ public final class Report {
         return out;
     }
 
+
+    /** Each seed's MCC of z_n with the drive's f and A, and its matched pairs, beside the seed's other numbers. */
+    @SuppressWarnings("unchecked")
+    private static void perSeedUnmodelled(Map<String, Object> model, List<Experiment.Score> scores,
+                                          List<String> factorNames) {
+        List<Map<String, Object>> perSeed = (List<Map<String, Object>>) model.get("per_seed");
+        for (int i = 0; i < scores.size(); i++) {
+            perSeed.get(i).put("mcc_unmodelled_latents", UnmodelledLatents.mccOrNaN(scores.get(i)));
+            perSeed.get(i).put("unmodelled_latent_pairs", UnmodelledLatents.pairs(scores.get(i), factorNames));
+            perSeed.get(i).put("drive_reading_correlations",
+                    UnmodelledLatents.driveCorrelations(scores.get(i), factorNames));
+        }
+    }
 }
