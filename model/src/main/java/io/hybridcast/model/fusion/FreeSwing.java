@@ -62,4 +62,45 @@ public final class FreeSwing {
         double mean = sum / n;
         return Math.sqrt(Math.max(0, squares / n - mean * mean));
     }
+
+    /**
+     * The phase-free amplitude of the free swing in channel {@code channel} of {@code window}: the size sqrt(a² + b²)
+     * of the least-squares sinusoid a cos ωt + b sin ωt at the swing's own angular frequency {@code omega} (rad/s),
+     * with t from the window's centre and {@code dt} s between samples; NaN for a non-positive or non-finite ω.
+     *
+     * <p>Why beside {@link #of}: a slow pendulum's window holds half a period or less, so the cubic's std depends on
+     * the phase the window catches (at a turning point half what it is across a zero crossing), and a decaying swing
+     * reads as if it stopped decaying. The sinusoid's size does not depend on the phase; a forcing of 3-6 Hz is
+     * nearly orthogonal to it, as to the cubic.
+     */
+    public static double amplitude(double[][] window, int channel, double omega, double dt) {
+        if (!(omega > 0) || !Double.isFinite(omega)) {
+            return Double.NaN;
+        }
+        int n = window.length;
+        double centre = (n - 1) / 2.0;
+        double cc = 0;
+        double cs = 0;
+        double ss = 0;
+        double cy = 0;
+        double sy = 0;
+        for (int t = 0; t < n; t++) {
+            double phase = omega * (t - centre) * dt;
+            double cos = Math.cos(phase);
+            double sin = Math.sin(phase);
+            double y = window[t][channel];
+            cc += cos * cos;
+            cs += cos * sin;
+            ss += sin * sin;
+            cy += cos * y;
+            sy += sin * y;
+        }
+        double det = cc * ss - cs * cs;
+        if (!(det > 1e-12 * cc * ss)) {
+            return Double.NaN;
+        }
+        double a = (ss * cy - cs * sy) / det;
+        double b = (cc * sy - cs * cy) / det;
+        return Math.hypot(a, b);
+    }
 }

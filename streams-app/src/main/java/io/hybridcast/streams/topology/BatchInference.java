@@ -178,10 +178,13 @@ final class BatchInference {
         IntervalCalibration calibration = model.intervalCalibration();
         boolean gated = calibration.revealGate() > 0;
         boolean fuses = physics.wouldFuse(sequence, samples.length);
-        double swing = gated ? FreeSwing.of(samples, 0) : Double.NaN;
         SensorConditions conditions = physics.conditions();
         boolean driveOff = conditions.driveOffIn(sequence, samples.length);
         double dt = SensorSystems.of(system).sampleIntervalMillis() / 1000.0;
+        // the swing's phase-free size at the window's own ω, for the settling of a slow pendulum's swing
+        double[] swing = gated
+                ? new double[] {FreeSwing.of(samples, 0), FreeSwing.amplitude(samples, 0, p.zpMean()[0], dt)}
+                : SensorPhysics.UNMEASURED;
         // a moved drive is looked for in every fused window and, under a sensor-fault flag, in every window: a
         // strong drive's move trips the noise check first, whose flag would keep the windows unfused for seconds
         if (gated && !driveOff && (fuses || conditions.underFault(sequence, samples.length))) {

@@ -40,19 +40,21 @@ import java.util.List;
 public final class SensorPhysics {
 
     /**
-     * One fused window; {@code swing} its free swing (NaN: not measured); {@code forced} its forced amplitude at the
+     * One fused window; {@code swing} its free swing (NaN: not measured) and {@code amplitude} that swing's
+     * phase-free size ({@link io.hybridcast.model.fusion.FreeSwing#amplitude}; NaN: not measured); {@code forced} its forced amplitude at the
      * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
      * the drive off); {@code transport} the line's transport velocity beyond diffusion and {@code transportStd} its
      * standard error ({@link io.hybridcast.model.line.TransportFit}; NaN: not measured, e.g. not a line).
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
-                          double swing, double forced, double forcedStd, boolean faulty, double transport,
-                          double transportStd) implements WindowPosterior {
+                          double swing, double amplitude, double forced, double forcedStd, boolean faulty,
+                          double transport, double transportStd) implements WindowPosterior {
 
         /** A window without a transport measured. */
         WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents, double swing,
                        double forced, double forcedStd, boolean faulty) {
-            this(sequence, modelVersion, mean, std, latents, swing, forced, forcedStd, faulty, Double.NaN, Double.NaN);
+            this(sequence, modelVersion, mean, std, latents, swing, Double.NaN, forced, forcedStd, faulty, Double.NaN,
+                    Double.NaN);
         }
     }
 
@@ -122,6 +124,16 @@ public final class SensorPhysics {
     boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
                 double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
                 double walk, double[] forced, double[] transport) {
+        return add(sequence, windowLength, modelVersion, names, mean, std, latents, new double[] {swing, Double.NaN},
+                forgetting, capacity, calibration, walk, forced, transport);
+    }
+
+    /**
+     * As above, with the free swing {@code swing} = {its cubic's std, its phase-free amplitude} (NaN: not measured).
+     */
+    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
+                double[] latents, double[] swing, double forgetting, int capacity, IntervalCalibration calibration,
+                double walk, double[] forced, double[] transport) {
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -134,7 +146,7 @@ public final class SensorPhysics {
             this.names = List.copyOf(names);
         }
         WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing, forced[0], forced[1], faulty, transport[0], transport[1]);
+                swing[0], swing[1], forced[0], forced[1], faulty, transport[0], transport[1]);
         windows.addLast(window);
         while (windows.size() > capacity) {
             windows.removeFirst();
@@ -289,7 +301,7 @@ public final class SensorPhysics {
      * Its own store and serde: it changes once per disjoint window, while the sensor state changes with every
      * reading and is written once per commit; inside it, its up to a hundred windows would be written each time.
      */
-    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 6, 1,
+    public static final StateSerde<SensorPhysics> SERDE = new StateSerde<>("sensor physics", 7, 1,
             (p, out) -> p.write(out), SensorPhysics::read);
 
     void write(DataOutputStream out) throws IOException {
@@ -314,7 +326,8 @@ public final class SensorPhysics {
      * Format 2 adds each window's free swing, the revealing windows and the tier, format 3 each window's forced
      * amplitude, the newest sensor-fault range and the drive's state, format 4 the forced drift test's reference
      * start, format 5 each window's transport velocity (the line) and the transport test's reference start, format
-     * 6 the start of the published physics after a flagged change; older formats are read with none.
+     * 6 the start of the published physics after a flagged change, format 7 each window's phase-free swing amplitude;
+     * older formats are read with none.
      */
     static SensorPhysics read(DataInputStream in, int version) throws IOException {
         SensorPhysics p = new SensorPhysics();

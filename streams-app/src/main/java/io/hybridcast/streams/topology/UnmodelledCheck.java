@@ -153,6 +153,16 @@ final class UnmodelledCheck {
     }
 
     /**
+     * The size of a window's free swing that the settling judges: its phase-free amplitude where measured, else (a
+     * window stored before it was) the cubic's std. Why: a slow pendulum's window holds half a period or less, and
+     * the cubic's std rises and falls with the phase it catches, so a swing still losing a tenth of its size per
+     * window could look as if it had stopped decaying (docs/streams-app.md).
+     */
+    static double size(SensorPhysics.WindowEstimate w) {
+        return Double.isFinite(w.amplitude()) ? w.amplitude() : w.swing();
+    }
+
+    /**
      * The end of the free swing's settling after the newest operating event: the window before the first two
      * settled ones in a row (in the noise, or no longer decaying); -1 when the first windows after the event were
      * settled; the newest window while it still settles. A swing that a later change excites is not settling: the
@@ -168,9 +178,9 @@ final class UnmodelledCheck {
         int settled = 0;
         for (int i = 0; i < after.size(); i++) {
             SensorPhysics.WindowEstimate w = after.get(i);
-            boolean noise = w.swing() < CLEAR_FLOORS * swingFloor(w, windowLength);
+            boolean noise = size(w) < CLEAR_FLOORS * swingFloor(w, windowLength);
             boolean plateau = i >= PLATEAU_WINDOWS
-                    && w.swing() >= PLATEAU_FRACTION * after.get(i - PLATEAU_WINDOWS).swing();
+                    && size(w) >= PLATEAU_FRACTION * size(after.get(i - PLATEAU_WINDOWS));
             settled = noise || plateau ? settled + 1 : 0;
             if (settled == 2) {
                 return i >= 2 ? after.get(i - 2).sequence() : -1;

@@ -5,7 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Deque;
 
-/** The sensor-physics store's encoding of a sequence of fused windows (formats 1 to 5 read, the newest written). */
+/** The sensor-physics store's encoding of a sequence of fused windows (formats 1 to 7 read, the newest written). */
 final class WindowEstimates {
 
     private WindowEstimates() {
@@ -20,6 +20,7 @@ final class WindowEstimates {
             StateSerde.writeDoubles(out, w.std());
             StateSerde.writeDoubles(out, w.latents());
             out.writeDouble(w.swing());
+            out.writeDouble(w.amplitude());
             out.writeDouble(w.forced());
             out.writeDouble(w.forcedStd());
             out.writeBoolean(w.faulty());
@@ -42,12 +43,13 @@ final class WindowEstimates {
             double[] std = StateSerde.readDoubles(in);
             double[] latents = StateSerde.readDoubles(in);
             double swing = version >= 2 ? in.readDouble() : Double.NaN;
+            double amplitude = version >= 7 ? in.readDouble() : Double.NaN;
             double forced = version >= 3 ? in.readDouble() : Double.NaN;
             double forcedStd = version >= 3 ? in.readDouble() : Double.NaN;
             boolean faulty = version >= 3 && in.readBoolean();
             boolean transport = version >= 5 && in.readBoolean();
-            into.addLast(new SensorPhysics.WindowEstimate(sequence, modelVersion, mean, std, latents, swing, forced,
-                    forcedStd, faulty, transport ? in.readDouble() : Double.NaN,
+            into.addLast(new SensorPhysics.WindowEstimate(sequence, modelVersion, mean, std, latents, swing, amplitude,
+                    forced, forcedStd, faulty, transport ? in.readDouble() : Double.NaN,
                     transport ? in.readDouble() : Double.NaN));
         }
     }

@@ -44,4 +44,44 @@ class SwingSettlingTest {
         }
         assertThat(UnmodelledCheck.settling(physics(decaying), 50)).isEqualTo(49 + 50L * 11);
     }
+
+    /**
+     * A slow pendulum (ω 1.41 rad/s, damping 0.087: a 2.5 s window holds 0.56 of a period) swinging from 0.4 rad at
+     * start-up under a 3.44 Hz forcing: its swing loses a tenth a window for all 30 windows, so it is still settling.
+     * The cubic's std rises and falls with the phase each window catches and alone calls it settled early.
+     */
+    @Test
+    void aSlowPendulumsSwingIsJudgedByItsPhaseFreeSizeNotTheCubicsStd() {
+        double omega = 1.41;
+        double gamma = 0.087;
+        double dt = 0.05;
+        double forcedStd = 0.01 * Math.sqrt(2.0 / 50);
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        SensorPhysics phaseFree = new SensorPhysics();
+        SensorPhysics cubicOnly = new SensorPhysics();
+        double damped = Math.sqrt(omega * omega - gamma * gamma / 4);
+        for (int k = 0; k < 30; k++) {
+            double[][] window = new double[50][1];
+            for (int t = 0; t < 50; t++) {
+                double time = (50 * k + t) * dt;
+                window[t][0] = 0.4 * Math.exp(-gamma * time / 2) * Math.cos(damped * time)
+                        + 0.05 * Math.cos(2 * Math.PI * 3.44 * time) + 0.01 * rng.nextGaussian();
+            }
+            double cubic = io.hybridcast.model.fusion.FreeSwing.of(window, 0);
+            double amplitude = io.hybridcast.model.fusion.FreeSwing.amplitude(window, 0, omega, dt);
+            phaseFree.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega}, new double[]{0.2},
+                    new double[]{0}, new double[]{cubic, amplitude}, 0.95, 200, IntervalCalibration.NONE, 0,
+                    new double[]{0.05, forcedStd}, SensorPhysics.UNMEASURED);
+            cubicOnly.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega}, new double[]{0.2},
+                    new double[]{0}, cubic, 0.95, 200, IntervalCalibration.NONE, 0, new double[]{0.05, forcedStd});
+        }
+        assertThat(UnmodelledCheck.settling(phaseFree, 50)).isEqualTo(49 + 50L * 29);
+        assertThat(UnmodelledCheck.settling(cubicOnly, 50)).isLessThan(49 + 50L * 20);
+        // the amplitude survives the changelog (sensor-physics format 7)
+        SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
+                SensorPhysics.SERDE.serializer().serialize("", phaseFree));
+        assertThat(back.windowEstimates().peekLast().amplitude())
+                .isEqualTo(phaseFree.windowEstimates().peekLast().amplitude()).isPositive();
+        assertThat(UnmodelledCheck.settling(back, 50)).isEqualTo(49 + 50L * 29);
+    }
 }

@@ -14,7 +14,7 @@ class TransportShiftTest {
 
     static SensorPhysics.WindowEstimate window(long sequence, double velocity, double std, boolean faulty) {
         return new SensorPhysics.WindowEstimate(sequence, 1, new double[]{0.03}, new double[]{0.001}, new double[]{0},
-                Double.NaN, Double.NaN, Double.NaN, faulty, velocity, std);
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN, faulty, velocity, std);
     }
 
     /** {@code n} windows of 50 samples with velocity {@code velocity(k)} and a std of 3 % of it. */
@@ -81,7 +81,7 @@ class TransportShiftTest {
         physics.conditions().physicsFrom(49);
         physics.conditions().decayFrom(48);
         byte[] bytes = SensorPhysics.SERDE.serializer().serialize("", physics);
-        assertThat(bytes[0]).isEqualTo((byte) 6);
+        assertThat(bytes[0]).isEqualTo((byte) 7);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("", bytes);
         assertThat(back.windowEstimates().peekLast().transport()).isEqualTo(0.05);
         assertThat(back.windowEstimates().peekLast().transportStd()).isEqualTo(0.002);
