@@ -199,8 +199,9 @@ final class BatchInference {
         // the line's transport beyond diffusion (its unmodelled change)
         double[] transport = system == SystemKind.ADVECTION_DIFFUSION && fuses
                 ? transport(samples, system) : SensorPhysics.UNMEASURED;
-        return physics.add(sequence, samples.length, model.version(), model.physicsNames(), p.zpMean(), p.zpStd(),
-                p.zn(), swing, forgetting, physicsCapacity, calibration, walkPerSample, forced, transport);
+        WindowReading reading = WindowReading.of(sequence, samples.length, model.version(), model.physicsNames(),
+                p.zpMean(), p.zpStd(), p.zn()).withSwing(swing[0], swing[1]).withForced(forced).withTransport(transport);
+        return physics.add(reading, new FusionSettings(forgetting, physicsCapacity, calibration, walkPerSample));
     }
 
     /**

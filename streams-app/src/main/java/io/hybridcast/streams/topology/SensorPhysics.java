@@ -70,33 +70,6 @@ public final class SensorPhysics {
     private RandomEffects.Estimate[] estimates = new RandomEffects.Estimate[0];
     private SensorConditions conditions = new SensorConditions();
 
-    /**
-     * Adds the posterior of the window ending at {@code sequence} when it does not overlap the newest added one,
-     * keeping at most {@code capacity} windows, and fuses the sensor-level posterior with {@code forgetting} per
-     * window, its interval widened and clipped by the serving version's {@code calibration}. Returns whether it
-     * was added.
-     */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double forgetting, int capacity, IntervalCalibration calibration) {
-        return add(sequence, windowLength, modelVersion, names, mean, std, latents, Double.NaN, forgetting, capacity,
-                calibration);
-    }
-
-    /** As above, for a window whose free swing is {@code swing} (NaN: not measured, never revealing under a gate). */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration) {
-        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
-                calibration, 0, UNMEASURED);
-    }
-
-    /** As above, with no forced amplitude measured. */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
-                double walk) {
-        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
-                calibration, walk, UNMEASURED);
-    }
-
     /** Whether a window ending at {@code sequence} would be fused (not overlapping the newest, not under a fault). */
     boolean wouldFuse(long sequence, int windowLength) {
         return !(lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength)
@@ -107,33 +80,15 @@ public final class SensorPhysics {
     static final double[] UNMEASURED = {Double.NaN, Double.NaN};
 
     /**
-     * As above, with the revealed estimate ageing: {@code walk} is the relative variance per sample of a random walk
-     * of the parameter between revealing windows (0: the revealed estimate never ages), which the window's forced
-     * amplitude {@code forced} = {amplitude, its std} (NaN: not measured) updates
-     * ({@link io.hybridcast.model.fusion.RevealedAge}). A window with a sample inside the newest sensor-fault range
-     * is kept for the checks only.
+     * Adds the window's {@code reading} when it does not overlap the newest added window, and fuses the sensor-level
+     * posterior as {@code fusion} says. A revealed estimate ages between revealing windows as a random walk, which the
+     * window's forced amplitude updates ({@link io.hybridcast.model.fusion.RevealedAge}). A window with a sample
+     * inside the newest sensor-fault range is kept for the checks only. Returns whether it was added.
      */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
-                double walk, double[] forced) {
-        return add(sequence, windowLength, modelVersion, names, mean, std, latents, swing, forgetting, capacity,
-                calibration, walk, forced, UNMEASURED);
-    }
-
-    /** As above, with the line's transport velocity {@code transport} = {velocity, its std} (NaN: not measured). */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double swing, double forgetting, int capacity, IntervalCalibration calibration,
-                double walk, double[] forced, double[] transport) {
-        return add(sequence, windowLength, modelVersion, names, mean, std, latents, new double[] {swing, Double.NaN},
-                forgetting, capacity, calibration, walk, forced, transport);
-    }
-
-    /**
-     * As above, with the free swing {@code swing} = {its cubic's std, its phase-free amplitude} (NaN: not measured).
-     */
-    boolean add(long sequence, int windowLength, long modelVersion, List<String> names, double[] mean, double[] std,
-                double[] latents, double[] swing, double forgetting, int capacity, IntervalCalibration calibration,
-                double walk, double[] forced, double[] transport) {
+    boolean add(WindowReading reading, FusionSettings fusion) {
+        long sequence = reading.sequence();
+        int windowLength = reading.windowLength();
+        List<String> names = reading.names();
         if (lastSequence >= 0 && sequence > lastSequence && sequence - lastSequence < windowLength) {
             return false;
         }
@@ -145,22 +100,24 @@ public final class SensorPhysics {
             revealing.clear();
             this.names = List.copyOf(names);
         }
-        WindowEstimate window = new WindowEstimate(sequence, modelVersion, mean.clone(), std.clone(), latents.clone(),
-                swing[0], swing[1], forced[0], forced[1], faulty, transport[0], transport[1]);
+        WindowEstimate window = new WindowEstimate(sequence, reading.modelVersion(), reading.mean().clone(),
+                reading.std().clone(), reading.latents().clone(), reading.swing(), reading.swingAmplitude(),
+                reading.forced()[0], reading.forced()[1], faulty, reading.transport()[0], reading.transport()[1]);
         windows.addLast(window);
-        while (windows.size() > capacity) {
+        while (windows.size() > fusion.capacity()) {
             windows.removeFirst();
         }
+        IntervalCalibration calibration = fusion.calibration();
         if (SensorLevelPosterior.reveals(window, calibration)) {
             revealing.addLast(window);
-            while (revealing.size() > capacity) {
+            while (revealing.size() > fusion.capacity()) {
                 revealing.removeFirst();
             }
         }
         lastSequence = sequence;
         SensorLevelPosterior.Published published = SensorLevelPosterior.of(windows, revealing, names.size(), sequence,
-                calibration.range(), calibration.revealGate() > 0, forgetting, walk, conditions.physicsFrom())
-                .publish(calibration);
+                calibration.range(), calibration.revealGate() > 0, fusion.forgetting(), fusion.walk(),
+                conditions.physicsFrom()).publish(calibration);
         estimates = published.estimates();
         revealed = published.revealed();
         return true;

@@ -17,8 +17,9 @@ class SensorPhysicsCalibrationTest {
     private static SensorPhysics fused(double omega, IntervalCalibration calibration) {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < 30; w++) {
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{omega + 0.001 * (w % 3)},
-                    new double[]{0.05}, new double[]{0}, 0.95, 97, calibration);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"),
+                    new double[]{omega + 0.001 * (w % 3)}, new double[]{0.05}, new double[]{0}),
+                    FusionSettings.of(0.95, 97, calibration));
         }
         return physics;
     }
@@ -49,8 +50,9 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < 160; w++) {
             boolean startUp = w < 10;
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 2.0 + 0.01 * (w % 3) : 3.0},
-                    new double[]{startUp ? 0.1 : 0.2}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97, GATED);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"),
+                    new double[]{startUp ? 2.0 + 0.01 * (w % 3) : 3.0}, new double[]{startUp ? 0.1 : 0.2},
+                    new double[]{0}).withSwing(startUp ? 0.2 : 0.005, Double.NaN), FusionSettings.of(0.95, 97, GATED));
         }
         RandomEffects.Estimate e = physics.estimates()[0];
         assertThat(physics.revealed()).isTrue();
@@ -61,9 +63,9 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics ungated = new SensorPhysics();
         for (int w = 0; w < 160; w++) {
             boolean startUp = w < 10;
-            ungated.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 2.0 : 3.0},
-                    new double[]{startUp ? 0.1 : 0.2}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97,
-                    new IntervalCalibration(0.09, PriorRange.PENDULUM));
+            ungated.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 2.0 : 3.0},
+                    new double[]{startUp ? 0.1 : 0.2}, new double[]{0}).withSwing(startUp ? 0.2 : 0.005, Double.NaN),
+                    FusionSettings.of(0.95, 97, new IntervalCalibration(0.09, PriorRange.PENDULUM)));
         }
         assertThat(ungated.estimates()[0].mean()).isGreaterThan(2.9);
     }
@@ -72,23 +74,24 @@ class SensorPhysicsCalibrationTest {
     void aSensorThatRevealedNothingGetsTheWideUnrevealedInterval() {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < 40; w++) {
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.0}, new double[]{0.05},
-                    new double[]{0}, 0.005, 0.95, 97, GATED);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.0},
+                    new double[]{0.05}, new double[]{0}).withSwing(0.005, Double.NaN),
+                    FusionSettings.of(0.95, 97, GATED));
         }
         RandomEffects.Estimate e = physics.estimates()[0];
         assertThat(physics.revealed()).isFalse();
         // b_unrevealed = 0.3 at ω = 2: about ±2·0.6
         assertThat(e.upper95() - e.lower95()).isBetween(2.2, 2.6);
         // one revealing window moves it to the revealed tier, fused from that window alone
-        physics.add(49 + 50L * 40, 50, 1, List.of("omega"), new double[]{2.4}, new double[]{0.1}, new double[]{0},
-                0.05, 0.95, 97, GATED);
+        physics.add(WindowReading.of(49 + 50L * 40, 50, 1, List.of("omega"), new double[]{2.4}, new double[]{0.1},
+                new double[]{0}).withSwing(0.05, Double.NaN), FusionSettings.of(0.95, 97, GATED));
         assertThat(physics.revealed()).isTrue();
         assertThat(physics.estimates()[0].mean()).isCloseTo(2.4, within(1e-9));
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
                 SensorPhysics.SERDE.serializer().serialize("", physics));
         assertThat(back.revealed()).isTrue();
-        back.add(49 + 50L * 41, 50, 1, List.of("omega"), new double[]{3.0}, new double[]{0.1}, new double[]{0},
-                0.001, 0.95, 97, GATED);
+        back.add(WindowReading.of(49 + 50L * 41, 50, 1, List.of("omega"), new double[]{3.0}, new double[]{0.1},
+                new double[]{0}).withSwing(0.001, Double.NaN), FusionSettings.of(0.95, 97, GATED));
         assertThat(back.estimates()[0].mean()).isCloseTo(2.4, within(1e-9));
     }
 
@@ -96,13 +99,13 @@ class SensorPhysicsCalibrationTest {
     void aFlaggedDriftDropsTheRevealingWindowsOfTheOldValue() {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < 10; w++) {
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.1},
-                    new double[]{0}, 0.2, 0.95, 97, GATED);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.1},
+                    new double[]{0}).withSwing(0.2, Double.NaN), FusionSettings.of(0.95, 97, GATED));
         }
         physics.physicsChanged(49 + 50L * 10);
         for (int w = 10; w < 40; w++) {
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{1.5}, new double[]{0.2},
-                    new double[]{0}, 0.005, 0.95, 97, GATED);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{1.5}, new double[]{0.2},
+                    new double[]{0}).withSwing(0.005, Double.NaN), FusionSettings.of(0.95, 97, GATED));
         }
         assertThat(physics.revealed()).isFalse();
         // fused from the windows since the change only: none of the old 2.6 left in it
@@ -118,18 +121,19 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics physics = new SensorPhysics();
         IntervalCalibration line = new IntervalCalibration(0.02, PriorRange.ADVECTION_DIFFUSION);
         for (int w = 0; w < 60; w++) {
-            physics.add(49 + 50L * w, 50, 1, List.of("D"), new double[]{0.0931 + 0.001 * (w % 3 - 1)},
-                    new double[]{0.003}, new double[]{0}, 0.95, 97, line);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("D"),
+                    new double[]{0.0931 + 0.001 * (w % 3 - 1)}, new double[]{0.003}, new double[]{0}),
+                    FusionSettings.of(0.95, 97, line));
         }
         physics.physicsChanged(49 + 50L * 60);
-        physics.add(49 + 50L * 60, 50, 1, List.of("D"), new double[]{0.0662}, new double[]{0.003}, new double[]{0},
-                0.95, 97, line);
+        physics.add(WindowReading.of(49 + 50L * 60, 50, 1, List.of("D"), new double[]{0.0662}, new double[]{0.003},
+                new double[]{0}), FusionSettings.of(0.95, 97, line));
         assertThat(physics.estimates()[0].mean()).isCloseTo(0.0662, within(1e-9));
         assertThat(physics.estimates()[0].upper95()).isLessThan(0.08);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("",
                 SensorPhysics.SERDE.serializer().serialize("", physics));
-        back.add(49 + 50L * 61, 50, 1, List.of("D"), new double[]{0.0652}, new double[]{0.003}, new double[]{0},
-                0.95, 97, line);
+        back.add(WindowReading.of(49 + 50L * 61, 50, 1, List.of("D"), new double[]{0.0652}, new double[]{0.003},
+                new double[]{0}), FusionSettings.of(0.95, 97, line));
         assertThat(back.estimates()[0].mean()).isBetween(0.0652, 0.0662);
     }
 
@@ -141,9 +145,11 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < windows; w++) {
             boolean startUp = w < 6;
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0},
-                    new double[]{startUp ? 0.08 : 0.45}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97,
-                    new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02), walk);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"),
+                    new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0}, new double[]{startUp ? 0.08 : 0.45},
+                    new double[]{0}).withSwing(startUp ? 0.2 : 0.005, Double.NaN),
+                    new FusionSettings(0.95, 97, new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02),
+                            walk));
         }
         return physics;
     }
@@ -182,8 +188,8 @@ class SensorPhysicsCalibrationTest {
         flagged.conditions().sensorFault(1010, 1060, 50);
         for (SensorPhysics p : List.of(clean, flagged)) {
             for (int w = 20; w < 22; w++) {
-                p.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.3},
-                        new double[]{0}, 0.08, 0.95, 97, gated, WALK);
+                p.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{2.6}, new double[]{0.3},
+                        new double[]{0}).withSwing(0.08, Double.NaN), new FusionSettings(0.95, 97, gated, WALK));
             }
         }
         assertThat(flagged.conditions().underFault(1049, 50)).isTrue();
@@ -211,8 +217,9 @@ class SensorPhysicsCalibrationTest {
         SensorPhysics before = revealedThenSteady(20, WALK);
         IntervalCalibration gated = new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02);
         for (int w = 20; w < 40; w++) {
-            pinnedToo.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{0.392}, new double[]{0.01},
-                    new double[]{0}, 0.3, 0.95, 97, gated, WALK);
+            pinnedToo.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"), new double[]{0.392},
+                    new double[]{0.01}, new double[]{0}).withSwing(0.3, Double.NaN),
+                    new FusionSettings(0.95, 97, gated, WALK));
         }
         assertThat(before.estimates()[0].mean()).isBetween(1.59, 1.62);
         assertThat(pinnedToo.estimates()[0].mean()).isBetween(1.59, 1.62);
@@ -237,9 +244,11 @@ class SensorPhysicsCalibrationTest {
             double omega = w < 10 ? 1.6 : Math.max(1.25, 1.6 - 0.35 * (w - 10) / 40.0);
             double[] forced = Double.isNaN(forcedStd) ? SensorPhysics.UNMEASURED
                     : new double[]{0.05 * omega * omega / (1.6 * 1.6) + forcedStd * rng.nextGaussian(), forcedStd};
-            physics.add(49 + 50L * w, 50, 1, List.of("omega"), new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0},
-                    new double[]{startUp ? 0.08 : 0.45}, new double[]{0}, startUp ? 0.2 : 0.005, 0.95, 97,
-                    new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02), walk, forced);
+            physics.add(WindowReading.of(49 + 50L * w, 50, 1, List.of("omega"),
+                    new double[]{startUp ? 1.6 + 0.01 * (w % 3) : 1.0}, new double[]{startUp ? 0.08 : 0.45},
+                    new double[]{0}).withSwing(startUp ? 0.2 : 0.005, Double.NaN).withForced(forced),
+                    new FusionSettings(0.95, 97, new IntervalCalibration(0.0685, PriorRange.PENDULUM, 0.949, 0.02),
+                            walk));
         }
         return physics;
     }

@@ -22,12 +22,14 @@ class SensorStateFormatTest {
     void sensorLevelPhysicsSurvivesTheChangelog() {
         SensorPhysics physics = new SensorPhysics();
         for (int w = 0; w < 5; w++) {
-            assertThat(physics.add(19 + 20L * w, 20, 1, List.of("omega"), new double[]{2 + 0.01 * w},
-                    new double[]{0.1}, new double[]{0.3, -0.2}, 0.95, 64, IntervalCalibration.NONE)).isTrue();
+            assertThat(physics.add(WindowReading.of(19 + 20L * w, 20, 1, List.of("omega"),
+                               new double[]{2 + 0.01 * w}, new double[]{0.1}, new double[]{0.3, -0.2}),
+                               FusionSettings.of(0.95, 64, IntervalCalibration.NONE))).isTrue();
         }
         // an overlapping window (one hop later) is not fused: it is nearly the same evidence
-        assertThat(physics.add(19 + 20L * 4 + 5, 20, 1, List.of("omega"), new double[]{2},
-                new double[]{0.1}, new double[]{0, 0}, 0.95, 64, IntervalCalibration.NONE)).isFalse();
+        assertThat(physics.add(WindowReading.of(19 + 20L * 4 + 5, 20, 1, List.of("omega"), new double[]{2},
+                           new double[]{0.1}, new double[]{0, 0}),
+                           FusionSettings.of(0.95, 64, IntervalCalibration.NONE))).isFalse();
         physics.operatingEvent(90);
         byte[] bytes = SensorPhysics.SERDE.serializer().serialize("", physics);
         SensorPhysics back = SensorPhysics.SERDE.deserializer().deserialize("", bytes);

@@ -15,8 +15,9 @@ class SwingSettlingTest {
         SensorPhysics p = new SensorPhysics();
         double forcedStd = 0.01 * Math.sqrt(2.0 / 50);
         for (int k = 0; k < swings.length; k++) {
-            p.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{2}, new double[]{0.5}, new double[]{0},
-                    swings[k], 0.95, 200, IntervalCalibration.NONE, 0, new double[]{0.1, forcedStd});
+            p.add(WindowReading.of(49 + 50L * k, 50, 1, List.of("omega"), new double[]{2}, new double[]{0.5},
+                    new double[]{0}).withSwing(swings[k], Double.NaN).withForced(new double[]{0.1, forcedStd}),
+                    new FusionSettings(0.95, 200, IntervalCalibration.NONE, 0));
         }
         return p;
     }
@@ -69,11 +70,14 @@ class SwingSettlingTest {
             }
             double cubic = io.hybridcast.model.fusion.FreeSwing.of(window, 0);
             double amplitude = io.hybridcast.model.fusion.FreeSwing.amplitude(window, 0, omega, dt);
-            phaseFree.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega}, new double[]{0.2},
-                    new double[]{0}, new double[]{cubic, amplitude}, 0.95, 200, IntervalCalibration.NONE, 0,
-                    new double[]{0.05, forcedStd}, SensorPhysics.UNMEASURED);
-            cubicOnly.add(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega}, new double[]{0.2},
-                    new double[]{0}, cubic, 0.95, 200, IntervalCalibration.NONE, 0, new double[]{0.05, forcedStd});
+            phaseFree.add(WindowReading.of(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega},
+                    new double[]{0.2}, new double[]{0}).withSwing(cubic, amplitude)
+                    .withForced(new double[]{0.05, forcedStd}),
+                    new FusionSettings(0.95, 200, IntervalCalibration.NONE, 0));
+            cubicOnly.add(WindowReading.of(49 + 50L * k, 50, 1, List.of("omega"), new double[]{omega},
+                    new double[]{0.2}, new double[]{0}).withSwing(cubic, Double.NaN)
+                    .withForced(new double[]{0.05, forcedStd}),
+                    new FusionSettings(0.95, 200, IntervalCalibration.NONE, 0));
         }
         assertThat(UnmodelledCheck.settling(phaseFree, 50)).isEqualTo(49 + 50L * 29);
         assertThat(UnmodelledCheck.settling(cubicOnly, 50)).isLessThan(49 + 50L * 20);

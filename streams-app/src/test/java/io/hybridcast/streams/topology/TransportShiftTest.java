@@ -74,9 +74,9 @@ class TransportShiftTest {
     @Test
     void theTransportAndItsReferenceStartSurviveTheChangelogAndFormatFourReadsWithNone() throws Exception {
         SensorPhysics physics = new SensorPhysics();
-        physics.add(49, 50, 1, java.util.List.of("D"), new double[]{0.03}, new double[]{0.001}, new double[]{0},
-                Double.NaN, 0.95, 64, io.hybridcast.model.fusion.IntervalCalibration.NONE, 0,
-                SensorPhysics.UNMEASURED, new double[]{0.05, 0.002});
+        physics.add(WindowReading.of(49, 50, 1, java.util.List.of("D"), new double[]{0.03}, new double[]{0.001},
+                new double[]{0}).withTransport(new double[]{0.05, 0.002}),
+                new FusionSettings(0.95, 64, io.hybridcast.model.fusion.IntervalCalibration.NONE, 0));
         physics.conditions().transportFrom(49);
         physics.conditions().physicsFrom(49);
         physics.conditions().decayFrom(48);

@@ -44,8 +44,8 @@ class WarmUpWindowsTest {
         ContextSet c = contexts();
         assertThat(WarmUpWindows.of(c, new SensorPhysics(), 100, false)).isEmpty();
         SensorPhysics fused = new SensorPhysics();
-        fused.add(149, 50, 1, List.of("omega"), new double[]{2}, new double[]{0.1}, new double[]{0}, 0.95, 97,
-                IntervalCalibration.NONE);
+        fused.add(WindowReading.of(149, 50, 1, List.of("omega"), new double[]{2}, new double[]{0.1},
+                new double[]{0}), FusionSettings.of(0.95, 97, IntervalCalibration.NONE));
         assertThat(WarmUpWindows.of(c, fused, 150, true)).isEmpty();
     }
 }
