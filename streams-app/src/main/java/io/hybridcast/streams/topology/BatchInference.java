@@ -200,7 +200,8 @@ final class BatchInference {
         double[] transport = system == SystemKind.ADVECTION_DIFFUSION && fuses
                 ? transport(samples, system) : SensorPhysics.UNMEASURED;
         WindowReading reading = WindowReading.of(sequence, samples.length, model.version(), model.physicsNames(),
-                p.zpMean(), p.zpStd(), p.zn()).withSwing(swing[0], swing[1]).withForced(forced).withTransport(transport);
+                p.zpMean(), p.zpStd(), p.zn()).withSwing(swing[0], swing[1]).withForced(forced)
+                .withTransport(transport);
         return physics.add(reading, new FusionSettings(forgetting, physicsCapacity, calibration, walkPerSample));
     }
 

@@ -41,10 +41,11 @@ public final class SensorPhysics {
 
     /**
      * One fused window; {@code swing} its free swing (NaN: not measured) and {@code amplitude} that swing's
-     * phase-free size ({@link io.hybridcast.model.fusion.FreeSwing#amplitude}; NaN: not measured); {@code forced} its forced amplitude at the
-     * sensor's forcing frequency and {@code forcedStd} that amplitude's standard error (NaN: not measured, e.g. with
-     * the drive off); {@code transport} the line's transport velocity beyond diffusion and {@code transportStd} its
-     * standard error ({@link io.hybridcast.model.line.TransportFit}; NaN: not measured, e.g. not a line).
+     * phase-free size ({@link io.hybridcast.model.fusion.FreeSwing#amplitude}; NaN: not measured); {@code forced}
+     * its forced amplitude at the sensor's forcing frequency and {@code forcedStd} that amplitude's standard error
+     * (NaN: not measured, e.g. with the drive off); {@code transport} the line's transport velocity beyond diffusion
+     * and {@code transportStd} its standard error ({@link io.hybridcast.model.line.TransportFit}; NaN: not measured,
+     * e.g. not a line).
      */
     record WindowEstimate(long sequence, long modelVersion, double[] mean, double[] std, double[] latents,
                           double swing, double amplitude, double forced, double forcedStd, boolean faulty,

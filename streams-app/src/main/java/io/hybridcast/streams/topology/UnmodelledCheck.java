@@ -156,7 +156,8 @@ final class UnmodelledCheck {
      * The size of a window's free swing that the settling judges: its phase-free amplitude where measured, else (a
      * window stored before it was) the cubic's std. Why: a slow pendulum's window holds half a period or less, and
      * the cubic's std rises and falls with the phase it catches, so a swing still losing a tenth of its size per
-     * window could look as if it had stopped decaying (docs/streams-app.md).
+     * window could look as if it had stopped decaying (docs/decisions.md, "A slow pendulum's swing settles by its
+     * phase-free size").
      */
     static double size(SensorPhysics.WindowEstimate w) {
         return Double.isFinite(w.amplitude()) ? w.amplitude() : w.swing();

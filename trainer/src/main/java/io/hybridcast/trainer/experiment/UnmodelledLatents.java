@@ -81,7 +81,8 @@ final class UnmodelledLatents {
             double[] reading = Experiment.column(sc.driveLatents(), d);
             for (int k = 0; k < sc.trueZn()[0].length; k++) {
                 double r = Correlation.pearson(reading, Experiment.column(sc.trueZn(), k));
-                row.put(k < factorNames.size() ? factorNames.get(k) : "factor " + k, Double.isNaN(r) ? null : Math.abs(r));
+                String factor = k < factorNames.size() ? factorNames.get(k) : "factor " + k;
+                row.put(factor, Double.isNaN(r) ? null : Math.abs(r));
             }
             out.put(readings[d], row);
         }

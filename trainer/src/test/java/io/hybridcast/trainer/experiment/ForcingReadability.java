@@ -67,8 +67,9 @@ public final class ForcingReadability {
                     pooledRight += Math.abs(pooled[i] - truth[i]) < 0.05 ? 1 : 0;
                 }
             }
-            System.out.printf(Locale.ROOT, "A in [%d, %d): %d windows, f within 0.05 Hz: one window %.2f, pooled %.2f%n",
-                    10 * bin, 10 * bin + 10, count, (double) singleRight / count, (double) pooledRight / count);
+            System.out.printf(Locale.ROOT,
+                    "A in [%d, %d): %d windows, f within 0.05 Hz: one window %.2f, pooled %.2f%n", 10 * bin,
+                    10 * bin + 10, count, (double) singleRight / count, (double) pooledRight / count);
         }
     }
 
