@@ -170,7 +170,8 @@ public final class Report {
         results.forEach((variant, scores) -> {
             if (scores.get(0).driveLatents() != null) {
                 md.append("\nMCC of z_n with the drive's f and A (the drive keeps the forcing outside z_n), ")
-                        .append(variant.id()).append(":").append(cell(scores, UnmodelledLatents::mccOrNaN))
+                        .append(variant.id()).append(": ")
+                        .append(cell(scores, UnmodelledLatents::mccOrNaN).substring(" | ".length()))
                         .append(" (pairs per seed in results.json).\n");
             }
         });
