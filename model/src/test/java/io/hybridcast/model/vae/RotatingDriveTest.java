@@ -22,7 +22,7 @@ import static org.assertj.core.data.Offset.offset;
  * The rotating drive: its front-end reads a known drive's frequency and phase from one window, the closed-form
  * rotation solves c'' = −W² c with a gradient autograd gets right, a forced pendulum window decodes near its noise
  * with the front-end's drive where the physics alone does not, a new model's drive starts at the front-end's reading,
- * and the serving kernel refuses it.
+ * its reading of the forcing's f and A comes from the drive's states, and the serving kernel refuses it.
  */
 class RotatingDriveTest {
 
@@ -151,6 +151,13 @@ class RotatingDriveTest {
                 assertThat((double) s0[5 * i + 2]).as("c₀").isCloseTo(k * f[1], offset(1e-3 * Math.abs(k * f[1]) + 1e-3));
                 assertThat((double) s0[5 * i + 3]).as("s₀").isCloseTo(-k * f[2], offset(1e-3 * Math.abs(k * f[2]) + 1e-3));
             }
+            // the model's reading of the forcing: f = W / 2π and A = |c₀ + i s₀| / ω̂², from the same posterior
+            double[][] reading = model.driveReading(windows, null);
+            for (int i = 0; i < 2; i++) {
+                assertThat(reading[i][0]).as("f").isCloseTo(s0[5 * i + 4] / (2 * Math.PI), offset(1e-5));
+                double force = Math.hypot(s0[5 * i + 2], s0[5 * i + 3]);
+                assertThat(reading[i][1]).as("A").isCloseTo(force / (mu[i] * mu[i]), offset(1e-4 * force + 1e-6));
+            }
             double[][] forecast = model.infer(windows, null, 20).forecastMean()[0];
             assertThat(forecast).hasNumberOfRows(20);
             assertThat(Double.isFinite(forecast[19][0])).isTrue();
@@ -158,6 +165,7 @@ class RotatingDriveTest {
         }
         try (NDManager m = NDManager.newBaseManager(); HybridVae model = new HybridVae(pendulum(false), m, 3)) {
             assertThat(model.allParameters().keySet()).noneMatch(id -> id.startsWith("driveNet"));
+            assertThat(model.driveReading(windows, null)).isNull();
         }
         assertThatThrownBy(() -> ServingKernel.of(pendulum(true), new byte[0], ServingKernel.Backend.SCALAR))
                 .isInstanceOf(KernelUnsupportedException.class).hasMessageContaining("drive");

@@ -25,10 +25,12 @@ final class UnmodelledLatents {
 
     /** The matching, or null for a model without a drive. */
     static Mcc.Result mcc(Experiment.Score sc) {
-        if (sc.driveLatents() == null) {
-            return null;
-        }
-        return Mcc.compute(latents(sc), sc.trueZn(), Mcc.Method.PEARSON);
+        return mcc(sc.learnedZn(), sc.driveLatents(), sc.trueZn());
+    }
+
+    /** The matching of z_n's columns and then the drive's ({@code drive} null: none) against {@code truth}. */
+    static Mcc.Result mcc(double[][] zn, double[][] drive, double[][] truth) {
+        return drive == null ? null : Mcc.compute(latents(zn, drive), truth, Mcc.Method.PEARSON);
     }
 
     /** The MCC, NaN for a model without a drive. */
@@ -38,9 +40,7 @@ final class UnmodelledLatents {
     }
 
     /** z_n's columns, then the drive's f and A, per window. */
-    static double[][] latents(Experiment.Score sc) {
-        double[][] zn = sc.learnedZn();
-        double[][] drive = sc.driveLatents();
+    static double[][] latents(double[][] zn, double[][] drive) {
         double[][] out = new double[zn.length][];
         for (int i = 0; i < zn.length; i++) {
             out[i] = new double[zn[i].length + drive[i].length];
@@ -53,10 +53,11 @@ final class UnmodelledLatents {
     /** The matched pairs for results.json: each true factor's latent and |correlation|; null without a drive. */
     static List<Map<String, Object>> pairs(Experiment.Score sc, List<String> factorNames) {
         Mcc.Result r = mcc(sc);
-        if (r == null) {
-            return null;
-        }
-        int zn = sc.learnedZn()[0].length;
+        return r == null ? null : pairs(r, sc.learnedZn()[0].length, factorNames);
+    }
+
+    /** The matched pairs of {@code r}: its first {@code zn} latents are z_n, the next two the drive's f and A. */
+    static List<Map<String, Object>> pairs(Mcc.Result r, int zn, List<String> factorNames) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (int k = 0; k < r.pairs().size(); k++) {
             int[] pair = r.pairs().get(k);
