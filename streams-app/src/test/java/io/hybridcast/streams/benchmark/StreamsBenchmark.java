@@ -80,6 +80,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     Path out = Path.of("docs/benchmarks/streams.json");
     @Option(names = "--set", description = "Streams-app settings, key=value (e.g. commit.interval.ms=50).")
     Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--broker-set", description = "Settings of the embedded broker, key=value (e.g. "
+            + "add.partitions.to.txn.retry.backoff.ms=2).")
+    Map<String, String> brokerOverrides = new LinkedHashMap<>();
     @Option(names = "--rounds", description = "Alternating pass-through / forecaster rounds; medians are reported "
             + "(default ${DEFAULT-VALUE}).")
     int rounds = 3;
@@ -140,7 +143,9 @@ public final class StreamsBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("streams-bench");
         double loadBefore = loadAverage();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+        EmbeddedKafkaBroker.Builder brokerBuilder = EmbeddedKafkaBroker.builder();
+        brokerOverrides.forEach(brokerBuilder::config);
+        try (EmbeddedKafkaBroker broker = brokerBuilder.start()) {
             String passthroughTopic = Topics.SENSOR_READINGS.name() + "-passthrough-benchmark";
             try (Admin admin = broker.createAdmin()) {
                 Topics.createAll(admin, 1);
@@ -367,6 +372,7 @@ public final class StreamsBenchmark implements Callable<Integer> {
             used.put("state_store_type", base.get(StateSettings.STATE_STORE_TYPE));
             used.put("partitions", 1);
             used.put("broker", "in-process KRaft, same JVM and cores");
+            used.put("broker_overrides", brokerOverrides);
             report.put("settings", used);
             // the machine is shared: its load average says how much of it the run had
             report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
@@ -525,7 +531,8 @@ public final class StreamsBenchmark implements Callable<Integer> {
         }
         registry.close();
         report.put("latency_rate_records_per_s", Math.round(latencyRateOption));
-        report.put("settings", Map.of("processing_guarantee", guarantee, "overrides", overrides));
+        report.put("settings", Map.of("processing_guarantee", guarantee, "overrides", overrides,
+                "broker_overrides", brokerOverrides));
         report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "load_average_1m_before", loadBefore, "load_average_1m_after", loadAverage()));
         report.put("measured_at", Instant.now().toString());
