@@ -343,38 +343,6 @@ public final class HybridVae implements HybridModel {
         }
     }
 
-    /**
-     * The drive's reading of each window, {f in Hz, A}: the model's own values of the forcing that the pendulum's ODE
-     * writes as A ω² cos(2πf t). A drive model keeps the forcing in the drive's states (c₀, s₀, W) rather than in z_n,
-     * so these are its latents of that part of the unmodelled dynamics: f = W / 2π and A = |c₀ + i s₀| / ω̂², with ω̂
-     * the encoder's mean of z_p. Null for a model without a drive.
-     *
-     * @param contexts as for {@link #infer}
-     */
-    public double[][] driveReading(double[][][] windows, double[][][][] contexts) {
-        if (!spec.drive()) {
-            return null;
-        }
-        checkWindows(windows);
-        PooledContext pooled = pool(windows, contexts);
-        try (NDManager step = manager.newSubManager()) {
-            Posterior q = posterior(step, windows, pooled.sums(), pooled.counts());
-            int columns = (int) q.initialState().getShape().get(1);
-            float[] state = q.initialState().toType(DataType.FLOAT32, false).toFloatArray();
-            float[] omega = q.physicsMean().toType(DataType.FLOAT32, false).toFloatArray();
-            int first = physics.stateDim();
-            double[][] out = new double[windows.length][2];
-            for (int i = 0; i < windows.length; i++) {
-                double c0 = state[i * columns + first];
-                double s0 = state[i * columns + first + 1];
-                double rate = state[i * columns + first + 2];
-                out[i][0] = rate / (2 * Math.PI);
-                out[i][1] = Math.hypot(c0, s0) / ((double) omega[i] * omega[i]);
-            }
-            return out;
-        }
-    }
-
     /** The encoder's posterior of {@code windows} (already checked) in {@code step}, from pooled context sums. */
     Posterior posterior(NDManager step, double[][][] windows, double[][] embeddingSums, int[] counts) {
         int b = windows.length;
@@ -405,7 +373,7 @@ public final class HybridVae implements HybridModel {
         return sigmaPoints;
     }
 
-    private void checkWindows(double[][][] windows) {
+    void checkWindows(double[][][] windows) {
         for (int i = 0; i < windows.length; i++) {
             if (windows[i].length != spec.windowLength()) {
                 throw new IllegalArgumentException("window " + i + " has " + windows[i].length + " samples, the "

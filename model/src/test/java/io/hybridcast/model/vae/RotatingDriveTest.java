@@ -152,7 +152,7 @@ class RotatingDriveTest {
                 assertThat((double) s0[5 * i + 3]).as("s₀").isCloseTo(-k * f[2], offset(1e-3 * Math.abs(k * f[2]) + 1e-3));
             }
             // the model's reading of the forcing: f = W / 2π and A = |c₀ + i s₀| / ω̂², from the same posterior
-            double[][] reading = model.driveReading(windows, null);
+            double[][] reading = DriveReading.of(model, windows, null);
             for (int i = 0; i < 2; i++) {
                 assertThat(reading[i][0]).as("f").isCloseTo(s0[5 * i + 4] / (2 * Math.PI), offset(1e-5));
                 double force = Math.hypot(s0[5 * i + 2], s0[5 * i + 3]);
@@ -165,7 +165,7 @@ class RotatingDriveTest {
         }
         try (NDManager m = NDManager.newBaseManager(); HybridVae model = new HybridVae(pendulum(false), m, 3)) {
             assertThat(model.allParameters().keySet()).noneMatch(id -> id.startsWith("driveNet"));
-            assertThat(model.driveReading(windows, null)).isNull();
+            assertThat(DriveReading.of(model, windows, null)).isNull();
         }
         assertThatThrownBy(() -> ServingKernel.of(pendulum(true), new byte[0], ServingKernel.Backend.SCALAR))
                 .isInstanceOf(KernelUnsupportedException.class).hasMessageContaining("drive");

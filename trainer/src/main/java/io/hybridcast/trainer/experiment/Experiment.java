@@ -10,6 +10,7 @@ import io.hybridcast.model.metrics.Errors;
 import io.hybridcast.model.metrics.Mcc;
 import io.hybridcast.model.physics.PriorRange;
 import io.hybridcast.model.training.TrainingListener;
+import io.hybridcast.model.vae.DriveReading;
 import io.hybridcast.model.vae.HybridVae;
 import io.hybridcast.model.vae.OracleLatents;
 import io.hybridcast.model.vae.PhysicsProfileFit;
@@ -307,7 +308,7 @@ public final class Experiment {
         return ZpBins.of(truth, ZpBins.edges(labels().trainRange(), 4), estimates);
     }
 
-    /** {@code drive}: the drive's reading of f and A per window ({@link HybridVae#driveReading}), null without one. */
+    /** {@code drive}: the drive's reading of f and A per window ({@link DriveReading}), null without one. */
     private record Evaluation(double[] zp, double[] zpStd, double[][] zn, double mseRec, double msePred,
                               double[] msePerStep, PhysicsProfileFit.Result profile, double[][] drive) {
     }
@@ -335,7 +336,7 @@ public final class Experiment {
                 ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
                 Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted,
-                model instanceof HybridVae vae ? vae.driveReading(windows, contexts) : null);
+                model instanceof HybridVae vae ? DriveReading.of(vae, windows, contexts) : null);
     }
 
     static double[] column(double[][] rows, int c) {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The MCC of every latent a model keeps for the unmodelled dynamics, z_n together with the drive's reading of f and
- * A ({@code HybridVae#driveReading}), against the true unmodelled factors.
+ * A ({@code DriveReading}), against the true unmodelled factors.
  *
  * <p>Why beside the MCC of z_n: a drive model writes the forcing with the drive's states, whose rate and size come
  * from a front-end's reading of the window, so the forcing's f and A need not pass through z_n at all
