@@ -21,6 +21,12 @@ import java.util.Arrays;
  * reach a z_p the training never showed. A grid first, because an oscillator's likelihood in its frequency has
  * many local optima; gradient steps only inside the basin the grid found.
  *
+ * <p>Optionally ({@code refineLatents}) the joint steps refine z_n too, as a maximum a posteriori fit under the
+ * model's prior of z_n (the context's conditional prior for the meta model, as in training): the squared error
+ * weighted by 1 / 2s² (s² the window's noise variance at the grid's best fit) plus ½ Σ ((z_n − μ) / σ)². Why: z_n
+ * carries the damping and the in-ODE net's reading of the forcing, and over a third of a period ω trades off
+ * against both, so a z_n held at the encoder's guess can bend ω (docs/model.md, "The profile fit with z_n refined").
+ *
  * <p>The standard deviation is Laplace's: the parabola through the best candidate and its two neighbours gives the
  * curvature a of the squared error, and with the noise variance s² estimated from the best fit's residual,
  * std = s/√a (the full prior width where the error is flat).
@@ -58,6 +64,14 @@ public final class PhysicsProfileFit {
      * @throws IllegalArgumentException for a model without physics (the ablation has no z_p to fit)
      */
     public static Result fit(HybridVae model, double[][][] windows, double[][][][] contexts) {
+        return fit(model, windows, contexts, false);
+    }
+
+    /**
+     * As {@link #fit(HybridVae, double[][][], double[][][][])}; {@code refineLatents}: the joint steps refine z_n
+     * too, under the model's prior of it.
+     */
+    public static Result fit(HybridVae model, double[][][] windows, double[][][][] contexts, boolean refineLatents) {
         ModelSpec spec = model.spec();
         if (!spec.usePhysics()) {
             throw new IllegalArgumentException("the neural-only model has no physics parameter to fit");
@@ -68,13 +82,13 @@ public final class PhysicsProfileFit {
             int to = Math.min(windows.length, from + CHUNK);
             double[][][] w = Arrays.copyOfRange(windows, from, to);
             double[][][][] ctx = contexts == null ? null : Arrays.copyOfRange(contexts, from, to);
-            fitChunk(model, w, ctx, mean, std, from);
+            fitChunk(model, w, ctx, mean, std, from, refineLatents);
         }
         return new Result(mean, std);
     }
 
     private static void fitChunk(HybridVae model, double[][][] windows, double[][][][] contexts, double[] mean,
-                                 double[] std, int offset) {
+                                 double[] std, int offset, boolean refineLatents) {
         ModelSpec spec = model.spec();
         int b = windows.length;
         int t = spec.windowLength();
@@ -87,13 +101,21 @@ public final class PhysicsProfileFit {
             HybridVae.Posterior q = model.posterior(step, windows, pooled.sums(), pooled.counts());
             NDArray x = step.create(VaeArrays.toFloat(windows), new Shape(b, t, ch));
             float[] initial = q.initialState().toType(DataType.FLOAT32, false).toFloatArray();
+            ProfileLatents prior = refineLatents ? ProfileLatents.of(model, step, q, pooled) : null;
+            NDArray latents = q.latentMean();
             double[] fitted = null;
             for (int round = 0; round < ROUNDS; round++) {
                 // the grid searches z_p at the current initial state, the joint steps fit both inside its basin;
                 // a second round searches again from the refined state (the encoder's may be far off)
                 NDArray state = step.create(initial, q.initialState().getShape());
-                double[] start = gridSearch(model, step, q.latentMean(), state, x, lo, hi, logScale);
-                fitted = refineJointly(model, step, q, x, start, initial, logScale);
+                double[] start = gridSearch(model, step, latents, state, x, lo, hi, logScale);
+                if (prior != null) {
+                    prior.weighNoise(squaredErrors(model, step, latents, state, x, column(start), logScale), t * ch);
+                }
+                fitted = refineJointly(model, step, q, x, start, initial, prior, logScale);
+                if (prior != null) {
+                    latents = prior.current(step);
+                }
             }
             // the Laplace std along z_p at the joint optimum, from candidates 1 % of z_p (or of the range) either side
             double spacing = logScale ? 0.01 : 0.01 * (hi - lo);
@@ -102,7 +124,7 @@ public final class PhysicsProfileFit {
                 around[i] = new double[] {fitted[i] - spacing, fitted[i], fitted[i] + spacing};
             }
             NDArray refinedState = step.create(initial, q.initialState().getShape());
-            double[][] aroundError = squaredErrors(model, step, q.latentMean(), refinedState, x, around, logScale);
+            double[][] aroundError = squaredErrors(model, step, latents, refinedState, x, around, logScale);
             for (int i = 0; i < b; i++) {
                 double z = Math.min(spec.physicsMax(), Math.max(spec.physicsMin(), unscale(fitted[i], logScale)));
                 mean[offset + i] = z;
@@ -117,7 +139,7 @@ public final class PhysicsProfileFit {
      * The model's parameters take part in the graph, so their gradients are cleared afterwards.
      */
     private static double[] refineJointly(HybridVae model, NDManager step, HybridVae.Posterior q, NDArray x,
-                                          double[] start, float[] initial, boolean logScale) {
+                                          double[] start, float[] initial, ProfileLatents prior, boolean logScale) {
         int b = start.length;
         int t = model.spec().windowLength();
         Constants c = model.constants();
@@ -126,26 +148,42 @@ public final class PhysicsProfileFit {
             u[i] = (float) start[i];
         }
         float[][] moments = {new float[b], new float[b], new float[initial.length], new float[initial.length]};
-        NDArray zn = q.latentMean().stopGradient();
+        NDArray fixedLatents = q.latentMean().stopGradient();
+        if (prior != null) {
+            prior.restart();
+        }
         for (int k = 1; k <= JOINT_STEPS; k++) {
             try (NDManager inner = step.newSubManager()) {
                 NDArray uArray = inner.create(u, new Shape(b, 1));
                 NDArray s0 = inner.create(initial, q.initialState().getShape());
                 uArray.setRequiresGradient(true);
                 s0.setRequiresGradient(true);
+                NDArray zn = prior == null ? fixedLatents : prior.variable(inner);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDArray zp = logScale ? uArray.exp() : uArray;
                     NDArray decoded = model.decode(zp, zn, s0, t, false).xPAB();
-                    collector.backward(decoded.sub(x).square().sum());
+                    NDArray error = decoded.sub(x).square();
+                    collector.backward(prior == null ? error.sum() : prior.objective(inner, error, zn));
                 }
                 adam(u, uArray.getGradient().toFloatArray(), moments[0], moments[1], k);
                 adam(initial, s0.getGradient().toFloatArray(), moments[2], moments[3], k);
+                if (prior != null) {
+                    prior.step(zn.getGradient().toFloatArray(), k);
+                }
             }
         }
         clearParameterGradients(model, step);
         double[] out = new double[b];
         for (int i = 0; i < b; i++) {
             out[i] = u[i];
+        }
+        return out;
+    }
+
+    private static double[][] column(double[] values) {
+        double[][] out = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = new double[] {values[i]};
         }
         return out;
     }

@@ -333,7 +333,8 @@ public final class Experiment {
         Inference inf = model.infer(windows, contexts, settings.horizon());
         double[] perStep = Errors.msePerStep(inf.forecastMean(), future);
         PhysicsProfileFit.Result fitted = profile
-                ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf) : null;
+                ? TestTimeFit.fit(data.system(), data.dt(), model, windows, contexts, inf,
+                settings.profileRefinesLatents()) : null;
         return new Evaluation(column(inf.physicsMean(), 0), column(inf.physicsStd(), 0), inf.neuralMean(),
                 Errors.mse(inf.reconstruction(), windows), Errors.mse(inf.forecastMean(), future), perStep, fitted,
                 model instanceof HybridVae vae ? DriveReading.of(vae, windows, contexts) : null);

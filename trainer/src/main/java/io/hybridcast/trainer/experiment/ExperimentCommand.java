@@ -161,6 +161,12 @@ public final class ExperimentCommand implements Callable<Integer> {
                     + "(default: on).")
     boolean sensorPooling;
 
+    @Option(names = "--profile-refines-latents",
+            description = "The VAEs' test-time profile fit of ω also refines z_n, a maximum a posteriori fit under the "
+                    + "model's prior of z_n, instead of holding z_n at the encoder's mean (results.json "
+                    + "profile_fit_refines_latents; default: off).")
+    boolean profileRefinesLatents;
+
     @Option(names = "--oracle-zn",
             description = "Oracle ablation, offline only: the VAEs' z_n set to the true unmodelled parameters of each "
                     + "window (standardised), to measure what the decoder can do when told them. Needs "
@@ -227,7 +233,8 @@ public final class ExperimentCommand implements Callable<Integer> {
                 .optEarlyStopping(validateEvery, patience, maxMinutes).optSolver(solver)
                 .optPlausiblePrior("plausible".equals(prior)).optResidualForm(residual).optHidden(hidden).optTimeBank(timeBank)
                 .optEmbedSpectrum(embedSpectrum).optDrive(drive).optOracleZn(oracleZn)
-                .optLeastActionKeepsDrive(leastActionKeepsDrive).optSensorPooling(sensorPooling).build());
+                .optLeastActionKeepsDrive(leastActionKeepsDrive).optSensorPooling(sensorPooling)
+                .optProfileRefinesLatents(profileRefinesLatents).build());
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         Map<ModelVariant, List<Experiment.Score>> results = experiment.runAll((variant, seed) ->

@@ -18,7 +18,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                                  double maxMinutes, String solver, boolean plausiblePrior, String residualForm,
                                  int hidden, int timeBank, boolean embedSpectrum, boolean drive,
                                  boolean oracleZn, double alpha, boolean leastActionKeepsDrive,
-                                 boolean sensorPooling) {
+                                 boolean sensorPooling, boolean profileRefinesLatents) {
 
     /** The least-action weight α the VAEs train with: {@link #alpha()}, or the system's default when that is NaN. */
     public double effectiveAlpha() {
@@ -60,6 +60,7 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
         private boolean oracleZn;
         private double alpha = Double.NaN;
         private boolean sensorPooling = true;
+        private boolean profileRefinesLatents;
         private boolean leastActionKeepsDrive;
 
         private Builder() {
@@ -219,6 +220,15 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
             return this;
         }
 
+        /**
+         * Whether the VAEs' test-time profile fit of z_p also refines z_n under the model's prior of it
+         * ({@code PhysicsProfileFit}, default false: z_n held at the encoder's mean).
+         */
+        public Builder optProfileRefinesLatents(boolean value) {
+            profileRefinesLatents = value;
+            return this;
+        }
+
         /** The settings; refuses a missing required value, naming it. */
         public ExperimentSettings build() {
             Objects.requireNonNull(system, "experiment setting system is required (setSystem)");
@@ -230,7 +240,8 @@ public record ExperimentSettings(SystemKind system, int trainTasks, int perTask,
                     List.copyOf(seeds), horizon, contextSize, List.copyOf(variants), physicsHeadMap, klWeight,
                     physicsWarmupSteps, horizonResidualWeight, validateEvery, patience, maxMinutes, solver,
                     plausiblePrior, residualForm, hidden, timeBank,
-                    embedSpectrum, drive, oracleZn, alpha, leastActionKeepsDrive, sensorPooling);
+                    embedSpectrum, drive, oracleZn, alpha, leastActionKeepsDrive, sensorPooling,
+                    profileRefinesLatents);
         }
     }
 }

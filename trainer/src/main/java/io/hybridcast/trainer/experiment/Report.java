@@ -43,6 +43,7 @@ public final class Report {
         json.put("drive", settings.drive());
         json.put("oracle_zn", settings.oracleZn());
         json.put("sensor_pooling", settings.sensorPooling());
+        json.put("profile_fit_refines_latents", settings.profileRefinesLatents());
         json.put("context_size", settings.contextSize());
         json.put("prior", settings.plausiblePrior() ? "plausible" : "service");
         json.put("prior_range", labels.priorRange());

@@ -40,14 +40,17 @@ final class TestTimeFit {
                 : "decoder profile fit (PhysicsProfileFit)";
     }
 
-    /** The fit of every window, or null for a model that has none. */
+    /**
+     * The fit of every window, or null for a model that has none; {@code refineLatents}: the profile fit also
+     * refines z_n ({@link PhysicsProfileFit#fit(HybridVae, double[][][], double[][][][], boolean)}).
+     */
     static PhysicsProfileFit.Result fit(SystemKind system, double dt, HybridModel model, double[][][] windows,
-                                        double[][][][] contexts, Inference encoder) {
+                                        double[][][][] contexts, Inference encoder, boolean refineLatents) {
         if (system == SystemKind.ADVECTION_DIFFUSION) {
             return weakForm(windows, dt, encoder);
         }
         if (model instanceof HybridVae vae && vae.spec().usePhysics()) {
-            return PhysicsProfileFit.fit(vae, windows, contexts);
+            return PhysicsProfileFit.fit(vae, windows, contexts, refineLatents);
         }
         return null;
     }

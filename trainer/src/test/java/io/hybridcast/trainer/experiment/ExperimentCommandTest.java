@@ -85,6 +85,7 @@ class ExperimentCommandTest {
         assertThat(meta.get("rel_err_zp_profile_pooled_pct").get("mean").isNumber()).isTrue();
         assertThat(meta.get("per_seed").get(0).get("sensor_pooling").get("windows_per_sensor").asInt()).isEqualTo(6);
         assertThat(aphynity.has("rel_err_zp_profile_pooled_pct")).isFalse();
+        assertThat(results.get("profile_fit_refines_latents").asBoolean(true)).isFalse();
     }
 
     @Test
@@ -161,5 +162,20 @@ class ExperimentCommandTest {
                 .setSeeds(java.util.List.of(1L)).setVariants(ModelVariant.ALL).optContextSize(1);
         assertThat(new Experiment(tiny.build()).scoresSensors()).isTrue();
         assertThat(new Experiment(tiny.optSensorPooling(false).build()).scoresSensors()).isFalse();
+    }
+
+    @Test
+    void theProfileFitHoldsTheLatentsUnlessAskedToRefineThem() {
+        ExperimentCommand held = new ExperimentCommand();
+        new CommandLine(held).parseArgs();
+        ExperimentCommand refined = new ExperimentCommand();
+        new CommandLine(refined).parseArgs("--profile-refines-latents");
+        assertThat(held.profileRefinesLatents).isFalse();
+        assertThat(refined.profileRefinesLatents).isTrue();
+        ExperimentSettings.Builder tiny = ExperimentSettings.builder()
+                .setSystem(io.hybridcast.avro.SystemKind.PENDULUM).setScale(2, 2, 1).setSchedule(1, 8, 1e-3)
+                .setSeeds(java.util.List.of(1L)).setVariants(ModelVariant.ALL);
+        assertThat(tiny.build().profileRefinesLatents()).isFalse();
+        assertThat(tiny.optProfileRefinesLatents(true).build().profileRefinesLatents()).isTrue();
     }
 }
