@@ -25,8 +25,9 @@ import java.util.concurrent.TimeUnit;
  * The live-quality benchmark of issue 11 (section Targets): runs the local stack in real time three times, each in a
  * JVM of its own ({@code java -jar local-stack/target/local-stack.jar ... --summary-file F}) - {@code example} (the
  * example scenario), {@code random} ({@code --random-faults 8}, another seed, 48 pendulums, 1 line, 1 double pendulum)
- * and {@code fault-free} (no faults, 48 pendulums, 1 line, 1 double pendulum) - reads each summary and writes docs/benchmarks/live-quality.json with the targets and
- * pass/fail per target. A command, not a test: {@code local-stack/live-quality.sh --help}; docs/simulator.md section 6.
+ * and {@code fault-free} (no faults, 48 pendulums, 1 line, 1 double pendulum) - reads each summary and writes
+ * docs/benchmarks/live-quality.json with the targets and pass/fail per target. A command, not a test:
+ * {@code local-stack/live-quality.sh --help}; docs/simulator.md section 6.
  */
 @Command(name = "live-quality.sh", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Runs the local stack (real time) on the example scenario, on random faults and fault-free, and "
@@ -65,7 +66,8 @@ public final class LiveQualityBenchmark implements Callable<Integer> {
     // 48 for the reason the random run has 48, and because 6 sensors for 10 minutes are one sensor-hour, too few to
     // tell a rate of at most 1 alarm per sensor-hour from 2 (docs/decisions.md, "The fault-free run on 48 pendulums")
     @Option(names = "--fault-free-pendulums", defaultValue = "48",
-            description = "Pendulums of the fault-free run, with 1 line and 1 double pendulum (default: ${DEFAULT-VALUE}).")
+            description = "Pendulums of the fault-free run, with 1 line and 1 double pendulum "
+                    + "(default: ${DEFAULT-VALUE}).")
     int faultFreePendulums;
 
     @Option(names = "--fault-free-seed", defaultValue = "1",
