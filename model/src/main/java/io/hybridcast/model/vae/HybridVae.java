@@ -349,16 +349,8 @@ public final class HybridVae implements HybridModel {
         int t = spec.windowLength();
         int ch = spec.channels();
         NDArray x = step.create(VaeArrays.toFloat(windows), new Shape(b, t, ch));
-        float[] sumFlat = new float[b * spec.embedding()];
-        float[] countFlat = new float[b];
-        for (int i = 0; i < b; i++) {
-            countFlat[i] = counts == null ? 0 : counts[i];
-            for (int j = 0; j < spec.embedding(); j++) {
-                sumFlat[i * spec.embedding() + j] = embeddingSums == null ? 0f : (float) embeddingSums[i][j];
-            }
-        }
-        return encode(x, step.create(sumFlat, new Shape(b, spec.embedding())),
-                step.create(countFlat, new Shape(b, 1)), false);
+        NDArray[] context = VaeArrays.context(step, b, spec.embedding(), embeddingSums, counts);
+        return encode(x, context[0], context[1], false);
     }
 
     private BandInference band() {

@@ -108,11 +108,11 @@ public final class PhysicsProfileFit {
                 // the grid searches z_p at the current initial state, the joint steps fit both inside its basin;
                 // a second round searches again from the refined state (the encoder's may be far off)
                 NDArray state = step.create(initial, q.initialState().getShape());
-                double[] start = gridSearch(model, step, latents, state, x, lo, hi, logScale);
+                GridBest best = gridSearch(model, step, latents, state, x, lo, hi, logScale);
                 if (prior != null) {
-                    prior.weighNoise(squaredErrors(model, step, latents, state, x, column(start), logScale), t * ch);
+                    prior.weighNoise(best.error(), t * ch);
                 }
-                fitted = refineJointly(model, step, q, x, start, initial, prior, logScale);
+                fitted = refineJointly(model, step, q, x, best.at(), initial, prior, logScale);
                 if (prior != null) {
                     latents = prior.current(step);
                 }
@@ -180,14 +180,6 @@ public final class PhysicsProfileFit {
         return out;
     }
 
-    private static double[][] column(double[] values) {
-        double[][] out = new double[values.length][];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = new double[] {values[i]};
-        }
-        return out;
-    }
-
     static void adam(float[] value, float[] gradient, float[] first, float[] second, int step) {
         double b1 = 0.9;
         double b2 = 0.999;
@@ -212,8 +204,12 @@ public final class PhysicsProfileFit {
         }
     }
 
+    /** Per window, the best z_p of a grid search (in the grid's scale) and its sum of squared errors. */
+    private record GridBest(double[] at, double[] error) {
+    }
+
     /** The best z_p (in the grid's scale) of each window on the coarse grid and its finer grids. */
-    private static double[] gridSearch(HybridVae model, NDManager step, NDArray latents, NDArray state, NDArray x,
+    private static GridBest gridSearch(HybridVae model, NDManager step, NDArray latents, NDArray state, NDArray x,
                                        double lo, double hi, boolean logScale) {
         int b = (int) x.getShape().get(0);
         double[][] grid = new double[b][];
@@ -233,10 +229,13 @@ public final class PhysicsProfileFit {
             }
         }
         double[] best = new double[b];
+        double[] bestError = new double[b];
         for (int i = 0; i < b; i++) {
-            best[i] = grid[i][argmin(error[i])];
+            int k = argmin(error[i]);
+            best[i] = grid[i][k];
+            bestError[i] = error[i][k];
         }
-        return best;
+        return new GridBest(best, bestError);
     }
 
     /** Sum of squared reconstruction errors of each window at each of its candidates: [b][candidates]. */

@@ -43,17 +43,9 @@ final class ProfileLatents {
         float[] root = new float[start.length];
         Arrays.fill(root, (float) Math.sqrt(0.5));
         if (model.spec().meta() && pooled.counts() != null) {
-            int e = model.spec().embedding();
-            float[] sums = new float[b * e];
-            float[] counts = new float[b];
-            for (int i = 0; i < b; i++) {
-                counts[i] = pooled.counts()[i];
-                for (int j = 0; j < e; j++) {
-                    sums[i * e + j] = pooled.sums() == null ? 0f : (float) pooled.sums()[i][j];
-                }
-            }
-            NDArray[] prior = model.contextPrior(m.create(sums, new Shape(b, e)), m.create(counts, new Shape(b, 1)),
-                    false);
+            NDArray[] context = VaeArrays.context(m, b, model.spec().embedding(), pooled.sums(), pooled.counts());
+            NDArray[] prior = model.contextPrior(context[0], context[1], false);
+            int[] counts = pooled.counts();
             float[] priorMean = prior[0].toType(DataType.FLOAT32, false).toFloatArray();
             float[] priorLogVar = prior[1].toType(DataType.FLOAT32, false).toFloatArray();
             for (int i = 0; i < b; i++) {
@@ -68,10 +60,10 @@ final class ProfileLatents {
         return new ProfileLatents(start, mean, root, q.latentMean().getShape());
     }
 
-    /** Each window's weight from its squared error at the grid's best z_p ([b][1]) over {@code values}. */
-    void weighNoise(double[][] bestError, double values) {
+    /** Each window's weight from its squared error at the grid's best z_p over {@code values} observed values. */
+    void weighNoise(double[] bestError, double values) {
         for (int i = 0; i < noiseWeight.length; i++) {
-            double noise = Math.max(bestError[i][0] / values, 1e-8);
+            double noise = Math.max(bestError[i] / values, 1e-8);
             noiseWeight[i] = (float) (1 / (2 * noise));
         }
     }

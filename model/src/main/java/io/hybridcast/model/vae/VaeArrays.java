@@ -1,6 +1,7 @@
 package io.hybridcast.model.vae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -71,5 +72,21 @@ public final class VaeArrays {
             out[i] = java.util.Arrays.copyOfRange(a[i], from, to);
         }
         return out;
+    }
+
+    /**
+     * Pooled context sums [B, E] and counts [B, 1] of B windows in {@code step}, for the encoder and the context's
+     * prior; null sums or counts: none.
+     */
+    static NDArray[] context(NDManager step, int b, int embedding, double[][] sums, int[] counts) {
+        float[] sumFlat = new float[b * embedding];
+        float[] countFlat = new float[b];
+        for (int i = 0; i < b; i++) {
+            countFlat[i] = counts == null ? 0 : counts[i];
+            for (int j = 0; j < embedding; j++) {
+                sumFlat[i * embedding + j] = sums == null ? 0f : (float) sums[i][j];
+            }
+        }
+        return new NDArray[] {step.create(sumFlat, new Shape(b, embedding)), step.create(countFlat, new Shape(b, 1))};
     }
 }
